@@ -1,0 +1,116 @@
+"""One error shape for every failure, and a code for each rule the platform enforces.
+
+Every 4xx/5xx response body is ``{"error": {"code": ..., "message": ..., "details": {...}}}``.
+The console keys its translated messages on :class:`ErrorCode`; ``message`` is an
+English sentence for operators and API users.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorCode(StrEnum):
+    """Machine-readable reason for a refused request."""
+
+    # request shape
+    MALFORMED_JSON = "MALFORMED_JSON"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    # identity
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"  # noqa: S105 (a code, not a secret)
+    TOKEN_REVOKED = "TOKEN_REVOKED"  # noqa: S105
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    FORBIDDEN = "FORBIDDEN"
+    # eligibility (rule 1)
+    CREATOR_NOT_INVITED = "CREATOR_NOT_INVITED"
+    SHOP_NOT_QUALIFIED = "SHOP_NOT_QUALIFIED"
+    CATEGORY_NOT_APPROVED = "CATEGORY_NOT_APPROVED"
+    SHOP_NOT_BOUND = "SHOP_NOT_BOUND"
+    # quotas (rule 2)
+    QUOTA_FULL_EXCEEDED = "QUOTA_FULL_EXCEEDED"
+    QUOTA_TARGETED_EXCEEDED = "QUOTA_TARGETED_EXCEEDED"
+    # targeting (rule 3)
+    TARGETS_REQUIRED = "TARGETS_REQUIRED"
+    TARGETS_NOT_ALLOWED = "TARGETS_NOT_ALLOWED"
+    TARGET_NOT_IN_ROOM = "TARGET_NOT_IN_ROOM"
+    # live rooms
+    LIVE_NOT_ACTIVE = "LIVE_NOT_ACTIVE"
+    LIVE_ALREADY_ACTIVE = "LIVE_ALREADY_ACTIVE"
+    VIEWER_NOT_IN_ROOM = "VIEWER_NOT_IN_ROOM"
+    # pictures and templates (rules 6, 8)
+    PICTURE_INVALID = "PICTURE_INVALID"
+    PICTURE_TOO_LARGE = "PICTURE_TOO_LARGE"
+    PICTURE_NOT_FOUND = "PICTURE_NOT_FOUND"
+    TEMPLATE_NOT_FOUND = "TEMPLATE_NOT_FOUND"
+    TEMPLATE_IN_USE = "TEMPLATE_IN_USE"
+    # buying (rules 3, 4, 5)
+    FLASHBUY_SOLD_OUT = "FLASHBUY_SOLD_OUT"
+    FLASHBUY_ENDED = "FLASHBUY_ENDED"
+    NOT_OFFERED_TO_VIEWER = "NOT_OFFERED_TO_VIEWER"
+    ALREADY_PURCHASED = "ALREADY_PURCHASED"
+    REGION_EXCLUDED = "REGION_EXCLUDED"
+    # the platform itself
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.MALFORMED_JSON: 400,
+    ErrorCode.VALIDATION_FAILED: 422,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.IDEMPOTENCY_KEY_INVALID: 400,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.TOKEN_EXPIRED: 401,
+    ErrorCode.TOKEN_REVOKED: 401,
+    ErrorCode.INVALID_CREDENTIALS: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.CREATOR_NOT_INVITED: 403,
+    ErrorCode.SHOP_NOT_QUALIFIED: 403,
+    ErrorCode.CATEGORY_NOT_APPROVED: 403,
+    ErrorCode.SHOP_NOT_BOUND: 403,
+    ErrorCode.QUOTA_FULL_EXCEEDED: 409,
+    ErrorCode.QUOTA_TARGETED_EXCEEDED: 409,
+    ErrorCode.TARGETS_REQUIRED: 422,
+    ErrorCode.TARGETS_NOT_ALLOWED: 422,
+    ErrorCode.TARGET_NOT_IN_ROOM: 422,
+    ErrorCode.LIVE_NOT_ACTIVE: 409,
+    ErrorCode.LIVE_ALREADY_ACTIVE: 409,
+    ErrorCode.VIEWER_NOT_IN_ROOM: 403,
+    ErrorCode.PICTURE_INVALID: 415,
+    ErrorCode.PICTURE_TOO_LARGE: 413,
+    ErrorCode.PICTURE_NOT_FOUND: 422,
+    ErrorCode.TEMPLATE_NOT_FOUND: 422,
+    ErrorCode.TEMPLATE_IN_USE: 409,
+    ErrorCode.FLASHBUY_SOLD_OUT: 409,
+    ErrorCode.FLASHBUY_ENDED: 409,
+    ErrorCode.NOT_OFFERED_TO_VIEWER: 403,
+    ErrorCode.ALREADY_PURCHASED: 409,
+    ErrorCode.REGION_EXCLUDED: 422,
+    ErrorCode.INTERNAL_ERROR: 500,
+}
+
+
+def http_status_for(code: ErrorCode) -> int:
+    """The HTTP status a response with ``code`` carries."""
+    return _STATUS[code]
+
+
+class ErrorBody(BaseModel):
+    """What went wrong: a stable code, an English sentence, and structured details."""
+
+    code: ErrorCode
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody

@@ -1,0 +1,27 @@
+"""Limits of the platform's rules that both sides check (the console before asking)."""
+
+QUOTA_FULL_DEFAULT = 20  # full-mode flash-buys over a product's life (per deployment)
+QUOTA_TARGETED_DEFAULT = 100  # targeted-mode flash-buys over a product's life
+
+TITLE_MAX = 60
+PIECE_NO_MAX = 20
+NOTE_MAX = 200
+STOCK_MIN = 1
+STOCK_MAX = 9_999
+NICKNAME_MAX = 30
+COMMENT_MAX = 200
+LIVE_TITLE_MAX = 60
+TEMPLATE_NAME_MAX = 30
+TARGETS_MAX = 50
+PICTURE_MAX_BYTES = 5 * 1024 * 1024
+PICTURE_MAX_SIDE = 4096
+PICTURE_TYPES = ("image/jpeg", "image/png")
+FEE_MAX_FEN = 99_999_99  # 99,999.99 yuan of postage is already absurd
+
+# Provincial-level divisions of mainland China, the regions a shipping template names.
+REGIONS: tuple[str, ...] = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏",
+    "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西",
+    "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏",
+    "新疆", "香港", "澳门", "台湾",
+)  # fmt: skip

@@ -1,0 +1,378 @@
+"""Request and response bodies of the platform's HTTP API.
+
+Request models forbid unknown fields and take numbers strictly (``12.5`` is not
+a stock, ``"12"`` is not a price), so a client's mistake is refused instead of
+silently coerced. Money fields are whole fen (``*_fen``).
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+
+from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus, Mode, TemplateKind
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import (
+    COMMENT_MAX,
+    FEE_MAX_FEN,
+    LIVE_TITLE_MAX,
+    NICKNAME_MAX,
+    NOTE_MAX,
+    PIECE_NO_MAX,
+    REGIONS,
+    STOCK_MAX,
+    STOCK_MIN,
+    TARGETS_MAX,
+    TEMPLATE_NAME_MAX,
+    TITLE_MAX,
+)
+from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN
+
+Id = Annotated[StrictInt, Field(ge=1)]
+PriceFen = Annotated[StrictInt, Field(ge=MIN_PRICE_FEN, le=MAX_PRICE_FEN)]
+FeeFen = Annotated[StrictInt, Field(ge=0, le=FEE_MAX_FEN)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+
+
+def _known_region(region: str) -> str:
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; use a province name such as 浙江")
+    return region
+
+
+Region = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_known_region)]
+
+
+class Request(BaseModel):
+    """Base of request bodies: unknown fields are an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    """Base of response bodies: tolerant of fields a newer platform adds."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+class SignIn(Request):
+    """A creator's credentials."""
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class Shop(Response):
+    """A merchant whose products a creator sells."""
+
+    id: int
+    name: str
+    qualified: bool
+
+
+class Creator(Response):
+    """The signed-in streamer account and the shops it is bound to."""
+
+    id: int
+    username: str
+    display_name: str
+    invited: bool
+    shops: list[Shop]
+
+
+class SignInResult(Response):
+    """A bearer token for the creator; keep it secret."""
+
+    token: str
+    expires_at: datetime
+    creator: Creator
+
+
+# --- catalog ------------------------------------------------------------------------------
+
+
+class Category(Response):
+    """A product category; only approved ones allow flash-buy."""
+
+    id: int
+    name: str
+    approved: bool
+
+
+class Quota(Response):
+    """How many flash-buys of each mode a product has used and has left."""
+
+    full_used: int
+    full_limit: int
+    full_left: int
+    targeted_used: int
+    targeted_limit: int
+    targeted_left: int
+
+
+class Product(Response):
+    """A shop's listing, with whether this creator can flash-buy it now and why not."""
+
+    id: int
+    name: str
+    shop_id: int
+    shop_name: str
+    category_id: int
+    category_name: str
+    eligible: bool
+    ineligible_reason: ErrorCode | None
+    quota: Quota
+
+
+# --- shipping -----------------------------------------------------------------------------
+
+
+class ShippingTemplateIn(Request):
+    """A shipping template as the creator writes it.
+
+    ``free`` needs nothing more; ``flat`` needs ``flat_fee_fen``; ``by_region`` needs
+    ``default_fee_fen`` and may set ``region_fees``. Any kind may exclude regions.
+    """
+
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEMPLATE_NAME_MAX)
+    ]
+    kind: TemplateKind
+    flat_fee_fen: FeeFen | None = None
+    default_fee_fen: FeeFen | None = None
+    region_fees: dict[Region, FeeFen] = Field(default_factory=dict)
+    excluded_regions: list[Region] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if set(self.region_fees) & set(self.excluded_regions):
+            raise ValueError("a region cannot both have a fee and be excluded")
+        if len(set(self.excluded_regions)) != len(self.excluded_regions):
+            raise ValueError("excluded_regions lists a region twice")
+        if self.kind is TemplateKind.FLAT:
+            if self.flat_fee_fen is None:
+                raise ValueError("a flat template needs flat_fee_fen")
+            if self.default_fee_fen is not None or self.region_fees:
+                raise ValueError("a flat template takes only flat_fee_fen")
+        elif self.kind is TemplateKind.BY_REGION:
+            if self.default_fee_fen is None:
+                raise ValueError("a by_region template needs default_fee_fen for unlisted regions")
+            if self.flat_fee_fen is not None:
+                raise ValueError("a by_region template takes default_fee_fen and region_fees")
+        elif self.flat_fee_fen is not None or self.default_fee_fen is not None or self.region_fees:
+            raise ValueError("a free template takes no fees")
+        return self
+
+
+class ShippingTemplate(Response):
+    """A stored shipping template."""
+
+    id: int
+    name: str
+    kind: TemplateKind
+    flat_fee_fen: int | None
+    default_fee_fen: int | None
+    region_fees: dict[str, int]
+    excluded_regions: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ShippingQuoteIn(Request):
+    """Ask what an order shipped to ``region`` would pay."""
+
+    region: Region
+
+
+class ShippingQuote(Response):
+    """Postage for one region, or that the template does not ship there."""
+
+    region: str
+    ships: bool
+    fee_fen: int | None
+
+
+# --- live rooms ---------------------------------------------------------------------------
+
+
+class LiveStart(Request):
+    """Start a live broadcast."""
+
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LIVE_TITLE_MAX)
+    ]
+
+
+class Room(Response):
+    """A live room; ``last_event_id`` is the newest event id of its stream."""
+
+    id: int
+    creator_id: int
+    title: str
+    status: LiveStatus
+    started_at: datetime
+    ended_at: datetime | None
+    viewer_count: int
+    last_event_id: int
+
+
+class JoinRoom(Request):
+    """A viewer entering a live room."""
+
+    nickname: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NICKNAME_MAX)
+    ]
+    region: Region | None = None
+
+
+class Viewer(Response):
+    """A viewer as the creator sees them."""
+
+    id: int
+    nickname: str
+    region: str | None = None
+
+
+class JoinResult(Response):
+    """The viewer's identity and bearer token for this room."""
+
+    viewer: Viewer
+    token: str
+    room: Room
+
+
+class CommentIn(Request):
+    """A live comment."""
+
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=COMMENT_MAX)
+    ]
+
+
+class Comment(Response):
+    """A live comment as stored."""
+
+    id: int
+    room_id: int
+    viewer_id: int
+    nickname: str
+    text: str
+    created_at: datetime
+
+
+# --- pictures -----------------------------------------------------------------------------
+
+
+class Picture(Response):
+    """An uploaded picture, named by the SHA-256 of its bytes."""
+
+    id: str
+    content_type: str
+    width: int
+    height: int
+    size_bytes: int
+
+
+# --- flash-buys and orders ----------------------------------------------------------------
+
+
+class FlashBuyCreate(Request):
+    """Create a flash-buy in a live room from a product."""
+
+    product_id: Id
+    mode: Mode
+    title: Title
+    piece_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PIECE_NO_MAX)] = ""
+    price_fen: PriceFen
+    stock: Annotated[StrictInt, Field(ge=STOCK_MIN, le=STOCK_MAX)] = 1
+    picture_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    template_id: Id
+    target_viewer_ids: Annotated[list[Id], Field(max_length=TARGETS_MAX)] = Field(
+        default_factory=list
+    )
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)] = ""
+
+
+class FlashBuy(Response):
+    """A flash-buy with its live counters."""
+
+    id: int
+    room_id: int
+    product_id: int
+    product_name: str
+    category_id: int
+    category_name: str
+    mode: Mode
+    title: str
+    piece_no: str
+    price_fen: int
+    stock: int
+    sold: int
+    status: FlashBuyStatus
+    picture_id: str
+    template_id: int
+    note: str
+    targets: list[Viewer]
+    created_at: datetime
+    ended_at: datetime | None
+
+
+class StatusCounts(Response):
+    """How many flash-buys match the other filters, per status."""
+
+    active: int = 0
+    sold_out: int = 0
+    ended: int = 0
+
+
+class FlashBuyList(Response):
+    """A filtered page of flash-buys, newest first, with counts per status."""
+
+    items: list[FlashBuy]
+    total: int
+    counts: StatusCounts
+
+
+class OrderCreate(Request):
+    """A viewer's purchase; ``region`` decides the postage."""
+
+    region: Region | None = None
+
+
+class Order(Response):
+    """One viewer's purchase of one piece of a flash-buy."""
+
+    id: int
+    flashbuy_id: int
+    room_id: int
+    viewer_id: int
+    nickname: str
+    price_fen: int
+    shipping_fen: int
+    total_fen: int
+    region: str | None
+    created_at: datetime
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+class Event(Response):
+    """One change in a live room; ``id`` grows by one per room."""
+
+    id: int
+    room_id: int
+    type: str
+    data: dict[str, Any]
+    created_at: datetime

@@ -1,0 +1,103 @@
+"""The platform's FastAPI application: routers, the one error shape, and start-up."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from flashbuy_protocol.errors import ErrorCode, ErrorResponse
+from flashbuy_server import accounts, catalog, flashbuys, images, migrate, orders, rooms, shipping
+from flashbuy_server.config import Settings
+from flashbuy_server.db import Database
+from flashbuy_server.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+VERSION = "0.1.0"
+
+# Declaring 4XX keeps FastAPI from advertising its own validation-error shape,
+# which this platform never sends.
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "The request was refused; nothing changed."},
+    "5XX": {"model": ErrorResponse, "description": "The platform failed; nothing changed."},
+}
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """The platform as an ASGI app; migrates the database to the newest schema first."""
+    database = db or Database(settings.database_url)
+    migrate.upgrade(database)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if db is None:
+            database.dispose()
+
+    app = FastAPI(
+        title="flashbuy platform",
+        version=VERSION,
+        description="Flash-buys for live-stream sellers of unique pieces.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+
+    api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
+    for module in (accounts, catalog, shipping, rooms, images, flashbuys, orders):
+        api.include_router(module.router)
+
+    @api.get("/health", tags=["platform"])
+    def health() -> dict[str, str]:
+        """Liveness and the schema revision the platform runs on."""
+        return {"status": "ok", "version": VERSION, "schema": migrate.head_revision()}
+
+    app.include_router(api)
+    _install_error_handlers(app)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            error = ApiError(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON")
+            return JSONResponse(error.body(), error.status)
+        fields = [
+            {
+                "field": ".".join(str(part) for part in p.get("loc", ())[1:]) or "body",
+                "in": str(p.get("loc", ("body",))[0]),
+                "message": str(p.get("msg", "invalid")).removeprefix("Value error, "),
+            }
+            for p in problems
+        ]
+        summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+        error = ApiError(ErrorCode.VALIDATION_FAILED, summary or "invalid request", errors=fields)
+        return JSONResponse(error.body(), error.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            error = ApiError(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed here")
+        elif exc.status_code == 404:
+            error = ApiError(ErrorCode.NOT_FOUND, "no such endpoint")
+        else:
+            error = ApiError(ErrorCode.VALIDATION_FAILED, str(exc.detail))
+        return JSONResponse(error.body(), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def crashed(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        error = ApiError(ErrorCode.INTERNAL_ERROR, "the platform failed; nothing was changed")
+        return JSONResponse(error.body(), error.status)

@@ -1,0 +1,168 @@
+"""Categories and products, and whether a creator may flash-buy a product now."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from sqlalchemy.engine import Connection, Row
+
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.models import Category, Product, Quota
+from flashbuy_server.config import Settings
+from flashbuy_server.db import insert_id
+from flashbuy_server.deps import CreatorDep, DbDep, SettingsDep
+from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import categories, creator_shops, creators, products, shops
+
+router = APIRouter(tags=["catalog"])
+
+_PRODUCT_COLUMNS = (
+    products,
+    shops.c.name.label("shop_name"),
+    shops.c.qualified.label("shop_qualified"),
+    categories.c.name.label("category_name"),
+    categories.c.approved.label("category_approved"),
+)
+
+
+def create_category(conn: Connection, name: str, *, approved: bool = False) -> int:
+    """Add a category and return its id."""
+    return insert_id(conn, categories, name=name, approved=approved)
+
+
+def set_approved(conn: Connection, category_id: int, approved: bool) -> None:
+    """Approve a category for flash-buy, or withdraw the approval."""
+    if (
+        conn.execute(
+            categories.update().where(categories.c.id == category_id).values(approved=approved)
+        ).rowcount
+        != 1
+    ):
+        raise not_found("category", category_id)
+
+
+def create_product(conn: Connection, shop_id: int, category_id: int, name: str) -> int:
+    """Add a product of a shop in a category and return its id."""
+    return insert_id(
+        conn,
+        products,
+        shop_id=shop_id,
+        category_id=category_id,
+        name=name,
+        full_used=0,
+        targeted_used=0,
+        created_at=utcnow(),
+    )
+
+
+def _product_query() -> sa.Select[Any]:
+    return (
+        sa.select(*_PRODUCT_COLUMNS)
+        .join(shops, shops.c.id == products.c.shop_id)
+        .join(categories, categories.c.id == products.c.category_id)
+    )
+
+
+def ineligibility(conn: Connection, creator_id: int, row: Row[Any]) -> ApiError | None:
+    """Why ``creator_id`` may not flash-buy the product in ``row``, or None if it may.
+
+    The order is the one a seller can act on: the creator's invitation first,
+    then the shop, then the category.
+    """
+    invited = conn.execute(
+        sa.select(creators.c.invited).where(creators.c.id == creator_id)
+    ).scalar_one()
+    if not invited:
+        return ApiError(
+            ErrorCode.CREATOR_NOT_INVITED,
+            "flash-buy is by invitation: this creator has not been invited by the platform",
+        )
+    bound = conn.execute(
+        sa.select(creator_shops.c.shop_id).where(
+            creator_shops.c.creator_id == creator_id, creator_shops.c.shop_id == row.shop_id
+        )
+    ).first()
+    if bound is None:
+        return ApiError(
+            ErrorCode.SHOP_NOT_BOUND,
+            f"this creator does not sell for shop {row.shop_name}",
+            shop_id=row.shop_id,
+        )
+    if not row.shop_qualified:
+        return ApiError(
+            ErrorCode.SHOP_NOT_QUALIFIED,
+            f"shop {row.shop_name} does not meet the platform's standard for flash-buy",
+            shop_id=row.shop_id,
+        )
+    if not row.category_approved:
+        return ApiError(
+            ErrorCode.CATEGORY_NOT_APPROVED,
+            f"category {row.category_name} is not approved for flash-buy",
+            category_id=row.category_id,
+        )
+    return None
+
+
+def quota_of(row: Row[Any], settings: Settings) -> Quota:
+    """The product's flash-buys used and left, per mode."""
+    return Quota(
+        full_used=row.full_used,
+        full_limit=settings.quota_full,
+        full_left=max(0, settings.quota_full - row.full_used),
+        targeted_used=row.targeted_used,
+        targeted_limit=settings.quota_targeted,
+        targeted_left=max(0, settings.quota_targeted - row.targeted_used),
+    )
+
+
+def product_row(conn: Connection, product_id: int) -> Row[Any] | None:
+    """The product with its shop's and category's names and flags."""
+    return conn.execute(_product_query().where(products.c.id == product_id)).first()
+
+
+def to_product(conn: Connection, creator_id: int, row: Row[Any], settings: Settings) -> Product:
+    """The product as this creator sees it."""
+    problem = ineligibility(conn, creator_id, row)
+    return Product(
+        id=row.id,
+        name=row.name,
+        shop_id=row.shop_id,
+        shop_name=row.shop_name,
+        category_id=row.category_id,
+        category_name=row.category_name,
+        eligible=problem is None,
+        ineligible_reason=problem.code if problem else None,
+        quota=quota_of(row, settings),
+    )
+
+
+@router.get("/categories", response_model=list[Category])
+def list_categories(_me: CreatorDep, db: DbDep) -> list[Category]:
+    """Every category and whether it is approved for flash-buy."""
+    with db.read() as conn:
+        rows = conn.execute(sa.select(categories).order_by(categories.c.id)).all()
+    return [Category(id=r.id, name=r.name, approved=r.approved) for r in rows]
+
+
+@router.get("/products", response_model=list[Product])
+def list_products(me: CreatorDep, db: DbDep, settings: SettingsDep) -> list[Product]:
+    """The products of the creator's shops, with eligibility and quotas."""
+    with db.read() as conn:
+        rows = conn.execute(
+            _product_query()
+            .join(creator_shops, creator_shops.c.shop_id == products.c.shop_id)
+            .where(creator_shops.c.creator_id == me.id)
+            .order_by(products.c.id)
+        ).all()
+        return [to_product(conn, me.id, r, settings) for r in rows]
+
+
+@router.get("/products/{product_id}", response_model=Product)
+def get_product(product_id: int, me: CreatorDep, db: DbDep, settings: SettingsDep) -> Product:
+    """One product of the creator's shops, with eligibility and quota."""
+    with db.read() as conn:
+        row = product_row(conn, product_id)
+        if row is None:
+            raise not_found("product", product_id)
+        return to_product(conn, me.id, row, settings)

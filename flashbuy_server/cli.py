@@ -1,0 +1,186 @@
+"""``flashbuy-server``: run the platform, or administer shops, creators and the catalog.
+
+    flashbuy-server [serve] [--host H] [--port P] [--database-url URL | --data-dir DIR]
+    flashbuy-server admin create-shop NAME [--qualified]
+    flashbuy-server admin create-creator USERNAME [--invited]   (the password comes on stdin)
+    ...
+
+Admin commands work on the database directly, in one transaction each, and
+print what they made as JSON.
+"""
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from flashbuy_server import accounts, catalog, migrate
+from flashbuy_server.config import ConfigError, Settings
+from flashbuy_server.db import Database
+from flashbuy_server.errors import ApiError
+from flashbuy_server.tables import categories, creators, products, shops
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
+
+
+def _positive_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"an id is 1 or more, not {value}")
+    return value
+
+
+def _name(limit: int) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        text = text.strip()
+        if not text:
+            raise argparse.ArgumentTypeError("a name cannot be empty")
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(f"a name has at most {limit} characters")
+        return text
+
+    return check
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flashbuy-server", description="The flash-buy platform.")
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL; default FLASHBUY_DATABASE_URL or SQLite"
+    )
+    parser.add_argument("--data-dir", type=Path, help="where the default SQLite file lives")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="serve the HTTP API (the default command)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=8700)
+
+    admin = sub.add_parser("admin", help="set up shops, creators and the catalog")
+    ops = admin.add_subparsers(dest="op", required=True)
+    p = ops.add_parser("create-shop", help="add a shop")
+    p.add_argument("name", type=_name(60))
+    p.add_argument("--qualified", action="store_true")
+    p = ops.add_parser("create-creator", help="add a creator; the password is read from stdin")
+    p.add_argument("username", type=_name(64))
+    p.add_argument("--display-name", type=_name(60), default="")
+    p.add_argument("--invited", action="store_true")
+    p = ops.add_parser("bind", help="let a creator sell a shop's products")
+    p.add_argument("--creator", type=_positive_id, required=True)
+    p.add_argument("--shop", type=_positive_id, required=True)
+    for op, help_ in (("invite", "invite a creator to flash-buy"), ("uninvite", "withdraw it")):
+        ops.add_parser(op, help=help_).add_argument("creator", type=_positive_id)
+    for op, help_ in (("qualify", "mark a shop qualified"), ("disqualify", "withdraw it")):
+        ops.add_parser(op, help=help_).add_argument("shop", type=_positive_id)
+    p = ops.add_parser("create-category", help="add a category")
+    p.add_argument("name", type=_name(60))
+    p.add_argument("--approved", action="store_true")
+    for op, help_ in (
+        ("approve", "approve a category for flash-buy"),
+        ("unapprove", "withdraw it"),
+    ):
+        ops.add_parser(op, help=help_).add_argument("category", type=_positive_id)
+    p = ops.add_parser("create-product", help="add a product of a shop in a category")
+    p.add_argument("name", type=_name(60))
+    p.add_argument("--shop", type=_positive_id, required=True)
+    p.add_argument("--category", type=_positive_id, required=True)
+    ops.add_parser("list", help="print shops, creators, categories and products")
+    return parser
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if first != getpass.getpass("again: "):
+            raise SystemExit("flashbuy-server: the passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _admin(conn: Connection, args: argparse.Namespace) -> dict[str, Any]:
+    op = args.op
+    if op == "create-shop":
+        return {"shop_id": accounts.create_shop(conn, args.name, qualified=args.qualified)}
+    if op == "create-creator":
+        password = _read_password()
+        if len(password) < 8:
+            raise SystemExit("flashbuy-server: a password has at least 8 characters")
+        creator_id = accounts.create_creator(
+            conn, args.username, password, display_name=args.display_name, invited=args.invited
+        )
+        return {"creator_id": creator_id}
+    if op == "bind":
+        accounts.bind_shop(conn, args.creator, args.shop)
+        return {"creator_id": args.creator, "shop_id": args.shop}
+    if op in ("invite", "uninvite"):
+        accounts.set_invited(conn, args.creator, op == "invite")
+        return {"creator_id": args.creator, "invited": op == "invite"}
+    if op in ("qualify", "disqualify"):
+        accounts.set_qualified(conn, args.shop, op == "qualify")
+        return {"shop_id": args.shop, "qualified": op == "qualify"}
+    if op == "create-category":
+        return {"category_id": catalog.create_category(conn, args.name, approved=args.approved)}
+    if op in ("approve", "unapprove"):
+        catalog.set_approved(conn, args.category, op == "approve")
+        return {"category_id": args.category, "approved": op == "approve"}
+    if op == "create-product":
+        return {"product_id": catalog.create_product(conn, args.shop, args.category, args.name)}
+    if op == "list":
+        return {
+            table.name: [
+                {k: v for k, v in row._mapping.items() if k != "password_hash"}
+                for row in conn.execute(sa.select(table).order_by(table.c.id))
+            ]
+            for table in (shops, creators, categories, products)
+        }
+    raise AssertionError(op)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(args.database_url, args.data_dir)
+    except ConfigError as exc:
+        print(f"flashbuy-server: {exc}", file=sys.stderr)
+        return 2
+    if args.command in (None, "serve"):
+        from flashbuy_server.server import serve
+
+        serve(settings, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8700))
+        return 0
+    db = Database(settings.database_url, pool_size=1)
+    try:
+        migrate.upgrade(db)
+        with db.write() as conn:
+            result = _admin(conn, args)
+    except ApiError as exc:
+        print(f"flashbuy-server: {exc.message}", file=sys.stderr)
+        return 1
+    except IntegrityError as exc:
+        print(f"flashbuy-server: refused by the database: {exc.orig}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""Flash-buys: creating them under every rule, listing, and ending them."""
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Connection, Row
+
+from flashbuy_protocol.enums import FlashBuyStatus, Mode
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, FlashBuyList, StatusCounts, Viewer
+from flashbuy_server import events, idempotency
+from flashbuy_server.catalog import ineligibility, product_row
+from flashbuy_server.config import Settings
+from flashbuy_server.db import insert_id
+from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, SettingsDep
+from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.roomaccess import is_present, owned_room, require_live
+from flashbuy_server.shipping import template_row
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import (
+    categories,
+    flashbuy_targets,
+    flashbuys,
+    pictures,
+    products,
+    viewers,
+)
+
+router = APIRouter(tags=["flash-buys"])
+
+_QUOTA_COLUMN = {Mode.FULL: products.c.full_used, Mode.TARGETED: products.c.targeted_used}
+_QUOTA_CODE = {
+    Mode.FULL: ErrorCode.QUOTA_FULL_EXCEEDED,
+    Mode.TARGETED: ErrorCode.QUOTA_TARGETED_EXCEEDED,
+}
+_LIST_MAX = 500
+
+
+def select_flashbuys() -> sa.Select[Any]:
+    return (
+        sa.select(
+            flashbuys,
+            products.c.name.label("product_name"),
+            categories.c.name.label("category_name"),
+        )
+        .join(products, products.c.id == flashbuys.c.product_id)
+        .join(categories, categories.c.id == flashbuys.c.category_id)
+    )
+
+
+def _targets(conn: Connection, ids: list[int]) -> dict[int, list[Viewer]]:
+    found: dict[int, list[Viewer]] = {i: [] for i in ids}
+    if ids:
+        rows = conn.execute(
+            sa.select(flashbuy_targets.c.flashbuy_id, viewers)
+            .join(viewers, viewers.c.id == flashbuy_targets.c.viewer_id)
+            .where(flashbuy_targets.c.flashbuy_id.in_(ids))
+            .order_by(viewers.c.id)
+        ).all()
+        for r in rows:
+            found[r.flashbuy_id].append(Viewer(id=r.id, nickname=r.nickname, region=r.region))
+    return found
+
+
+def to_flashbuys(conn: Connection, rows: Sequence[Row[Any]]) -> list[FlashBuy]:
+    """API views of flash-buy rows selected with their product and category names."""
+    targets = _targets(conn, [r.id for r in rows])
+    return [
+        FlashBuy(
+            id=r.id,
+            room_id=r.room_id,
+            product_id=r.product_id,
+            product_name=r.product_name,
+            category_id=r.category_id,
+            category_name=r.category_name,
+            mode=Mode(r.mode),
+            title=r.title,
+            piece_no=r.piece_no,
+            price_fen=r.price_fen,
+            stock=r.stock,
+            sold=r.sold,
+            status=FlashBuyStatus(r.status),
+            picture_id=r.picture_id,
+            template_id=r.template_id,
+            note=r.note,
+            targets=targets[r.id],
+            created_at=r.created_at,
+            ended_at=r.ended_at,
+        )
+        for r in rows
+    ]
+
+
+def load(conn: Connection, flashbuy_id: int) -> FlashBuy:
+    """One flash-buy by id (404 if there is none)."""
+    rows = conn.execute(select_flashbuys().where(flashbuys.c.id == flashbuy_id)).all()
+    if not rows:
+        raise not_found("flash-buy", flashbuy_id)
+    return to_flashbuys(conn, rows)[0]
+
+
+def audience_of(fb: FlashBuy) -> dict[str, Any]:
+    """Who on the viewer streams may see events about ``fb``."""
+    if fb.mode is Mode.TARGETED:
+        return {"audience": events.AUDIENCE_TARGETS, "targets": [t.id for t in fb.targets]}
+    return {"audience": events.AUDIENCE_ALL}
+
+
+def publish(conn: Connection, type_: str, fb: FlashBuy) -> None:
+    """Append an event about ``fb`` to its room, visible to whom the flash-buy is offered."""
+    events.append(conn, fb.room_id, type_, fb.model_dump(mode="json"), **audience_of(fb))
+
+
+def create(
+    conn: Connection, settings: Settings, creator_id: int, room_id: int, body: FlashBuyCreate
+) -> FlashBuy:
+    """Create a flash-buy, enforcing every rule, in the caller's transaction."""
+    room = owned_room(conn, creator_id, room_id, lock=True)
+    require_live(room)
+    product = product_row(conn, body.product_id)
+    if product is None:
+        raise not_found("product", body.product_id)
+    problem = ineligibility(conn, creator_id, product)
+    if problem is not None:
+        raise problem
+
+    target_ids = list(dict.fromkeys(body.target_viewer_ids))
+    if body.mode is Mode.TARGETED and not target_ids:
+        raise ApiError(ErrorCode.TARGETS_REQUIRED, "a targeted flash-buy names at least one viewer")
+    if body.mode is Mode.FULL and target_ids:
+        raise ApiError(
+            ErrorCode.TARGETS_NOT_ALLOWED, "a full flash-buy goes to every viewer: name none"
+        )
+    absent = [v for v in target_ids if not is_present(conn, room_id, v)]
+    if absent:
+        raise ApiError(
+            ErrorCode.TARGET_NOT_IN_ROOM,
+            f"viewer(s) {', '.join(map(str, absent))} are not in the live room",
+            viewer_ids=absent,
+        )
+    if template_row(conn, creator_id, body.template_id) is None:
+        raise ApiError(
+            ErrorCode.TEMPLATE_NOT_FOUND,
+            f"shipping template {body.template_id} does not exist",
+            template_id=body.template_id,
+        )
+    if (
+        conn.execute(sa.select(pictures.c.id).where(pictures.c.id == body.picture_id)).first()
+        is None
+    ):
+        raise ApiError(
+            ErrorCode.PICTURE_NOT_FOUND,
+            "the picture was not uploaded; upload it first",
+            picture_id=body.picture_id,
+        )
+
+    used = _QUOTA_COLUMN[body.mode]
+    limit = settings.quota_full if body.mode is Mode.FULL else settings.quota_targeted
+    taken = conn.execute(
+        sa.update(products)
+        .where(products.c.id == product.id, used < limit)
+        .values({used.key: used + 1})
+    ).rowcount
+    if taken != 1:
+        raise ApiError(
+            _QUOTA_CODE[body.mode],
+            f"product {product.name} has used all {limit} {body.mode.value} flash-buys",
+            product_id=product.id,
+            limit=limit,
+        )
+
+    flashbuy_id = insert_id(
+        conn,
+        flashbuys,
+        room_id=room_id,
+        creator_id=creator_id,
+        product_id=product.id,
+        category_id=product.category_id,
+        mode=body.mode.value,
+        title=body.title,
+        piece_no=body.piece_no,
+        price_fen=body.price_fen,
+        stock=body.stock,
+        sold=0,
+        status=FlashBuyStatus.ACTIVE.value,
+        picture_id=body.picture_id,
+        template_id=body.template_id,
+        note=body.note,
+        created_at=utcnow(),
+    )
+    if target_ids:
+        conn.execute(
+            flashbuy_targets.insert(),
+            [{"flashbuy_id": flashbuy_id, "viewer_id": v} for v in target_ids],
+        )
+    fb = load(conn, int(flashbuy_id))
+    publish(conn, "flashbuy.created", fb)
+    return fb
+
+
+def end_active(conn: Connection, room_id: int, where: Any = None) -> list[FlashBuy]:
+    """End the room's active flash-buys (those matching ``where``); the room is locked."""
+    rows = conn.execute(
+        select_flashbuys().where(
+            flashbuys.c.room_id == room_id,
+            flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+            sa.true() if where is None else where,
+        )
+    ).all()
+    ended = []
+    now = utcnow()
+    for fb in to_flashbuys(conn, rows):
+        conn.execute(
+            flashbuys.update()
+            .where(flashbuys.c.id == fb.id)
+            .values(status=FlashBuyStatus.ENDED.value, ended_at=now)
+        )
+        fb = fb.model_copy(update={"status": FlashBuyStatus.ENDED, "ended_at": now})
+        publish(conn, "flashbuy.ended", fb)
+        ended.append(fb)
+    return ended
+
+
+@router.post("/rooms/{room_id}/flash-buys", response_model=FlashBuy, status_code=201)
+def post_flashbuy(
+    room_id: int,
+    body: FlashBuyCreate,
+    me: CreatorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    key: IdemKeyDep,
+) -> JSONResponse:
+    """Create a full or targeted flash-buy in the creator's live room."""
+    return idempotency.run_once(
+        db,
+        me.key,
+        key,
+        idempotency.fingerprint("POST", f"/rooms/{room_id}/flash-buys", body),
+        201,
+        lambda conn: create(conn, settings, me.id, room_id, body),
+    )
+
+
+@router.get("/flash-buys", response_model=FlashBuyList)
+def list_flashbuys(
+    me: CreatorDep,
+    db: DbDep,
+    room_id: int | None = None,
+    category_id: int | None = None,
+    status: FlashBuyStatus | None = None,
+    mode: Mode | None = None,
+    q: Annotated[str | None, Query(max_length=60, description="title or piece number")] = None,
+    limit: Annotated[int, Query(ge=1, le=_LIST_MAX)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FlashBuyList:
+    """The creator's flash-buys, newest first, filtered, with counts per status."""
+    conds: list[Any] = [flashbuys.c.creator_id == me.id]
+    if room_id is not None:
+        conds.append(flashbuys.c.room_id == room_id)
+    if category_id is not None:
+        conds.append(flashbuys.c.category_id == category_id)
+    if mode is not None:
+        conds.append(flashbuys.c.mode == mode.value)
+    if q and q.strip():
+        pattern = (
+            "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        conds.append(
+            sa.or_(
+                flashbuys.c.title.like(pattern, escape="\\"),
+                flashbuys.c.piece_no.like(pattern, escape="\\"),
+            )
+        )
+    with db.read() as conn:
+        counted = conn.execute(
+            sa.select(flashbuys.c.status, sa.func.count())
+            .where(*conds)
+            .group_by(flashbuys.c.status)
+        ).all()
+        counts = StatusCounts(**{s: n for s, n in counted})
+        if status is not None:
+            conds.append(flashbuys.c.status == status.value)
+        rows = conn.execute(
+            select_flashbuys()
+            .where(*conds)
+            .order_by(flashbuys.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        items = to_flashbuys(conn, rows)
+    total = (
+        getattr(counts, status.value) if status else counts.active + counts.sold_out + counts.ended
+    )
+    return FlashBuyList(items=items, total=total, counts=counts)
+
+
+@router.get("/flash-buys/{flashbuy_id}", response_model=FlashBuy)
+def get_flashbuy(flashbuy_id: int, me: CreatorDep, db: DbDep) -> FlashBuy:
+    """One of the creator's flash-buys."""
+    with db.read() as conn:
+        fb = load(conn, flashbuy_id)
+        owned_room(conn, me.id, fb.room_id)
+    return fb
+
+
+@router.post("/flash-buys/{flashbuy_id}/end", response_model=FlashBuy)
+def end_flashbuy(flashbuy_id: int, me: CreatorDep, db: DbDep) -> FlashBuy:
+    """End a flash-buy now: hidden at once, no longer for sale. Ending twice is harmless."""
+    with db.write() as conn:
+        fb = load(conn, flashbuy_id)
+        owned_room(conn, me.id, fb.room_id, lock=True)
+        end_active(conn, fb.room_id, flashbuys.c.id == flashbuy_id)
+        return load(conn, flashbuy_id)

@@ -1,0 +1,100 @@
+"""Safe retries: a creating POST with an ``Idempotency-Key`` runs at most once.
+
+The key is claimed in the same transaction as the change it guards, before the
+change, so two concurrent requests with one key cannot both run: on PostgreSQL
+the second waits on the first's uncommitted key row, then fails and replays;
+on SQLite ``BEGIN IMMEDIATE`` already makes them take turns. A refused request
+rolls back with its key, so a retry after an error is evaluated afresh.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_server.db import Database
+from flashbuy_server.errors import ApiError
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import idempotency_keys
+
+HEADER = "Idempotency-Key"
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # printable ASCII, no spaces
+
+
+def check_key(key: str | None) -> str | None:
+    """Validate the header's value (None when absent)."""
+    if key is None:
+        return None
+    if not _KEY.fullmatch(key):
+        raise ApiError(
+            ErrorCode.IDEMPOTENCY_KEY_INVALID,
+            f"{HEADER} must be 1 to 200 printable ASCII characters without spaces",
+        )
+    return key
+
+
+def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
+    """A digest of what a request asks for, to tell a replay from a different request."""
+    payload = body.model_dump(mode="json") if body is not None else None
+    canonical = json.dumps([method, path, payload], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def run_once(
+    db: Database,
+    principal: str,
+    key: str | None,
+    print_: str,
+    status_code: int,
+    action: Callable[[Connection], BaseModel],
+) -> JSONResponse:
+    """Run ``action`` in a write transaction, once per (principal, key).
+
+    Returns the fresh response, or the one the first request with the key got.
+    """
+    if key is None:
+        with db.write() as conn:
+            return JSONResponse(action(conn).model_dump(mode="json"), status_code)
+    for _attempt in range(2):
+        try:
+            with db.write() as conn:
+                stored = conn.execute(
+                    sa.select(idempotency_keys).where(
+                        idempotency_keys.c.principal == principal, idempotency_keys.c.key == key
+                    )
+                ).first()
+                if stored is not None:
+                    if stored.fingerprint != print_:
+                        raise ApiError(
+                            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                            f"this {HEADER} was already used for a different request",
+                        )
+                    return JSONResponse(dict(stored.response), stored.status_code)
+                conn.execute(
+                    idempotency_keys.insert().values(
+                        principal=principal,
+                        key=key,
+                        fingerprint=print_,
+                        status_code=status_code,
+                        response={},
+                        created_at=utcnow(),
+                    )
+                )
+                body = action(conn).model_dump(mode="json")
+                conn.execute(
+                    idempotency_keys.update()
+                    .where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
+                    .values(response=body)
+                )
+                return JSONResponse(body, status_code)
+        except IntegrityError:
+            # Another request with this key committed first: replay its answer.
+            continue
+    raise RuntimeError("idempotency key neither claimed nor found")  # pragma: no cover

@@ -1,0 +1,141 @@
+"""Pictures of flash-buys: uploaded once, proven to be images, stored by content hash.
+
+Stored in the database rather than on a disk of one server, so every platform
+instance on a shared PostgreSQL can serve every picture.
+"""
+
+import hashlib
+import io
+import warnings
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy.exc import IntegrityError
+
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import PICTURE_MAX_BYTES, PICTURE_MAX_SIDE, PICTURE_TYPES
+from flashbuy_protocol.models import Picture
+from flashbuy_server.db import Database
+from flashbuy_server.deps import CreatorDep, DbDep
+from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import pictures
+
+router = APIRouter(tags=["pictures"])
+
+_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+def inspect_image(data: bytes) -> tuple[str, int, int]:
+    """The content type, width and height of a JPEG or PNG, decoding it fully to prove it."""
+    if len(data) > PICTURE_MAX_BYTES:
+        raise _too_large(len(data))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                content_type = _FORMATS.get(image.format or "")
+                if content_type is None:
+                    raise ApiError(
+                        ErrorCode.PICTURE_INVALID,
+                        f"a picture must be JPEG or PNG, not {image.format}",
+                    )
+                width, height = image.size
+                if max(width, height) > PICTURE_MAX_SIDE:
+                    raise ApiError(
+                        ErrorCode.PICTURE_TOO_LARGE,
+                        f"the picture is {width}x{height}; at most {PICTURE_MAX_SIDE} px a side",
+                        width=width,
+                        height=height,
+                    )
+                image.load()  # a truncated or corrupt file fails here, not in a viewer's app
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombWarning) as exc:
+        raise ApiError(
+            ErrorCode.PICTURE_INVALID, "the file is not a readable JPEG or PNG picture"
+        ) from exc
+    return content_type, width, height
+
+
+def _too_large(size: int) -> ApiError:
+    return ApiError(
+        ErrorCode.PICTURE_TOO_LARGE,
+        f"the picture is larger than {PICTURE_MAX_BYTES // (1024 * 1024)} MB",
+        max_bytes=PICTURE_MAX_BYTES,
+        size_bytes=size,
+    )
+
+
+def store(db: Database, data: bytes) -> Picture:
+    """Validate and keep a picture; the same bytes twice are stored once."""
+    content_type, width, height = inspect_image(data)
+    digest = hashlib.sha256(data).hexdigest()
+    picture = Picture(
+        id=digest, content_type=content_type, width=width, height=height, size_bytes=len(data)
+    )
+    try:
+        with db.write() as conn:
+            exists = conn.execute(sa.select(pictures.c.id).where(pictures.c.id == digest)).first()
+            if exists is None:
+                conn.execute(
+                    pictures.insert().values(data=data, created_at=utcnow(), **picture.model_dump())
+                )
+    except IntegrityError:
+        pass  # the same picture was stored concurrently: content-addressed, so it is ours too
+    return picture
+
+
+@router.post(
+    "/pictures",
+    response_model=Picture,
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}} for t in PICTURE_TYPES
+            },
+        }
+    },
+)
+async def upload(
+    request: Request,
+    _me: CreatorDep,
+    db: DbDep,
+    content_type: Annotated[str | None, Header()] = None,
+) -> Picture:
+    """Upload a JPEG or PNG (raw body, at most 5 MB and 4096 px a side)."""
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared not in PICTURE_TYPES:
+        raise ApiError(
+            ErrorCode.PICTURE_INVALID,
+            "send the picture as the raw body with Content-Type image/jpeg or image/png",
+        )
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > PICTURE_MAX_BYTES:
+            raise _too_large(len(body))
+    return await run_in_threadpool(store, db, bytes(body))
+
+
+@router.get(
+    "/pictures/{picture_id}",
+    response_class=Response,
+    responses={200: {"content": {t: {} for t in PICTURE_TYPES}}},
+)
+def download(picture_id: str, db: DbDep) -> Response:
+    """The picture's bytes; immutable, since the id is their hash."""
+    with db.read() as conn:
+        row = conn.execute(
+            sa.select(pictures.c.data, pictures.c.content_type).where(pictures.c.id == picture_id)
+        ).first()
+    if row is None:
+        raise not_found("picture", picture_id)
+    return Response(
+        content=row.data,
+        media_type=row.content_type,
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )

@@ -1,0 +1,298 @@
+"""Live rooms: starting and ending a live, viewers joining and leaving, comments."""
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from flashbuy_protocol.enums import LiveStatus
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.models import (
+    Comment,
+    CommentIn,
+    JoinResult,
+    JoinRoom,
+    LiveStart,
+    Room,
+    Viewer,
+)
+from flashbuy_server import events, idempotency
+from flashbuy_server.accounts import issue_token
+from flashbuy_server.db import insert_id
+from flashbuy_server.deps import (
+    CREATOR,
+    VIEWER,
+    CreatorDep,
+    DbDep,
+    IdemKeyDep,
+    SettingsDep,
+    ViewerDep,
+    authenticate,
+)
+from flashbuy_server.errors import ApiError
+from flashbuy_server.flashbuys import end_active
+from flashbuy_server.roomaccess import (
+    owned_room,
+    require_live,
+    require_present,
+    room_row,
+    to_room,
+)
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import comments, room_members, rooms, viewers
+
+router = APIRouter(tags=["rooms"])
+
+COMMENTS_MAX = 500
+
+
+def _viewer_count(conn: sa.Connection, room_id: int) -> int:
+    count = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(room_members)
+        .where(room_members.c.room_id == room_id, room_members.c.present.is_(True))
+    ).scalar_one()
+    conn.execute(rooms.update().where(rooms.c.id == room_id).values(viewer_count=count))
+    return int(count)
+
+
+@router.post("/rooms", response_model=Room, status_code=201)
+def start_live(body: LiveStart, me: CreatorDep, db: DbDep, key: IdemKeyDep) -> JSONResponse:
+    """Start a live; a creator has at most one live room at a time."""
+
+    def start(conn: sa.Connection) -> Room:
+        live = conn.execute(
+            sa.select(rooms.c.id).where(
+                rooms.c.creator_id == me.id, rooms.c.status == LiveStatus.LIVE.value
+            )
+        ).first()
+        if live is not None:
+            raise ApiError(
+                ErrorCode.LIVE_ALREADY_ACTIVE,
+                f"room {live.id} is still live; end it before starting another",
+                room_id=live.id,
+            )
+        room_id = insert_id(
+            conn,
+            rooms,
+            creator_id=me.id,
+            title=body.title,
+            status=LiveStatus.LIVE.value,
+            started_at=utcnow(),
+            viewer_count=0,
+            last_event_id=0,
+        )
+        events.append(conn, room_id, "live.started", {"room_id": room_id, "title": body.title})
+        return to_room(room_row(conn, room_id))
+
+    return idempotency.run_once(
+        db, me.key, key, idempotency.fingerprint("POST", "/rooms", body), 201, start
+    )
+
+
+@router.get("/rooms", response_model=list[Room])
+def my_rooms(me: CreatorDep, db: DbDep) -> list[Room]:
+    """The creator's rooms, newest first."""
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(rooms).where(rooms.c.creator_id == me.id).order_by(rooms.c.id.desc())
+        ).all()
+    return [to_room(r) for r in rows]
+
+
+@router.get("/rooms/{room_id}", response_model=Room)
+def get_room(room_id: int, db: DbDep) -> Room:
+    """A room's public state: title, live or ended, viewer count."""
+    with db.read() as conn:
+        return to_room(room_row(conn, room_id))
+
+
+@router.post("/rooms/{room_id}/end", response_model=Room)
+def end_live(room_id: int, me: CreatorDep, db: DbDep) -> Room:
+    """End the live, and with it every active flash-buy of the room."""
+    with db.write() as conn:
+        room = owned_room(conn, me.id, room_id, lock=True)
+        if room.status == LiveStatus.LIVE.value:
+            end_active(conn, room_id)
+            conn.execute(
+                rooms.update()
+                .where(rooms.c.id == room_id)
+                .values(status=LiveStatus.ENDED.value, ended_at=utcnow())
+            )
+            events.append(conn, room_id, "live.ended", {"room_id": room_id})
+        return to_room(room_row(conn, room_id))
+
+
+@router.post("/rooms/{room_id}/join", response_model=JoinResult)
+def join(
+    room_id: int,
+    body: JoinRoom,
+    db: DbDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> JoinResult:
+    """Enter a live room. A viewer token in Authorization re-enters as the same viewer."""
+    viewer_id = authenticate(db, authorization, VIEWER).id if authorization else None
+    with db.write() as conn:
+        room = room_row(conn, room_id, lock=True)
+        require_live(room)
+        token = None
+        if viewer_id is None:
+            viewer_id = insert_id(
+                conn, viewers, nickname=body.nickname, region=body.region, created_at=utcnow()
+            )
+            token, _expires = issue_token(conn, VIEWER, viewer_id, settings.viewer_token_ttl)
+        else:
+            conn.execute(
+                viewers.update()
+                .where(viewers.c.id == viewer_id)
+                .values(nickname=body.nickname, region=body.region)
+            )
+        was = conn.execute(
+            sa.select(room_members.c.present).where(
+                room_members.c.room_id == room_id, room_members.c.viewer_id == viewer_id
+            )
+        ).first()
+        if was is None:
+            conn.execute(
+                room_members.insert().values(
+                    room_id=room_id, viewer_id=viewer_id, present=True, joined_at=utcnow()
+                )
+            )
+        else:
+            conn.execute(
+                room_members.update()
+                .where(room_members.c.room_id == room_id, room_members.c.viewer_id == viewer_id)
+                .values(present=True, joined_at=utcnow())
+            )
+        viewer = Viewer(id=viewer_id, nickname=body.nickname, region=body.region)
+        if was is None or not was.present:
+            count = _viewer_count(conn, room_id)
+            events.append(
+                conn,
+                room_id,
+                "viewer.joined",
+                {"viewer": viewer.model_dump(mode="json"), "viewer_count": count},
+                audience=events.AUDIENCE_CREATOR,
+            )
+        return JoinResult(
+            viewer=viewer,
+            token=token or (authorization or "").partition(" ")[2].strip(),
+            room=to_room(room_row(conn, room_id)),
+        )
+
+
+@router.post("/rooms/{room_id}/leave", status_code=204)
+def leave(room_id: int, me: ViewerDep, db: DbDep) -> None:
+    """Leave a live room (no-op if not in it)."""
+    with db.write() as conn:
+        room_row(conn, room_id, lock=True)
+        left = conn.execute(
+            room_members.update()
+            .where(
+                room_members.c.room_id == room_id,
+                room_members.c.viewer_id == me.id,
+                room_members.c.present.is_(True),
+            )
+            .values(present=False)
+        ).rowcount
+        if left:
+            count = _viewer_count(conn, room_id)
+            events.append(
+                conn,
+                room_id,
+                "viewer.left",
+                {"viewer_id": me.id, "viewer_count": count},
+                audience=events.AUDIENCE_CREATOR,
+            )
+
+
+@router.get("/rooms/{room_id}/viewers", response_model=list[Viewer])
+def present_viewers(room_id: int, me: CreatorDep, db: DbDep) -> list[Viewer]:
+    """The viewers in the creator's room now (the targets one can name)."""
+    with db.read() as conn:
+        owned_room(conn, me.id, room_id)
+        rows = conn.execute(
+            sa.select(viewers)
+            .join(room_members, room_members.c.viewer_id == viewers.c.id)
+            .where(room_members.c.room_id == room_id, room_members.c.present.is_(True))
+            .order_by(viewers.c.id)
+        ).all()
+    return [Viewer(id=r.id, nickname=r.nickname, region=r.region) for r in rows]
+
+
+def _to_comment(row: sa.Row[object]) -> Comment:
+    return Comment.model_validate(row, from_attributes=True)
+
+
+@router.post("/rooms/{room_id}/comments", response_model=Comment, status_code=201)
+def post_comment(
+    room_id: int, body: CommentIn, me: ViewerDep, db: DbDep, key: IdemKeyDep
+) -> JSONResponse:
+    """A viewer in the room comments."""
+
+    def post(conn: sa.Connection) -> Comment:
+        room = room_row(conn, room_id, lock=True)
+        require_live(room)
+        require_present(conn, room_id, me.id)
+        comment_id = insert_id(
+            conn, comments, room_id=room_id, viewer_id=me.id, text=body.text, created_at=utcnow()
+        )
+        row = conn.execute(_comment_query().where(comments.c.id == comment_id)).one()
+        comment = _to_comment(row)
+        events.append(conn, room_id, "comment.posted", comment.model_dump(mode="json"))
+        return comment
+
+    return idempotency.run_once(
+        db,
+        me.key,
+        key,
+        idempotency.fingerprint("POST", f"/rooms/{room_id}/comments", body),
+        201,
+        post,
+    )
+
+
+def _comment_query() -> sa.Select[tuple[object, ...]]:
+    return sa.select(
+        comments.c.id,
+        comments.c.room_id,
+        comments.c.viewer_id,
+        viewers.c.nickname,
+        comments.c.text,
+        comments.c.created_at,
+    ).join(viewers, viewers.c.id == comments.c.viewer_id)
+
+
+@router.get("/rooms/{room_id}/comments", response_model=list[Comment])
+def list_comments(
+    room_id: int,
+    db: DbDep,
+    authorization: Annotated[str | None, Header()] = None,
+    after_id: Annotated[int | None, Query(ge=0, description="only comments after this id")] = None,
+    limit: Annotated[int, Query(ge=1, le=COMMENTS_MAX)] = 50,
+) -> list[Comment]:
+    """The newest ``limit`` comments, or those after ``after_id``; oldest first."""
+    try:
+        who = authenticate(db, authorization, CREATOR)
+    except ApiError as creator_error:
+        if creator_error.code is not ErrorCode.FORBIDDEN:
+            raise
+        who = authenticate(db, authorization, VIEWER)
+    with db.read() as conn:
+        if who.kind == CREATOR:
+            owned_room(conn, who.id, room_id)
+        else:
+            room_row(conn, room_id)
+            require_present(conn, room_id, who.id)
+        query = _comment_query().where(comments.c.room_id == room_id)
+        if after_id is not None:
+            rows = conn.execute(
+                query.where(comments.c.id > after_id).order_by(comments.c.id).limit(limit)
+            ).all()
+        else:
+            rows = list(
+                reversed(conn.execute(query.order_by(comments.c.id.desc()).limit(limit)).all())
+            )
+    return [_to_comment(r) for r in rows]

@@ -1,0 +1,63 @@
+"""Running the platform with uvicorn: in the foreground, or in a thread of another program.
+
+The console's embedded default and the tests use :class:`ServerThread`: the same
+app, on 127.0.0.1, on a port the OS picks.
+"""
+
+import socket
+import threading
+import time
+
+import uvicorn
+
+from flashbuy_server.app import create_app
+from flashbuy_server.config import Settings
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Serve until interrupted."""
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+class ServerThread:
+    """The platform serving HTTP from a daemon thread; :meth:`stop` shuts it down cleanly."""
+
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.settings = settings
+        self.app = create_app(settings)
+        # Bind first so the port is known (and ours) before the thread starts.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.host, self.port = self._socket.getsockname()[:2]
+        config = uvicorn.Config(
+            self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            daemon=True,
+            name="platform",
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:53124``."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> "ServerThread":
+        """Start serving; return once the server accepts connections."""
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the platform did not start; see the log above")
+            self._thread.join(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread to end."""
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self._socket.close()

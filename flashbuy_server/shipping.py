@@ -1,0 +1,197 @@
+"""A creator's shipping templates and the postage an order pays."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Response
+from sqlalchemy.engine import Connection, Row
+
+from flashbuy_protocol.enums import FlashBuyStatus, TemplateKind
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.models import (
+    ShippingQuote,
+    ShippingQuoteIn,
+    ShippingTemplate,
+    ShippingTemplateIn,
+)
+from flashbuy_server import idempotency
+from flashbuy_server.db import insert_id
+from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
+from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import flashbuys, shipping_templates
+
+router = APIRouter(tags=["shipping"])
+
+
+class RegionRequiredError(ValueError):
+    """The template charges or refuses by region and no region was given."""
+
+
+def fee_for(row: Row[Any], region: str | None) -> int | None:
+    """Postage in fen for ``region`` under the template ``row``; None if it does not ship there."""
+    if region is not None and region in row.excluded_regions:
+        return None
+    kind = TemplateKind(row.kind)
+    if kind is TemplateKind.FREE:
+        return 0
+    if kind is TemplateKind.FLAT:
+        return int(row.flat_fee_fen)
+    if region is None:
+        raise RegionRequiredError
+    return int(row.region_fees.get(region, row.default_fee_fen))
+
+
+def needs_region(row: Row[Any]) -> bool:
+    """Whether an order under this template must say where it ships."""
+    return row.kind == TemplateKind.BY_REGION or bool(row.excluded_regions)
+
+
+def template_row(conn: Connection, creator_id: int, template_id: int) -> Row[Any] | None:
+    """The creator's live (not deleted) template, or None."""
+    return conn.execute(
+        sa.select(shipping_templates).where(
+            shipping_templates.c.id == template_id,
+            shipping_templates.c.creator_id == creator_id,
+            shipping_templates.c.deleted.is_(False),
+        )
+    ).first()
+
+
+def to_template(row: Row[Any]) -> ShippingTemplate:
+    """The API view of a template row."""
+    return ShippingTemplate(
+        id=row.id,
+        name=row.name,
+        kind=TemplateKind(row.kind),
+        flat_fee_fen=row.flat_fee_fen,
+        default_fee_fen=row.default_fee_fen,
+        region_fees=dict(row.region_fees),
+        excluded_regions=list(row.excluded_regions),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _values(body: ShippingTemplateIn) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "kind": body.kind.value,
+        "flat_fee_fen": body.flat_fee_fen,
+        "default_fee_fen": body.default_fee_fen,
+        "region_fees": dict(body.region_fees),
+        "excluded_regions": list(body.excluded_regions),
+    }
+
+
+def create_template(
+    conn: Connection, creator_id: int, body: ShippingTemplateIn
+) -> ShippingTemplate:
+    """Store a new template of the creator's."""
+    now = utcnow()
+    new_id = insert_id(
+        conn,
+        shipping_templates,
+        creator_id=creator_id,
+        deleted=False,
+        created_at=now,
+        updated_at=now,
+        **_values(body),
+    )
+    row = template_row(conn, creator_id, int(new_id))
+    assert row is not None
+    return to_template(row)
+
+
+@router.get("/shipping-templates", response_model=list[ShippingTemplate])
+def list_templates(me: CreatorDep, db: DbDep) -> list[ShippingTemplate]:
+    """The creator's templates, oldest first."""
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(shipping_templates)
+            .where(
+                shipping_templates.c.creator_id == me.id, shipping_templates.c.deleted.is_(False)
+            )
+            .order_by(shipping_templates.c.id)
+        ).all()
+    return [to_template(r) for r in rows]
+
+
+@router.post("/shipping-templates", response_model=ShippingTemplate, status_code=201)
+def post_template(body: ShippingTemplateIn, me: CreatorDep, db: DbDep, key: IdemKeyDep) -> Response:
+    """Create a shipping template."""
+    return idempotency.run_once(
+        db,
+        me.key,
+        key,
+        idempotency.fingerprint("POST", "/shipping-templates", body),
+        201,
+        lambda conn: create_template(conn, me.id, body),
+    )
+
+
+@router.get("/shipping-templates/{template_id}", response_model=ShippingTemplate)
+def get_template(template_id: int, me: CreatorDep, db: DbDep) -> ShippingTemplate:
+    """One of the creator's templates."""
+    with db.read() as conn:
+        row = template_row(conn, me.id, template_id)
+    if row is None:
+        raise not_found("shipping template", template_id)
+    return to_template(row)
+
+
+@router.put("/shipping-templates/{template_id}", response_model=ShippingTemplate)
+def put_template(
+    template_id: int, body: ShippingTemplateIn, me: CreatorDep, db: DbDep
+) -> ShippingTemplate:
+    """Replace a template; flash-buys using it charge the new postage from now on."""
+    with db.write() as conn:
+        if template_row(conn, me.id, template_id) is None:
+            raise not_found("shipping template", template_id)
+        conn.execute(
+            shipping_templates.update()
+            .where(shipping_templates.c.id == template_id)
+            .values(updated_at=utcnow(), **_values(body))
+        )
+        row = template_row(conn, me.id, template_id)
+    assert row is not None
+    return to_template(row)
+
+
+@router.delete("/shipping-templates/{template_id}", status_code=204)
+def delete_template(template_id: int, me: CreatorDep, db: DbDep) -> None:
+    """Delete a template no active flash-buy uses."""
+    with db.write() as conn:
+        if template_row(conn, me.id, template_id) is None:
+            raise not_found("shipping template", template_id)
+        in_use = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(flashbuys)
+            .where(
+                flashbuys.c.template_id == template_id,
+                flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+            )
+        ).scalar_one()
+        if in_use:
+            raise ApiError(
+                ErrorCode.TEMPLATE_IN_USE,
+                f"{in_use} active flash-buy(s) use this template; end them first",
+                active_flashbuys=in_use,
+            )
+        # Kept, marked deleted: past orders still say how their postage was charged.
+        conn.execute(
+            shipping_templates.update()
+            .where(shipping_templates.c.id == template_id)
+            .values(deleted=True, updated_at=utcnow())
+        )
+
+
+@router.post("/shipping-templates/{template_id}/quote", response_model=ShippingQuote)
+def quote(template_id: int, body: ShippingQuoteIn, me: CreatorDep, db: DbDep) -> ShippingQuote:
+    """What an order shipped to a region would pay under this template."""
+    with db.read() as conn:
+        row = template_row(conn, me.id, template_id)
+    if row is None:
+        raise not_found("shipping template", template_id)
+    fee = fee_for(row, body.region)
+    return ShippingQuote(region=body.region, ships=fee is not None, fee_fen=fee)

@@ -1,0 +1,236 @@
+"""The platform's tables (SQLAlchemy Core), the single source the migrations follow.
+
+Counters that rules race on live in the row they guard (``products.full_used``,
+``flashbuys.sold``, ``rooms.last_event_id``) so that one conditional UPDATE both
+checks and takes them.
+"""
+
+import sqlalchemy as sa
+
+from flashbuy_server.sqltypes import UtcDateTime
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Timestamp = UtcDateTime()
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for ids that grow.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+shops = sa.Table(
+    "shops",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False, unique=True),
+    sa.Column("qualified", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+creators = sa.Table(
+    "creators",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(60), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("invited", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+creator_shops = sa.Table(
+    "creator_shops",
+    metadata,
+    sa.Column("creator_id", BigId, sa.ForeignKey("creators.id"), primary_key=True),
+    sa.Column("shop_id", BigId, sa.ForeignKey("shops.id"), primary_key=True),
+)
+
+categories = sa.Table(
+    "categories",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False, unique=True),
+    sa.Column("approved", sa.Boolean, nullable=False, default=False),
+)
+
+products = sa.Table(
+    "products",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("shop_id", BigId, sa.ForeignKey("shops.id"), nullable=False, index=True),
+    sa.Column("category_id", BigId, sa.ForeignKey("categories.id"), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("full_used", sa.Integer, nullable=False, default=0),
+    sa.Column("targeted_used", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # creator | viewer
+    sa.Column("subject_id", BigId, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+    sa.Index("ix_tokens_subject", "kind", "subject_id"),
+)
+
+shipping_templates = sa.Table(
+    "shipping_templates",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("creator_id", BigId, sa.ForeignKey("creators.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(30), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("flat_fee_fen", sa.Integer, nullable=True),
+    sa.Column("default_fee_fen", sa.Integer, nullable=True),
+    sa.Column("region_fees", sa.JSON, nullable=False),
+    sa.Column("excluded_regions", sa.JSON, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+rooms = sa.Table(
+    "rooms",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("creator_id", BigId, sa.ForeignKey("creators.id"), nullable=False, index=True),
+    sa.Column("title", sa.String(60), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("started_at", Timestamp, nullable=False),
+    sa.Column("ended_at", Timestamp, nullable=True),
+    sa.Column("viewer_count", sa.Integer, nullable=False, default=0),
+    # Taken under the room row's lock, so a room's event ids commit in order.
+    sa.Column("last_event_id", sa.BigInteger, nullable=False, default=0),
+)
+
+viewers = sa.Table(
+    "viewers",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("nickname", sa.String(30), nullable=False),
+    sa.Column("region", sa.String(10), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+room_members = sa.Table(
+    "room_members",
+    metadata,
+    sa.Column("room_id", BigId, sa.ForeignKey("rooms.id"), primary_key=True),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), primary_key=True),
+    sa.Column("present", sa.Boolean, nullable=False),
+    sa.Column("joined_at", Timestamp, nullable=False),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("room_id", BigId, sa.ForeignKey("rooms.id"), nullable=False),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), nullable=False),
+    sa.Column("text", sa.String(200), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index("ix_comments_room_id_id", "room_id", "id"),
+)
+
+pictures = sa.Table(
+    "pictures",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the bytes
+    sa.Column("content_type", sa.String(20), nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("size_bytes", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+flashbuys = sa.Table(
+    "flashbuys",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("room_id", BigId, sa.ForeignKey("rooms.id"), nullable=False),
+    sa.Column("creator_id", BigId, sa.ForeignKey("creators.id"), nullable=False),
+    sa.Column("product_id", BigId, sa.ForeignKey("products.id"), nullable=False),
+    sa.Column("category_id", BigId, sa.ForeignKey("categories.id"), nullable=False),
+    sa.Column("mode", sa.String(10), nullable=False),
+    sa.Column("title", sa.String(60), nullable=False),
+    sa.Column("piece_no", sa.String(20), nullable=False),
+    sa.Column("price_fen", sa.BigInteger, nullable=False),
+    sa.Column("stock", sa.Integer, nullable=False),
+    sa.Column("sold", sa.Integer, nullable=False, default=0),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("picture_id", sa.String(64), sa.ForeignKey("pictures.id"), nullable=False),
+    sa.Column("template_id", BigId, sa.ForeignKey("shipping_templates.id"), nullable=False),
+    sa.Column("note", sa.String(200), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("ended_at", Timestamp, nullable=True),
+    sa.CheckConstraint("sold >= 0 AND sold <= stock", name="sold_within_stock"),
+    sa.Index("ix_flashbuys_room_id_id", "room_id", "id"),
+    sa.Index("ix_flashbuys_creator_id_id", "creator_id", "id"),
+)
+
+flashbuy_targets = sa.Table(
+    "flashbuy_targets",
+    metadata,
+    sa.Column("flashbuy_id", BigId, sa.ForeignKey("flashbuys.id"), primary_key=True),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), primary_key=True),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("flashbuy_id", BigId, sa.ForeignKey("flashbuys.id"), nullable=False),
+    sa.Column("room_id", BigId, sa.ForeignKey("rooms.id"), nullable=False, index=True),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), nullable=False),
+    sa.Column("price_fen", sa.BigInteger, nullable=False),
+    sa.Column("shipping_fen", sa.BigInteger, nullable=False),
+    sa.Column("region", sa.String(10), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    # One piece per viewer per flash-buy: a double click never buys twice.
+    sa.UniqueConstraint("flashbuy_id", "viewer_id", name="uq_orders_flashbuy_viewer"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("room_id", BigId, sa.ForeignKey("rooms.id"), primary_key=True),
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    # Who may see it on a viewer stream: "all" viewers, "targets" (listed in
+    # event_targets) or "creator" only.
+    sa.Column("audience", sa.String(10), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+event_targets = sa.Table(
+    "event_targets",
+    metadata,
+    sa.Column("room_id", BigId, primary_key=True),
+    sa.Column("event_id", sa.BigInteger, primary_key=True),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["room_id", "event_id"], ["events.room_id", "events.id"], name="fk_event_targets_event"
+    ),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("principal", sa.String(40), primary_key=True),  # e.g. "creator:7"
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("response", sa.JSON, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
