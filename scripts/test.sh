@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up (scripts/setup.sh) and run every check and test: ruff, mypy, the import contracts,
+# then pytest inside a throw-away PostgreSQL cluster, a private D-Bus session with an unlocked
+# gnome-keyring, and an Xvfb screen. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+
+echo "== ruff, mypy, import contracts"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+.venv/bin/lint-imports --no-cache >/dev/null
+
+# Tests never touch the real home, settings or keyring: all of it lives in a scratch dir.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
+  XDG_CACHE_HOME="$scratch/cache" XDG_STATE_HOME="$scratch/state" XDG_RUNTIME_DIR="$scratch/run"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+export FLASHBUY_TEST_REQUIRE_POSTGRES=1 PYTHONDONTWRITEBYTECODE=1
+
+echo "== pytest"
+# pg_virtualenv: a PostgreSQL cluster for this run only (PG* variables point at it).
+# dbus-run-session + gnome-keyring: a real Secret Service, unlocked with a throw-away password.
+# xvfb-run: a 1920x1080 X screen to show windows on and grab from.
+pg_virtualenv dbus-run-session -- sh -c '
+  printf scratch | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m pytest "$@"
+' pytest "$@"

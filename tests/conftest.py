@@ -1,0 +1,84 @@
+"""Fixtures for every test: no real home or keyring, and real platforms over HTTP."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flashbuy_server.config import Settings, sqlite_url
+from flashbuy_server.server import ServerThread
+from tests.support import Platform, World, fresh_postgres_database, make_world, postgres_available
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point home and the XDG directories at a temporary folder for every test."""
+    home = tmp_path / "home"
+    for var, sub in (
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        path = home / sub
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(path))
+    monkeypatch.delenv("FLASHBUY_DATABASE_URL", raising=False)
+
+
+def require_backend(backend: str) -> None:
+    """Skip a PostgreSQL test where there is none, unless the test command promised one."""
+    if backend == "postgres" and not postgres_available():
+        if os.environ.get("FLASHBUY_TEST_REQUIRE_POSTGRES"):
+            pytest.fail("FLASHBUY_TEST_REQUIRE_POSTGRES is set but PGHOST is not")
+        pytest.skip("no PostgreSQL here: run the tests with scripts/test.sh")
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of the backend the test is parametrised with."""
+    backend = request.param
+    require_backend(backend)
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path / "platform" / "flashbuy.sqlite3")
+    else:
+        with fresh_postgres_database() as url:
+            yield url
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that takes ``database_url`` on both databases."""
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    """One platform per backend for the session; tests make their own worlds on it."""
+    backend = request.param
+    require_backend(backend)
+    if backend == "sqlite":
+        url = sqlite_url(tmp_path_factory.mktemp("platform") / "flashbuy.sqlite3")
+        server = ServerThread(Settings(database_url=url)).start()
+        yield Platform(server, backend)
+        server.stop()
+    else:
+        with fresh_postgres_database() as url:
+            server = ServerThread(Settings(database_url=url)).start()
+            yield Platform(server, backend)
+            server.stop()
+            server.app.state.db.dispose()
+
+
+@pytest.fixture
+def world(platform: Platform) -> Iterator[World]:
+    """A qualified, invited creator live in a room with two viewers."""
+    w = make_world(platform)
+    yield w
+    w.close()

@@ -1,0 +1,258 @@
+"""Helpers for tests that drive the real platform over HTTP."""
+
+import io
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+import requests
+import sqlalchemy as sa
+from PIL import Image
+
+from flashbuy_protocol.errors import ErrorCode, http_status_for
+from flashbuy_server import accounts, catalog
+from flashbuy_server.db import Database
+from flashbuy_server.server import ServerThread
+from flashbuy_server.tables import metadata
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses."""
+    return f"{prefix}-{next(_counter)}-{uuid.uuid4().hex[:6]}"
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+def postgres_available() -> bool:
+    """Whether a PostgreSQL server is configured through the PG* variables."""
+    return bool(os.environ.get("PGHOST"))
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for the duration; its SQLAlchemy URL."""
+    name = "flashbuy_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg:///{name}"
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove a refused request changed nothing."""
+    with db.read() as conn:
+        return {
+            table.name: sorted(
+                (tuple(repr(v) for v in row) for row in conn.execute(sa.select(table))),
+            )
+            for table in metadata.sorted_tables
+        }
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+class Api:
+    """A requests session against the platform's API, signed in or not."""
+
+    def __init__(self, base: str, token: str | None = None) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.token = token
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 60)
+        return self.session.request(method, self.base + path, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        """The JSON of a response that must have ``status``."""
+        resp = self.request(method, path, **kwargs)
+        assert resp.status_code == status, (resp.status_code, resp.text)
+        return resp.json() if resp.content else None
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def expect_error(resp: requests.Response, code: ErrorCode) -> dict[str, Any]:
+    """Assert the response is the one error shape with ``code``; return its details."""
+    assert resp.status_code == http_status_for(code), (resp.status_code, resp.text)
+    body = resp.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code.value, body
+    assert body["error"]["message"], body
+    return dict(body["error"]["details"])
+
+
+def jpeg_bytes(width: int = 64, height: int = 48, color: str = "green") -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def png_bytes(width: int = 64, height: int = 48, color: str = "white") -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+# --- a platform and a small world on it ---------------------------------------------------
+
+
+@dataclass
+class Platform:
+    """A real platform serving HTTP on 127.0.0.1, and its database for arranging tests."""
+
+    server: ServerThread
+    backend: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def api_url(self) -> str:
+        return self.server.url + "/api/v1"
+
+    @property
+    def db(self) -> Database:
+        db: Database = self.server.app.state.db
+        return db
+
+    def client(self, token: str | None = None) -> Api:
+        return Api(self.api_url, token)
+
+
+@dataclass
+class World:
+    """One creator's set-up: shop, category, product, live room, template, picture, viewers."""
+
+    platform: Platform
+    creator: Api
+    creator_id: int
+    username: str
+    shop_id: int
+    category_id: int
+    product_id: int
+    room_id: int
+    template_id: int
+    picture_id: str
+    viewers: list[Api] = field(default_factory=list)
+    viewer_ids: list[int] = field(default_factory=list)
+
+    def flashbuy_body(self, **overrides: Any) -> dict[str, Any]:
+        """A valid full-mode flash-buy request, changed by ``overrides``."""
+        body: dict[str, Any] = {
+            "product_id": self.product_id,
+            "mode": "full",
+            "title": "3号 冰种翡翠手镯",
+            "piece_no": "3",
+            "price_fen": 128_800,
+            "stock": 1,
+            "picture_id": self.picture_id,
+            "template_id": self.template_id,
+        }
+        body.update(overrides)
+        return body
+
+    def create_flashbuy(self, **overrides: Any) -> dict[str, Any]:
+        """Create a flash-buy that must succeed; its JSON."""
+        result: dict[str, Any] = self.creator.ok(
+            "POST", f"/rooms/{self.room_id}/flash-buys", 201, json=self.flashbuy_body(**overrides)
+        )
+        return result
+
+    def join(self, nickname: str | None = None, region: str | None = "浙江") -> tuple[Api, int]:
+        """A new viewer in the room; its client and id."""
+        anon = self.platform.client()
+        joined = anon.ok(
+            "POST",
+            f"/rooms/{self.room_id}/join",
+            json={"nickname": nickname or unique("观众")[:30], "region": region},
+        )
+        anon.close()
+        viewer = self.platform.client(joined["token"])
+        self.viewers.append(viewer)
+        self.viewer_ids.append(joined["viewer"]["id"])
+        return viewer, joined["viewer"]["id"]
+
+    def close(self) -> None:
+        self.creator.close()
+        for viewer in self.viewers:
+            viewer.close()
+
+
+def make_world(
+    platform: Platform,
+    *,
+    invited: bool = True,
+    qualified: bool = True,
+    approved: bool = True,
+    viewers: int = 2,
+) -> World:
+    """Arrange a creator's world directly in the database, then sign in and go live over HTTP."""
+    username = unique("creator")
+    with platform.db.write() as conn:
+        shop_id = accounts.create_shop(conn, unique("shop"), qualified=qualified)
+        creator_id = accounts.create_creator(conn, username, PASSWORD, invited=invited)
+        accounts.bind_shop(conn, creator_id, shop_id)
+        category_id = catalog.create_category(conn, unique("翡翠"), approved=approved)
+        product_id = catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
+    anon = platform.client()
+    token = anon.ok("POST", "/auth/sign-in", json={"username": username, "password": PASSWORD})[
+        "token"
+    ]
+    anon.close()
+    creator = platform.client(token)
+    room_id = creator.ok("POST", "/rooms", 201, json={"title": "翡翠专场"})["id"]
+    template_id = creator.ok(
+        "POST", "/shipping-templates", 201, json={"name": "包邮", "kind": "free"}
+    )["id"]
+    picture_id = creator.ok(
+        "POST",
+        "/pictures",
+        201,
+        data=jpeg_bytes(color="#2e8b57"),
+        headers={"Content-Type": "image/jpeg"},
+    )["id"]
+    world = World(
+        platform=platform,
+        creator=creator,
+        creator_id=creator_id,
+        username=username,
+        shop_id=shop_id,
+        category_id=category_id,
+        product_id=product_id,
+        room_id=room_id,
+        template_id=template_id,
+        picture_id=picture_id,
+    )
+    for _ in range(viewers):
+        world.join()
+    return world
