@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (scripts/setup.sh) and run every check and test: ruff, mypy, the import contracts,
-# then pytest inside a throw-away PostgreSQL cluster, a private D-Bus session with an unlocked
+# then pytest beside a throw-away PostgreSQL server, a private D-Bus session with an unlocked
 # gnome-keyring, and an Xvfb screen. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,10 +22,10 @@ mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 export FLASHBUY_TEST_REQUIRE_POSTGRES=1 PYTHONDONTWRITEBYTECODE=1
 
 echo "== pytest"
-# pg_virtualenv: a PostgreSQL cluster for this run only (PG* variables point at it).
+# with-postgres.sh: a PostgreSQL server for this run only (PG* variables point at it).
 # dbus-run-session + gnome-keyring: a real Secret Service, unlocked with a throw-away password.
 # xvfb-run: a 1920x1080 X screen to show windows on and grab from.
-pg_virtualenv dbus-run-session -- sh -c '
+bash scripts/with-postgres.sh dbus-run-session -- sh -c '
   printf scratch | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m pytest "$@"
 ' pytest "$@"

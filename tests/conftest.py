@@ -35,7 +35,7 @@ def require_backend(backend: str) -> None:
     if backend == "postgres" and not postgres_available():
         if os.environ.get("FLASHBUY_TEST_REQUIRE_POSTGRES"):
             pytest.fail("FLASHBUY_TEST_REQUIRE_POSTGRES is set but PGHOST is not")
-        pytest.skip("no PostgreSQL here: run the tests with scripts/test.sh")
+        pytest.skip("no PostgreSQL here: run them with scripts/test.sh or scripts/with-postgres.sh")
 
 
 @pytest.fixture
