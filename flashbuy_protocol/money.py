@@ -10,7 +10,7 @@ import re
 MIN_PRICE_FEN = 1  # 0.01 yuan
 MAX_PRICE_FEN = 999_999_999  # 9,999,999.99 yuan
 
-_YUAN = re.compile(r"(?P<whole>\d+)(?:\.(?P<frac>\d*))?")
+_YUAN = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?")  # ASCII digits only
 
 
 class MoneyError(ValueError):

@@ -1,0 +1,95 @@
+"""Retries are safe: one Idempotency-Key makes at most one flash-buy, comment or template."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import sqlalchemy as sa
+
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_server.tables import flashbuys
+from tests.support import World, expect_error, snapshot
+
+
+def _count_flashbuys(world: World) -> int:
+    with world.platform.db.read() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(flashbuys)
+                .where(flashbuys.c.room_id == world.room_id)
+            ).scalar_one()
+        )
+
+
+def test_a_replay_returns_the_first_response_and_creates_nothing(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    headers = {"Idempotency-Key": "enter-press-1"}
+    first = world.creator.post(path, json=world.flashbuy_body(), headers=headers)
+    assert first.status_code == 201
+    before = snapshot(world.platform.db)
+    replay = world.creator.post(path, json=world.flashbuy_body(), headers=headers)
+    assert (replay.status_code, replay.json()) == (201, first.json())
+    assert snapshot(world.platform.db) == before
+
+
+def test_the_same_key_with_another_body_is_refused(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    headers = {"Idempotency-Key": "enter-press-2"}
+    world.creator.ok("POST", path, 201, json=world.flashbuy_body(), headers=headers)
+    before = snapshot(world.platform.db)
+    resp = world.creator.post(path, json=world.flashbuy_body(price_fen=1), headers=headers)
+    expect_error(resp, ErrorCode.IDEMPOTENCY_KEY_REUSED)
+    assert snapshot(world.platform.db) == before
+
+
+def test_keys_belong_to_their_caller(world: World) -> None:
+    """Another viewer using the same key string gets its own comment, not the first one's."""
+    first, second = world.viewers
+    headers = {"Idempotency-Key": "hello"}
+    path = f"/rooms/{world.room_id}/comments"
+    a = first.ok("POST", path, 201, json={"text": "3号多少钱"}, headers=headers)
+    b = second.ok("POST", path, 201, json={"text": "3号多少钱"}, headers=headers)
+    assert a["id"] != b["id"]
+    assert first.ok("POST", path, 201, json={"text": "3号多少钱"}, headers=headers) == a
+
+
+def test_a_refused_request_does_not_burn_its_key(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    headers = {"Idempotency-Key": "retry-after-fix"}
+    bad = world.creator.post(path, json=world.flashbuy_body(template_id=999_999), headers=headers)
+    expect_error(bad, ErrorCode.TEMPLATE_NOT_FOUND)
+    good = world.creator.post(path, json=world.flashbuy_body(), headers=headers)
+    assert good.status_code == 201
+
+
+def test_concurrent_retries_with_one_key_make_one_flashbuy(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    headers = {"Idempotency-Key": "flaky-network"}
+    body = world.flashbuy_body()
+    start = threading.Barrier(8)
+
+    def press(_: int) -> tuple[int, int]:
+        client = world.platform.client(world.creator.token)
+        start.wait()
+        resp = client.post(path, json=body, headers=headers)
+        client.close()
+        return resp.status_code, resp.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(press, range(8)))
+    assert {status for status, _ in results} == {201}
+    assert len({fb_id for _, fb_id in results}) == 1
+    assert _count_flashbuys(world) == 1
+
+
+def test_bad_keys_are_refused(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    before = snapshot(world.platform.db)
+    for key in ("has space", "x" * 201, "中文"):
+        resp = world.creator.post(
+            path,
+            json=world.flashbuy_body(),
+            headers={"Idempotency-Key": key.encode().decode("latin-1")},
+        )
+        expect_error(resp, ErrorCode.IDEMPOTENCY_KEY_INVALID)
+    assert snapshot(world.platform.db) == before
