@@ -11,7 +11,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from flashbuy_protocol.errors import ErrorCode, ErrorResponse
-from flashbuy_server import accounts, catalog, flashbuys, images, migrate, orders, rooms, shipping
+from flashbuy_server import (
+    accounts,
+    catalog,
+    flashbuys,
+    images,
+    migrate,
+    orders,
+    rooms,
+    shipping,
+    streams,
+)
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
 from flashbuy_server.errors import ApiError
@@ -34,11 +44,17 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     database = db or Database(settings.database_url)
     migrate.upgrade(database)
 
+    hub = streams.Hub(database, settings.heartbeat_seconds)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if db is None:
-            database.dispose()
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            if db is None:
+                database.dispose()
 
     app = FastAPI(
         title="flashbuy platform",
@@ -48,9 +64,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.hub = hub
 
     api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
-    for module in (accounts, catalog, shipping, rooms, images, flashbuys, orders):
+    for module in (accounts, catalog, shipping, rooms, images, flashbuys, orders, streams):
         api.include_router(module.router)
 
     @api.get("/health", tags=["platform"])

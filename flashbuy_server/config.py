@@ -34,6 +34,7 @@ class Settings:
     quota_targeted: int = QUOTA_TARGETED_DEFAULT
     creator_token_ttl: timedelta = field(default=timedelta(days=30))
     viewer_token_ttl: timedelta = field(default=timedelta(days=1))
+    heartbeat_seconds: float = 15.0  # an idle event stream sends a comment this often
 
     @classmethod
     def from_env(cls, database_url: str | None = None, data_dir: Path | None = None) -> "Settings":

@@ -6,7 +6,7 @@ a lock upgrade, they queue on the busy timeout); PostgreSQL runs READ COMMITTED,
 where a conditional UPDATE re-checks its WHERE after waiting for a row lock.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Connection.info key under which a transaction collects the rooms it appended events to.
+ROOMS_CHANGED = "flashbuy_rooms_changed"
+# The PostgreSQL channel that wakes the event streams of every platform process.
+NOTIFY_CHANNEL = "flashbuy_events"
 
 
 class Database:
@@ -21,6 +25,8 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 20) -> None:
         self.url = sa.make_url(url)
+        # Told the rooms that got events, after the transaction that appended them commits.
+        self.on_commit: Callable[[set[int]], None] | None = None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             self.engine = _sqlite_engine(url, pool_size)
@@ -31,9 +37,25 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A transaction that will write: committed on success, rolled back on error."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A transaction that will write: committed on success, rolled back on error.
+
+        Event streams are woken once it commits: in this process through
+        :attr:`on_commit`, in every process on PostgreSQL through NOTIFY (which
+        PostgreSQL delivers at commit, and drops on rollback).
+        """
+        with self.engine.connect() as conn:
+            conn.info.pop(ROOMS_CHANGED, None)  # left over from a rolled-back transaction
+            with conn.begin():
+                yield conn
+                rooms = conn.info.get(ROOMS_CHANGED)
+                if rooms and not self.is_sqlite:
+                    conn.execute(
+                        sa.text("SELECT pg_notify(:channel, :rooms)"),
+                        {"channel": NOTIFY_CHANNEL, "rooms": ",".join(map(str, sorted(rooms)))},
+                    )
+            changed: set[int] | None = conn.info.pop(ROOMS_CHANGED, None)
+        if changed and self.on_commit is not None:
+            self.on_commit(changed)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

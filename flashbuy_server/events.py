@@ -5,21 +5,19 @@ UPDATE, which holds the room row's lock until commit, so on PostgreSQL a room's
 events commit in id order and a reader that saw id N has seen every id below N.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from flashbuy_server.db import ROOMS_CHANGED
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import event_targets, events, rooms
 
 AUDIENCE_ALL = "all"  # every viewer of the room
 AUDIENCE_TARGETS = "targets"  # only the viewers in event_targets
 AUDIENCE_CREATOR = "creator"  # the room's creator only
-
-# Called with a room id after a transaction that appended to that room commits.
-CommitListener = Callable[[int], None]
 
 
 def lock_room(conn: Connection, room_id: int) -> Row[Any] | None:
@@ -64,5 +62,5 @@ def append(
     target_rows = [{"room_id": room_id, "event_id": event_id, "viewer_id": v} for v in targets]
     if target_rows:
         conn.execute(event_targets.insert(), target_rows)
-    conn.info.setdefault("flashbuy_rooms_changed", set()).add(room_id)
+    conn.info.setdefault(ROOMS_CHANGED, set()).add(room_id)
     return int(event_id)

@@ -7,16 +7,43 @@ app, on 127.0.0.1, on a port the OS picks.
 import socket
 import threading
 import time
+from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 
 from flashbuy_server.app import create_app
 from flashbuy_server.config import Settings
 
 
+class PlatformServer(uvicorn.Server):
+    """uvicorn, ending the event streams first when asked to stop.
+
+    uvicorn waits for open responses before it shuts down; an event stream never
+    ends by itself, so the hub closes them as soon as the exit begins.
+    """
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self.platform_app = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.platform_app.state.hub.close()
+        super().handle_exit(sig, frame)
+
+    def request_stop(self) -> None:
+        """Stop as a signal would (thread-safe)."""
+        self.platform_app.state.hub.close()
+        self.should_exit = True
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve until interrupted."""
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    """Serve until interrupted (SIGINT or SIGTERM)."""
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10
+    )
+    PlatformServer(config, app).run()
 
 
 class ServerThread:
@@ -33,7 +60,7 @@ class ServerThread:
         config = uvicorn.Config(
             self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
         )
-        self._server = uvicorn.Server(config)
+        self._server = PlatformServer(config, self.app)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},
@@ -58,6 +85,6 @@ class ServerThread:
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to end."""
-        self._server.should_exit = True
+        self._server.request_stop()
         self._thread.join(timeout=30)
         self._socket.close()

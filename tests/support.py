@@ -1,8 +1,18 @@
 """Helpers for tests that drive the real platform over HTTP."""
 
+import contextlib
+import http.client
 import io
 import itertools
+import json
 import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +25,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from flashbuy_protocol.errors import ErrorCode, http_status_for
+from flashbuy_protocol.sse import SseDecoder, SseMessage
 from flashbuy_server import accounts, catalog
 from flashbuy_server.db import Database
 from flashbuy_server.server import ServerThread
@@ -256,3 +267,168 @@ def make_world(
     for _ in range(viewers):
         world.join()
     return world
+
+
+# --- event streams ------------------------------------------------------------------------
+
+
+class SseClient:
+    """An SSE stream read on a thread of its own into a queue, closable from the test.
+
+    Built on http.client so that :meth:`close` can shut the socket down under a
+    blocked read, the way a dropped network would.
+    """
+
+    def __init__(
+        self, api: Api, path: str, last_event_id: int | str | None = None, connect: bool = True
+    ) -> None:
+        parts = urllib.parse.urlsplit(api.base + path)
+        self._conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
+        self._target = parts.path + (f"?{parts.query}" if parts.query else "")
+        self._headers = {"Accept": "text/event-stream"}
+        if api.token:
+            self._headers["Authorization"] = f"Bearer {api.token}"
+        if last_event_id is not None:
+            self._headers["Last-Event-ID"] = str(last_event_id)
+        self.messages: queue.Queue[SseMessage | None] = queue.Queue()
+        self.comments: queue.Queue[str] = queue.Queue()
+        self.status = 0
+        self.error_body = b""
+        self._thread = threading.Thread(target=self._run, daemon=True, name="sse-client")
+        if connect:
+            self.open()
+
+    def open(self) -> "SseClient":
+        """Connect, and return once the platform says the stream is live."""
+        self._conn.request("GET", self._target, headers=self._headers)
+        response = self._conn.getresponse()
+        self.status = response.status
+        if response.status != 200:
+            self.error_body = response.read()
+            self._conn.close()
+            return self
+        self._response = response
+        self._thread.start()
+        first = self.comments.get(timeout=30)
+        assert first == ": connected", first
+        return self
+
+    def _run(self) -> None:
+        decoder = SseDecoder()
+        try:
+            while True:
+                raw = self._response.readline()
+                if not raw:
+                    break
+                line = raw.decode().rstrip("\r\n")
+                if line.startswith(":"):
+                    self.comments.put(line)
+                message = decoder.feed_line(line)
+                if message is not None:
+                    self.messages.put(message)
+        except (OSError, http.client.HTTPException, ValueError):
+            pass  # closed under the read: the test dropped the connection
+        finally:
+            self.messages.put(None)
+
+    def next(self, timeout: float = 30) -> SseMessage:
+        """The next event (waits at most ``timeout`` seconds for it)."""
+        message = self.messages.get(timeout=timeout)
+        assert message is not None, "the stream ended"
+        return message
+
+    def events(self, count: int, timeout: float = 30) -> list[dict[str, Any]]:
+        """The next ``count`` events, decoded."""
+        return [json.loads(self.next(timeout).data) for _ in range(count)]
+
+    def until_id(self, event_id: int, timeout: float = 30) -> list[dict[str, Any]]:
+        """Events up to and including ``event_id``."""
+        got = []
+        while not got or got[-1]["id"] < event_id:
+            got.append(json.loads(self.next(timeout).data))
+        return got
+
+    def ended(self, timeout: float = 30) -> bool:
+        """Whether the platform ended the stream (waits for the reader thread)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def close(self) -> None:
+        """Drop the connection, as a network failure would."""
+        sock = self._conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        if self._thread.is_alive():
+            self._thread.join(10)  # the read fails now; only then is closing safe
+        self._conn.close()
+
+
+# --- platform processes -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """``flashbuy-server serve`` as a separate process on a database URL."""
+
+    def __init__(self, database_url: str, *extra: str) -> None:
+        self.database_url = database_url
+        self.extra = extra
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, token: str | None = None) -> Api:
+        return Api(self.url + "/api/v1", token)
+
+    def start(self, timeout: float = 60) -> "ServerProcess":
+        """Start it; return once /api/v1/health answers."""
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "flashbuy_server", "--database-url", self.database_url,
+                "serve", "--port", str(self.port), *self.extra,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=1).ok:
+                    return self
+            except requests.ConnectionError:
+                pass
+            try:
+                code = self.process.wait(timeout=0.05)  # waits, and notices a crash
+            except subprocess.TimeoutExpired:
+                continue
+            stderr = self.process.stderr.read().decode() if self.process.stderr else ""
+            raise RuntimeError(f"the platform exited with {code}: {stderr}")
+        self.stop()
+        raise RuntimeError("the platform did not answer in time")
+
+    def stop(self) -> int | None:
+        """Stop it as an operator would (SIGTERM) and return its exit code."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stderr:
+            self.process.stderr.close()
+        code = self.process.returncode
+        self.process = None
+        return code
