@@ -1,6 +1,7 @@
 """``flashbuy-server``: run the platform, or administer shops, creators and the catalog.
 
-    flashbuy-server [serve] [--host H] [--port P] [--database-url URL | --data-dir DIR]
+    flashbuy-server [serve] [--host H] [--port P] [--demo [--audience N]]
+                    [--database-url URL | --data-dir DIR]
     flashbuy-server admin create-shop NAME [--qualified]
     flashbuy-server admin create-creator USERNAME [--invited]   (the password comes on stdin)
     ...
@@ -48,6 +49,16 @@ def _positive_id(text: str) -> int:
     return value
 
 
+def _viewers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of viewers") from None
+    if not 0 <= value <= 5_000:
+        raise argparse.ArgumentTypeError("the audience has 0 to 5000 viewers")
+    return value
+
+
 def _name(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
         text = text.strip()
@@ -68,9 +79,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="where the default SQLite file lives")
     sub = parser.add_subparsers(dest="command")
 
-    serve = sub.add_parser("serve", help="serve the HTTP API (the default command)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_port, default=8700)
+    # Serving options work with or without the word "serve": `flashbuy-server --demo`.
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serving.add_argument("--port", type=_port, default=8700, help="port to listen on")
+    serving.add_argument(
+        "--demo", action="store_true", help="prepare the demo shop, creator, catalog and live room"
+    )
+    serving.add_argument(
+        "--audience",
+        type=_viewers,
+        default=0,
+        metavar="N",
+        help="with --demo: N rehearsal viewers join the demo live, comment and buy",
+    )
+    for action in serving._actions:
+        parser._add_action(action)
+    sub.add_parser(
+        "serve",
+        help="serve the HTTP API (the default command)",
+        parents=[serving],
+        argument_default=argparse.SUPPRESS,
+    )
 
     admin = sub.add_parser("admin", help="set up shops, creators and the catalog")
     ops = admin.add_subparsers(dest="op", required=True)
@@ -161,9 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"flashbuy-server: {exc}", file=sys.stderr)
         return 2
     if args.command in (None, "serve"):
+        if args.audience and not args.demo:
+            print(
+                "flashbuy-server: --audience needs --demo (it joins the demo live)", file=sys.stderr
+            )
+            return 2
         from flashbuy_server.server import serve
 
-        serve(settings, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8700))
+        serve(settings, args.host, args.port, demo=args.demo, audience=args.audience)
         return 0
     db = Database(settings.database_url, pool_size=1)
     try:

@@ -57,37 +57,43 @@ def _viewer_count(conn: sa.Connection, room_id: int) -> int:
     return int(count)
 
 
+def start(conn: sa.Connection, creator_id: int, title: str) -> Room:
+    """Start a live for the creator, who may have only one at a time."""
+    live = conn.execute(
+        sa.select(rooms.c.id).where(
+            rooms.c.creator_id == creator_id, rooms.c.status == LiveStatus.LIVE.value
+        )
+    ).first()
+    if live is not None:
+        raise ApiError(
+            ErrorCode.LIVE_ALREADY_ACTIVE,
+            f"room {live.id} is still live; end it before starting another",
+            room_id=live.id,
+        )
+    room_id = insert_id(
+        conn,
+        rooms,
+        creator_id=creator_id,
+        title=title,
+        status=LiveStatus.LIVE.value,
+        started_at=utcnow(),
+        viewer_count=0,
+        last_event_id=0,
+    )
+    events.append(conn, room_id, "live.started", {"room_id": room_id, "title": title})
+    return to_room(room_row(conn, room_id))
+
+
 @router.post("/rooms", response_model=Room, status_code=201)
 def start_live(body: LiveStart, me: CreatorDep, db: DbDep, key: IdemKeyDep) -> JSONResponse:
     """Start a live; a creator has at most one live room at a time."""
-
-    def start(conn: sa.Connection) -> Room:
-        live = conn.execute(
-            sa.select(rooms.c.id).where(
-                rooms.c.creator_id == me.id, rooms.c.status == LiveStatus.LIVE.value
-            )
-        ).first()
-        if live is not None:
-            raise ApiError(
-                ErrorCode.LIVE_ALREADY_ACTIVE,
-                f"room {live.id} is still live; end it before starting another",
-                room_id=live.id,
-            )
-        room_id = insert_id(
-            conn,
-            rooms,
-            creator_id=me.id,
-            title=body.title,
-            status=LiveStatus.LIVE.value,
-            started_at=utcnow(),
-            viewer_count=0,
-            last_event_id=0,
-        )
-        events.append(conn, room_id, "live.started", {"room_id": room_id, "title": body.title})
-        return to_room(room_row(conn, room_id))
-
     return idempotency.run_once(
-        db, me.key, key, idempotency.fingerprint("POST", "/rooms", body), 201, start
+        db,
+        me.key,
+        key,
+        idempotency.fingerprint("POST", "/rooms", body),
+        201,
+        lambda conn: start(conn, me.id, body.title),
     )
 
 

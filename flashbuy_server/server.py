@@ -4,6 +4,7 @@ The console's embedded default and the tests use :class:`ServerThread`: the same
 app, on 127.0.0.1, on a port the OS picks.
 """
 
+import logging
 import socket
 import threading
 import time
@@ -13,7 +14,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from flashbuy_server.app import create_app
+from flashbuy_server.audience import Audience, AudienceConfig
 from flashbuy_server.config import Settings
+from flashbuy_server.demo import prepare_demo
+
+log = logging.getLogger(__name__)
 
 
 class PlatformServer(uvicorn.Server):
@@ -37,13 +42,43 @@ class PlatformServer(uvicorn.Server):
         self.should_exit = True
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
-    """Serve until interrupted (SIGINT or SIGTERM)."""
+def serve(
+    settings: Settings, host: str, port: int, *, demo: bool = False, audience: int = 0
+) -> None:
+    """Serve until interrupted (SIGINT or SIGTERM), optionally as the demo with an audience."""
     app = create_app(settings)
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10
     )
-    PlatformServer(config, app).run()
+    server = PlatformServer(config, app)
+    rehearsal: Audience | None = None
+    if demo:
+        info = prepare_demo(app.state.db)
+        log.warning(
+            "demo: sign in as %r with password %r; the live is room %s",
+            info.username,
+            info.password,
+            info.room_id,
+        )
+        if audience:
+            url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
+            rehearsal = Audience(AudienceConfig(server=url, room_id=info.room_id, viewers=audience))
+            _start_when_serving(server, rehearsal)
+    try:
+        server.run()
+    finally:
+        if rehearsal is not None:
+            rehearsal.stop()
+
+
+def _start_when_serving(server: uvicorn.Server, audience: Audience) -> None:
+    def wait_then_start() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)  # uvicorn offers no start-up callback to a caller of run()
+        if server.started:
+            audience.start()
+
+    threading.Thread(target=wait_then_start, name="audience-starter", daemon=True).start()
 
 
 class ServerThread:

@@ -10,6 +10,7 @@ import queue
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import psycopg
 import requests
@@ -382,6 +383,8 @@ class ServerProcess:
         self.extra = extra
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.log = ""  # what the process wrote to stderr, read when it stops
+        self._log_file: IO[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -392,13 +395,14 @@ class ServerProcess:
 
     def start(self, timeout: float = 60) -> "ServerProcess":
         """Start it; return once /api/v1/health answers."""
+        self._log_file = tempfile.TemporaryFile()  # noqa: SIM115 (stop() closes it)
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "flashbuy_server", "--database-url", self.database_url,
                 "serve", "--port", str(self.port), *self.extra,
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log_file,  # a file, not a pipe: a full pipe would block the server
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -411,13 +415,13 @@ class ServerProcess:
                 code = self.process.wait(timeout=0.05)  # waits, and notices a crash
             except subprocess.TimeoutExpired:
                 continue
-            stderr = self.process.stderr.read().decode() if self.process.stderr else ""
-            raise RuntimeError(f"the platform exited with {code}: {stderr}")
+            self.stop()
+            raise RuntimeError(f"the platform exited with {code}: {self.log}")
         self.stop()
         raise RuntimeError("the platform did not answer in time")
 
     def stop(self) -> int | None:
-        """Stop it as an operator would (SIGTERM) and return its exit code."""
+        """Stop it as an operator would (SIGTERM); its exit code."""
         if self.process is None:
             return None
         if self.process.poll() is None:
@@ -427,8 +431,16 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
+        if self._log_file is not None:
+            self._log_file.seek(0)
+            self.log = self._log_file.read().decode(errors="replace")
+            self._log_file.close()
+            self._log_file = None
         code = self.process.returncode
         self.process = None
         return code
+
+    @property
+    def stopped_cleanly(self) -> bool:
+        """Whether the last stop let uvicorn finish its shutdown (it then re-raises SIGTERM)."""
+        return "Application shutdown complete" in self.log
