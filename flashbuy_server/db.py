@@ -99,3 +99,14 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
 def insert_id(conn: Connection, table: sa.Table, **values: Any) -> int:
     """Insert one row and return its new ``id``."""
     return int(conn.execute(table.insert().values(**values).returning(table.c.id)).scalar_one())
+
+
+def lock_rows(conn: Connection, query: sa.Select[Any], *, read: bool = False) -> sa.Select[Any]:
+    """``query`` locking the rows it reads until the transaction ends (FOR UPDATE/SHARE).
+
+    SQLite locks nothing by row: ``BEGIN IMMEDIATE`` already made the transaction
+    the only writer.
+    """
+    if conn.dialect.name == "sqlite":
+        return query
+    return query.with_for_update(read=read)

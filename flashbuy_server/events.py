@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from flashbuy_server.db import ROOMS_CHANGED
+from flashbuy_server.db import ROOMS_CHANGED, lock_rows
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import event_targets, events, rooms
 
@@ -27,10 +27,7 @@ def lock_room(conn: Connection, room_id: int) -> Row[Any] | None:
     lock a room and then a flash-buy or product never deadlock. SQLite needs no
     row lock: ``BEGIN IMMEDIATE`` already made the transaction the only writer.
     """
-    query = sa.select(rooms).where(rooms.c.id == room_id)
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    return conn.execute(lock_rows(conn, sa.select(rooms).where(rooms.c.id == room_id))).first()
 
 
 def append(

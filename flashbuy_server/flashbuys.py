@@ -141,7 +141,7 @@ def create(
             f"viewer(s) {', '.join(map(str, absent))} are not in the live room",
             viewer_ids=absent,
         )
-    if template_row(conn, creator_id, body.template_id) is None:
+    if template_row(conn, creator_id, body.template_id, share_lock=True) is None:
         raise ApiError(
             ErrorCode.TEMPLATE_NOT_FOUND,
             f"shipping template {body.template_id} does not exist",

@@ -14,7 +14,7 @@ from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, ViewerDep
 from flashbuy_server.errors import ApiError
 from flashbuy_server.flashbuys import load, publish, select_flashbuys, to_flashbuys
 from flashbuy_server.roomaccess import owned_room, require_present
-from flashbuy_server.shipping import RegionRequiredError, fee_for
+from flashbuy_server.shipping import fee_for, needs_region
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import flashbuy_targets, flashbuys, orders, shipping_templates, viewers
 
@@ -92,14 +92,13 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
     template = conn.execute(
         sa.select(shipping_templates).where(shipping_templates.c.id == fb.template_id)
     ).one()
-    try:
-        shipping = fee_for(template, body.region)
-    except RegionRequiredError:
+    if body.region is None and needs_region(template):
         raise ApiError(
             ErrorCode.VALIDATION_FAILED,
-            "postage depends on where it ships: give the buyer's region",
+            "this flash-buy's postage or delivery depends on the region: give the buyer's region",
             field="region",
-        ) from None
+        )
+    shipping = fee_for(template, body.region)
     if shipping is None:
         raise ApiError(
             ErrorCode.REGION_EXCLUDED,

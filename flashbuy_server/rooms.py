@@ -19,7 +19,7 @@ from flashbuy_protocol.models import (
 )
 from flashbuy_server import events, idempotency
 from flashbuy_server.accounts import issue_token
-from flashbuy_server.db import insert_id
+from flashbuy_server.db import insert_id, lock_rows
 from flashbuy_server.deps import (
     CREATOR,
     VIEWER,
@@ -40,7 +40,7 @@ from flashbuy_server.roomaccess import (
     to_room,
 )
 from flashbuy_server.sqltypes import utcnow
-from flashbuy_server.tables import comments, room_members, rooms, viewers
+from flashbuy_server.tables import comments, creators, room_members, rooms, viewers
 
 router = APIRouter(tags=["rooms"])
 
@@ -59,6 +59,8 @@ def _viewer_count(conn: sa.Connection, room_id: int) -> int:
 
 def start(conn: sa.Connection, creator_id: int, title: str) -> Room:
     """Start a live for the creator, who may have only one at a time."""
+    # Hold the creator's row so that two starts at once take turns here.
+    conn.execute(lock_rows(conn, sa.select(creators.c.id).where(creators.c.id == creator_id)))
     live = conn.execute(
         sa.select(rooms.c.id).where(
             rooms.c.creator_id == creator_id, rooms.c.status == LiveStatus.LIVE.value

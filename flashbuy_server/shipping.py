@@ -15,17 +15,13 @@ from flashbuy_protocol.models import (
     ShippingTemplateIn,
 )
 from flashbuy_server import idempotency
-from flashbuy_server.db import insert_id
+from flashbuy_server.db import insert_id, lock_rows
 from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import flashbuys, shipping_templates
 
 router = APIRouter(tags=["shipping"])
-
-
-class RegionRequiredError(ValueError):
-    """The template charges or refuses by region and no region was given."""
 
 
 def fee_for(row: Row[Any], region: str | None) -> int | None:
@@ -38,7 +34,7 @@ def fee_for(row: Row[Any], region: str | None) -> int | None:
     if kind is TemplateKind.FLAT:
         return int(row.flat_fee_fen)
     if region is None:
-        raise RegionRequiredError
+        raise ValueError("a by_region template prices only a known region (see needs_region)")
     return int(row.region_fees.get(region, row.default_fee_fen))
 
 
@@ -47,15 +43,22 @@ def needs_region(row: Row[Any]) -> bool:
     return row.kind == TemplateKind.BY_REGION or bool(row.excluded_regions)
 
 
-def template_row(conn: Connection, creator_id: int, template_id: int) -> Row[Any] | None:
-    """The creator's live (not deleted) template, or None."""
-    return conn.execute(
-        sa.select(shipping_templates).where(
-            shipping_templates.c.id == template_id,
-            shipping_templates.c.creator_id == creator_id,
-            shipping_templates.c.deleted.is_(False),
-        )
-    ).first()
+def template_row(
+    conn: Connection, creator_id: int, template_id: int, *, share_lock: bool = False
+) -> Row[Any] | None:
+    """The creator's live (not deleted) template, or None.
+
+    With ``share_lock`` the row cannot be deleted until this transaction ends:
+    a flash-buy being created on it and a delete cannot both succeed.
+    """
+    query = sa.select(shipping_templates).where(
+        shipping_templates.c.id == template_id,
+        shipping_templates.c.creator_id == creator_id,
+        shipping_templates.c.deleted.is_(False),
+    )
+    if share_lock:
+        query = lock_rows(conn, query, read=True)
+    return conn.execute(query).first()
 
 
 def to_template(row: Row[Any]) -> ShippingTemplate:
@@ -162,7 +165,18 @@ def put_template(
 def delete_template(template_id: int, me: CreatorDep, db: DbDep) -> None:
     """Delete a template no active flash-buy uses."""
     with db.write() as conn:
-        if template_row(conn, me.id, template_id) is None:
+        # Mark it deleted first: the UPDATE holds the row, so no flash-buy can be created
+        # on it until we know; if it is in use, raising rolls the mark back.
+        marked = conn.execute(
+            shipping_templates.update()
+            .where(
+                shipping_templates.c.id == template_id,
+                shipping_templates.c.creator_id == me.id,
+                shipping_templates.c.deleted.is_(False),
+            )
+            .values(deleted=True, updated_at=utcnow())
+        ).rowcount
+        if marked != 1:
             raise not_found("shipping template", template_id)
         in_use = conn.execute(
             sa.select(sa.func.count())
@@ -179,11 +193,6 @@ def delete_template(template_id: int, me: CreatorDep, db: DbDep) -> None:
                 active_flashbuys=in_use,
             )
         # Kept, marked deleted: past orders still say how their postage was charged.
-        conn.execute(
-            shipping_templates.update()
-            .where(shipping_templates.c.id == template_id)
-            .values(deleted=True, updated_at=utcnow())
-        )
 
 
 @router.post("/shipping-templates/{template_id}/quote", response_model=ShippingQuote)

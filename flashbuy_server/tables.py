@@ -110,6 +110,14 @@ rooms = sa.Table(
     sa.Column("viewer_count", sa.Integer, nullable=False, default=0),
     # Taken under the room row's lock, so a room's event ids commit in order.
     sa.Column("last_event_id", sa.BigInteger, nullable=False, default=0),
+    # A creator is live in one room at a time, even when two starts race.
+    sa.Index(
+        "uq_rooms_one_live_per_creator",
+        "creator_id",
+        unique=True,
+        sqlite_where=sa.text("status = 'live'"),
+        postgresql_where=sa.text("status = 'live'"),
+    ),
 )
 
 viewers = sa.Table(

@@ -1,0 +1,345 @@
+"""Buying flash-buys over HTTP: stock, targeting, presence, listings, offers, events, retries."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import sqlalchemy as sa
+
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_server.tables import event_targets, events, orders, rooms
+from tests.support import Api, Platform, World, expect_error, make_world, snapshot
+
+MISSING_ID = 999_999_999
+
+
+def order_path(flashbuy_id: int) -> str:
+    return f"/flash-buys/{flashbuy_id}/orders"
+
+
+def buy(viewer: Api, flashbuy_id: int, **body: Any) -> dict[str, Any]:
+    """An order that must be placed; its JSON."""
+    order: dict[str, Any] = viewer.ok("POST", order_path(flashbuy_id), 201, json=body)
+    return order
+
+
+def flashbuy(world: World, flashbuy_id: int) -> dict[str, Any]:
+    got: dict[str, Any] = world.creator.ok("GET", f"/flash-buys/{flashbuy_id}")
+    return got
+
+
+def room_events(platform: Platform, room_id: int) -> list[Any]:
+    """The room's event log, oldest first."""
+    with platform.db.read() as conn:
+        return list(
+            conn.execute(
+                sa.select(events.c.id, events.c.type, events.c.data, events.c.audience)
+                .where(events.c.room_id == room_id)
+                .order_by(events.c.id)
+            ).all()
+        )
+
+
+def order_count(platform: Platform, flashbuy_id: int) -> int:
+    with platform.db.read() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(orders)
+                .where(orders.c.flashbuy_id == flashbuy_id)
+            ).scalar_one()
+        )
+
+
+def test_a_viewer_in_the_room_buys_a_full_flashbuy(world: World) -> None:
+    template = world.creator.ok(
+        "POST",
+        "/shipping-templates",
+        201,
+        json={"name": "顺丰", "kind": "flat", "flat_fee_fen": 1_200},
+    )
+    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=template["id"])
+    viewer, viewer_id = world.join("翠友小明", region="广东")
+
+    order = buy(viewer, fb["id"], region="广东")
+
+    assert isinstance(order["id"], int)
+    assert (order["flashbuy_id"], order["room_id"], order["viewer_id"]) == (
+        fb["id"],
+        world.room_id,
+        viewer_id,
+    )
+    assert order["nickname"] == "翠友小明"
+    assert (order["price_fen"], order["shipping_fen"], order["total_fen"]) == (
+        128_800,
+        1_200,
+        130_000,
+    )
+    assert order["region"] == "广东"
+    assert order["created_at"]
+    after = flashbuy(world, fb["id"])
+    assert (after["sold"], after["status"]) == (1, "active")
+
+
+def test_the_last_piece_sells_out_and_the_next_buyer_is_refused(world: World) -> None:
+    fb = world.create_flashbuy(stock=1)
+    first, second = world.viewers[:2]
+    buy(first, fb["id"])
+    after = flashbuy(world, fb["id"])
+    assert (after["sold"], after["status"]) == (1, "sold_out")
+
+    before = snapshot(world.platform.db)
+    resp = second.post(order_path(fb["id"]), json={"region": "浙江"})
+    assert expect_error(resp, ErrorCode.FLASHBUY_SOLD_OUT)["flashbuy_id"] == fb["id"]
+    assert snapshot(world.platform.db) == before
+
+
+def test_three_pieces_sell_to_three_viewers_and_the_fourth_is_refused(world: World) -> None:
+    world.join()
+    world.join()
+    fb = world.create_flashbuy(stock=3)
+    for n, viewer in enumerate(world.viewers[:3], start=1):
+        buy(viewer, fb["id"])
+        after = flashbuy(world, fb["id"])
+        assert after["sold"] == n
+        assert after["status"] == ("sold_out" if n == 3 else "active")
+
+    before = snapshot(world.platform.db)
+    expect_error(world.viewers[3].post(order_path(fb["id"]), json={}), ErrorCode.FLASHBUY_SOLD_OUT)
+    assert snapshot(world.platform.db) == before
+    assert order_count(world.platform, fb["id"]) == 3
+
+
+def test_the_same_viewer_cannot_buy_twice(world: World) -> None:
+    fb = world.create_flashbuy(stock=5)
+    viewer = world.viewers[0]
+    buy(viewer, fb["id"])
+    before = snapshot(world.platform.db)
+    resp = viewer.post(order_path(fb["id"]), json={})
+    assert expect_error(resp, ErrorCode.ALREADY_PURCHASED)["flashbuy_id"] == fb["id"]
+    assert snapshot(world.platform.db) == before
+    assert flashbuy(world, fb["id"])["sold"] == 1
+
+
+def test_an_ended_flashbuy_cannot_be_bought(world: World) -> None:
+    fb = world.create_flashbuy(stock=3)
+    world.creator.ok("POST", f"/flash-buys/{fb['id']}/end")
+    before = snapshot(world.platform.db)
+    resp = world.viewers[0].post(order_path(fb["id"]), json={})
+    expect_error(resp, ErrorCode.FLASHBUY_ENDED)
+    assert snapshot(world.platform.db) == before
+
+
+def test_a_targeted_flashbuy_sells_only_to_the_named_viewer(world: World) -> None:
+    named, other = world.viewers[:2]
+    fb = world.create_flashbuy(mode="targeted", target_viewer_ids=[world.viewer_ids[0]], stock=2)
+
+    before = snapshot(world.platform.db)
+    resp = other.post(order_path(fb["id"]), json={})
+    assert expect_error(resp, ErrorCode.NOT_OFFERED_TO_VIEWER)["flashbuy_id"] == fb["id"]
+    assert snapshot(world.platform.db) == before
+
+    order = buy(named, fb["id"])
+    assert order["viewer_id"] == world.viewer_ids[0]
+
+
+def test_a_viewer_who_left_the_room_cannot_buy_a_full_flashbuy(world: World) -> None:
+    fb = world.create_flashbuy(stock=2)
+    viewer = world.viewers[0]
+    viewer.ok("POST", f"/rooms/{world.room_id}/leave", 204)
+    before = snapshot(world.platform.db)
+    resp = viewer.post(order_path(fb["id"]), json={})
+    assert expect_error(resp, ErrorCode.VIEWER_NOT_IN_ROOM)["room_id"] == world.room_id
+    assert snapshot(world.platform.db) == before
+
+
+def test_a_viewer_of_another_room_cannot_buy_a_full_flashbuy(world: World) -> None:
+    other = make_world(world.platform, viewers=1)
+    try:
+        fb = world.create_flashbuy(stock=2)
+        before = snapshot(world.platform.db)
+        resp = other.viewers[0].post(order_path(fb["id"]), json={})
+        expect_error(resp, ErrorCode.VIEWER_NOT_IN_ROOM)
+        assert snapshot(world.platform.db) == before
+    finally:
+        other.close()
+
+
+def test_an_unknown_flashbuy_is_not_found(world: World) -> None:
+    before = snapshot(world.platform.db)
+    resp = world.viewers[0].post(order_path(MISSING_ID), json={})
+    expect_error(resp, ErrorCode.NOT_FOUND)
+    assert snapshot(world.platform.db) == before
+
+
+def test_only_a_viewer_token_can_buy(world: World) -> None:
+    fb = world.create_flashbuy(stock=2)
+    before = snapshot(world.platform.db)
+    expect_error(world.creator.post(order_path(fb["id"]), json={}), ErrorCode.FORBIDDEN)
+    anonymous = world.platform.client()
+    try:
+        expect_error(anonymous.post(order_path(fb["id"]), json={}), ErrorCode.UNAUTHENTICATED)
+    finally:
+        anonymous.close()
+    assert snapshot(world.platform.db) == before
+
+
+def test_the_creator_lists_who_bought_and_nobody_else_can(world: World) -> None:
+    fb = world.create_flashbuy(stock=3)
+    assert world.creator.ok("GET", order_path(fb["id"])) == []
+    first = buy(world.viewers[1], fb["id"], region="上海")
+    second = buy(world.viewers[0], fb["id"])
+
+    listed = world.creator.ok("GET", order_path(fb["id"]))
+    assert listed == [first, second]
+    assert [o["viewer_id"] for o in listed] == [world.viewer_ids[1], world.viewer_ids[0]]
+
+    other = make_world(world.platform, viewers=0)
+    try:
+        expect_error(other.creator.get(order_path(fb["id"])), ErrorCode.FORBIDDEN)
+    finally:
+        other.close()
+    expect_error(world.viewers[0].get(order_path(fb["id"])), ErrorCode.FORBIDDEN)
+    expect_error(world.creator.get(order_path(MISSING_ID)), ErrorCode.NOT_FOUND)
+
+
+def test_offers_show_a_viewer_only_what_it_may_buy(world: World) -> None:
+    a, b = world.viewers[:2]
+    a_id, b_id = world.viewer_ids[:2]
+    full = world.create_flashbuy(title="1号 全量", stock=2)
+    for_a = world.create_flashbuy(title="2号 给A", mode="targeted", target_viewer_ids=[a_id])
+    for_b = world.create_flashbuy(title="3号 给B", mode="targeted", target_viewer_ids=[b_id])
+    for_both = world.create_flashbuy(
+        title="4号 给AB", mode="targeted", target_viewer_ids=[a_id, b_id]
+    )
+    sold_out = world.create_flashbuy(title="5号 售罄", stock=1)
+    ended = world.create_flashbuy(title="6号 结束", stock=1)
+    buy(b, sold_out["id"])
+    world.creator.ok("POST", f"/flash-buys/{ended['id']}/end")
+
+    def offers(viewer: Api) -> dict[int, dict[str, Any]]:
+        got = viewer.ok("GET", f"/rooms/{world.room_id}/offers")
+        return {o["id"]: o for o in got}
+
+    seen_by_a = offers(a)
+    assert set(seen_by_a) == {full["id"], for_a["id"], for_both["id"]}
+    seen_by_b = offers(b)
+    assert set(seen_by_b) == {full["id"], for_b["id"], for_both["id"]}
+    # A targeted offer names only the viewer looking at it, never the other targets.
+    assert [t["id"] for t in seen_by_a[for_both["id"]]["targets"]] == [a_id]
+    assert [t["id"] for t in seen_by_b[for_both["id"]]["targets"]] == [b_id]
+    assert seen_by_a[full["id"]]["targets"] == []
+
+    c, _c_id = world.join()
+    assert set(offers(c)) == {full["id"]}
+    c.ok("POST", f"/rooms/{world.room_id}/leave", 204)
+    expect_error(c.get(f"/rooms/{world.room_id}/offers"), ErrorCode.VIEWER_NOT_IN_ROOM)
+
+
+def test_a_purchase_appends_its_events_together(world: World) -> None:
+    fb = world.create_flashbuy(stock=1)
+    before = room_events(world.platform, world.room_id)
+    order = buy(world.viewers[0], fb["id"])
+
+    log = room_events(world.platform, world.room_id)
+    assert [e.id for e in log] == list(range(1, len(log) + 1))  # one by one per room
+    new = log[len(before) :]
+    assert [e.type for e in new] == ["order.placed", "flashbuy.updated", "flashbuy.sold_out"]
+    placed, updated, sold_out = new
+    assert placed.data == order
+    assert placed.audience == "creator"
+    assert (updated.data["id"], updated.data["sold"], updated.data["status"]) == (
+        fb["id"],
+        1,
+        "sold_out",
+    )
+    assert updated.audience == "all"
+    assert sold_out.data == updated.data
+    with world.platform.db.read() as conn:
+        last = conn.execute(
+            sa.select(rooms.c.last_event_id).where(rooms.c.id == world.room_id)
+        ).scalar_one()
+    assert last == log[-1].id
+
+    # A refused purchase appends nothing.
+    expect_error(world.viewers[1].post(order_path(fb["id"]), json={}), ErrorCode.FLASHBUY_SOLD_OUT)
+    assert room_events(world.platform, world.room_id) == log
+
+
+def test_a_targeted_purchase_event_goes_to_its_targets_only(world: World) -> None:
+    fb = world.create_flashbuy(mode="targeted", target_viewer_ids=[world.viewer_ids[0]])
+    buy(world.viewers[0], fb["id"])
+    log = room_events(world.platform, world.room_id)
+    updated = next(e for e in log if e.type == "flashbuy.updated")
+    assert updated.audience == "targets"
+    with world.platform.db.read() as conn:
+        targets = conn.execute(
+            sa.select(event_targets.c.viewer_id).where(
+                event_targets.c.room_id == world.room_id, event_targets.c.event_id == updated.id
+            )
+        ).all()
+    assert [t.viewer_id for t in targets] == [world.viewer_ids[0]]
+
+
+def test_racing_viewers_never_oversell_and_each_purchase_logs_its_events_together(
+    world: World,
+) -> None:
+    for _ in range(6):
+        world.join()
+    stock = 3
+    fb = world.create_flashbuy(stock=stock)
+    before = room_events(world.platform, world.room_id)
+    racers = world.viewers
+    start = threading.Barrier(len(racers))
+
+    def attempt(viewer: Api) -> tuple[int, dict[str, Any]]:
+        start.wait(timeout=30)
+        resp = viewer.post(order_path(fb["id"]), json={})
+        return resp.status_code, resp.json()
+
+    with ThreadPoolExecutor(len(racers)) as pool:
+        results = list(pool.map(attempt, racers))
+
+    placed = [body for status, body in results if status == 201]
+    refused = [body for status, body in results if status != 201]
+    assert len(placed) == stock
+    assert {r["error"]["code"] for r in refused} == {ErrorCode.FLASHBUY_SOLD_OUT.value}
+    after = flashbuy(world, fb["id"])
+    assert (after["sold"], after["status"]) == (stock, "sold_out")
+    assert order_count(world.platform, fb["id"]) == stock
+
+    log = room_events(world.platform, world.room_id)
+    assert [e.id for e in log] == list(range(1, len(log) + 1))
+    new = log[len(before) :]
+    expected_types = ["order.placed", "flashbuy.updated"] * stock + ["flashbuy.sold_out"]
+    assert [e.type for e in new] == expected_types
+    # Each order's event is followed at once by the flash-buy it left behind.
+    for n in range(stock):
+        order_event, updated = new[2 * n], new[2 * n + 1]
+        assert updated.data["sold"] == n + 1
+        assert order_event.data in placed
+    assert sorted(e.data["id"] for e in new if e.type == "order.placed") == sorted(
+        o["id"] for o in placed
+    )
+
+
+def test_an_idempotent_purchase_replays_the_same_order(world: World) -> None:
+    fb = world.create_flashbuy(stock=1)
+    viewer = world.viewers[0]
+    key = {"Idempotency-Key": "buy-3-once"}
+    first = viewer.ok("POST", order_path(fb["id"]), 201, json={"region": "浙江"}, headers=key)
+
+    before = snapshot(world.platform.db)
+    replay = viewer.ok("POST", order_path(fb["id"]), 201, json={"region": "浙江"}, headers=key)
+    assert replay == first
+    assert snapshot(world.platform.db) == before
+    assert order_count(world.platform, fb["id"]) == 1
+
+    resp = viewer.post(order_path(fb["id"]), json={"region": "江苏"}, headers=key)
+    expect_error(resp, ErrorCode.IDEMPOTENCY_KEY_REUSED)
+    assert snapshot(world.platform.db) == before
+
+    # The key is the viewer's own: another viewer using it is a new request, refused on merit.
+    resp = world.viewers[1].post(order_path(fb["id"]), json={"region": "浙江"}, headers=key)
+    expect_error(resp, ErrorCode.FLASHBUY_SOLD_OUT)
+    assert snapshot(world.platform.db) == before
