@@ -1,5 +1,11 @@
 """Limits of the platform's rules that both sides check (the console before asking)."""
 
+ID_MAX = 2**63 - 1  # ids are 64-bit signed integers in both databases
+# Text a person types: no control characters but tab and newline (PostgreSQL cannot
+# even store NUL, and none belongs in a title, a name or a comment).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+PICTURE_ID_PATTERN = r"^[0-9a-f]{64}$"
+
 QUOTA_FULL_DEFAULT = 20  # full-mode flash-buys over a product's life (per deployment)
 QUOTA_TARGETED_DEFAULT = 100  # targeted-mode flash-buys over a product's life
 

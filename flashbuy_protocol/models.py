@@ -23,23 +23,34 @@ from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import (
     COMMENT_MAX,
     FEE_MAX_FEN,
+    ID_MAX,
     LIVE_TITLE_MAX,
     NICKNAME_MAX,
     NOTE_MAX,
+    PICTURE_ID_PATTERN,
     PIECE_NO_MAX,
     REGIONS,
     STOCK_MAX,
     STOCK_MIN,
     TARGETS_MAX,
     TEMPLATE_NAME_MAX,
+    TEXT_PATTERN,
     TITLE_MAX,
 )
 from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN
 
-Id = Annotated[StrictInt, Field(ge=1)]
+
+def _text(max_length: int, min_length: int = 1) -> StringConstraints:
+    """Text a person types: trimmed, within length, no control characters."""
+    return StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN
+    )
+
+
+Id = Annotated[StrictInt, Field(ge=1, le=ID_MAX)]
 PriceFen = Annotated[StrictInt, Field(ge=MIN_PRICE_FEN, le=MAX_PRICE_FEN)]
 FeeFen = Annotated[StrictInt, Field(ge=0, le=FEE_MAX_FEN)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+Title = Annotated[str, _text(TITLE_MAX)]
 
 
 def _known_region(region: str) -> str:
@@ -69,7 +80,7 @@ class Response(BaseModel):
 class SignIn(Request):
     """A creator's credentials."""
 
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    username: Annotated[str, _text(64)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
@@ -145,9 +156,7 @@ class ShippingTemplateIn(Request):
     ``default_fee_fen`` and may set ``region_fees``. Any kind may exclude regions.
     """
 
-    name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEMPLATE_NAME_MAX)
-    ]
+    name: Annotated[str, _text(TEMPLATE_NAME_MAX)]
     kind: TemplateKind
     flat_fee_fen: FeeFen | None = None
     default_fee_fen: FeeFen | None = None
@@ -209,9 +218,7 @@ class ShippingQuote(Response):
 class LiveStart(Request):
     """Start a live broadcast."""
 
-    title: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LIVE_TITLE_MAX)
-    ]
+    title: Annotated[str, _text(LIVE_TITLE_MAX)]
 
 
 class Room(Response):
@@ -230,9 +237,7 @@ class Room(Response):
 class JoinRoom(Request):
     """A viewer entering a live room."""
 
-    nickname: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NICKNAME_MAX)
-    ]
+    nickname: Annotated[str, _text(NICKNAME_MAX)]
     region: Region | None = None
 
 
@@ -255,9 +260,7 @@ class JoinResult(Response):
 class CommentIn(Request):
     """A live comment."""
 
-    text: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=COMMENT_MAX)
-    ]
+    text: Annotated[str, _text(COMMENT_MAX)]
 
 
 class Comment(Response):
@@ -293,15 +296,15 @@ class FlashBuyCreate(Request):
     product_id: Id
     mode: Mode
     title: Title
-    piece_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=PIECE_NO_MAX)] = ""
+    piece_no: Annotated[str, _text(PIECE_NO_MAX, min_length=0)] = ""
     price_fen: PriceFen
     stock: Annotated[StrictInt, Field(ge=STOCK_MIN, le=STOCK_MAX)] = 1
-    picture_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    picture_id: Annotated[str, StringConstraints(pattern=PICTURE_ID_PATTERN)]
     template_id: Id
     target_viewer_ids: Annotated[list[Id], Field(max_length=TARGETS_MAX)] = Field(
         default_factory=list
     )
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)] = ""
+    note: Annotated[str, _text(NOTE_MAX, min_length=0)] = ""
 
 
 class FlashBuy(Response):

@@ -109,9 +109,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             error = ApiError(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed here")
         elif exc.status_code == 404:
             error = ApiError(ErrorCode.NOT_FOUND, "no such endpoint")
+        elif exc.status_code == 400:
+            # FastAPI's own refusal of a body it cannot decode (e.g. GBK instead of UTF-8).
+            error = ApiError(ErrorCode.MALFORMED_JSON, "the request body is not UTF-8 JSON")
         else:
             error = ApiError(ErrorCode.VALIDATION_FAILED, str(exc.detail))
-        return JSONResponse(error.body(), exc.status_code)
+        # The code decides the status, so the two can never disagree.
+        return JSONResponse(error.body(), error.status)
 
     @app.exception_handler(Exception)
     async def crashed(_request: Request, exc: Exception) -> JSONResponse:

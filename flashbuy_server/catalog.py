@@ -10,7 +10,7 @@ from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import Category, Product, Quota
 from flashbuy_server.config import Settings
 from flashbuy_server.db import insert_id
-from flashbuy_server.deps import CreatorDep, DbDep, SettingsDep
+from flashbuy_server.deps import CreatorDep, DbDep, PathId, SettingsDep
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import categories, creator_shops, creators, products, shops
@@ -159,7 +159,7 @@ def list_products(me: CreatorDep, db: DbDep, settings: SettingsDep) -> list[Prod
 
 
 @router.get("/products/{product_id}", response_model=Product)
-def get_product(product_id: int, me: CreatorDep, db: DbDep, settings: SettingsDep) -> Product:
+def get_product(product_id: PathId, me: CreatorDep, db: DbDep, settings: SettingsDep) -> Product:
     """One product of the creator's shops, with eligibility and quota."""
     with db.read() as conn:
         row = product_row(conn, product_id)

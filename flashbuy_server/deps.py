@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Query, Request
 
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import ID_MAX
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
 from flashbuy_server.errors import ApiError
@@ -103,3 +104,5 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CreatorDep = Annotated[Principal, Depends(require_creator)]
 ViewerDep = Annotated[Principal, Depends(require_viewer)]
 IdemKeyDep = Annotated[str | None, Depends(idempotency_key)]
+PathId = Annotated[int, Path(ge=1, le=ID_MAX)]
+QueryId = Annotated[int, Query(ge=1, le=ID_MAX)]

@@ -10,12 +10,13 @@ from sqlalchemy.engine import Connection, Row
 
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import ID_MAX, TEXT_PATTERN
 from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, FlashBuyList, StatusCounts, Viewer
 from flashbuy_server import events, idempotency
 from flashbuy_server.catalog import ineligibility, product_row
 from flashbuy_server.config import Settings
 from flashbuy_server.db import insert_id
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, SettingsDep
+from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId, QueryId, SettingsDep
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.roomaccess import is_present, owned_room, require_live
 from flashbuy_server.shipping import template_row
@@ -226,7 +227,7 @@ def end_active(conn: Connection, room_id: int, where: Any = None) -> list[FlashB
 
 @router.post("/rooms/{room_id}/flash-buys", response_model=FlashBuy, status_code=201)
 def post_flashbuy(
-    room_id: int,
+    room_id: PathId,
     body: FlashBuyCreate,
     me: CreatorDep,
     db: DbDep,
@@ -248,13 +249,16 @@ def post_flashbuy(
 def list_flashbuys(
     me: CreatorDep,
     db: DbDep,
-    room_id: int | None = None,
-    category_id: int | None = None,
+    room_id: QueryId | None = None,
+    category_id: QueryId | None = None,
     status: FlashBuyStatus | None = None,
     mode: Mode | None = None,
-    q: Annotated[str | None, Query(max_length=60, description="title or piece number")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=60, pattern=TEXT_PATTERN, description="title or piece number"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=_LIST_MAX)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> FlashBuyList:
     """The creator's flash-buys, newest first, filtered, with counts per status."""
     conds: list[Any] = [flashbuys.c.creator_id == me.id]
@@ -298,7 +302,7 @@ def list_flashbuys(
 
 
 @router.get("/flash-buys/{flashbuy_id}", response_model=FlashBuy)
-def get_flashbuy(flashbuy_id: int, me: CreatorDep, db: DbDep) -> FlashBuy:
+def get_flashbuy(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> FlashBuy:
     """One of the creator's flash-buys."""
     with db.read() as conn:
         fb = load(conn, flashbuy_id)
@@ -307,7 +311,7 @@ def get_flashbuy(flashbuy_id: int, me: CreatorDep, db: DbDep) -> FlashBuy:
 
 
 @router.post("/flash-buys/{flashbuy_id}/end", response_model=FlashBuy)
-def end_flashbuy(flashbuy_id: int, me: CreatorDep, db: DbDep) -> FlashBuy:
+def end_flashbuy(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> FlashBuy:
     """End a flash-buy now: hidden at once, no longer for sale. Ending twice is harmless."""
     with db.write() as conn:
         fb = load(conn, flashbuy_id)

@@ -10,13 +10,18 @@ import warnings
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_protocol.limits import PICTURE_MAX_BYTES, PICTURE_MAX_SIDE, PICTURE_TYPES
+from flashbuy_protocol.limits import (
+    PICTURE_ID_PATTERN,
+    PICTURE_MAX_BYTES,
+    PICTURE_MAX_SIDE,
+    PICTURE_TYPES,
+)
 from flashbuy_protocol.models import Picture
 from flashbuy_server.db import Database
 from flashbuy_server.deps import CreatorDep, DbDep
@@ -126,7 +131,7 @@ async def upload(
     response_class=Response,
     responses={200: {"content": {t: {} for t in PICTURE_TYPES}}},
 )
-def download(picture_id: str, db: DbDep) -> Response:
+def download(picture_id: Annotated[str, Path(pattern=PICTURE_ID_PATTERN)], db: DbDep) -> Response:
     """The picture's bytes; immutable, since the id is their hash."""
     with db.read() as conn:
         row = conn.execute(

@@ -10,7 +10,7 @@ from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import FlashBuy, Order, OrderCreate
 from flashbuy_server import events, idempotency
 from flashbuy_server.db import insert_id
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, ViewerDep
+from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId, ViewerDep
 from flashbuy_server.errors import ApiError
 from flashbuy_server.flashbuys import load, publish, select_flashbuys, to_flashbuys
 from flashbuy_server.roomaccess import owned_room, require_present
@@ -155,7 +155,7 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
 
 @router.post("/flash-buys/{flashbuy_id}/orders", response_model=Order, status_code=201)
 def post_order(
-    flashbuy_id: int, body: OrderCreate, me: ViewerDep, db: DbDep, key: IdemKeyDep
+    flashbuy_id: PathId, body: OrderCreate, me: ViewerDep, db: DbDep, key: IdemKeyDep
 ) -> JSONResponse:
     """Buy one piece of a flash-buy offered to this viewer."""
     return idempotency.run_once(
@@ -169,7 +169,7 @@ def post_order(
 
 
 @router.get("/flash-buys/{flashbuy_id}/orders", response_model=list[Order])
-def list_orders(flashbuy_id: int, me: CreatorDep, db: DbDep) -> list[Order]:
+def list_orders(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> list[Order]:
     """Who bought a flash-buy of the creator's, oldest first."""
     with db.read() as conn:
         fb = load(conn, flashbuy_id)
@@ -181,7 +181,7 @@ def list_orders(flashbuy_id: int, me: CreatorDep, db: DbDep) -> list[Order]:
 
 
 @router.get("/rooms/{room_id}/offers", response_model=list[FlashBuy])
-def my_offers(room_id: int, me: ViewerDep, db: DbDep) -> list[FlashBuy]:
+def my_offers(room_id: PathId, me: ViewerDep, db: DbDep) -> list[FlashBuy]:
     """The active flash-buys this viewer may buy in the room."""
     with db.read() as conn:
         require_present(conn, room_id, me.id)

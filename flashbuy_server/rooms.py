@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from flashbuy_protocol.enums import LiveStatus
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import ID_MAX
 from flashbuy_protocol.models import (
     Comment,
     CommentIn,
@@ -26,6 +27,7 @@ from flashbuy_server.deps import (
     CreatorDep,
     DbDep,
     IdemKeyDep,
+    PathId,
     SettingsDep,
     ViewerDep,
     authenticate,
@@ -110,14 +112,14 @@ def my_rooms(me: CreatorDep, db: DbDep) -> list[Room]:
 
 
 @router.get("/rooms/{room_id}", response_model=Room)
-def get_room(room_id: int, db: DbDep) -> Room:
+def get_room(room_id: PathId, db: DbDep) -> Room:
     """A room's public state: title, live or ended, viewer count."""
     with db.read() as conn:
         return to_room(room_row(conn, room_id))
 
 
 @router.post("/rooms/{room_id}/end", response_model=Room)
-def end_live(room_id: int, me: CreatorDep, db: DbDep) -> Room:
+def end_live(room_id: PathId, me: CreatorDep, db: DbDep) -> Room:
     """End the live, and with it every active flash-buy of the room."""
     with db.write() as conn:
         room = owned_room(conn, me.id, room_id, lock=True)
@@ -134,7 +136,7 @@ def end_live(room_id: int, me: CreatorDep, db: DbDep) -> Room:
 
 @router.post("/rooms/{room_id}/join", response_model=JoinResult)
 def join(
-    room_id: int,
+    room_id: PathId,
     body: JoinRoom,
     db: DbDep,
     settings: SettingsDep,
@@ -192,7 +194,7 @@ def join(
 
 
 @router.post("/rooms/{room_id}/leave", status_code=204)
-def leave(room_id: int, me: ViewerDep, db: DbDep) -> None:
+def leave(room_id: PathId, me: ViewerDep, db: DbDep) -> None:
     """Leave a live room (no-op if not in it)."""
     with db.write() as conn:
         room_row(conn, room_id, lock=True)
@@ -217,7 +219,7 @@ def leave(room_id: int, me: ViewerDep, db: DbDep) -> None:
 
 
 @router.get("/rooms/{room_id}/viewers", response_model=list[Viewer])
-def present_viewers(room_id: int, me: CreatorDep, db: DbDep) -> list[Viewer]:
+def present_viewers(room_id: PathId, me: CreatorDep, db: DbDep) -> list[Viewer]:
     """The viewers in the creator's room now (the targets one can name)."""
     with db.read() as conn:
         owned_room(conn, me.id, room_id)
@@ -236,7 +238,7 @@ def _to_comment(row: sa.Row[object]) -> Comment:
 
 @router.post("/rooms/{room_id}/comments", response_model=Comment, status_code=201)
 def post_comment(
-    room_id: int, body: CommentIn, me: ViewerDep, db: DbDep, key: IdemKeyDep
+    room_id: PathId, body: CommentIn, me: ViewerDep, db: DbDep, key: IdemKeyDep
 ) -> JSONResponse:
     """A viewer in the room comments."""
 
@@ -275,10 +277,12 @@ def _comment_query() -> sa.Select[tuple[object, ...]]:
 
 @router.get("/rooms/{room_id}/comments", response_model=list[Comment])
 def list_comments(
-    room_id: int,
+    room_id: PathId,
     db: DbDep,
     authorization: Annotated[str | None, Header()] = None,
-    after_id: Annotated[int | None, Query(ge=0, description="only comments after this id")] = None,
+    after_id: Annotated[
+        int | None, Query(ge=0, le=ID_MAX, description="only comments after this id")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=COMMENTS_MAX)] = 50,
 ) -> list[Comment]:
     """The newest ``limit`` comments, or those after ``after_id``; oldest first."""

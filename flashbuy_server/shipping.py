@@ -16,7 +16,7 @@ from flashbuy_protocol.models import (
 )
 from flashbuy_server import idempotency
 from flashbuy_server.db import insert_id, lock_rows
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
+from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import flashbuys, shipping_templates
@@ -134,7 +134,7 @@ def post_template(body: ShippingTemplateIn, me: CreatorDep, db: DbDep, key: Idem
 
 
 @router.get("/shipping-templates/{template_id}", response_model=ShippingTemplate)
-def get_template(template_id: int, me: CreatorDep, db: DbDep) -> ShippingTemplate:
+def get_template(template_id: PathId, me: CreatorDep, db: DbDep) -> ShippingTemplate:
     """One of the creator's templates."""
     with db.read() as conn:
         row = template_row(conn, me.id, template_id)
@@ -145,7 +145,7 @@ def get_template(template_id: int, me: CreatorDep, db: DbDep) -> ShippingTemplat
 
 @router.put("/shipping-templates/{template_id}", response_model=ShippingTemplate)
 def put_template(
-    template_id: int, body: ShippingTemplateIn, me: CreatorDep, db: DbDep
+    template_id: PathId, body: ShippingTemplateIn, me: CreatorDep, db: DbDep
 ) -> ShippingTemplate:
     """Replace a template; flash-buys using it charge the new postage from now on."""
     with db.write() as conn:
@@ -162,7 +162,7 @@ def put_template(
 
 
 @router.delete("/shipping-templates/{template_id}", status_code=204)
-def delete_template(template_id: int, me: CreatorDep, db: DbDep) -> None:
+def delete_template(template_id: PathId, me: CreatorDep, db: DbDep) -> None:
     """Delete a template no active flash-buy uses."""
     with db.write() as conn:
         # Mark it deleted first: the UPDATE holds the row, so no flash-buy can be created
@@ -196,7 +196,7 @@ def delete_template(template_id: int, me: CreatorDep, db: DbDep) -> None:
 
 
 @router.post("/shipping-templates/{template_id}/quote", response_model=ShippingQuote)
-def quote(template_id: int, body: ShippingQuoteIn, me: CreatorDep, db: DbDep) -> ShippingQuote:
+def quote(template_id: PathId, body: ShippingQuoteIn, me: CreatorDep, db: DbDep) -> ShippingQuote:
     """What an order shipped to a region would pay under this template."""
     with db.read() as conn:
         row = template_row(conn, me.id, template_id)

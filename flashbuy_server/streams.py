@@ -30,9 +30,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import ID_MAX
 from flashbuy_protocol.sse import HEARTBEAT, encode
 from flashbuy_server.db import NOTIFY_CHANNEL, Database
-from flashbuy_server.deps import CreatorDep, DbDep, ViewerDep
+from flashbuy_server.deps import CreatorDep, DbDep, PathId, ViewerDep
 from flashbuy_server.errors import ApiError
 from flashbuy_server.events import AUDIENCE_ALL, AUDIENCE_TARGETS
 from flashbuy_server.roomaccess import owned_room, require_present, room_row
@@ -356,7 +357,7 @@ LastEventId = Annotated[
 ]
 After = Annotated[
     int | None,
-    Query(ge=0, description="Resume after this event id (for clients that cannot set headers)."),
+    Query(ge=0, le=ID_MAX, description="Resume after this event id (if headers cannot be set)."),
 ]
 
 
@@ -377,8 +378,8 @@ def _cursor(header: str | None, query: int | None) -> int:
             raise ApiError(
                 ErrorCode.VALIDATION_FAILED, "Last-Event-ID must be an event id (a whole number)"
             ) from None
-        if value < 0:
-            raise ApiError(ErrorCode.VALIDATION_FAILED, "Last-Event-ID cannot be negative")
+        if not 0 <= value <= ID_MAX:
+            raise ApiError(ErrorCode.VALIDATION_FAILED, "Last-Event-ID is not an event id")
         return value
     return query or 0
 
@@ -393,7 +394,7 @@ def _sse(body: AsyncIterator[bytes]) -> StreamingResponse:
 
 @router.get("/rooms/{room_id}/events", response_class=StreamingResponse, responses=_SSE_RESPONSE)
 async def room_events(
-    room_id: int,
+    room_id: PathId,
     me: CreatorDep,
     db: DbDep,
     hub: HubDep,
@@ -410,7 +411,7 @@ async def room_events(
     "/rooms/{room_id}/viewer-events", response_class=StreamingResponse, responses=_SSE_RESPONSE
 )
 async def viewer_events(
-    room_id: int,
+    room_id: PathId,
     me: ViewerDep,
     db: DbDep,
     hub: HubDep,
