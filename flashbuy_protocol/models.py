@@ -331,6 +331,16 @@ class FlashBuy(Response):
     ended_at: datetime | None
 
 
+class FlashBuyProgress(Response):
+    """How far a flash-buy has sold: the data of its ``updated`` and ``sold_out`` events."""
+
+    id: int
+    room_id: int
+    sold: int
+    stock: int
+    status: FlashBuyStatus
+
+
 class StatusCounts(Response):
     """How many flash-buys match the other filters, per status."""
 

@@ -6,6 +6,8 @@ a lock upgrade, they queue on the busy timeout); PostgreSQL runs READ COMMITTED,
 where a conditional UPDATE re-checks its WHERE after waiting for a row lock.
 """
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,6 +30,10 @@ class Database:
         # Told the rooms that got events, after the transaction that appended them commits.
         self.on_commit: Callable[[set[int]], None] | None = None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # SQLite has one writer at a time; its busy handler makes the others sleep and
+        # retry, so under load a writer can wait seconds while others go first. Taking
+        # turns on a lock in this process hands the database over at once instead.
+        self._writer = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
         if self.is_sqlite:
             self.engine = _sqlite_engine(url, pool_size)
         else:
@@ -43,7 +49,7 @@ class Database:
         :attr:`on_commit`, in every process on PostgreSQL through NOTIFY (which
         PostgreSQL delivers at commit, and drops on rollback).
         """
-        with self.engine.connect() as conn:
+        with self._writer, self.engine.connect() as conn:
             conn.info.pop(ROOMS_CHANGED, None)  # left over from a rolled-back transaction
             with conn.begin():
                 yield conn

@@ -4,6 +4,7 @@ Runs at every start, so upgrading a server keeps its data. Several processes
 starting at once on one PostgreSQL take turns under an advisory lock.
 """
 
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
     """The newest migration's revision id."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()

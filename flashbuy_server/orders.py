@@ -1,52 +1,47 @@
 """Orders: a viewer buys a piece of a flash-buy offered to them, never beyond stock."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_protocol.models import FlashBuy, Order, OrderCreate
+from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order, OrderCreate
 from flashbuy_server import events, idempotency
-from flashbuy_server.db import insert_id
 from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId, ViewerDep
 from flashbuy_server.errors import ApiError
-from flashbuy_server.flashbuys import load, publish, select_flashbuys, to_flashbuys
+from flashbuy_server.flashbuys import load, select_flashbuys, to_flashbuys
 from flashbuy_server.roomaccess import owned_room, require_present
 from flashbuy_server.shipping import fee_for, needs_region
 from flashbuy_server.sqltypes import utcnow
-from flashbuy_server.tables import flashbuy_targets, flashbuys, orders, shipping_templates, viewers
+from flashbuy_server.tables import (
+    flashbuy_targets,
+    flashbuys,
+    orders,
+    room_members,
+    shipping_templates,
+    viewers,
+)
 
 router = APIRouter(tags=["orders"])
 
 
-def _refuse_unavailable(fb: FlashBuy) -> None:
-    if fb.status is FlashBuyStatus.SOLD_OUT:
+def _refuse_unavailable(flashbuy_id: int, status: str) -> None:
+    if status == FlashBuyStatus.SOLD_OUT.value:
         raise ApiError(
-            ErrorCode.FLASHBUY_SOLD_OUT, "sold out: every piece has been bought", flashbuy_id=fb.id
+            ErrorCode.FLASHBUY_SOLD_OUT,
+            "sold out: every piece has been bought",
+            flashbuy_id=flashbuy_id,
         )
-    if fb.status is FlashBuyStatus.ENDED:
+    if status == FlashBuyStatus.ENDED.value:
         raise ApiError(
-            ErrorCode.FLASHBUY_ENDED, "the host has ended this flash-buy", flashbuy_id=fb.id
+            ErrorCode.FLASHBUY_ENDED, "the host has ended this flash-buy", flashbuy_id=flashbuy_id
         )
-
-
-def _require_offered(conn: Connection, fb: FlashBuy, viewer_id: int) -> None:
-    if fb.mode is Mode.TARGETED:
-        named = conn.execute(
-            sa.select(flashbuy_targets.c.viewer_id).where(
-                flashbuy_targets.c.flashbuy_id == fb.id, flashbuy_targets.c.viewer_id == viewer_id
-            )
-        ).first()
-        if named is None:
-            raise ApiError(
-                ErrorCode.NOT_OFFERED_TO_VIEWER,
-                "this flash-buy was offered to another viewer",
-                flashbuy_id=fb.id,
-            )
-    else:
-        require_present(conn, fb.room_id, viewer_id)
 
 
 def _to_order(conn: Connection, order_id: int) -> Order:
@@ -69,29 +64,103 @@ def _to_order(conn: Connection, order_id: int) -> Order:
     )
 
 
+# The purchase path runs once per buyer in the busiest second of a live, under the
+# room's lock: its statements are built once, and it reads only what it needs.
+_OFFER = sa.select(
+    flashbuys.c.room_id,
+    flashbuys.c.mode,
+    flashbuys.c.status,
+    flashbuys.c.price_fen,
+    flashbuys.c.template_id,
+).where(flashbuys.c.id == sa.bindparam("fb"))
+
+_BUYER = (
+    sa.select(
+        viewers.c.nickname,
+        room_members.c.present,
+        flashbuy_targets.c.viewer_id.label("named"),
+    )
+    .select_from(
+        viewers.outerjoin(
+            room_members,
+            sa.and_(
+                room_members.c.viewer_id == viewers.c.id,
+                room_members.c.room_id == sa.bindparam("room"),
+            ),
+        ).outerjoin(
+            flashbuy_targets,
+            sa.and_(
+                flashbuy_targets.c.viewer_id == viewers.c.id,
+                flashbuy_targets.c.flashbuy_id == sa.bindparam("fb"),
+            ),
+        )
+    )
+    .where(viewers.c.id == sa.bindparam("viewer"))
+)
+
+_TEMPLATE = sa.select(
+    shipping_templates.c.kind,
+    shipping_templates.c.flat_fee_fen,
+    shipping_templates.c.default_fee_fen,
+    shipping_templates.c.region_fees,
+    shipping_templates.c.excluded_regions,
+).where(shipping_templates.c.id == sa.bindparam("template"))
+
+# The guard against overselling: one conditional increment of ``sold``, checked by
+# whether it returned a row.
+_TAKE_ONE = (
+    sa.update(flashbuys)
+    .where(
+        flashbuys.c.id == sa.bindparam("fb"),
+        flashbuys.c.sold < flashbuys.c.stock,
+        flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+    )
+    .values(
+        sold=flashbuys.c.sold + 1,
+        status=sa.case(
+            (flashbuys.c.sold + 1 >= flashbuys.c.stock, FlashBuyStatus.SOLD_OUT.value),
+            else_=flashbuys.c.status,
+        ),
+    )
+    .returning(flashbuys.c.sold, flashbuys.c.stock, flashbuys.c.status)
+)
+
+_TARGETS = sa.select(flashbuy_targets.c.viewer_id).where(
+    flashbuy_targets.c.flashbuy_id == sa.bindparam("fb")
+)
+
+# One order per viewer per flash-buy: a second one inserts nothing.
+_INSERT_ORDER = {
+    "sqlite": sqlite_insert(orders).on_conflict_do_nothing().returning(orders.c.id),
+    "postgresql": pg_insert(orders).on_conflict_do_nothing().returning(orders.c.id),
+}
+
+
 def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -> Order:
     """Place one viewer's order for one piece, in the caller's transaction."""
-    room_id = conn.execute(
-        sa.select(flashbuys.c.room_id).where(flashbuys.c.id == flashbuy_id)
-    ).scalar()
-    if room_id is None:
+    offer = conn.execute(_OFFER, {"fb": flashbuy_id}).first()
+    if offer is None:
         raise ApiError(
             ErrorCode.NOT_FOUND, f"flash-buy {flashbuy_id} does not exist", id=flashbuy_id
         )
     # Room first, like every writer: purchases, ends and the live's end never deadlock.
-    events.lock_room(conn, room_id)
-    fb = load(conn, flashbuy_id)
-    _refuse_unavailable(fb)
-    _require_offered(conn, fb, viewer_id)
-    if conn.execute(
-        sa.select(orders.c.id).where(orders.c.flashbuy_id == fb.id, orders.c.viewer_id == viewer_id)
-    ).first():
-        raise ApiError(
-            ErrorCode.ALREADY_PURCHASED, "you have already bought this flash-buy", flashbuy_id=fb.id
-        )
-    template = conn.execute(
-        sa.select(shipping_templates).where(shipping_templates.c.id == fb.template_id)
+    events.hold_room(conn, offer.room_id)
+    _refuse_unavailable(flashbuy_id, offer.status)
+    buyer = conn.execute(
+        _BUYER, {"room": offer.room_id, "fb": flashbuy_id, "viewer": viewer_id}
     ).one()
+    if offer.mode == Mode.TARGETED.value:
+        if buyer.named is None:
+            raise ApiError(
+                ErrorCode.NOT_OFFERED_TO_VIEWER,
+                "this flash-buy was offered to another viewer",
+                flashbuy_id=flashbuy_id,
+            )
+    elif not buyer.present:
+        raise ApiError(
+            ErrorCode.VIEWER_NOT_IN_ROOM, f"join room {offer.room_id} first", room_id=offer.room_id
+        )
+    template = conn.execute(_TEMPLATE, {"template": offer.template_id}).one()
     if body.region is None and needs_region(template):
         raise ApiError(
             ErrorCode.VALIDATION_FAILED,
@@ -106,50 +175,65 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
             region=body.region,
         )
 
-    # The guard against overselling: one conditional decrement, checked by its row count.
-    taken = conn.execute(
-        sa.update(flashbuys)
-        .where(
-            flashbuys.c.id == fb.id,
-            flashbuys.c.sold < flashbuys.c.stock,
-            flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
-        )
-        .values(
-            sold=flashbuys.c.sold + 1,
-            status=sa.case(
-                (flashbuys.c.sold + 1 >= flashbuys.c.stock, FlashBuyStatus.SOLD_OUT.value),
-                else_=flashbuys.c.status,
-            ),
-        )
-    ).rowcount
-    if taken != 1:
-        _refuse_unavailable(load(conn, fb.id))
+    taken = conn.execute(_TAKE_ONE, {"fb": flashbuy_id}).first()
+    if taken is None:
+        status = conn.execute(_OFFER, {"fb": flashbuy_id}).one().status
+        _refuse_unavailable(flashbuy_id, status)
+        raise AssertionError("an active flash-buy with stock left refused a purchase")
+    now = utcnow()
+    order_id = conn.execute(
+        _INSERT_ORDER[conn.dialect.name],
+        {
+            "flashbuy_id": flashbuy_id,
+            "room_id": offer.room_id,
+            "viewer_id": viewer_id,
+            "price_fen": offer.price_fen,
+            "shipping_fen": shipping,
+            "region": body.region,
+            "created_at": now,
+        },
+    ).scalar()
+    if order_id is None:  # raising rolls back the piece taken above
         raise ApiError(
-            ErrorCode.FLASHBUY_SOLD_OUT, "sold out: every piece has been bought", flashbuy_id=fb.id
+            ErrorCode.ALREADY_PURCHASED,
+            "you have already bought this flash-buy",
+            flashbuy_id=flashbuy_id,
         )
-    order_id = insert_id(
-        conn,
-        orders,
-        flashbuy_id=fb.id,
-        room_id=fb.room_id,
+    order = Order(
+        id=order_id,
+        flashbuy_id=flashbuy_id,
+        room_id=offer.room_id,
         viewer_id=viewer_id,
-        price_fen=fb.price_fen,
+        nickname=buyer.nickname,
+        price_fen=offer.price_fen,
         shipping_fen=shipping,
+        total_fen=offer.price_fen + shipping,
         region=body.region,
-        created_at=utcnow(),
+        created_at=now,
     )
-    order = _to_order(conn, order_id)
-    events.append(
-        conn,
-        fb.room_id,
-        "order.placed",
-        order.model_dump(mode="json"),
-        audience=events.AUDIENCE_CREATOR,
-    )
-    after = load(conn, fb.id)
-    publish(conn, "flashbuy.updated", after)
-    if after.status is FlashBuyStatus.SOLD_OUT:
-        publish(conn, "flashbuy.sold_out", after)
+    progress = FlashBuyProgress(
+        id=flashbuy_id,
+        room_id=offer.room_id,
+        sold=taken.sold,
+        stock=taken.stock,
+        status=FlashBuyStatus(taken.status),
+    ).model_dump(mode="json")
+    if offer.mode == Mode.TARGETED.value:
+        seen_by: dict[str, Any] = {
+            "audience": events.AUDIENCE_TARGETS,
+            "targets": tuple(conn.execute(_TARGETS, {"fb": flashbuy_id}).scalars()),
+        }
+    else:
+        seen_by = {"audience": events.AUDIENCE_ALL}
+    batch = [
+        events.NewEvent(
+            "order.placed", order.model_dump(mode="json"), audience=events.AUDIENCE_CREATOR
+        ),
+        events.NewEvent("flashbuy.updated", progress, **seen_by),
+    ]
+    if taken.status == FlashBuyStatus.SOLD_OUT.value:
+        batch.append(events.NewEvent("flashbuy.sold_out", progress, **seen_by))
+    events.append_all(conn, offer.room_id, batch)
     return order
 
 

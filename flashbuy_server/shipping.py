@@ -1,6 +1,6 @@
 """A creator's shipping templates and the postage an order pays."""
 
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Response
@@ -24,21 +24,34 @@ from flashbuy_server.tables import flashbuys, shipping_templates
 router = APIRouter(tags=["shipping"])
 
 
-def fee_for(row: Row[Any], region: str | None) -> int | None:
+class Rules(Protocol):
+    """What decides postage: a template row, or any row with its columns."""
+
+    kind: str
+    flat_fee_fen: int | None
+    default_fee_fen: int | None
+    region_fees: dict[str, int]
+    excluded_regions: list[str]
+
+
+def fee_for(row: Rules, region: str | None) -> int | None:
     """Postage in fen for ``region`` under the template ``row``; None if it does not ship there."""
     if region is not None and region in row.excluded_regions:
         return None
     kind = TemplateKind(row.kind)
     if kind is TemplateKind.FREE:
         return 0
-    if kind is TemplateKind.FLAT:
-        return int(row.flat_fee_fen)
-    if region is None:
-        raise ValueError("a by_region template prices only a known region (see needs_region)")
-    return int(row.region_fees.get(region, row.default_fee_fen))
+    fee = row.flat_fee_fen if kind is TemplateKind.FLAT else None
+    if kind is TemplateKind.BY_REGION:
+        if region is None:
+            raise ValueError("a by_region template prices only a known region (see needs_region)")
+        fee = row.region_fees.get(region, row.default_fee_fen)
+    if fee is None:
+        raise ValueError(f"template kind {kind} is missing its fee")
+    return int(fee)
 
 
-def needs_region(row: Row[Any]) -> bool:
+def needs_region(row: Rules) -> bool:
     """Whether an order under this template must say where it ships."""
     return row.kind == TemplateKind.BY_REGION or bool(row.excluded_regions)
 
