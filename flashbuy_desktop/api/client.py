@@ -1,0 +1,251 @@
+"""A typed, blocking client for the platform's HTTP API (requests).
+
+Every call has a timeout. Creating calls carry an Idempotency-Key, so a call that
+failed on the network is retried with the same key and can never create twice;
+reads are retried too. Refusals raise :class:`PlatformError` with the platform's
+error code; a platform that cannot be reached raises :class:`OfflineError`.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from flashbuy_protocol.errors import ErrorCode, ErrorResponse
+from flashbuy_protocol.models import (
+    Category,
+    Comment,
+    Creator,
+    FlashBuy,
+    FlashBuyCreate,
+    FlashBuyList,
+    LiveStart,
+    Order,
+    Picture,
+    Product,
+    Room,
+    ShippingTemplate,
+    ShippingTemplateIn,
+    SignIn,
+    SignInResult,
+    Viewer,
+)
+
+T = TypeVar("T")
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 15.0
+RETRIES = 3  # attempts of a call whose request may not have reached the platform
+
+
+class ClientError(Exception):
+    """Anything that stops a call; ``str()`` is a sentence for the log."""
+
+
+class OfflineError(ClientError):
+    """The platform could not be reached, or did not answer in time."""
+
+
+class PlatformError(ClientError):
+    """The platform refused the request; ``code`` says why."""
+
+    def __init__(
+        self, status: int, code: ErrorCode | str, message: str, details: dict[str, Any]
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class PlatformClient:
+    """The platform's API for one signed-in creator (or none yet)."""
+
+    def __init__(
+        self, base_url: str, token: str | None = None, *, session: requests.Session | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api = self.base_url + "/api/v1"
+        self.session = session or requests.Session()
+        self.token = token
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token the calls carry."""
+        return self._token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._token = value
+        if value:
+            self.session.headers["Authorization"] = f"Bearer {value}"
+        else:
+            self.session.headers.pop("Authorization", None)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.session.close()
+
+    # --- transport ----------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: BaseModel | None = None,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        idempotent: bool = False,
+    ) -> requests.Response:
+        """Send a request; retry on network failure when it is safe; raise on refusal."""
+        headers = dict(headers or {})
+        if method == "POST" and idempotent:
+            headers.setdefault("Idempotency-Key", uuid.uuid4().hex)
+        body = json.model_dump_json(exclude_unset=False).encode() if json is not None else data
+        if json is not None:
+            headers["Content-Type"] = "application/json"
+        safe = method in ("GET", "PUT", "DELETE") or "Idempotency-Key" in headers
+        attempts = RETRIES if safe else 1
+        last: Exception | None = None
+        for _ in range(attempts):
+            try:
+                resp = self.session.request(
+                    method,
+                    self.api + path,
+                    data=body,
+                    headers=headers,
+                    params=params,
+                    timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last = exc
+                continue
+            if resp.status_code >= 400:
+                raise _refusal(resp)
+            return resp
+        raise OfflineError(f"the platform at {self.base_url} did not answer: {last}") from last
+
+    def _call(self, method: str, path: str, kind: type[T] | Any, **kwargs: Any) -> T:
+        resp = self.request(method, path, **kwargs)
+        try:
+            return TypeAdapter(kind).validate_python(resp.json())  # type: ignore[no-any-return]
+        except (ValueError, ValidationError) as exc:
+            raise ClientError(
+                f"the platform's answer to {method} {path} was not understood"
+            ) from exc
+
+    # --- accounts -----------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> SignInResult:
+        """Exchange credentials for a token, which this client then uses."""
+        result: SignInResult = self._call(
+            "POST", "/auth/sign-in", SignInResult, json=SignIn(username=username, password=password)
+        )
+        self.token = result.token
+        return result
+
+    def sign_out(self) -> None:
+        """Revoke this client's token on the platform and forget it."""
+        try:
+            self.request("POST", "/auth/sign-out")
+        finally:
+            self.token = None
+
+    def me(self) -> Creator:
+        """The signed-in creator."""
+        return self._call("GET", "/me", Creator)
+
+    # --- catalog and shipping -----------------------------------------------------------
+
+    def categories(self) -> list[Category]:
+        return self._call("GET", "/categories", list[Category])
+
+    def products(self) -> list[Product]:
+        return self._call("GET", "/products", list[Product])
+
+    def templates(self) -> list[ShippingTemplate]:
+        return self._call("GET", "/shipping-templates", list[ShippingTemplate])
+
+    def create_template(self, body: ShippingTemplateIn) -> ShippingTemplate:
+        return self._call(
+            "POST", "/shipping-templates", ShippingTemplate, json=body, idempotent=True
+        )
+
+    # --- rooms --------------------------------------------------------------------------
+
+    def rooms(self) -> list[Room]:
+        return self._call("GET", "/rooms", list[Room])
+
+    def room(self, room_id: int) -> Room:
+        return self._call("GET", f"/rooms/{room_id}", Room)
+
+    def go_live(self, title: str) -> Room:
+        return self._call("POST", "/rooms", Room, json=LiveStart(title=title), idempotent=True)
+
+    def end_live(self, room_id: int) -> Room:
+        return self._call("POST", f"/rooms/{room_id}/end", Room)
+
+    def viewers(self, room_id: int) -> list[Viewer]:
+        return self._call("GET", f"/rooms/{room_id}/viewers", list[Viewer])
+
+    def comments(
+        self, room_id: int, *, after_id: int | None = None, limit: int = 100
+    ) -> list[Comment]:
+        params: dict[str, Any] = {"limit": limit}
+        if after_id is not None:
+            params["after_id"] = after_id
+        return self._call("GET", f"/rooms/{room_id}/comments", list[Comment], params=params)
+
+    # --- flash-buys ---------------------------------------------------------------------
+
+    def upload_picture(self, jpeg: bytes, content_type: str = "image/jpeg") -> Picture:
+        return self._call(
+            "POST", "/pictures", Picture, data=jpeg, headers={"Content-Type": content_type}
+        )
+
+    def create_flashbuy(
+        self, room_id: int, body: FlashBuyCreate, *, key: str | None = None
+    ) -> FlashBuy:
+        """Create a flash-buy; pass the same ``key`` to retry the same press of Enter."""
+        headers = {"Idempotency-Key": key} if key else None
+        return self._call(
+            "POST",
+            f"/rooms/{room_id}/flash-buys",
+            FlashBuy,
+            json=body,
+            headers=headers,
+            idempotent=True,
+        )
+
+    def flashbuys(self, room_id: int, **filters: Any) -> FlashBuyList:
+        params = {
+            "room_id": room_id,
+            "limit": 500,
+            **{k: v for k, v in filters.items() if v is not None},
+        }
+        return self._call("GET", "/flash-buys", FlashBuyList, params=params)
+
+    def flashbuy(self, flashbuy_id: int) -> FlashBuy:
+        return self._call("GET", f"/flash-buys/{flashbuy_id}", FlashBuy)
+
+    def end_flashbuy(self, flashbuy_id: int) -> FlashBuy:
+        return self._call("POST", f"/flash-buys/{flashbuy_id}/end", FlashBuy)
+
+    def orders(self, flashbuy_id: int) -> list[Order]:
+        return self._call("GET", f"/flash-buys/{flashbuy_id}/orders", list[Order])
+
+
+def _refusal(resp: requests.Response) -> PlatformError:
+    try:
+        error = ErrorResponse.model_validate(resp.json()).error
+        return PlatformError(resp.status_code, error.code, error.message, error.details)
+    except (ValueError, ValidationError):
+        return PlatformError(resp.status_code, f"HTTP_{resp.status_code}", resp.text[:200], {})
+
+
+Call = Callable[[PlatformClient], T]

@@ -1,0 +1,134 @@
+"""Reading a room's event stream without losing anything, whatever the network does.
+
+:class:`EventStream` runs in a worker thread: it connects, hands every event to a
+callback, and after any drop (network, platform restart) reconnects with
+``Last-Event-ID`` so the platform replays exactly what was missed. The read
+timeout is longer than the platform's heartbeat, so a silently dead connection
+is noticed and replaced.
+"""
+
+import contextlib
+import json
+import socket
+import threading
+from collections.abc import Callable
+from enum import StrEnum
+
+import requests
+from pydantic import ValidationError
+
+from flashbuy_desktop.api.client import CONNECT_TIMEOUT, PlatformClient, PlatformError, _refusal
+from flashbuy_protocol.models import Event
+from flashbuy_protocol.sse import SseDecoder
+
+READ_TIMEOUT = 40.0  # the platform sends a heartbeat every 15 s
+BACKOFF_FIRST, BACKOFF_MAX = 0.25, 5.0
+
+
+class StreamState(StrEnum):
+    """What the console's connection indicator shows."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    OFFLINE = "offline"  # refused for good (signed out, room gone): no more retries
+    STOPPED = "stopped"
+
+
+class EventStream:
+    """A creator's room stream that resumes after every drop until :meth:`stop`."""
+
+    def __init__(
+        self,
+        client: PlatformClient,
+        room_id: int,
+        *,
+        after: int = 0,
+        on_event: Callable[[Event], None],
+        on_state: Callable[[StreamState, str], None] = lambda _s, _m: None,
+    ) -> None:
+        self.client = client
+        self.room_id = room_id
+        self.last_id = after
+        self._on_event = on_event
+        self._on_state = on_state
+        self._stopping = threading.Event()
+        self._response: requests.Response | None = None
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        """Read until stopped (blocking: call it on a worker thread)."""
+        backoff = BACKOFF_FIRST
+        self._on_state(StreamState.CONNECTING, "")
+        while not self._stopping.is_set():
+            try:
+                self._read_once()
+                backoff = BACKOFF_FIRST  # a stream that ended cleanly reconnects at once
+                reason = "the platform closed the stream"
+            except PlatformError as refused:
+                if refused.status in (401, 403, 404):
+                    self._on_state(StreamState.OFFLINE, refused.message)
+                    return
+                reason = refused.message
+            except (requests.RequestException, OSError, ValueError) as exc:
+                reason = str(exc) or type(exc).__name__
+            if self._stopping.is_set():
+                break
+            self._on_state(StreamState.RECONNECTING, reason)
+            self._stopping.wait(backoff)
+            backoff = min(backoff * 2, BACKOFF_MAX)
+        self._on_state(StreamState.STOPPED, "")
+
+    def _read_once(self) -> None:
+        headers = {"Accept": "text/event-stream", "Last-Event-ID": str(self.last_id)}
+        resp = self.client.session.get(
+            f"{self.client.api}/rooms/{self.room_id}/events",
+            headers=headers,
+            stream=True,
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+        )
+        with self._lock:
+            self._response = resp
+        try:
+            if resp.status_code != 200:
+                raise _refusal(resp)
+            decoder = SseDecoder()
+            for raw in resp.iter_lines(decode_unicode=False):
+                if self._stopping.is_set():
+                    return
+                line = raw.decode("utf-8")
+                if line == ": connected":
+                    self._on_state(StreamState.CONNECTED, "")
+                message = decoder.feed_line(line)
+                if message is None:
+                    continue
+                try:
+                    event = Event.model_validate(json.loads(message.data))
+                except (ValueError, ValidationError):
+                    continue  # a frame this console does not understand; keep reading
+                if event.id <= self.last_id:
+                    continue  # never deliver an event twice
+                self.last_id = event.id
+                self._on_event(event)
+        finally:
+            with self._lock:
+                self._response = None
+            resp.close()
+
+    def stop(self) -> None:
+        """End :meth:`run` soon, from any thread: closes the connection under its read."""
+        self._stopping.set()
+        with self._lock:
+            resp = self._response
+        if resp is not None:
+            _shutdown(resp)
+
+
+def _shutdown(resp: requests.Response) -> None:
+    # Closing a response from another thread does not wake a blocked read; shutting
+    # the socket down does.
+    connection = getattr(resp.raw, "_connection", None)  # where urllib3 keeps it
+    sock = getattr(connection, "sock", None)
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
