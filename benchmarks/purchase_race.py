@@ -1,0 +1,763 @@
+"""Purchase race and throughput of the flash-buy purchase path, on SQLite and PostgreSQL.
+
+For each database it measures, over real HTTP against a real platform on 127.0.0.1:
+
+* the race: ``--buyers`` viewers, each with its own thread and connection, released at
+  once by a barrier to buy one flash-buy of stock 1, then another of stock 5. Orders
+  placed must equal the stock; more is OVERSOLD (printed loudly, exit status 1);
+* the purchase rate: ``--purchases`` distinct viewers each buy one piece of one
+  flash-buy of stock 9999, driven by ``--concurrency`` client threads (a
+  ``requests.Session`` each): purchases per second and p50/p99 latency of the call;
+* the raw rate: ``--concurrency`` threads, each on its own connection of a
+  :class:`flashbuy_server.db.Database` (so SQLite gets the platform's pragmas and
+  ``BEGIN IMMEDIATE``), run ``--purchases`` single-statement transactions
+  ``UPDATE bench SET sold = sold + 1 WHERE id = :id AND sold < stock`` on one scratch
+  row, the same hot-row shape as one flash-buy: updates per second;
+* the ratio of the two rates: how much of the database's raw limit a purchase reaches.
+
+By default the platform serves from a child process, so the client threads do not
+share the server's interpreter lock; ``--in-process`` serves from a thread of this
+process, as the tests do. PostgreSQL is measured when ``PGHOST`` is set (run under
+``scripts/with-postgres.sh``), in a fresh database dropped at the end.
+
+    python benchmarks/purchase_race.py [--quick] [--buyers N] [--concurrency N] [--purchases N]
+"""
+
+import argparse
+import io
+import itertools
+import math
+import multiprocessing
+import os
+import platform as pyplatform
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection as Pipe
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import psycopg  # noqa: E402
+import requests  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from flashbuy_protocol.limits import STOCK_MAX  # noqa: E402
+from flashbuy_server import accounts, catalog  # noqa: E402
+from flashbuy_server.config import Settings, sqlite_url  # noqa: E402
+from flashbuy_server.db import Database  # noqa: E402
+from flashbuy_server.server import ServerThread  # noqa: E402
+from flashbuy_server.tables import flashbuys, orders  # noqa: E402
+
+API = "/api/v1"
+REGION = "浙江"
+HTTP_TIMEOUT = (5.0, 60.0)  # connect, read: every request is bounded in time
+SOLD_OUT = "FLASHBUY_SOLD_OUT"
+PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only
+_names = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """A name no other account or category of the run has."""
+    return f"{prefix}-{next(_names)}-{uuid.uuid4().hex[:6]}"
+
+
+def jpeg_bytes() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), "#2e8b57").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+# --- the platform under test --------------------------------------------------------------
+
+
+def _serve_child(url: str, pipe: Pipe) -> None:
+    """In a child process: serve the platform until the parent says stop (or goes away)."""
+    try:
+        server = ServerThread(Settings(database_url=url)).start()
+    except Exception:
+        pipe.send(("error", traceback.format_exc()))
+        return
+    pipe.send(("ok", server.port))
+    with suppress(EOFError):
+        pipe.recv()
+    server.stop()
+    server.app.state.db.dispose()
+    pipe.send(("stopped", None))
+
+
+class Server:
+    """The platform on 127.0.0.1: in a child process (default) or a thread of this one."""
+
+    def __init__(self, url: str, *, in_process: bool) -> None:
+        self._thread: ServerThread | None = None
+        self._process: Any = None
+        self._pipe: Pipe | None = None
+        if in_process:
+            self._thread = ServerThread(Settings(database_url=url)).start()
+            port = self._thread.port
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            parent, child = ctx.Pipe()
+            self._process = ctx.Process(
+                target=_serve_child, args=(url, child), name="flashbuy-platform", daemon=True
+            )
+            self._process.start()
+            child.close()
+            self._pipe = parent
+            if not parent.poll(60):
+                self.stop()
+                raise RuntimeError("the platform did not start within 60 s")
+            try:
+                status, value = parent.recv()
+            except EOFError:
+                status, value = "error", "the platform process exited; see its output above"
+            if status != "ok":
+                self.stop()
+                raise RuntimeError(f"the platform did not start:\n{value}")
+            port = int(value)
+        self.base = f"http://127.0.0.1:{port}"
+        self.api = self.base + API
+
+    def stop(self) -> None:
+        """Stop serving and wait for it; the child process is ended by its handle if stuck."""
+        if self._thread is not None:
+            self._thread.stop()
+            self._thread.app.state.db.dispose()
+            self._thread = None
+        if self._process is not None:
+            assert self._pipe is not None
+            try:
+                self._pipe.send("stop")
+                if self._pipe.poll(40):
+                    self._pipe.recv()
+            except (BrokenPipeError, EOFError, OSError):
+                pass
+            self._process.join(10)
+            if self._process.is_alive():
+                print("  the platform process did not stop; terminating it", flush=True)
+                self._process.terminate()
+                self._process.join(10)
+            self._pipe.close()
+            self._process = None
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_database(backend: str, scratch: Path, name: str) -> Iterator[str]:
+    """An empty database of ``backend`` for the duration; its SQLAlchemy URL."""
+    if backend == "sqlite":
+        yield sqlite_url(scratch / f"{name}.sqlite3")
+        return
+    dbname = f"flashbuy_bench_{name}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    try:
+        yield f"postgresql+psycopg:///{dbname}"
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def database_version(db: Database) -> str:
+    with db.read() as conn:
+        if db.is_sqlite:
+            return "SQLite " + str(conn.exec_driver_sql("SELECT sqlite_version()").scalar())
+        return "PostgreSQL " + str(conn.exec_driver_sql("SHOW server_version").scalar())
+
+
+# --- client threads -----------------------------------------------------------------------
+
+
+class Tickets:
+    """A fixed number of turns shared by threads, and a deadline after which none are given."""
+
+    def __init__(self, count: int, seconds: float) -> None:
+        self._left = count
+        self._next = 0
+        self._lock = threading.Lock()
+        self.deadline = time.monotonic() + seconds
+        self.expired = False
+
+    def take(self) -> int | None:
+        """The next turn's index, or None when all are taken or time is up."""
+        with self._lock:
+            if self._left <= 0:
+                return None
+            if time.monotonic() > self.deadline:
+                self.expired = True
+                return None
+            self._left -= 1
+            index = self._next
+            self._next += 1
+            return index
+
+
+def new_session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # only 127.0.0.1: never a proxy from the environment
+    return session
+
+
+def error_code(resp: requests.Response) -> str:
+    try:
+        return str(resp.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {resp.status_code}"
+
+
+@dataclass
+class PoolRun:
+    """What a pool of client threads did."""
+
+    seconds: float
+    results: list[Any]
+    latencies: list[float]
+    expired: bool
+
+
+def run_pool(
+    threads: int,
+    count: int,
+    seconds: float,
+    warm: Callable[[Any], None],
+    work: Callable[[Any, int], Any],
+    make: Callable[[], Any] = new_session,
+    close: Callable[[Any], None] = lambda s: s.close(),
+    *,
+    once: bool = False,
+) -> PoolRun:
+    """Run ``work(resource, i)`` for i in 0..count-1 on ``threads`` threads, timed.
+
+    Each thread makes its own resource (a requests session or a database connection),
+    warms it up, then all start together at a barrier. The run is bounded by
+    ``count`` and by ``seconds``. With ``once`` each thread does at most one call.
+    """
+    threads = max(1, min(threads, count))
+    tickets = Tickets(count, seconds + 30)  # the deadline is reset at the barrier
+    barrier = threading.Barrier(threads + 1)
+    lock = threading.Lock()
+    results: list[Any] = []
+    latencies: list[float] = []
+    failures: list[str] = []
+
+    def client() -> None:
+        resource = make()
+        mine: list[Any] = []
+        took: list[float] = []
+        try:
+            warm(resource)
+            barrier.wait(timeout=60)
+            while (i := tickets.take()) is not None:
+                started = time.perf_counter()
+                mine.append(work(resource, i))
+                took.append(time.perf_counter() - started)
+                if once:
+                    break
+        except threading.BrokenBarrierError:
+            pass
+        except Exception as exc:
+            failures.append(repr(exc))
+            barrier.abort()
+        finally:
+            close(resource)
+            with lock:
+                results.extend(mine)
+                latencies.extend(took)
+
+    workers = [threading.Thread(target=client, daemon=True) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    with suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=90)
+    tickets.deadline = time.monotonic() + seconds
+    started = time.perf_counter()
+    for w in workers:
+        w.join(max(0.1, tickets.deadline + 70 - time.monotonic()))
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} client thread(s) failed, e.g. {failures[0]}")
+    if any(w.is_alive() for w in workers):
+        raise RuntimeError("client threads did not finish in time")
+    return PoolRun(elapsed, results, latencies, tickets.expired)
+
+
+def warm_http(api: str) -> Callable[[requests.Session], None]:
+    def warm(session: requests.Session) -> None:
+        session.get(api + "/health", timeout=HTTP_TIMEOUT).raise_for_status()
+
+    return warm
+
+
+# --- arranging a live room ----------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    """A creator live in a room, and what a flash-buy needs."""
+
+    api: str
+    creator: requests.Session
+    room_id: int
+    product_id: int
+    template_id: int
+    picture_id: str
+    viewer_tokens: list[str] = field(default_factory=list)
+
+    def create_flashbuy(self, stock: int, title: str) -> int:
+        body = {
+            "product_id": self.product_id,
+            "mode": "full",
+            "title": title,
+            "piece_no": title[:20],
+            "price_fen": 128_800,
+            "stock": stock,
+            "picture_id": self.picture_id,
+            "template_id": self.template_id,
+        }
+        resp = self.creator.post(
+            f"{self.api}/rooms/{self.room_id}/flash-buys", json=body, timeout=HTTP_TIMEOUT
+        )
+        assert resp.status_code == 201, (resp.status_code, resp.text)
+        return int(resp.json()["id"])
+
+
+def arrange(db: Database, api: str) -> Stage:
+    """Accounts and catalogue through the platform's functions; the rest over HTTP."""
+    username = unique("bench-creator")
+    with db.write() as conn:
+        shop_id = accounts.create_shop(conn, unique("shop"), qualified=True)
+        creator_id = accounts.create_creator(conn, username, PASSWORD, invited=True)
+        accounts.bind_shop(conn, creator_id, shop_id)
+        category_id = catalog.create_category(conn, unique("翡翠"), approved=True)
+        product_id = catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
+    creator = new_session()
+
+    def ok(method: str, path: str, status: int, **kwargs: Any) -> Any:
+        resp = creator.request(method, api + path, timeout=HTTP_TIMEOUT, **kwargs)
+        assert resp.status_code == status, (resp.status_code, resp.text)
+        return resp.json()
+
+    signed_in = ok("POST", "/auth/sign-in", 200, json={"username": username, "password": PASSWORD})
+    creator.headers["Authorization"] = f"Bearer {signed_in['token']}"
+    room_id = ok("POST", "/rooms", 201, json={"title": "翡翠专场"})["id"]
+    template_id = ok("POST", "/shipping-templates", 201, json={"name": "包邮", "kind": "free"})[
+        "id"
+    ]
+    picture_id = ok(
+        "POST",
+        "/pictures",
+        201,
+        data=jpeg_bytes(),
+        headers={"Content-Type": "image/jpeg"},
+    )["id"]
+    return Stage(api, creator, room_id, product_id, template_id, picture_id)
+
+
+def join_viewers(stage: Stage, count: int, threads: int, seconds: float) -> float:
+    """``count`` new viewers join the room over HTTP; their tokens go to the stage. Joins/s."""
+    url = f"{stage.api}/rooms/{stage.room_id}/join"
+
+    def join(session: requests.Session, i: int) -> str:
+        resp = session.post(
+            url, json={"nickname": f"观众{i}", "region": REGION}, timeout=HTTP_TIMEOUT
+        )
+        assert resp.status_code == 200, (resp.status_code, resp.text)
+        return str(resp.json()["token"])
+
+    run = run_pool(threads, count, seconds, warm_http(stage.api), join)
+    if len(run.results) != count:
+        raise RuntimeError(f"only {len(run.results)} of {count} viewers joined in {seconds} s")
+    stage.viewer_tokens.extend(run.results)
+    return count / run.seconds
+
+
+def buy(session: requests.Session, api: str, flashbuy_id: int, token: str) -> tuple[int, str]:
+    """One purchase call: (HTTP status, error code or "")."""
+    resp = session.post(
+        f"{api}/flash-buys/{flashbuy_id}/orders",
+        json={"region": REGION},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=HTTP_TIMEOUT,
+    )
+    return resp.status_code, ("" if resp.status_code == 201 else error_code(resp))
+
+
+def stored_sales(db: Database, flashbuy_id: int) -> tuple[int, int, int]:
+    """(stock, sold, order rows) of a flash-buy, as the database has them."""
+    with db.read() as conn:
+        stock, sold = conn.execute(
+            sa.select(flashbuys.c.stock, flashbuys.c.sold).where(flashbuys.c.id == flashbuy_id)
+        ).one()
+        placed = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(orders)
+            .where(orders.c.flashbuy_id == flashbuy_id)
+        ).scalar_one()
+    return int(stock), int(sold), int(placed)
+
+
+# --- the three measurements ---------------------------------------------------------------
+
+
+@dataclass
+class Race:
+    stock: int
+    placed: int  # 201 responses
+    sold_out: int  # FLASHBUY_SOLD_OUT responses
+    other: Counter[str]
+    stored_sold: int
+    stored_orders: int
+    seconds: float
+
+    @property
+    def oversold(self) -> bool:
+        return max(self.placed, self.stored_sold, self.stored_orders) > self.stock
+
+    @property
+    def exact(self) -> bool:
+        return self.placed == self.stored_sold == self.stored_orders == self.stock
+
+    def cell(self) -> str:
+        text = f"{self.placed}/{self.stock}, {self.sold_out} sold out"
+        if self.other:
+            text += f", {sum(self.other.values())} other"
+        if self.oversold:
+            text = "OVERSOLD " + text
+        return text
+
+
+def race(stage: Stage, db: Database, stock: int, buyers: int, seconds: float) -> Race:
+    """``buyers`` threads, one per viewer, released together to buy a flash-buy of ``stock``."""
+    flashbuy_id = stage.create_flashbuy(stock, f"race {stock}")
+    tokens = stage.viewer_tokens[:buyers]
+    run = run_pool(
+        buyers,
+        buyers,
+        seconds,
+        warm_http(stage.api),
+        lambda session, i: buy(session, stage.api, flashbuy_id, tokens[i]),
+        once=True,
+    )
+    outcomes = Counter(code for _status, code in run.results)
+    placed = outcomes.pop("", 0)
+    sold_out = outcomes.pop(SOLD_OUT, 0)
+    missing = buyers - len(run.results)
+    if missing:
+        outcomes["not sent (time limit)"] += missing
+    _stock, sold, stored = stored_sales(db, flashbuy_id)
+    return Race(stock, placed, sold_out, outcomes, sold, stored, run.seconds)
+
+
+@dataclass
+class Throughput:
+    done: int
+    failed: Counter[str]
+    seconds: float
+    latencies_ms: list[float]
+    expired: bool
+    stored_sold: int
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+
+def throughput(
+    stage: Stage, db: Database, purchases: int, threads: int, seconds: float
+) -> Throughput:
+    """Distinct viewers each buy one piece of one flash-buy of large stock, ``threads`` at once."""
+    flashbuy_id = stage.create_flashbuy(STOCK_MAX, "throughput")
+    tokens = stage.viewer_tokens[:purchases]
+    run = run_pool(
+        threads,
+        purchases,
+        seconds,
+        warm_http(stage.api),
+        lambda session, i: buy(session, stage.api, flashbuy_id, tokens[i]),
+    )
+    outcomes = Counter(code for _status, code in run.results)
+    done = outcomes.pop("", 0)
+    _stock, sold, _placed = stored_sales(db, flashbuy_id)
+    return Throughput(
+        done, outcomes, run.seconds, [s * 1000 for s in run.latencies], run.expired, sold
+    )
+
+
+@dataclass
+class Raw:
+    done: int
+    seconds: float
+    expired: bool
+    stored_sold: int
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+
+def raw_updates(url: str, count: int, threads: int, seconds: float) -> Raw:
+    """Single-statement UPDATE transactions on one scratch row, each thread on its connection."""
+    db = Database(url, pool_size=threads + 1)
+    try:
+        with db.write() as conn:
+            conn.exec_driver_sql(
+                "CREATE TABLE bench (id INTEGER PRIMARY KEY, "
+                "sold INTEGER NOT NULL, stock INTEGER NOT NULL)"
+            )
+            conn.execute(sa.text("INSERT INTO bench VALUES (1, 0, :stock)"), {"stock": count})
+        update = sa.text("UPDATE bench SET sold = sold + 1 WHERE id = :id AND sold < stock")
+
+        def warm(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("SELECT 1").scalar()
+            conn.rollback()
+
+        def work(conn: sa.Connection, _i: int) -> int:
+            with conn.begin():  # BEGIN IMMEDIATE on SQLite, as the platform's writers
+                return int(conn.execute(update, {"id": 1}).rowcount)
+
+        run = run_pool(threads, count, seconds, warm, work, db.engine.connect, lambda c: c.close())
+        with db.read() as conn:
+            sold = int(conn.exec_driver_sql("SELECT sold FROM bench WHERE id = 1").scalar_one())
+        return Raw(sum(run.results), run.seconds, run.expired, sold)
+    finally:
+        db.dispose()
+
+
+# --- one database -------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    database: str
+    version: str = ""
+    race1: Race | None = None
+    race5: Race | None = None
+    buys: Throughput | None = None
+    raw: Raw | None = None
+    oversold: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def measure(backend: str, args: argparse.Namespace, scratch: Path) -> Row:
+    row = Row("SQLite" if backend == "sqlite" else "PostgreSQL")
+
+    def say(text: str) -> None:
+        print(f"[{backend}] {text}", flush=True)
+
+    with fresh_database(backend, scratch, "platform") as url:
+        server = Server(url, in_process=args.in_process)
+        db = Database(url, pool_size=4)
+        try:
+            row.version = database_version(db)
+            say(f"{row.version}; platform at {server.base}")
+            stage = arrange(db, server.api)
+            viewers = max(args.buyers, args.purchases)
+            t0 = time.perf_counter()
+            rate = join_viewers(stage, viewers, args.concurrency, args.time_limit)
+            say(f"{viewers} viewers joined in {time.perf_counter() - t0:.1f} s ({rate:.0f}/s)")
+            for stock in (1, 5):
+                result = race(stage, db, stock, args.buyers, args.time_limit)
+                say(
+                    f"race stock {stock}: {result.cell()} in {result.seconds:.2f} s "
+                    f"(stored: sold={result.stored_sold}, orders={result.stored_orders})"
+                    + (f"; other outcomes {dict(result.other)}" if result.other else "")
+                )
+                if result.oversold:
+                    row.oversold.append(
+                        f"{row.database}, race of stock {stock}: {result.placed} orders answered, "
+                        f"{result.stored_orders} stored, sold={result.stored_sold}"
+                    )
+                    say(f"!!! OVERSOLD: {row.oversold[-1]} !!!")
+                elif not result.exact:
+                    row.problems.append(f"stock {stock} race sold {result.placed}, not {stock}")
+                if stock == 1:
+                    row.race1 = result
+                else:
+                    row.race5 = result
+            buys = throughput(stage, db, args.purchases, args.concurrency, args.time_limit)
+            row.buys = buys
+            say(
+                f"{buys.done} purchases in {buys.seconds:.2f} s: {buys.rate:.1f}/s, "
+                f"p50 {percentile(buys.latencies_ms, 50):.1f} ms, "
+                f"p99 {percentile(buys.latencies_ms, 99):.1f} ms"
+                + (f"; failed {dict(buys.failed)}" if buys.failed else "")
+                + ("; CUT SHORT by --time-limit" if buys.expired else "")
+            )
+            if buys.failed:
+                row.problems.append(f"purchases refused: {dict(buys.failed)}")
+            if buys.stored_sold != buys.done:
+                row.problems.append(f"stored sold {buys.stored_sold} != {buys.done} purchases")
+            stage.creator.close()
+        finally:
+            db.dispose()
+            server.stop()
+    with fresh_database(backend, scratch, "raw") as url:
+        raw = raw_updates(url, args.purchases, args.concurrency, args.time_limit)
+        row.raw = raw
+        say(
+            f"{raw.done} raw UPDATE transactions in {raw.seconds:.2f} s: {raw.rate:.1f}/s"
+            + ("; CUT SHORT by --time-limit" if raw.expired else "")
+        )
+        if raw.stored_sold != raw.done:
+            row.problems.append(f"raw: stored sold {raw.stored_sold} != {raw.done} updates")
+    return row
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+HEADERS = (
+    "database",
+    "race stock 1",
+    "race stock 5",
+    "purchases/s",
+    "p50 ms",
+    "p99 ms",
+    "raw UPDATE/s",
+    "ratio",
+)
+
+
+def cells(row: Row) -> list[str]:
+    if row.note:
+        return [row.database, row.note] + [""] * (len(HEADERS) - 2)
+    buys, raw = row.buys, row.raw
+    ratio = buys.rate / raw.rate if buys and raw and raw.rate else math.nan
+    return [
+        row.database,
+        row.race1.cell() if row.race1 else "-",
+        row.race5.cell() if row.race5 else "-",
+        f"{buys.rate:.1f}" + ("*" if buys.expired else "") if buys else "-",
+        f"{percentile(buys.latencies_ms, 50):.1f}" if buys else "-",
+        f"{percentile(buys.latencies_ms, 99):.1f}" if buys else "-",
+        f"{raw.rate:.1f}" + ("*" if raw.expired else "") if raw else "-",
+        f"{ratio:.3f}",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    grid = [list(HEADERS), *(cells(r) for r in rows)]
+    widths = [max(len(line[i]) for line in grid if line[i]) for i in range(len(HEADERS))]
+    text = []
+    for n, line in enumerate(grid):
+        text.append(" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+        if n == 0:
+            text.append("-+-".join("-" * w for w in widths))
+    return "\n".join(text)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--buyers", type=int, help="concurrent buyers in each race (200)")
+    parser.add_argument("--concurrency", type=int, help="client threads for the rates (16)")
+    parser.add_argument("--purchases", type=int, help="purchases and raw UPDATEs timed (2000)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a small run to check it works (50 buyers, 300)"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        help="seconds each timed phase may run before it stops taking new work (60)",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="serve from a thread of this process (as the tests do), not a child process",
+    )
+    parser.add_argument(
+        "--only", choices=("sqlite", "postgres"), help="measure one database, not both"
+    )
+    args = parser.parse_args(argv)
+    defaults = (50, 16, 300) if args.quick else (200, 16, 2000)
+    for name, default in zip(("buyers", "concurrency", "purchases"), defaults, strict=True):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.buyers < 5:
+        parser.error("--buyers must be at least 5: the second race has stock 5")
+    if args.purchases > STOCK_MAX:
+        parser.error(f"--purchases is at most {STOCK_MAX}, one flash-buy's largest stock")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    print(f"cores: {os.cpu_count()} (usable by this process: {usable})")
+    print(
+        f"settings: buyers={args.buyers} concurrency={args.concurrency} "
+        f"purchases={args.purchases} time-limit={args.time_limit:g}s "
+        f"server={'thread in this process' if args.in_process else 'child process'}"
+        f"{' (quick)' if args.quick else ''}"
+    )
+    print(
+        f"python {pyplatform.python_version()}, sqlalchemy {sa.__version__}, "
+        f"psycopg {psycopg.__version__}, sqlite {sqlite3.sqlite_version}",
+        flush=True,
+    )
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="flashbuy-bench-") as tmp:
+        for backend in ("sqlite", "postgres"):
+            if args.only and args.only != backend:
+                continue
+            if backend == "postgres" and not os.environ.get("PGHOST"):
+                print("[postgres] not measured: PGHOST is not set (use scripts/with-postgres.sh)")
+                rows.append(Row("PostgreSQL", note="not measured (PGHOST not set)"))
+                continue
+            rows.append(measure(backend, args, Path(tmp)))
+
+    print()
+    for row in rows:
+        if row.version:
+            print(f"{row.database}: {row.version}")
+    print(
+        f"race: placed/stock, FLASHBUY_SOLD_OUT answers, among {args.buyers} buyers at once; "
+        f"rates over {args.purchases} calls on {args.concurrency} threads; "
+        "ratio = purchases/s / raw UPDATE/s; * = cut short by --time-limit"
+    )
+    print()
+    print(table(rows))
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+
+    oversold = [o for r in rows for o in r.oversold]
+    other = [f"{r.database}: {p}" for r in rows for p in r.problems]
+    if oversold:
+        banner = "!" * 72
+        lines = "\n".join(f"!!! OVERSOLD: {o}" for o in oversold)
+        print(f"\n{banner}\n!!! MORE ORDERS THAN STOCK\n{lines}\n{banner}")
+        return 1
+    if other:
+        print("\nproblems:\n  " + "\n  ".join(other))
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
