@@ -10,6 +10,10 @@ from flashbuy_server.config import Settings, sqlite_url
 from flashbuy_server.server import ServerThread
 from tests.support import Platform, World, fresh_postgres_database, make_world, postgres_available
 
+# Without an X server (a plain `pytest` run) Qt draws offscreen; the test command gives it Xvfb.
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -1,0 +1,1 @@
+"""The console's Qt layer: windows, item models and views, and the background tasks they use."""

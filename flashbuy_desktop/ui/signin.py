@@ -1,0 +1,82 @@
+"""The sign-in window: the platform's address, username and password."""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_protocol.models import SignInResult
+
+
+class SignInDialog(QDialog):
+    """Asks for the creator's credentials and signs in off the GUI thread."""
+
+    signedIn = Signal(object)  # SignInResult
+
+    def __init__(self, client: PlatformClient, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.tasks = tasks
+        self.result_: SignInResult | None = None
+        self.setWindowTitle(self.tr("登录闪购控制台"))
+        self.server = QLabel(client.base_url)
+        self.username = QLineEdit()
+        self.username.setPlaceholderText(self.tr("达人账号"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("signInError")
+        self.error.setStyleSheet("color: #c5221f;")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("登录"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(self.tr("平台"), self.server)
+        form.addRow(self.tr("账号"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def submit(self) -> None:
+        """Check the fields, then sign in on a worker; the window stays until it succeeds."""
+        username, password = self.username.text().strip(), self.password.text()
+        if not username or not password:
+            self.error.setText(self.tr("请输入账号和密码"))
+            return
+        self.error.setText(self.tr("正在登录…"))
+        self.ok.setEnabled(False)
+        self.tasks.run(
+            lambda: self.client.sign_in(username, password),
+            self._succeeded,
+            self._failed,
+            key="sign-in",
+        )
+
+    def _succeeded(self, result: SignInResult) -> None:
+        self.result_ = result
+        self.ok.setEnabled(True)
+        self.signedIn.emit(result)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(describe(error))
+        self.password.selectAll()
+        self.password.setFocus()

@@ -1,0 +1,17 @@
+"""Qt test hygiene: no window, thread or pool task may outlive its test."""
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_windows_or_work(qapp: QApplication) -> Iterator[None]:
+    yield
+    QThreadPool.globalInstance().waitForDone(30_000)
+    leftover = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in leftover:
+        widget.close()
+    assert not leftover, f"windows left open: {leftover}"
