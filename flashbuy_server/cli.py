@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--qualified", action="store_true")
     p = ops.add_parser("create-creator", help="add a creator; the password is read from stdin")
     p.add_argument("username", type=_name(64))
-    p.add_argument("--display-name", type=_name(60), default="")
+    p.add_argument("--display-name", type=_name(60), default=None)
     p.add_argument("--invited", action="store_true")
     p = ops.add_parser("bind", help="let a creator sell a shop's products")
     p.add_argument("--creator", type=_positive_id, required=True)
@@ -152,7 +152,11 @@ def _admin(conn: Connection, args: argparse.Namespace) -> dict[str, Any]:
         if len(password) < 8:
             raise SystemExit("flashbuy-server: a password has at least 8 characters")
         creator_id = accounts.create_creator(
-            conn, args.username, password, display_name=args.display_name, invited=args.invited
+            conn,
+            args.username,
+            password,
+            display_name=args.display_name or "",
+            invited=args.invited,
         )
         return {"creator_id": creator_id}
     if op == "bind":

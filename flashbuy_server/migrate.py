@@ -5,6 +5,7 @@ starting at once on one PostgreSQL take turns under an advisory lock.
 """
 
 import functools
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -40,8 +41,19 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# Alembic keeps its running context in one global per process: two upgrades at once
+# in one process would swap connections. (Across processes PostgreSQL's advisory lock
+# below serialises them.)
+_UPGRADING = threading.Lock()
+
+
 def upgrade(db: Database) -> None:
     """Apply every migration the database has not had yet."""
+    with _UPGRADING:
+        _upgrade(db)
+
+
+def _upgrade(db: Database) -> None:
     config = alembic_config()
     with db.engine.connect() as conn:
         if not db.is_sqlite:
