@@ -1,5 +1,6 @@
 """The platform's FastAPI application: routers, the one error shape, and start-up."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,6 +49,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # What exists now (modules, routes, models) lives as long as the process: keep it
+        # out of the garbage collector's full passes, which otherwise stall every stream.
+        gc.freeze()
         await hub.start()
         try:
             yield

@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 import uuid
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -151,6 +151,8 @@ class Audience:
         self._bought: set[tuple[int, int]] = set()
         self._inflight: set[asyncio.Task[None]] = set()  # comments and purchases under way
         self.ready = threading.Event()  # set once every viewer has joined and listens
+        self.invited: list[tuple[int, int]] = []  # (viewer id, flash-buy id), as received
+        self._news = threading.Condition()
 
     # --- running ------------------------------------------------------------------------
 
@@ -295,8 +297,16 @@ class Audience:
             await asyncio.sleep(backoff)  # reconnect, resuming where we were
             backoff = min(backoff * 2, 5.0)
 
+    def wait_until(self, check: Callable[["Audience"], bool], timeout: float = 30) -> bool:
+        """Wait (from another thread) until ``check(self)`` holds; False on timeout."""
+        with self._news:
+            return self._news.wait_for(lambda: check(self), timeout)
+
     def _invited(self, viewer: _Viewer, offer: dict[str, Any]) -> None:
         self.stats.invitations += 1
+        with self._news:
+            self.invited.append((viewer.id, int(offer["id"])))
+            self._news.notify_all()
         if self._rng.random() < self.config.buy_probability:
             delay = self._rng.uniform(*self.config.reaction_seconds)
             self._spawn(self._buy(viewer, offer["id"], delay))

@@ -251,7 +251,15 @@ def post_comment(
         )
         row = conn.execute(_comment_query().where(comments.c.id == comment_id)).one()
         comment = _to_comment(row)
-        events.append(conn, room_id, "comment.posted", comment.model_dump(mode="json"))
+        # Viewers read comments in the live platform's own chat; their event streams
+        # carry offers, so a comment flood wakes only the creator's streams.
+        events.append(
+            conn,
+            room_id,
+            "comment.posted",
+            comment.model_dump(mode="json"),
+            audience=events.AUDIENCE_CREATOR,
+        )
         return comment
 
     return idempotency.run_once(

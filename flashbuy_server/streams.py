@@ -35,7 +35,7 @@ from flashbuy_protocol.sse import HEARTBEAT, encode
 from flashbuy_server.db import NOTIFY_CHANNEL, Database
 from flashbuy_server.deps import CreatorDep, DbDep, PathId, ViewerDep
 from flashbuy_server.errors import ApiError
-from flashbuy_server.events import AUDIENCE_ALL, AUDIENCE_TARGETS
+from flashbuy_server.events import AUDIENCE_ALL, AUDIENCE_CREATOR, AUDIENCE_TARGETS
 from flashbuy_server.roomaccess import owned_room, require_present, room_row
 from flashbuy_server.tables import event_targets, events
 
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 RING_SIZE = 10_000  # events per room kept in memory for the streams
 FETCH_BATCH = 2_000  # events read from the database at once
+COALESCE_SECONDS = 0.02  # while events keep coming, streams wake at most this often
 CONNECTED = b": connected\n\n"  # sent first, so a client knows its stream is live
 
 
@@ -54,8 +55,10 @@ class EventRecord:
     type: str
     audience: str
     targets: frozenset[int]
-    payload: dict[str, Any]
     frame: bytes
+    # Kept only for targeted events, to re-frame them per viewer: the ring holds
+    # thousands of events, and every dict in it is work for the garbage collector.
+    payload: dict[str, Any] | None = None
 
     @classmethod
     def build(
@@ -75,7 +78,8 @@ class EventRecord:
             "data": data,
             "created_at": created_at.isoformat().replace("+00:00", "Z"),
         }
-        return cls(event_id, type_, audience, targets, payload, _frame(payload))
+        kept = payload if audience == AUDIENCE_TARGETS else None
+        return cls(event_id, type_, audience, targets, _frame(payload), kept)
 
     def visible_to(self, viewer_id: int) -> bool:
         """Whether a viewer's stream carries this event."""
@@ -85,9 +89,9 @@ class EventRecord:
 
     def frame_for(self, viewer_id: int) -> bytes:
         """The frame a viewer gets: a targeted offer names no other viewer."""
-        targets = self.payload["data"].get("targets")
-        if self.audience != AUDIENCE_TARGETS or not targets:
+        if self.payload is None or not self.payload["data"].get("targets"):
             return self.frame
+        targets = self.payload["data"]["targets"]
         data = {**self.payload["data"], "targets": [t for t in targets if t["id"] == viewer_id]}
         return _frame({**self.payload, "data": data})
 
@@ -98,12 +102,17 @@ def _frame(payload: dict[str, Any]) -> bytes:
 
 
 def read_events(
-    db: Database, room_id: int, after: int, before: int | None = None
+    db: Database, room_id: int, after: int, before: int | None = None, *, public: bool = False
 ) -> list[EventRecord]:
-    """Up to FETCH_BATCH events of a room with ``after < id < before``, oldest first."""
+    """Up to FETCH_BATCH events of a room with ``after < id < before``, oldest first.
+
+    ``public`` leaves out what only the creator sees, for viewer streams catching up.
+    """
     conds = [events.c.room_id == room_id, events.c.id > after]
     if before is not None:
         conds.append(events.c.id < before)
+    if public:
+        conds.append(events.c.audience != AUDIENCE_CREATOR)
     with db.read() as conn:
         rows = conn.execute(
             sa.select(events).where(*conds).order_by(events.c.id).limit(FETCH_BATCH)
@@ -139,7 +148,8 @@ class RoomFeed:
         self.room_id = room_id
         self.last_id = last_id  # every event up to here is in the database and in order
         self.ring: deque[EventRecord] = deque(maxlen=RING_SIZE)
-        self.changed = asyncio.Event()
+        self.changed = asyncio.Event()  # any new event: wakes the creator's streams
+        self.changed_public = asyncio.Event()  # one a viewer may see: wakes viewer streams
         self.subscribers = 0
         self._task: asyncio.Task[None] | None = None
         self._dirty = False
@@ -152,7 +162,9 @@ class RoomFeed:
         self._task = asyncio.get_running_loop().create_task(self._fetch())
 
     async def _fetch(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
+            started = loop.time()
             self._dirty = False
             try:
                 batch = await run_in_threadpool(
@@ -167,14 +179,20 @@ class RoomFeed:
             if batch:
                 self.ring.extend(batch)
                 self.last_id = batch[-1].id
-                self._signal()
+                self._signal(public=any(e.audience != AUDIENCE_CREATOR for e in batch))
             if len(batch) < FETCH_BATCH and not self._dirty:
                 return
+            # More came in meanwhile: gather it for a moment, so a flood of comments
+            # wakes the streams at most every COALESCE_SECONDS, in batches.
+            await asyncio.sleep(max(0.0, COALESCE_SECONDS - (loop.time() - started)))
 
-    def _signal(self) -> None:
-        # Wake every waiting stream, and give later waiters a fresh event to wait on.
+    def _signal(self, *, public: bool = True) -> None:
+        # Wake the waiting streams, and give later waiters a fresh event to wait on.
         self.changed.set()
         self.changed = asyncio.Event()
+        if public:
+            self.changed_public.set()
+            self.changed_public = asyncio.Event()
 
     def after(self, cursor: int) -> list[EventRecord] | None:
         """Events after ``cursor`` from the ring, or None when the ring no longer reaches back."""
@@ -278,8 +296,13 @@ class Hub:
         last_id: int,
         cursor: int,
         visible: Callable[[EventRecord], bytes | None],
+        *,
+        public: bool = False,
     ) -> AsyncIterator[bytes]:
-        """SSE bytes: events after ``cursor`` that ``visible`` frames, then live ones, forever."""
+        """SSE bytes: events after ``cursor`` that ``visible`` frames, then live ones, forever.
+
+        A ``public`` (viewer) stream sleeps through events only the creator sees.
+        """
         feed = self.subscribe(room_id, last_id)
         try:
             yield CONNECTED
@@ -287,16 +310,23 @@ class Hub:
                 batch = feed.after(cursor)
                 if batch is None:  # behind the ring: catch up from the database
                     first = feed.ring[0].id if feed.ring else feed.last_id + 1
-                    batch = await run_in_threadpool(read_events, self.db, room_id, cursor, first)
-                if batch:
+                    batch = await run_in_threadpool(
+                        read_events, self.db, room_id, cursor, first, public=public
+                    )
+                    # A short batch covers the whole gap (all of it this stream may see).
+                    gap_end = batch[-1].id if len(batch) == FETCH_BATCH else first - 1
+                else:
+                    gap_end = batch[-1].id if batch else cursor
+                if gap_end > cursor:
                     frames = [f for f in (visible(e) for e in batch) if f is not None]
-                    cursor = batch[-1].id
+                    cursor = gap_end
                     if frames:
                         yield b"".join(frames)
                     continue
-                changed = feed.changed
+                changed = feed.changed_public if public else feed.changed
                 try:
-                    await asyncio.wait_for(changed.wait(), self.heartbeat_seconds)
+                    async with asyncio.timeout(self.heartbeat_seconds):
+                        await changed.wait()
                 except TimeoutError:
                     yield HEARTBEAT
         finally:
@@ -370,7 +400,8 @@ def get_hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-def _cursor(header: str | None, query: int | None) -> int:
+def _cursor(header: str | None, query: int | None) -> int | None:
+    """Where a stream resumes: after the id given, or (None) from now on."""
     if header is not None and header.strip():
         try:
             value = int(header.strip())
@@ -381,7 +412,7 @@ def _cursor(header: str | None, query: int | None) -> int:
         if not 0 <= value <= ID_MAX:
             raise ApiError(ErrorCode.VALIDATION_FAILED, "Last-Event-ID is not an event id")
         return value
-    return query or 0
+    return query
 
 
 def _sse(body: AsyncIterator[bytes]) -> StreamingResponse:
@@ -404,7 +435,8 @@ async def room_events(
     """Every event of the creator's room: comments, viewers, flash-buys, orders, the live."""
     cursor = _cursor(last_event_id, after)
     room = await run_in_threadpool(_owned, db, me.id, room_id)
-    return _sse(hub.stream(room_id, room.last_event_id, cursor, lambda e: e.frame))
+    start = room.last_event_id if cursor is None else cursor
+    return _sse(hub.stream(room_id, room.last_event_id, start, lambda e: e.frame))
 
 
 @router.get(
@@ -425,7 +457,8 @@ async def viewer_events(
     def visible(event: EventRecord) -> bytes | None:
         return event.frame_for(me.id) if event.visible_to(me.id) else None
 
-    return _sse(hub.stream(room_id, room.last_event_id, cursor, visible))
+    start = room.last_event_id if cursor is None else cursor
+    return _sse(hub.stream(room_id, room.last_event_id, start, visible, public=True))
 
 
 def _owned(db: Database, creator_id: int, room_id: int) -> Any:

@@ -24,8 +24,22 @@ def _comment(world: World, viewer: int, text: str) -> int:
     return int(world.creator.ok("GET", f"/rooms/{world.room_id}")["last_event_id"])
 
 
-def test_a_dropped_stream_resumes_with_nothing_missed_or_repeated(world: World) -> None:
+def _fence(world: World) -> tuple[int, int]:
+    """A full offer every viewer stream carries, after everything before it: (event id, fb id)."""
+    fb = world.create_flashbuy(title="fence")
+    return int(world.creator.ok("GET", f"/rooms/{world.room_id}")["last_event_id"]), fb["id"]
+
+
+def test_a_stream_without_a_resume_point_starts_from_now(world: World) -> None:
+    _comment(world, 0, "before")
     stream = SseClient(world.creator, f"/rooms/{world.room_id}/events")
+    last = _comment(world, 1, "after")
+    assert [(e["id"], e["data"]["text"]) for e in stream.until_id(last)] == [(last, "after")]
+    stream.close()
+
+
+def test_a_dropped_stream_resumes_with_nothing_missed_or_repeated(world: World) -> None:
+    stream = SseClient(world.creator, f"/rooms/{world.room_id}/events", last_event_id=0)
     for i in range(5):
         _comment(world, i % 2, f"{i}号多少钱")
     seen = stream.until_id(_comment(world, 0, "要了"))
@@ -73,14 +87,14 @@ def test_viewers_see_only_offers_meant_for_them(world: World) -> None:
     for_all = world.create_flashbuy()
     world.creator.ok("POST", f"/flash-buys/{to_bob['id']}/end")
     world.creator.ok("POST", f"/flash-buys/{for_all['id']}/end")
-    fence = _comment(world, 0, "fence")  # every stream sees this, after everything above
+    fence, fence_fb = _fence(world)  # every stream sees this, after everything above
 
     def offers(viewer: int) -> list[tuple[str, int, list[int]]]:
         got = streams[viewer].until_id(fence)
         return [
             (e["type"], e["data"]["id"], [t["id"] for t in e["data"]["targets"]])
             for e in got
-            if e["type"].startswith("flashbuy.")
+            if e["type"].startswith("flashbuy.") and e["data"]["id"] != fence_fb
         ]
 
     assert offers(alice) == [
@@ -103,14 +117,16 @@ def test_viewers_see_only_offers_meant_for_them(world: World) -> None:
         stream.close()
 
 
-def test_viewer_streams_never_carry_creator_only_events(world: World) -> None:
-    stream = SseClient(world.viewers[0], f"/rooms/{world.room_id}/viewer-events")
+def test_viewer_streams_carry_offers_not_the_creators_business(world: World) -> None:
+    """Viewers get invitations and hides; comments, joins and orders are the creator's."""
+    stream = SseClient(world.viewers[0], f"/rooms/{world.room_id}/viewer-events", last_event_id=0)
     fb = world.create_flashbuy(stock=2)
     world.viewers[1].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
     world.join("late")
-    fence = _comment(world, 0, "fence")
+    _comment(world, 0, "3号多少钱")
+    fence, _ = _fence(world)
     types = {e["type"] for e in stream.until_id(fence)}
-    assert types == {"live.started", "flashbuy.created", "flashbuy.updated", "comment.posted"}
+    assert types == {"live.started", "flashbuy.created", "flashbuy.updated"}
     stream.close()
 
 
