@@ -19,7 +19,8 @@ export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scra
   XDG_CACHE_HOME="$scratch/cache" XDG_STATE_HOME="$scratch/state" XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
-export FLASHBUY_TEST_REQUIRE_POSTGRES=1 PYTHONDONTWRITEBYTECODE=1
+# The keyring and PostgreSQL below are throw-away ones: tests may use them, and must find them.
+export FLASHBUY_TEST_REQUIRE_POSTGRES=1 FLASHBUY_TEST_KEYRING=scratch PYTHONDONTWRITEBYTECODE=1
 
 echo "== pytest"
 # with-postgres.sh: a PostgreSQL server for this run only (PG* variables point at it).

@@ -7,6 +7,7 @@ thread only.
 """
 
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,9 +22,18 @@ class RoomSync(QObject):
     eventArrived = Signal(object)  # Event, in order, each once
     stateChanged = Signal(str, str)  # StreamState value, reason
 
-    def __init__(self, client: PlatformClient, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        client: PlatformClient,
+        parent: QObject | None = None,
+        *,
+        comments: Callable[[Event], None] | None = None,
+    ) -> None:
+        """``comments``, if given, takes comment events on the reader thread (a flood of them
+        would otherwise be queued to the GUI thread one by one); the rest come as signals."""
         super().__init__(parent)
         self.client = client
+        self._comments = comments
         self._stream: EventStream | None = None
         self._thread: threading.Thread | None = None
 
@@ -39,11 +49,18 @@ class RoomSync(QObject):
             self.client,
             room_id,
             after=after,
-            on_event=self.eventArrived.emit,
+            on_event=self._deliver,
             on_state=lambda state, why: self.stateChanged.emit(state.value, why),
         )
         self._thread = threading.Thread(target=self._stream.run, name="room-events", daemon=True)
         self._thread.start()
+
+    def _deliver(self, event: Event) -> None:
+        # On the reader thread.
+        if self._comments is not None and event.type == "comment.posted":
+            self._comments(event)
+        else:
+            self.eventArrived.emit(event)
 
     def stop(self) -> None:
         """Stop following (waits for the reader thread to end)."""

@@ -2,7 +2,8 @@
 
 Every HTTP call, screen grab and encode goes through :class:`Tasks`. The work runs
 on a QThreadPool; its result comes back to the GUI thread by a queued signal, where
-the callbacks run, so callbacks may touch widgets and the work never does. Starting
+the callbacks run, so callbacks may touch widgets and the work never does; a window
+uses :meth:`Tasks.scoped` so that answers arriving after it closed are dropped. Starting
 a task under a ``key`` that already has one running makes the older one's result
 be dropped (the "retake" pattern): only the newest answer is shown.
 """
@@ -12,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,9 @@ class Tasks(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self.pool = pool or QThreadPool(self)
+        # The application's pool by default: it lives as long as the application, so no
+        # answer can ever arrive at a pool that was deleted with some window.
+        self.pool = pool or QThreadPool.globalInstance()
         self._generation: dict[str, int] = {}
         self._relays: set[_Relay] = set()
 
@@ -73,6 +77,8 @@ class Tasks(QObject):
         def finished(result: Any, error: Exception | None) -> None:
             self._relays.discard(relay)
             relay.deleteLater()
+            if not shiboken6.isValid(self):
+                return  # the window these callbacks belong to is gone
             if key is not None and self._generation.get(key) != generation:
                 return  # a newer task under this key has replaced this one
             if error is None:
@@ -86,6 +92,10 @@ class Tasks(QObject):
 
         relay.done.connect(finished)
         self.pool.start(_Job(work, relay))
+
+    def scoped(self, owner: QObject) -> "Tasks":
+        """Tasks on the same pool whose callbacks die with ``owner`` (a window, say)."""
+        return Tasks(owner, self.pool)
 
     def cancel(self, key: str) -> None:
         """Drop the result of the task running under ``key``, if any."""

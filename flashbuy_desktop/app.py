@@ -1,0 +1,171 @@
+"""Composition root: settings, credentials, the client, the embedded platform, the windows.
+
+Nothing here blocks the GUI thread: starting the embedded platform, checking a saved
+token and signing in all run as background tasks, and the windows follow their results.
+"""
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QLabel
+
+from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.credentials import TokenStore
+from flashbuy_desktop.embedded import EmbeddedPlatform
+from flashbuy_desktop.settings import ConsoleSettings, data_dir
+from flashbuy_desktop.ui.main_window import MainWindow
+from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.signin import SignInDialog
+from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_protocol.models import SignInResult
+
+log = logging.getLogger(__name__)
+
+
+class Console(QObject):
+    """The running console: which platform, who is signed in, which window shows."""
+
+    ready = Signal()  # the main window shows a room (or that there is none)
+    failed = Signal(str)  # the console could not start; the message says why
+
+    def __init__(
+        self,
+        settings: ConsoleSettings,
+        tokens: TokenStore,
+        *,
+        server_url: str | None = None,
+        data_path: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.tokens = tokens
+        self.server_url = server_url or settings.server_url
+        self.tasks = Tasks(self)
+        self.embedded: EmbeddedPlatform | None = None
+        if self.server_url is None:
+            self.embedded = EmbeddedPlatform(
+                data_path or data_dir(),
+                settings.audience_viewers if settings.rehearsal_audience else 0,
+            )
+        self.client: PlatformClient | None = None
+        self.window: MainWindow | None = None
+        self.dialog: SignInDialog | None = None
+        self.splash: QLabel | None = None
+        self.stopped = False  # after shutdown(), late answers are ignored
+
+    # --- starting -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Reach the platform and sign in, then show the main window."""
+        if self.embedded is not None:
+            self.splash = QLabel(self.tr("正在启动本地演示平台…"))
+            self.splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.splash.resize(360, 120)
+            self.splash.setWindowTitle(self.tr("闪购控制台"))
+            self.splash.show()
+            self.tasks.run(self.embedded.start, self._embedded_started, self._start_failed)
+            return
+        assert self.server_url is not None
+        self.client = PlatformClient(self.server_url, self.tokens.load(self.server_url))
+        if self.client.token:
+            self.tasks.run(self.client.me, lambda _me: self._show_main(), lambda _e: self._ask())
+        else:
+            self._ask()
+
+    def _embedded_started(self, demo: object) -> None:
+        assert self.embedded is not None
+        assert self.embedded.demo is not None
+        self.server_url = self.embedded.url
+        self.client = PlatformClient(self.server_url)
+        info = self.embedded.demo
+        self.tasks.run(
+            lambda: self.client.sign_in(info.username, info.password),  # type: ignore[union-attr]
+            lambda _result: self._show_main(),
+            self._start_failed,
+        )
+
+    def _start_failed(self, error: Exception) -> None:
+        self._close_splash()
+        log.error("the console could not start: %s", error)
+        self.failed.emit(describe(error))
+
+    def _ask(self) -> None:
+        """Show the sign-in window."""
+        assert self.client is not None
+        if self.stopped:
+            return
+        self._close_splash()
+        self.dialog = SignInDialog(self.client, self.tasks)
+        if self.embedded is not None and self.embedded.demo is not None:
+            self.dialog.username.setText(self.embedded.demo.username)
+        self.dialog.signedIn.connect(self._signed_in)
+        self.dialog.rejected.connect(self._dialog_closed)
+        self.dialog.show()
+
+    def _dialog_closed(self) -> None:
+        if self.window is None:
+            QApplication.quit()
+
+    def _signed_in(self, result: SignInResult) -> None:
+        assert self.server_url is not None
+        kept = self.tokens.save(self.server_url, result.token)
+        self._show_main()
+        if not kept and self.window is not None:
+            self.window.show_error(
+                self.tr("系统没有可用的钥匙串：登录只在本次运行有效，下次启动需重新登录")
+            )
+
+    def _show_main(self) -> None:
+        assert self.client is not None
+        if self.stopped:
+            return
+        self._close_splash()
+        self.window = MainWindow(self.client, self.tasks)
+        self.window.signOutRequested.connect(self.sign_out)
+        self.window.show()
+        self.window.load()
+        self.ready.emit()
+
+    def _close_splash(self) -> None:
+        if self.splash is not None:
+            self.splash.close()
+            self.splash = None
+
+    # --- signing out and stopping -----------------------------------------------------
+
+    def sign_out(self) -> None:
+        """Revoke the token on the platform, forget it here, and ask again."""
+        assert self.client is not None
+        assert self.server_url is not None
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        url, client = self.server_url, self.client
+        self.tokens.delete(url)
+
+        def done(_: object = None) -> None:
+            self._ask()
+
+        self.tasks.run(client.sign_out, done, lambda _e: done())
+
+    def shutdown(self) -> None:
+        """Stop everything this console started (blocking; at exit)."""
+        self.stopped = True
+        if self.window is not None:
+            self.window.sync.stop()
+            self.window.close()
+            self.window.deleteLater()  # with it go the answers still on their way to it
+            self.window = None
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self._close_splash()
+        self.tasks.wait()
+        if self.embedded is not None:
+            self.embedded.stop()
+        if self.client is not None:
+            self.client.close()

@@ -1,0 +1,169 @@
+"""The console's main window: the live header, the comment flood and the flash-buy table.
+
+It loads the room's state once, then follows the room's event stream; every event
+after the loaded state is applied exactly once, whatever the network does, so the
+table never shows a stale status after a reconnect.
+"""
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.ui.comments import CommentBridge, CommentFeed, CommentView
+from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
+from flashbuy_desktop.ui.header import LiveHeader
+from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.sync import RoomSync
+from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_protocol.enums import LiveStatus
+from flashbuy_protocol.models import Comment, Event, FlashBuyList, Order, Room
+
+log = logging.getLogger(__name__)
+
+LIVE_TITLE_DEFAULT = "翡翠直播"
+
+
+class MainWindow(QMainWindow):
+    """One creator's live: header, comments (left), flash-buys (right)."""
+
+    signOutRequested = Signal()
+    targetRequested = Signal(int, str)  # viewer id, nickname: a targeted flash-buy for them
+
+    def __init__(self, client: PlatformClient, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.tasks = tasks.scoped(self)  # answers that come after the window closed are dropped
+        self.room: Room | None = None
+        self.closed = False
+        self.setWindowTitle(self.tr("闪购控制台"))
+        self.resize(1280, 800)
+
+        self.header = LiveHeader()
+        self.comments = CommentView()
+        self.feed = CommentFeed(self.comments.model)
+        self.comments.attach_feed(self.feed)
+        self.bridge = CommentBridge(self.feed, self)
+        self.panel = FlashBuyPanel(client, self.tasks, room_id=0)
+        self.sync = RoomSync(client, self, comments=self.bridge.on_event)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.comments)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.setMenuWidget(self.header)
+        self.setCentralWidget(splitter)
+        self.error_bar = QLabel()
+        self.error_bar.setObjectName("errorBar")
+        self.error_bar.setStyleSheet("color: #c5221f;")
+        self.statusBar().addWidget(self.error_bar, 1)
+
+        sign_out = QAction(self.tr("退出登录"), self)
+        sign_out.triggered.connect(self.signOutRequested)
+        self.addAction(sign_out)
+        self.header.goLiveRequested.connect(self.go_live)
+        self.header.endLiveRequested.connect(self.end_live)
+        self.sync.eventArrived.connect(self.apply_event)
+        self.sync.stateChanged.connect(
+            lambda state, why: self.header.set_connection(StreamState(state), why)
+        )
+        self.panel.errorRaised.connect(self.show_error)
+        self.comments.targetRequested.connect(self.targetRequested)
+        self.tasks.failed.connect(self.show_error)
+
+    # --- loading and following a room -----------------------------------------------------
+
+    def load(self) -> None:
+        """Find the creator's live (or latest) room and follow it."""
+        self.tasks.run(self.client.rooms, self._rooms_loaded, self.show_error, key="rooms")
+
+    def _rooms_loaded(self, rooms: list[Room]) -> None:
+        live = [r for r in rooms if r.status is LiveStatus.LIVE]
+        self.show_room(live[0] if live else rooms[0] if rooms else None)
+
+    def show_room(self, room: Room | None) -> None:
+        """Show ``room``: its state now, then every change as it happens."""
+        self.sync.stop()
+        self.room = room
+        self.header.set_room(room)
+        if room is None:
+            self.header.set_connection(StreamState.STOPPED)
+            return
+        room_id = room.id
+
+        def snapshot() -> tuple[list[Comment], FlashBuyList]:
+            # Read after the room, so the stream (from room.last_event_id) can only repeat
+            # what these already show, never miss it; repeats are applied idempotently.
+            return self.client.comments(room_id, limit=200), self.client.flashbuys(room_id)
+
+        self.tasks.run(
+            snapshot,
+            lambda loaded: self._snapshot_loaded(room, *loaded),
+            self.show_error,
+            key="snapshot",
+        )
+
+    def _snapshot_loaded(
+        self, room: Room, comments: list[Comment], flashbuys: FlashBuyList
+    ) -> None:
+        if self.closed or self.room is None or self.room.id != room.id:
+            return
+        self.feed.extend(comments)
+        self.panel.set_room(room.id)
+        self.panel.reset(flashbuys.items)
+        sold = sum(fb.sold for fb in flashbuys.items)
+        self.header.set_sales(sold, sum(fb.sold * fb.price_fen for fb in flashbuys.items))
+        self.sync.start(room.id, after=room.last_event_id)
+
+    def apply_event(self, event: Event) -> None:
+        """One change in the room, in order."""
+        kind = event.type
+        if kind == "comment.posted":
+            self.feed.push(Comment.model_validate(event.data))
+        elif kind.startswith("flashbuy.") or kind == "order.placed":
+            self.panel.apply_event(event)
+            if kind == "order.placed":
+                self.header.add_order(Order.model_validate(event.data))
+        elif kind in ("viewer.joined", "viewer.left"):
+            self.header.set_viewer_count(int(event.data["viewer_count"]))
+        elif kind == "live.ended":
+            self.header.set_live_ended()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def go_live(self) -> None:
+        """Start a new live."""
+        self.tasks.run(
+            lambda: self.client.go_live(LIVE_TITLE_DEFAULT), self.show_room, self.show_error
+        )
+
+    def end_live(self) -> None:
+        """End the live (and with it every active flash-buy), after asking."""
+        if self.room is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("结束直播"),
+            self.tr("结束直播后，所有进行中的闪购都会结束。确定结束吗？"),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        room_id = self.room.id
+        self.tasks.run(lambda: self.client.end_live(room_id), self.header.set_room, self.show_error)
+
+    def show_error(self, error: object) -> None:
+        """The one place errors are shown to the seller."""
+        text = describe(error) if isinstance(error, BaseException) else str(error)
+        log.warning("shown to the seller: %s", text)
+        self.error_bar.setText(text)
+        self.statusBar().showMessage("", 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop following the room before the window goes (and never start again)."""
+        self.closed = True
+        self.sync.stop()
+        super().closeEvent(event)
