@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 840])  # nicknames and comments readable from the start
         self.setMenuWidget(self.header)
         self.setCentralWidget(splitter)
         self.error_bar = QLabel()

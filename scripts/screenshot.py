@@ -1,0 +1,104 @@
+"""Take the README's screenshot of the main window: the demo, live, with flash-buys and comments.
+
+Run under an X server (the test command's Xvfb, or `xvfb-run -a -s "-screen 0 1920x1080x24"`):
+
+    .venv/bin/python scripts/screenshot.py docs/screenshots/main-window.png
+
+It starts the console exactly as `flashbuy` does (embedded platform, demo, rehearsal
+audience) in a scratch data folder, creates a few flash-buys through the API like a
+seller would, lets the room run for a few seconds, and saves the window.
+"""
+
+import io
+import sys
+import tempfile
+from pathlib import Path
+
+import keyring.backends.fail
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from flashbuy_desktop.app import Console  # noqa: E402
+from flashbuy_desktop.credentials import TokenStore  # noqa: E402
+from flashbuy_desktop.settings import ConsoleSettings  # noqa: E402
+from flashbuy_protocol.models import FlashBuyCreate  # noqa: E402
+
+
+def _piece(color: str) -> bytes:
+    image = Image.new("RGB", (320, 240), "#f4efe6")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 40, 130, 200), fill="white", outline="#999999")
+    draw.ellipse((170, 60, 290, 180), fill=color)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def main(target: str) -> int:
+    app = QApplication(sys.argv[:1])
+    data = tempfile.TemporaryDirectory()
+    console = Console(
+        ConsoleSettings(audience_viewers=30),
+        TokenStore(backend=keyring.backends.fail.Keyring()),
+        data_path=Path(data.name),
+    )
+
+    def sell() -> None:
+        window, client = console.window, console.client
+        assert window is not None
+        assert client is not None
+        assert window.room is not None
+        room = window.room.id
+        products = [p for p in client.products() if p.eligible]
+        template = client.templates()[0]
+        viewers = client.viewers(room)
+        pieces = [
+            ("1号 冰种飘花手镯", 1_288_00, "#5fa37a", None),
+            ("2号 阳绿蛋面吊坠", 3_680_00, "#2e8b57", None),
+            ("3号 和田玉籽料", 899_00, "#e8e4d8", viewers[0].id if viewers else None),
+            ("5号 南洋金珠", 2_450_00, "#d4a64a", None),
+        ]
+        for i, (title, price, color, target_viewer) in enumerate(pieces):
+            picture = client.upload_picture(_piece(color))
+            client.create_flashbuy(
+                room,
+                FlashBuyCreate(
+                    product_id=products[i % len(products)].id,
+                    mode="targeted" if target_viewer else "full",
+                    title=title,
+                    piece_no=title.split("号")[0],
+                    price_fen=price,
+                    stock=1,
+                    picture_id=picture.id,
+                    template_id=template.id,
+                    target_viewer_ids=[target_viewer] if target_viewer else [],
+                ),
+            )
+
+    def shoot() -> None:
+        assert console.window is not None
+        console.window.grab().save(target)
+        print(f"saved {target}")
+        app.quit()
+
+    def ready() -> None:
+        assert console.window is not None
+        console.window.resize(1400, 820)
+        QTimer.singleShot(3_000, sell)  # let the room fill, then sell like a seller
+        QTimer.singleShot(12_000, shoot)
+
+    console.ready.connect(ready)
+    console.failed.connect(lambda why: (print(why, file=sys.stderr), app.exit(1)))
+    app.aboutToQuit.connect(console.shutdown)
+    console.start()
+    code = app.exec()
+    data.cleanup()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "main-window.png"))
