@@ -7,8 +7,18 @@ from pathlib import Path
 import pytest
 
 from flashbuy_server.config import Settings, sqlite_url
+from flashbuy_server.db import Database
+from flashbuy_server.migrate import upgrade
 from flashbuy_server.server import ServerThread
-from tests.support import Platform, World, fresh_postgres_database, make_world, postgres_available
+from tests.support import (
+    Platform,
+    ProcessPlatform,
+    ServerProcess,
+    World,
+    fresh_postgres_database,
+    make_world,
+    postgres_available,
+)
 
 # Without an X server (a plain `pytest` run) Qt draws offscreen; the test command gives it Xvfb.
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -86,3 +96,14 @@ def world(platform: Platform) -> Iterator[World]:
     w = make_world(platform)
     yield w
     w.close()
+
+
+@pytest.fixture
+def restartable(database_url: str) -> Iterator[ProcessPlatform]:
+    """A platform in a process of its own, which a test may stop and start again."""
+    db = Database(database_url, pool_size=2)
+    upgrade(db)
+    server = ServerProcess(database_url).start()
+    yield ProcessPlatform(server, db)
+    server.stop()
+    db.dispose()

@@ -30,7 +30,7 @@ from flashbuy_protocol.sse import SseDecoder, SseMessage
 from flashbuy_server import accounts, catalog
 from flashbuy_server.db import Database
 from flashbuy_server.server import ServerThread
-from flashbuy_server.tables import metadata
+from flashbuy_server.tables import events, metadata
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -132,6 +132,18 @@ def png_bytes(width: int = 64, height: int = 48, color: str = "white") -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buf, "PNG")
     return buf.getvalue()
+
+
+def room_events(platform: "Platform", room_id: int) -> list[Any]:
+    """The room's event log, oldest first."""
+    with platform.db.read() as conn:
+        return list(
+            conn.execute(
+                sa.select(events.c.id, events.c.type, events.c.data, events.c.audience)
+                .where(events.c.room_id == room_id)
+                .order_by(events.c.id)
+            ).all()
+        )
 
 
 # --- a platform and a small world on it ---------------------------------------------------
@@ -444,3 +456,18 @@ class ServerProcess:
     def stopped_cleanly(self) -> bool:
         """Whether the last stop let uvicorn finish its shutdown (it then re-raises SIGTERM)."""
         return "Application shutdown complete" in self.log
+
+
+@dataclass
+class ProcessPlatform:
+    """What make_world needs of a platform, for one served by a separate process."""
+
+    server: ServerProcess
+    db: Database
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def client(self, token: str | None = None) -> Api:
+        return self.server.client(token)

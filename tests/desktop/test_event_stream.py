@@ -2,17 +2,11 @@
 
 import queue
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-
-import pytest
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream, StreamState
 from flashbuy_protocol.models import Event
-from flashbuy_server.db import Database
-from flashbuy_server.migrate import upgrade
-from tests.support import Api, ServerProcess, World, make_world
+from tests.support import Api, ProcessPlatform, World, make_world
 
 
 class Reader:
@@ -64,28 +58,7 @@ def test_events_arrive_in_order_from_the_start(world: World) -> None:
     client.close()
 
 
-@dataclass
-class _ProcessPlatform:
-    """What make_world needs of a platform, for one served by a separate process."""
-
-    server: ServerProcess
-    db: Database
-
-    def client(self, token: str | None = None) -> Api:
-        return self.server.client(token)
-
-
-@pytest.fixture
-def restartable(database_url: str) -> Iterator[_ProcessPlatform]:
-    db = Database(database_url, pool_size=2)
-    upgrade(db)
-    server = ServerProcess(database_url).start()
-    yield _ProcessPlatform(server, db)
-    server.stop()
-    db.dispose()
-
-
-def test_a_restarted_platform_loses_no_event(restartable: _ProcessPlatform) -> None:
+def test_a_restarted_platform_loses_no_event(restartable: ProcessPlatform) -> None:
     world = make_world(restartable, viewers=2)  # type: ignore[arg-type]
     client = PlatformClient(restartable.server.url, world.creator.token)
     reader = Reader(client, world.room_id)

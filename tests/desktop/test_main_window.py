@@ -1,11 +1,8 @@
 """The main window against the real platform: the live room as the seller sees it."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import keyring.backends.fail
-import pytest
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
@@ -15,9 +12,7 @@ from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import FlashBuyStatus
-from flashbuy_server.db import Database
-from flashbuy_server.migrate import upgrade
-from tests.support import Api, ServerProcess, World, make_world
+from tests.support import Api, ProcessPlatform, World, make_world
 
 
 def _window(qtbot: QtBot, base_url: str, token: str | None) -> MainWindow:
@@ -68,27 +63,8 @@ def test_the_live_room_updates_as_it_happens(qtbot: QtBot, world: World) -> None
     window.close()
 
 
-@dataclass
-class _ProcessPlatform:
-    server: ServerProcess
-    db: Database
-
-    def client(self, token: str | None = None) -> Api:
-        return self.server.client(token)
-
-
-@pytest.fixture
-def restartable(database_url: str) -> Iterator[_ProcessPlatform]:
-    db = Database(database_url, pool_size=2)
-    upgrade(db)
-    server = ServerProcess(database_url).start()
-    yield _ProcessPlatform(server, db)
-    server.stop()
-    db.dispose()
-
-
 def test_a_platform_restart_mid_stream_loses_nothing(
-    qtbot: QtBot, restartable: _ProcessPlatform
+    qtbot: QtBot, restartable: ProcessPlatform
 ) -> None:
     world = make_world(restartable, viewers=2)  # type: ignore[arg-type]
     fb = world.create_flashbuy(stock=2)

@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_server.tables import event_targets, events, orders, rooms
-from tests.support import Api, Platform, World, expect_error, make_world, snapshot
+from flashbuy_server.tables import event_targets, orders, rooms
+from tests.support import Api, Platform, World, expect_error, make_world, room_events, snapshot
 
 MISSING_ID = 999_999_999
 
@@ -26,18 +26,6 @@ def buy(viewer: Api, flashbuy_id: int, **body: Any) -> dict[str, Any]:
 def flashbuy(world: World, flashbuy_id: int) -> dict[str, Any]:
     got: dict[str, Any] = world.creator.ok("GET", f"/flash-buys/{flashbuy_id}")
     return got
-
-
-def room_events(platform: Platform, room_id: int) -> list[Any]:
-    """The room's event log, oldest first."""
-    with platform.db.read() as conn:
-        return list(
-            conn.execute(
-                sa.select(events.c.id, events.c.type, events.c.data, events.c.audience)
-                .where(events.c.room_id == room_id)
-                .order_by(events.c.id)
-            ).all()
-        )
 
 
 def order_count(platform: Platform, flashbuy_id: int) -> int:

@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_server.tables import events, rooms
-from tests.support import Api, Platform, World, expect_error, make_world, snapshot
+from flashbuy_server.tables import rooms
+from tests.support import Api, World, expect_error, make_world, room_events, snapshot
 
 MISSING_ID = 999_999_999
 
@@ -16,18 +16,6 @@ MISSING_ID = 999_999_999
 def room(world: World, room_id: int | None = None) -> dict[str, Any]:
     got: dict[str, Any] = world.creator.ok("GET", f"/rooms/{room_id or world.room_id}")
     return got
-
-
-def room_events(platform: Platform, room_id: int) -> list[Any]:
-    """The room's event log, oldest first."""
-    with platform.db.read() as conn:
-        return list(
-            conn.execute(
-                sa.select(events.c.id, events.c.type, events.c.data, events.c.audience)
-                .where(events.c.room_id == room_id)
-                .order_by(events.c.id)
-            ).all()
-        )
 
 
 def join(world: World, nickname: str, region: str | None = None, token: str | None = None) -> Any:
