@@ -14,6 +14,8 @@ from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.embedded import EmbeddedPlatform
 from flashbuy_desktop.settings import ConsoleSettings, data_dir
+from flashbuy_desktop.ui.capture import CaptureService
+from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.signin import SignInDialog
@@ -36,10 +38,12 @@ class Console(QObject):
         *,
         server_url: str | None = None,
         data_path: Path | None = None,
+        settings_path: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.settings_path = settings_path
         self.tokens = tokens
         self.server_url = server_url or settings.server_url
         self.tasks = Tasks(self)
@@ -54,6 +58,11 @@ class Console(QObject):
         self.dialog: SignInDialog | None = None
         self.splash: QLabel | None = None
         self.stopped = False  # after shutdown(), late answers are ignored
+        # The capture frame outlives sign-outs: the seller aimed it, it stays where it is.
+        self.frame = CaptureFrame()
+        self.frame.restore(settings)
+        self.frame.geometryCommitted.connect(lambda _rect: self._save_frame())
+        self.capture = CaptureService(self.frame, self.tasks, parent=self)
 
     # --- starting -----------------------------------------------------------------------
 
@@ -122,16 +131,26 @@ class Console(QObject):
         if self.stopped:
             return
         self._close_splash()
-        self.window = MainWindow(self.client, self.tasks)
+        self.window = MainWindow(self.client, self.tasks, frame=self.frame)
         self.window.signOutRequested.connect(self.sign_out)
+        self.window.frameLockChanged.connect(lambda _locked: self._save_frame())
         self.window.show()
+        self.frame.show()
         self.window.load()
+        self.capture.warm_up()
         self.ready.emit()
 
     def _close_splash(self) -> None:
         if self.splash is not None:
             self.splash.close()
             self.splash = None
+
+    def _save_frame(self) -> None:
+        self.frame.save_into(self.settings)
+        try:
+            self.settings.save(self.settings_path)
+        except OSError as exc:
+            log.warning("the capture frame's place could not be saved: %s", exc)
 
     # --- signing out and stopping -----------------------------------------------------
 
@@ -164,6 +183,9 @@ class Console(QObject):
             self.dialog.deleteLater()
             self.dialog = None
         self._close_splash()
+        self.capture.cancel()
+        self.frame.close()
+        self.frame.deleteLater()
         self.tasks.wait()
         if self.embedded is not None:
             self.embedded.stop()

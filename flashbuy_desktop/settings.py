@@ -40,6 +40,7 @@ class ConsoleSettings(BaseModel):
     rehearsal_audience: bool = True  # simulated viewers in the embedded demo
     audience_viewers: int = Field(default=40, ge=0, le=2_000)
     last_template_id: int | None = None
+    capture_frame: tuple[int, int, int, int] | None = None  # logical x, y, width, height
 
     @field_validator("server_url")
     @classmethod
@@ -49,6 +50,18 @@ class ConsoleSettings(BaseModel):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("the platform address starts with http:// or https://")
+        return value
+
+    @field_validator("capture_frame")
+    @classmethod
+    def _frame(cls, value: tuple[int, int, int, int] | None) -> tuple[int, int, int, int] | None:
+        if value is None:
+            return None
+        x, y, width, height = value
+        if not (-100_000 <= x <= 100_000 and -100_000 <= y <= 100_000):
+            raise ValueError("the capture frame lies within the virtual desktop")
+        if not (1 <= width <= 100_000 and 1 <= height <= 100_000):
+            raise ValueError("the capture frame has a positive size")
         return value
 
     @classmethod

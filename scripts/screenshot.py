@@ -3,6 +3,7 @@
 Run under an X server (the test command's Xvfb, or `xvfb-run -a -s "-screen 0 1920x1080x24"`):
 
     .venv/bin/python scripts/screenshot.py docs/screenshots/main-window.png
+    .venv/bin/python scripts/screenshot.py --desktop docs/screenshots/desktop.png
 
 It starts the console exactly as `flashbuy` does (embedded platform, demo, rehearsal
 audience) in a scratch data folder, creates a few flash-buys through the API like a
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import keyring.backends.fail
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def _piece(color: str) -> bytes:
     return out.getvalue()
 
 
-def main(target: str) -> int:
+def main(target: str, desktop: bool = False) -> int:
     app = QApplication(sys.argv[:1])
     data = tempfile.TemporaryDirectory()
     console = Console(
@@ -81,13 +82,20 @@ def main(target: str) -> int:
 
     def shoot() -> None:
         assert console.window is not None
-        console.window.grab().save(target)
+        if desktop:  # the whole screen: the window and the capture frame beside it
+            screen = app.primaryScreen()
+            screen.grabWindow(0).save(target)
+        else:
+            console.window.grab().save(target)
         print(f"saved {target}")
         app.quit()
 
     def ready() -> None:
         assert console.window is not None
         console.window.resize(1400, 820)
+        if desktop:
+            console.window.move(0, 0)
+            console.frame.set_capture_rect(QRect(1420, 260, 480, 360))
         QTimer.singleShot(3_000, sell)  # let the room fill, then sell like a seller
         QTimer.singleShot(12_000, shoot)
 
@@ -101,4 +109,7 @@ def main(target: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "main-window.png"))
+    args = sys.argv[1:]
+    wide = "--desktop" in args
+    paths = [a for a in args if a != "--desktop"]
+    sys.exit(main(paths[0] if paths else "main-window.png", wide))

@@ -9,10 +9,11 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.comments import CommentBridge, CommentFeed, CommentView
 from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
 from flashbuy_desktop.ui.header import LiveHeader
@@ -32,8 +33,16 @@ class MainWindow(QMainWindow):
 
     signOutRequested = Signal()
     targetRequested = Signal(int, str)  # viewer id, nickname: a targeted flash-buy for them
+    frameLockChanged = Signal(bool)
 
-    def __init__(self, client: PlatformClient, tasks: Tasks, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        client: PlatformClient,
+        tasks: Tasks,
+        parent: QWidget | None = None,
+        *,
+        frame: CaptureFrame | None = None,
+    ) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks.scoped(self)  # answers that come after the window closed are dropped
@@ -66,6 +75,9 @@ class MainWindow(QMainWindow):
         sign_out = QAction(self.tr("退出登录"), self)
         sign_out.triggered.connect(self.signOutRequested)
         self.addAction(sign_out)
+        self.frame = frame
+        if frame is not None:
+            self._add_frame_controls(frame)
         self.header.goLiveRequested.connect(self.go_live)
         self.header.endLiveRequested.connect(self.end_live)
         self.sync.eventArrived.connect(self.apply_event)
@@ -75,6 +87,18 @@ class MainWindow(QMainWindow):
         self.panel.errorRaised.connect(self.show_error)
         self.comments.targetRequested.connect(self.targetRequested)
         self.tasks.failed.connect(self.show_error)
+
+    def _add_frame_controls(self, frame: CaptureFrame) -> None:
+        """Show/hide and lock the capture frame, from the status bar (always at hand)."""
+        self.frame_shown = QCheckBox(self.tr("显示捕获框"))
+        self.frame_shown.setChecked(True)
+        self.frame_shown.toggled.connect(frame.setVisible)
+        self.frame_locked = QCheckBox(self.tr("锁定捕获框"))
+        self.frame_locked.setChecked(frame.is_locked())
+        self.frame_locked.toggled.connect(frame.set_locked)
+        self.frame_locked.toggled.connect(self.frameLockChanged)
+        self.statusBar().addPermanentWidget(self.frame_shown)
+        self.statusBar().addPermanentWidget(self.frame_locked)
 
     # --- loading and following a room -----------------------------------------------------
 

@@ -2,10 +2,12 @@
 
 import os
 import uuid
+from pathlib import Path
 
 import keyring
 import keyring.backends.fail
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.app import Console
@@ -104,3 +106,38 @@ def test_a_wrong_password_keeps_the_window_open_with_the_reason(qtbot: QtBot, wo
     assert console.dialog.isVisible()
     assert console.window is None
     console.shutdown()
+
+
+def test_the_capture_frame_shows_with_the_console_and_stays_where_the_seller_put_it(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    settings_path = tmp_path / "settings.json"
+    tokens = TokenStore(backend=keyring.backends.fail.Keyring())
+    console = Console(
+        ConsoleSettings(server_url=world.platform.url), tokens, settings_path=settings_path
+    )
+    _sign_in(qtbot, console, world)
+    frame = console.frame
+    qtbot.waitExposed(frame)
+    assert not frame.isActiveWindow()  # the streaming software keeps the keyboard
+    before = frame.capture_rect()
+    start = QPoint(frame.width() // 2, frame.height() // 2)
+    qtbot.mousePress(frame, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(frame, pos=start + QPoint(-120, -80))
+    qtbot.mouseRelease(frame, Qt.MouseButton.LeftButton, pos=start + QPoint(-120, -80))
+    moved = frame.capture_rect()
+    assert moved.topLeft() == before.topLeft() + QPoint(-120, -80)
+    saved = ConsoleSettings.load(settings_path).capture_frame
+    assert saved == (moved.x(), moved.y(), moved.width(), moved.height())
+
+    assert console.window is not None
+    console.window.frame_locked.setChecked(True)
+    assert frame.is_locked()
+    console.window.frame_shown.setChecked(False)
+    assert not frame.isVisible()
+    console.shutdown()
+
+    # The next run puts it back there.
+    again = Console(ConsoleSettings.load(settings_path), tokens, settings_path=settings_path)
+    assert again.frame.capture_rect() == moved
+    again.shutdown()

@@ -1,0 +1,113 @@
+"""The capture service: grab what lies under the capture frame, off the GUI thread, retakeable.
+
+``request()`` reads the frame's physical region at once (on the GUI thread, where the
+frame lives) and hands it to the engine on a worker. Each request carries its own cancel
+event; a newer request (a retake) sets the older one's event, so the engine can stop
+early, and the older result is dropped (Tasks ``key``): only the newest picture is shown.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from flashbuy_desktop.capture.types import (
+    CaptureCancelledError,
+    CaptureConfig,
+    CaptureError,
+    CaptureResult,
+    Region,
+)
+from flashbuy_desktop.ui.capture_frame import CaptureFrame
+from flashbuy_desktop.ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+Engine = Callable[[Region, threading.Event], CaptureResult]
+
+_KEY = "capture"
+
+
+def default_engine(config: CaptureConfig | None = None) -> Engine:
+    """The real engine (imported only when first used: it loads OpenCV)."""
+    from flashbuy_desktop.capture.engine import CaptureEngine
+
+    return CaptureEngine(config or CaptureConfig()).capture
+
+
+class CaptureService(QObject):
+    """Captures the frame's region on request; emits the newest result only."""
+
+    started = Signal()
+    captured = Signal(object)  # CaptureResult
+    failed = Signal(str)  # words for the seller, e.g. the frame is off every screen
+
+    def __init__(
+        self,
+        frame: CaptureFrame,
+        tasks: Tasks | None = None,
+        engine: Engine | None = None,
+        *,
+        config: CaptureConfig | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.frame = frame
+        self.tasks = tasks or Tasks(self)
+        self._engine = engine
+        self._config = config
+        self._cancel: threading.Event | None = None
+
+    def request(self) -> None:
+        """Start capturing the frame's region now; a capture still running is replaced."""
+        self.cancel()
+        cancel = threading.Event()
+        self._cancel = cancel
+        try:
+            region = self.frame.region()
+        except CaptureError as exc:
+            self.failed.emit(str(exc))
+            return
+        engine = self._engine_once()
+        self.started.emit()
+        self.tasks.run(lambda: engine(region, cancel), self._on_captured, self._on_failed, key=_KEY)
+
+    def warm_up(self) -> None:
+        """Load OpenCV and open a grabber on a worker now, so the first real capture is quick."""
+        engine = self._engine_once()
+        self.tasks.run(
+            lambda: engine(Region(0, 0, 32, 32), threading.Event()),
+            None,
+            lambda error: log.info("capture warm-up: %s", error),
+        )
+
+    def retake(self) -> None:
+        """Capture again: the running capture is cancelled and its result dropped."""
+        self.request()
+
+    def cancel(self) -> None:
+        """Cancel the running capture, if any; its result (or failure) is never emitted."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
+        self.tasks.cancel(_KEY)
+
+    def _engine_once(self) -> Engine:
+        if self._engine is None:
+            self._engine = default_engine(self._config)
+        return self._engine
+
+    def _on_captured(self, result: CaptureResult) -> None:
+        self._cancel = None
+        self.captured.emit(result)
+
+    def _on_failed(self, error: Exception) -> None:
+        self._cancel = None
+        if isinstance(error, CaptureCancelledError):
+            return  # replaced by a newer capture (normally dropped by the key already)
+        if isinstance(error, CaptureError):
+            self.failed.emit(str(error))
+            return
+        log.error("capture failed: %s", getattr(error, "__traceback_text__", error))
+        self.failed.emit(f"截图失败 (the capture failed): {error}")
