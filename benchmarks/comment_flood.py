@@ -61,7 +61,6 @@ import traceback
 import uuid
 from array import array
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection as Pipe
@@ -74,17 +73,27 @@ if str(REPO_ROOT) not in sys.path:
 
 import requests  # noqa: E402
 
+from benchmarks._common import (  # noqa: E402
+    HTTP_TIMEOUT,
+    REGION,
+    PlatformServer,
+    cores_line,
+    fresh_database,
+    go_live,
+    percentile,
+    text_table,
+)
 from flashbuy_protocol.models import Comment  # noqa: E402
 
 if TYPE_CHECKING:
     from flashbuy_server.db import Database
+    from flashbuy_server.server import ServerThread
 
 # The platform's modules are imported where the platform side runs, not here: every
 # process re-imports this module, and a console process that also loaded the server's
 # (SQLAlchemy, FastAPI, ...) would pay for their objects in every full garbage collection.
+# benchmarks._common keeps to the same rule.
 
-API = "/api/v1"
-HTTP_TIMEOUT = (5.0, 60.0)
 COMMENT_POSTED = "comment.posted"
 TICK_SECONDS = 0.02  # the generator writes one transaction this often
 LAG_INTERVAL_MS = 10
@@ -97,10 +106,6 @@ TEXTS = (
     "拍了", "圈口多大", "No.7 什么价格", "我要", "手镯能再拿近点吗", "刚来，错过了什么",
     "2号链接", "颜色好正", "有证书吗", "8号我也要", "主播辛苦了", "价格美丽吗",
 )  # fmt: skip
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def keep_singletons_alive() -> bool:
@@ -136,14 +141,6 @@ class Samples:
 
     def values(self) -> list[float]:
         return self._values[: self.count].tolist()
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 # --- the platform, and the comment generator inside its process ---------------------------
@@ -235,17 +232,8 @@ class Generator(threading.Thread):
             )
 
 
-def _platform_main(url: str, pipe: Pipe) -> None:
-    """In a child process: serve the platform, generate floods on request, stop when told."""
-    from flashbuy_server.config import Settings
-    from flashbuy_server.server import ServerThread
-
-    try:
-        server = ServerThread(Settings(database_url=url)).start()
-    except Exception:
-        pipe.send(("error", traceback.format_exc()))
-        return
-    pipe.send(("ok", server.port))
+def _generate_on_request(server: "ServerThread", pipe: Pipe) -> None:
+    """In the platform's child process: generate floods on request, until told to stop."""
     generator: Generator | None = None
     try:
         while True:
@@ -277,63 +265,24 @@ def _platform_main(url: str, pipe: Pipe) -> None:
         if generator is not None:
             generator.seconds = 0  # ends at its next tick
             generator.join(10)
-        server.stop()
-        server.app.state.db.dispose()
-        with suppress(OSError):
-            pipe.send(("stopped", None))
 
 
-class PlatformProcess:
+class PlatformProcess(PlatformServer):
     """The platform in a child process, with the comment generator in it."""
 
     def __init__(self, url: str) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._pipe, child = ctx.Pipe()
-        self._process = ctx.Process(
-            target=_platform_main, args=(url, child), name="flashbuy-platform", daemon=True
-        )
-        self._process.start()
-        child.close()
-        status, value = self._receive(60, "the platform did not start within 60 s")
-        if status != "ok":
-            self.stop()
-            raise RuntimeError(f"the platform did not start:\n{value}")
-        self.base = f"http://127.0.0.1:{int(value)}"
-        self.api = self.base + API
-
-    def _receive(self, timeout: float, why: str) -> tuple[str, Any]:
-        if not self._pipe.poll(timeout):
-            self.stop()
-            raise RuntimeError(why)
-        try:
-            status, value = self._pipe.recv()
-        except EOFError:
-            status, value = "error", "the platform process exited; see its output above"
-        return str(status), value
+        super().__init__(url, serve=_generate_on_request)
 
     def generate(
         self, room_id: int, viewers: list[tuple[int, str]], rate: float, seconds: float
     ) -> None:
-        self._pipe.send(("generate", room_id, viewers, rate, seconds))
+        self.pipe.send(("generate", room_id, viewers, rate, seconds))
 
     def generated(self, timeout: float) -> dict[str, Any]:
-        status, value = self._receive(timeout, "the comment generator did not finish in time")
+        status, value = self.receive(timeout, "the comment generator did not finish in time")
         if status != "generated" or value["error"]:
             raise RuntimeError(f"the comment generator failed: {value}")
         return dict(value)
-
-    def stop(self) -> None:
-        if self._process.is_alive():
-            with suppress(BrokenPipeError, EOFError, OSError):
-                self._pipe.send(("stop",))
-                if self._pipe.poll(40):
-                    self._pipe.recv()
-            self._process.join(10)
-            if self._process.is_alive():
-                print("  the platform process did not stop; terminating it", flush=True)
-                self._process.terminate()
-                self._process.join(10)
-        self._pipe.close()
 
 
 # --- arranging a live room ----------------------------------------------------------------
@@ -356,39 +305,18 @@ class Stage:
 
 def arrange(db: "Database", api: str) -> Stage:
     """Accounts and catalogue through the platform's functions; the live and viewers over HTTP."""
-    from flashbuy_server import accounts, catalog
-
-    username = unique("flood-creator")
-    with db.write() as conn:
-        shop_id = accounts.create_shop(conn, unique("shop"), qualified=True)
-        creator_id = accounts.create_creator(conn, username, PASSWORD, invited=True)
-        accounts.bind_shop(conn, creator_id, shop_id)
-        category_id = catalog.create_category(conn, unique("翡翠"), approved=True)
-        catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
-    with requests.Session() as http:
-        http.trust_env = False  # 127.0.0.1 only: never a proxy from the environment
-
-        def ok(method: str, path: str, status: int, **kwargs: Any) -> Any:
-            resp = http.request(method, api + path, timeout=HTTP_TIMEOUT, **kwargs)
-            assert resp.status_code == status, (resp.status_code, resp.text)
-            return resp.json()
-
-        token = ok("POST", "/auth/sign-in", 200, json={"username": username, "password": PASSWORD})[
-            "token"
-        ]
-        room_id = ok(
-            "POST",
-            "/rooms",
-            201,
-            json={"title": "翡翠专场"},
-            headers={"Authorization": f"Bearer {token}"},
-        )["id"]
-        stage = Stage(api, token, room_id)
+    live = go_live(db, api, "flood-creator", PASSWORD)
+    with live.session:
+        del live.session.headers["Authorization"]  # viewers join without the creator's token
+        stage = Stage(api, live.token, live.room_id)
         nicknames = ["小翡翠", "珍珠控", "玉石爱好者", "阿花", "老王", "江南", "和田", "琥珀"]
         for i in range(VIEWERS):
             nickname = f"{nicknames[i % len(nicknames)]}{i}"
-            joined = ok(
-                "POST", f"/rooms/{room_id}/join", 200, json={"nickname": nickname, "region": "浙江"}
+            joined = live.ok(
+                "POST",
+                f"/rooms/{live.room_id}/join",
+                200,
+                json={"nickname": nickname, "region": REGION},
             )
             stage.viewers.append((int(joined["viewer"]["id"]), nickname))
     return stage
@@ -685,13 +613,7 @@ def table(results: dict[str, dict[str, Any] | None], seconds: float) -> str:
     grid = [["", *VARIANTS.values()]] + [
         [label, *(col[i] for col in columns)] for i, label in enumerate(labels)
     ]
-    widths = [max(len(row[i]) for row in grid) for i in range(len(grid[0]))]
-    lines = []
-    for n, row in enumerate(grid):
-        lines.append(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            lines.append("-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return text_table(grid)
 
 
 def verdict(result: dict[str, Any], capacity: int) -> str:
@@ -730,12 +652,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from flashbuy_server.config import sqlite_url
     from flashbuy_server.db import Database
 
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    print(f"cores: {os.cpu_count()} (usable by this process: {usable})")
+    print(cores_line())
     print(
         f"settings: {args.rate:.0f} comments/s for {args.seconds:g} s per variant, "
         f"ring capacity {args.capacity}; python {pyplatform.python_version()}"
@@ -744,8 +664,10 @@ def main(argv: list[str] | None = None) -> int:
         print("no X server (DISPLAY is not set): Qt draws offscreen, not in a real window")
     started = time.perf_counter()
     results: dict[str, dict[str, Any] | None] = {}
-    with tempfile.TemporaryDirectory(prefix="flashbuy-flood-") as tmp:
-        url = sqlite_url(Path(tmp) / "flood.sqlite3")
+    with (
+        tempfile.TemporaryDirectory(prefix="flashbuy-flood-") as tmp,
+        fresh_database("sqlite", Path(tmp), "flood") as url,
+    ):
         platform = PlatformProcess(url)
         db = Database(url, pool_size=2)
         try:

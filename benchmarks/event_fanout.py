@@ -53,25 +53,21 @@ streams need it. PostgreSQL is measured when ``PGHOST`` is set (run under
 
 import argparse
 import asyncio
-import io
-import itertools
+import functools
 import json
 import math
-import multiprocessing
 import os
 import platform as pyplatform
 import random
 import resource
 import sys
-import tempfile
 import time
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import suppress
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,23 +75,27 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import psycopg  # noqa: E402
-import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from PIL import Image  # noqa: E402
 
+from benchmarks._common import (  # noqa: E402
+    API,
+    HOST,
+    REGION,
+    PlatformServer,
+    cores_line,
+    database_name,
+    database_version,
+    each_database,
+    fresh_database,
+    go_live,
+    percentile,
+    text_table,
+)
 from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT  # noqa: E402
-from flashbuy_server import accounts, catalog  # noqa: E402
-from flashbuy_server.config import Settings, sqlite_url  # noqa: E402
 from flashbuy_server.db import Database  # noqa: E402
-from flashbuy_server.server import ServerThread  # noqa: E402
 
 T = TypeVar("T")
 
-HOST = "127.0.0.1"  # only ever this machine
-API = "/api/v1"
-REGION = "浙江"
-HTTP_TIMEOUT = (5.0, 60.0)  # requests (arranging): connect, read
 REQUEST_TIMEOUT = 60.0  # one raw request, connect to last byte of the answer
 OPEN_TIMEOUT = 30.0  # one stream, connect to ": connected"
 OPEN_AT_ONCE = 64  # streams being opened at the same time
@@ -109,30 +109,10 @@ COMMENT = b"event: comment.posted\n"
 # during the comments and the one polled for.
 EXTRA_FULL = 4
 PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only
-_names = itertools.count(1)
-
-
-def unique(prefix: str) -> str:
-    """A name no other account or category of the run has."""
-    return f"{prefix}-{next(_names)}-{uuid.uuid4().hex[:6]}"
-
-
-def jpeg_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), "#2e8b57").save(buf, "JPEG")
-    return buf.getvalue()
 
 
 def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def raise_open_files(need: int) -> str:
@@ -180,108 +160,6 @@ class Meter:
             return f"{wall:.1f} s wall, CPU {client:.1f} s (server and client in one process)"
         server = "?" if now is None or self.server is None else f"{now - self.server:.1f}"
         return f"{wall:.1f} s wall, CPU: server {server} s, client {client:.1f} s"
-
-
-# --- the platform under test --------------------------------------------------------------
-
-
-def _serve_child(url: str, pipe: Pipe, need_files: int) -> None:
-    """In a child process: serve the platform until the parent says stop (or goes away)."""
-    limit = raise_open_files(need_files)
-    try:
-        server = ServerThread(Settings(database_url=url)).start()
-    except Exception:
-        pipe.send(("error", traceback.format_exc()))
-        return
-    pipe.send(("ok", (server.port, os.getpid(), limit)))
-    with suppress(EOFError):
-        pipe.recv()
-    server.stop()
-    server.app.state.db.dispose()
-    pipe.send(("stopped", None))
-
-
-class Server:
-    """The platform on 127.0.0.1: in a child process (default) or a thread of this one."""
-
-    def __init__(self, url: str, *, in_process: bool, need_files: int) -> None:
-        self._thread: ServerThread | None = None
-        self._process: Any = None
-        self._pipe: Pipe | None = None
-        if in_process:
-            self.limit = "(the client's)"
-            self._thread = ServerThread(Settings(database_url=url)).start()
-            self.port, self.pid = self._thread.port, os.getpid()
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            parent, child = ctx.Pipe()
-            self._process = ctx.Process(
-                target=_serve_child,
-                args=(url, child, need_files),
-                name="flashbuy-platform",
-                daemon=True,
-            )
-            self._process.start()
-            child.close()
-            self._pipe = parent
-            if not parent.poll(60):
-                self.stop()
-                raise RuntimeError("the platform did not start within 60 s")
-            try:
-                status, value = parent.recv()
-            except EOFError:
-                status, value = "error", "the platform process exited; see its output above"
-            if status != "ok":
-                self.stop()
-                raise RuntimeError(f"the platform did not start:\n{value}")
-            self.port, self.pid, self.limit = int(value[0]), int(value[1]), str(value[2])
-        self.base = f"http://{HOST}:{self.port}"
-        self.api = self.base + API
-
-    def stop(self) -> None:
-        """Stop serving and wait for it; the child process is ended by its handle if stuck."""
-        if self._thread is not None:
-            self._thread.stop()
-            self._thread.app.state.db.dispose()
-            self._thread = None
-        if self._process is not None:
-            assert self._pipe is not None
-            try:
-                self._pipe.send("stop")
-                if self._pipe.poll(40):
-                    self._pipe.recv()
-            except (BrokenPipeError, EOFError, OSError):
-                pass
-            self._process.join(10)
-            if self._process.is_alive():
-                print("  the platform process did not stop; terminating it", flush=True)
-                self._process.terminate()
-                self._process.join(10)
-            self._pipe.close()
-            self._process = None
-
-
-@contextmanager
-def fresh_database(backend: str, scratch: Path, name: str) -> Iterator[str]:
-    """An empty database of ``backend`` for the duration; its SQLAlchemy URL."""
-    if backend == "sqlite":
-        yield sqlite_url(scratch / f"{name}.sqlite3")
-        return
-    dbname = f"flashbuy_bench_{name}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        yield f"postgresql+psycopg:///{dbname}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-
-def database_version(db: Database) -> str:
-    with db.read() as conn:
-        if db.is_sqlite:
-            return "SQLite " + str(conn.exec_driver_sql("SELECT sqlite_version()").scalar())
-        return "PostgreSQL " + str(conn.exec_driver_sql("SHOW server_version").scalar())
 
 
 # --- HTTP/1.1 by hand ---------------------------------------------------------------------
@@ -563,33 +441,10 @@ class Stage:
 
 def arrange(db: Database, api: str) -> Stage:
     """Accounts and catalogue through the platform's functions; the rest over HTTP."""
-    username = unique("bench-creator")
-    with db.write() as conn:
-        shop_id = accounts.create_shop(conn, unique("shop"), qualified=True)
-        creator_id = accounts.create_creator(conn, username, PASSWORD, invited=True)
-        accounts.bind_shop(conn, creator_id, shop_id)
-        category_id = catalog.create_category(conn, unique("翡翠"), approved=True)
-        product_id = catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
-    with requests.Session() as creator:
-        creator.trust_env = False  # only 127.0.0.1: never a proxy from the environment
-
-        def ok(method: str, path: str, status: int, **kwargs: Any) -> Any:
-            resp = creator.request(method, api + path, timeout=HTTP_TIMEOUT, **kwargs)
-            assert resp.status_code == status, (resp.status_code, resp.text)
-            return resp.json()
-
-        token = ok("POST", "/auth/sign-in", 200, json={"username": username, "password": PASSWORD})[
-            "token"
-        ]
-        creator.headers["Authorization"] = f"Bearer {token}"
-        room_id = ok("POST", "/rooms", 201, json={"title": "翡翠专场"})["id"]
-        template_id = ok("POST", "/shipping-templates", 201, json={"name": "包邮", "kind": "free"})[
-            "id"
-        ]
-        picture_id = ok(
-            "POST", "/pictures", 201, data=jpeg_bytes(), headers={"Content-Type": "image/jpeg"}
-        )["id"]
-    return Stage(token, room_id, product_id, template_id, picture_id)
+    live = go_live(db, api, "bench-creator", PASSWORD)
+    with live.session:
+        template_id, picture_id = live.offer_needs()
+    return Stage(live.token, live.room_id, live.product_id, template_id, picture_id)
 
 
 # --- results ------------------------------------------------------------------------------
@@ -1176,13 +1031,18 @@ def run_loop(coro: Coroutine[Any, Any, None], stock: bool) -> str:
 
 
 def measure(backend: str, args: argparse.Namespace, scratch: Path, need_files: int) -> Section:
-    section = Section("SQLite" if backend == "sqlite" else "PostgreSQL")
+    section = Section(database_name(backend))
 
     def say(text: str) -> None:
         print(f"[{backend}] {text}", flush=True)
 
     with fresh_database(backend, scratch, "platform") as url:
-        server = Server(url, in_process=args.in_process, need_files=need_files)
+        server = PlatformServer(
+            url,
+            in_process=args.in_process,
+            prepare=functools.partial(raise_open_files, need_files),
+        )
+        limit = "(the client's)" if args.in_process else str(server.extra)
         try:
             db = Database(url, pool_size=2)
             try:
@@ -1190,7 +1050,7 @@ def measure(backend: str, args: argparse.Namespace, scratch: Path, need_files: i
                 stage = arrange(db, server.api)
             finally:
                 db.dispose()
-            say(f"{section.version}; platform at {server.base}, pid {server.pid}; {server.limit}")
+            say(f"{section.version}; platform at {server.base}, pid {server.pid}; {limit}")
             run = Run(server.port, server.pid, stage, args, section, say)
             run.rng.seed(args.seed)
             try:
@@ -1244,14 +1104,7 @@ def cells(section: Section, viewers: int) -> list[list[str]]:
 
 
 def table(sections: list[Section], viewers: int) -> str:
-    grid = [list(HEADERS), *(row for s in sections for row in cells(s, viewers))]
-    widths = [max(len(line[i]) for line in grid) for i in range(len(HEADERS))]
-    text = []
-    for n, line in enumerate(grid):
-        text.append(" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        if n == 0:
-            text.append("-+-".join("-" * w for w in widths))
-    return "\n".join(text)
+    return text_table([list(HEADERS), *(row for s in sections for row in cells(s, viewers))])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -1313,9 +1166,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     need_files = 2 * args.viewers + 200  # streams, then polling connections, and the rest
-    print(f"cores: {os.cpu_count()} (usable by this process: {usable})")
+    print(cores_line())
     print(
         f"settings: viewers={args.viewers} rounds={args.rounds} posters={args.posters} "
         f"comments={args.comments} comment-seconds={args.comment_seconds:g} "
@@ -1326,16 +1178,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"client: {raise_open_files(need_files)}")
     print(f"python {pyplatform.python_version()}, sqlalchemy {sa.__version__}", flush=True)
     started = time.perf_counter()
-    sections: list[Section] = []
-    with tempfile.TemporaryDirectory(prefix="flashbuy-bench-") as tmp:
-        for backend in ("sqlite", "postgres"):
-            if args.only and args.only != backend:
-                continue
-            if backend == "postgres" and not os.environ.get("PGHOST"):
-                print("[postgres] not measured: PGHOST is not set (use scripts/with-postgres.sh)")
-                sections.append(Section("PostgreSQL", note="not measured (PGHOST not set)"))
-                continue
-            sections.append(measure(backend, args, Path(tmp), need_files))
+    sections = each_database(
+        args.only,
+        lambda backend, scratch: measure(backend, args, scratch, need_files),
+        lambda: Section("PostgreSQL", note="not measured (PGHOST not set)"),
+    )
 
     print()
     for s in sections:

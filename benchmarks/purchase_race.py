@@ -24,24 +24,17 @@ process, as the tests do. PostgreSQL is measured when ``PGHOST`` is set (run und
 """
 
 import argparse
-import io
-import itertools
 import math
-import multiprocessing
-import os
 import platform as pyplatform
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
-import traceback
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
@@ -52,134 +45,27 @@ if str(REPO_ROOT) not in sys.path:
 import psycopg  # noqa: E402
 import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from PIL import Image  # noqa: E402
 
+from benchmarks._common import (  # noqa: E402
+    HTTP_TIMEOUT,
+    REGION,
+    PlatformServer,
+    cores_line,
+    database_name,
+    database_version,
+    each_database,
+    fresh_database,
+    go_live,
+    new_session,
+    percentile,
+    text_table,
+)
 from flashbuy_protocol.limits import STOCK_MAX  # noqa: E402
-from flashbuy_server import accounts, catalog  # noqa: E402
-from flashbuy_server.config import Settings, sqlite_url  # noqa: E402
 from flashbuy_server.db import Database  # noqa: E402
-from flashbuy_server.server import ServerThread  # noqa: E402
 from flashbuy_server.tables import flashbuys, orders  # noqa: E402
 
-API = "/api/v1"
-REGION = "浙江"
-HTTP_TIMEOUT = (5.0, 60.0)  # connect, read: every request is bounded in time
 SOLD_OUT = "FLASHBUY_SOLD_OUT"
 PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only
-_names = itertools.count(1)
-
-
-def unique(prefix: str) -> str:
-    """A name no other account or category of the run has."""
-    return f"{prefix}-{next(_names)}-{uuid.uuid4().hex[:6]}"
-
-
-def jpeg_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), "#2e8b57").save(buf, "JPEG")
-    return buf.getvalue()
-
-
-# --- the platform under test --------------------------------------------------------------
-
-
-def _serve_child(url: str, pipe: Pipe) -> None:
-    """In a child process: serve the platform until the parent says stop (or goes away)."""
-    try:
-        server = ServerThread(Settings(database_url=url)).start()
-    except Exception:
-        pipe.send(("error", traceback.format_exc()))
-        return
-    pipe.send(("ok", server.port))
-    with suppress(EOFError):
-        pipe.recv()
-    server.stop()
-    server.app.state.db.dispose()
-    pipe.send(("stopped", None))
-
-
-class Server:
-    """The platform on 127.0.0.1: in a child process (default) or a thread of this one."""
-
-    def __init__(self, url: str, *, in_process: bool) -> None:
-        self._thread: ServerThread | None = None
-        self._process: Any = None
-        self._pipe: Pipe | None = None
-        if in_process:
-            self._thread = ServerThread(Settings(database_url=url)).start()
-            port = self._thread.port
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            parent, child = ctx.Pipe()
-            self._process = ctx.Process(
-                target=_serve_child, args=(url, child), name="flashbuy-platform", daemon=True
-            )
-            self._process.start()
-            child.close()
-            self._pipe = parent
-            if not parent.poll(60):
-                self.stop()
-                raise RuntimeError("the platform did not start within 60 s")
-            try:
-                status, value = parent.recv()
-            except EOFError:
-                status, value = "error", "the platform process exited; see its output above"
-            if status != "ok":
-                self.stop()
-                raise RuntimeError(f"the platform did not start:\n{value}")
-            port = int(value)
-        self.base = f"http://127.0.0.1:{port}"
-        self.api = self.base + API
-
-    def stop(self) -> None:
-        """Stop serving and wait for it; the child process is ended by its handle if stuck."""
-        if self._thread is not None:
-            self._thread.stop()
-            self._thread.app.state.db.dispose()
-            self._thread = None
-        if self._process is not None:
-            assert self._pipe is not None
-            try:
-                self._pipe.send("stop")
-                if self._pipe.poll(40):
-                    self._pipe.recv()
-            except (BrokenPipeError, EOFError, OSError):
-                pass
-            self._process.join(10)
-            if self._process.is_alive():
-                print("  the platform process did not stop; terminating it", flush=True)
-                self._process.terminate()
-                self._process.join(10)
-            self._pipe.close()
-            self._process = None
-
-
-# --- databases ----------------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_database(backend: str, scratch: Path, name: str) -> Iterator[str]:
-    """An empty database of ``backend`` for the duration; its SQLAlchemy URL."""
-    if backend == "sqlite":
-        yield sqlite_url(scratch / f"{name}.sqlite3")
-        return
-    dbname = f"flashbuy_bench_{name}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        yield f"postgresql+psycopg:///{dbname}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-
-def database_version(db: Database) -> str:
-    with db.read() as conn:
-        if db.is_sqlite:
-            return "SQLite " + str(conn.exec_driver_sql("SELECT sqlite_version()").scalar())
-        return "PostgreSQL " + str(conn.exec_driver_sql("SHOW server_version").scalar())
-
-
 # --- client threads -----------------------------------------------------------------------
 
 
@@ -205,12 +91,6 @@ class Tickets:
             index = self._next
             self._next += 1
             return index
-
-
-def new_session() -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # only 127.0.0.1: never a proxy from the environment
-    return session
 
 
 def error_code(resp: requests.Response) -> str:
@@ -338,34 +218,9 @@ class Stage:
 
 def arrange(db: Database, api: str) -> Stage:
     """Accounts and catalogue through the platform's functions; the rest over HTTP."""
-    username = unique("bench-creator")
-    with db.write() as conn:
-        shop_id = accounts.create_shop(conn, unique("shop"), qualified=True)
-        creator_id = accounts.create_creator(conn, username, PASSWORD, invited=True)
-        accounts.bind_shop(conn, creator_id, shop_id)
-        category_id = catalog.create_category(conn, unique("翡翠"), approved=True)
-        product_id = catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
-    creator = new_session()
-
-    def ok(method: str, path: str, status: int, **kwargs: Any) -> Any:
-        resp = creator.request(method, api + path, timeout=HTTP_TIMEOUT, **kwargs)
-        assert resp.status_code == status, (resp.status_code, resp.text)
-        return resp.json()
-
-    signed_in = ok("POST", "/auth/sign-in", 200, json={"username": username, "password": PASSWORD})
-    creator.headers["Authorization"] = f"Bearer {signed_in['token']}"
-    room_id = ok("POST", "/rooms", 201, json={"title": "翡翠专场"})["id"]
-    template_id = ok("POST", "/shipping-templates", 201, json={"name": "包邮", "kind": "free"})[
-        "id"
-    ]
-    picture_id = ok(
-        "POST",
-        "/pictures",
-        201,
-        data=jpeg_bytes(),
-        headers={"Content-Type": "image/jpeg"},
-    )["id"]
-    return Stage(api, creator, room_id, product_id, template_id, picture_id)
+    live = go_live(db, api, "bench-creator", PASSWORD)
+    template_id, picture_id = live.offer_needs()
+    return Stage(api, live.session, live.room_id, live.product_id, template_id, picture_id)
 
 
 def join_viewers(stage: Stage, count: int, threads: int, seconds: float) -> float:
@@ -554,22 +409,14 @@ class Row:
     note: str = ""
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
 def measure(backend: str, args: argparse.Namespace, scratch: Path) -> Row:
-    row = Row("SQLite" if backend == "sqlite" else "PostgreSQL")
+    row = Row(database_name(backend))
 
     def say(text: str) -> None:
         print(f"[{backend}] {text}", flush=True)
 
     with fresh_database(backend, scratch, "platform") as url:
-        server = Server(url, in_process=args.in_process)
+        server = PlatformServer(url, in_process=args.in_process)
         db = Database(url, pool_size=4)
         try:
             row.version = database_version(db)
@@ -660,14 +507,7 @@ def cells(row: Row) -> list[str]:
 
 
 def table(rows: list[Row]) -> str:
-    grid = [list(HEADERS), *(cells(r) for r in rows)]
-    widths = [max(len(line[i]) for line in grid if line[i]) for i in range(len(HEADERS))]
-    text = []
-    for n, line in enumerate(grid):
-        text.append(" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        if n == 0:
-            text.append("-+-".join("-" * w for w in widths))
-    return "\n".join(text)
+    return text_table([list(HEADERS), *(cells(r) for r in rows)])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -708,8 +548,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    print(f"cores: {os.cpu_count()} (usable by this process: {usable})")
+    print(cores_line())
     print(
         f"settings: buyers={args.buyers} concurrency={args.concurrency} "
         f"purchases={args.purchases} time-limit={args.time_limit:g}s "
@@ -722,16 +561,11 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="flashbuy-bench-") as tmp:
-        for backend in ("sqlite", "postgres"):
-            if args.only and args.only != backend:
-                continue
-            if backend == "postgres" and not os.environ.get("PGHOST"):
-                print("[postgres] not measured: PGHOST is not set (use scripts/with-postgres.sh)")
-                rows.append(Row("PostgreSQL", note="not measured (PGHOST not set)"))
-                continue
-            rows.append(measure(backend, args, Path(tmp)))
+    rows = each_database(
+        args.only,
+        lambda backend, scratch: measure(backend, args, scratch),
+        lambda: Row("PostgreSQL", note="not measured (PGHOST not set)"),
+    )
 
     print()
     for row in rows:
