@@ -450,7 +450,7 @@ async def viewer_events(
     last_event_id: LastEventId = None,
     after: After = None,
 ) -> StreamingResponse:
-    """What this viewer may see: comments, the live, and the flash-buys offered to them."""
+    """What this viewer may see: the live, and the flash-buys offered to them (and their hides)."""
     cursor = _cursor(last_event_id, after)
     room = await run_in_threadpool(_present, db, me.id, room_id)
 
