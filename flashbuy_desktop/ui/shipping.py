@@ -1,0 +1,767 @@
+"""Shipping templates (运费模板): the editor for one template and the creator's list of them.
+
+Fees are typed in yuan and carried in whole fen, never through a float. The editor checks
+every rule the platform enforces before it is asked (:class:`ShippingTemplateIn`), shows
+the reasons in Chinese and enables "保存" only when the template is valid; the platform's
+own refusal, if any, is shown in the same place and the editor stays open.
+"""
+
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashbuy_desktop.api.client import PlatformClient, PlatformError
+from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_protocol.enums import TemplateKind
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import FEE_MAX_FEN, REGIONS, TEMPLATE_NAME_MAX, TEXT_PATTERN
+from flashbuy_protocol.models import ShippingTemplate, ShippingTemplateIn
+from flashbuy_protocol.money import MoneyError, format_fen
+
+_FEE = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?")  # ASCII digits only
+_TEXT = re.compile(TEXT_PATTERN)
+_ERROR_STYLE = "color: #c0392b;"
+SUMMARY_REGIONS = 3  # region fees shown in a list's summary before "…"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Shipping", text)
+
+
+def parse_fee(text: str) -> int:
+    """Return the fen in a postage typed in yuan (``"0"``, ``"12"``, ``"¥1,288.50"``).
+
+    The rules of :func:`flashbuy_protocol.money.parse_yuan` (digits, at most two
+    decimals, optional ¥ and thousands commas), except that 0 is a valid fee and the
+    maximum is :data:`FEE_MAX_FEN`. Raises :class:`MoneyError` saying why, in Chinese.
+    """
+    cleaned = text.strip().removeprefix("¥").removeprefix("￥").strip().replace(",", "")
+    if not cleaned:
+        raise MoneyError(_tr("请输入运费"))
+    if cleaned.startswith("-"):
+        raise MoneyError(_tr("运费不能为负数"))
+    match = _FEE.fullmatch(cleaned)
+    if match is None:
+        raise MoneyError(_tr("运费只能包含数字和小数点"))
+    frac = match.group("frac") or ""
+    if len(frac) > 2:
+        raise MoneyError(_tr("运费最多两位小数"))
+    fen = int(match.group("whole")) * 100 + int(frac.ljust(2, "0"))
+    if fen > FEE_MAX_FEN:
+        raise MoneyError(_tr("运费最多 {max} 元").format(max=format_fen(FEE_MAX_FEN)))
+    return fen
+
+
+def fen_text(fen: int) -> str:
+    """A fee as the editor shows it for editing: ``"23.00"``."""
+    return format_fen(fen).replace(",", "")
+
+
+def say(error: BaseException) -> str:
+    """:func:`describe`, and for a template that is gone (``NOT_FOUND``) a sentence of ours."""
+    if isinstance(error, PlatformError) and str(error.code) == ErrorCode.NOT_FOUND:
+        return _tr("该运费模板已不存在（可能已在别处删除）")
+    return describe(error)
+
+
+def kind_text(kind: TemplateKind) -> str:
+    """The kind of a template in words."""
+    return {
+        TemplateKind.FREE: _tr("包邮"),
+        TemplateKind.FLAT: _tr("统一运费"),
+        TemplateKind.BY_REGION: _tr("按地区计费"),
+    }[kind]
+
+
+def _ordered(regions: "list[str] | dict[str, int]") -> list[str]:
+    return sorted(regions, key=lambda r: REGIONS.index(r) if r in REGIONS else len(REGIONS))
+
+
+def fee_summary(template: ShippingTemplate, limit: int | None = SUMMARY_REGIONS) -> str:
+    """The postage in a few words: "包邮", "¥23.00", "默认 ¥10.00，广东 ¥0.00…"."""
+    if template.kind == TemplateKind.FREE:
+        return _tr("包邮")
+    if template.kind == TemplateKind.FLAT:
+        return "¥" + format_fen(template.flat_fee_fen or 0)
+    parts = [_tr("默认 ¥{fee}").format(fee=format_fen(template.default_fee_fen or 0))]
+    regions = _ordered(template.region_fees)
+    shown = regions if limit is None else regions[:limit]
+    parts += [f"{r} ¥{format_fen(template.region_fees[r])}" for r in shown]
+    text = "，".join(parts)
+    return text + ("…" if len(shown) < len(regions) else "")
+
+
+def excluded_summary(template: ShippingTemplate) -> str:
+    """The regions a template does not ship to: "不发: 新疆, 西藏", or ""."""
+    if not template.excluded_regions:
+        return ""
+    return _tr("不发: ") + ", ".join(_ordered(template.excluded_regions))
+
+
+# --- the editor ---------------------------------------------------------------------------
+
+
+class ShippingTemplateEditor(QDialog):
+    """Create or edit one shipping template; closes (accepted) once the platform saved it.
+
+    :attr:`template` is the saved template after acceptance; :attr:`saved` is emitted
+    with it just before the dialog closes.
+    """
+
+    saved = Signal(object)  # the ShippingTemplate the platform stored
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        client: PlatformClient,
+        tasks: Tasks,
+        template: ShippingTemplate | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._tasks = tasks.scoped(self)
+        self._original = template
+        self.template: ShippingTemplate | None = None
+        self._body: ShippingTemplateIn | None = None
+        self._saving = False
+        self.setWindowTitle(_tr("编辑运费模板") if template else _tr("新建运费模板"))
+        self.setMinimumSize(QSize(600, 640))
+        self._build()
+        if template is not None:
+            self._load(template)
+        self._validate()
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.nameEdit = QLineEdit(self)
+        self.nameEdit.setObjectName("nameEdit")
+        self.nameEdit.setPlaceholderText(
+            _tr("例如：江浙沪包邮（最多 {n} 个字）").format(n=TEMPLATE_NAME_MAX)
+        )
+        form.addRow(_tr("模板名称"), self.nameEdit)
+
+        self.freeRadio = QRadioButton(_tr("包邮"), self)
+        self.flatRadio = QRadioButton(_tr("统一运费"), self)
+        self.byRegionRadio = QRadioButton(_tr("按地区计费"), self)
+        self.kindGroup = QButtonGroup(self)
+        kinds = QHBoxLayout()
+        for index, (radio, name) in enumerate(
+            (
+                (self.freeRadio, "freeRadio"),
+                (self.flatRadio, "flatRadio"),
+                (self.byRegionRadio, "byRegionRadio"),
+            )
+        ):
+            radio.setObjectName(name)
+            self.kindGroup.addButton(radio, index)
+            kinds.addWidget(radio)
+        kinds.addStretch(1)
+        self.freeRadio.setChecked(True)
+        form.addRow(_tr("计费方式"), kinds)
+
+        self.kindPages = QStackedWidget(self)
+        self.kindPages.addWidget(self._free_page())
+        self.kindPages.addWidget(self._flat_page())
+        self.kindPages.addWidget(self._region_page())
+
+        excluded = QGroupBox(_tr("不发货地区（勾选的地区买家无法下单）"), self)
+        excluded_layout = QVBoxLayout(excluded)
+        self.excludedList = QListWidget(excluded)
+        self.excludedList.setObjectName("excludedList")
+        self.excludedList.setFlow(QListWidget.Flow.LeftToRight)
+        self.excludedList.setWrapping(True)
+        self.excludedList.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.excludedList.setMovement(QListWidget.Movement.Static)
+        self.excludedList.setGridSize(QSize(84, 26))
+        self.excludedList.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        for region in REGIONS:
+            item = QListWidgetItem(region, self.excludedList)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        self.excludedList.setMinimumHeight(140)
+        excluded_layout.addWidget(self.excludedList)
+
+        self.errorLabel = QLabel(self)
+        self.errorLabel.setObjectName("errorLabel")
+        self.errorLabel.setStyleSheet(_ERROR_STYLE)
+        self.errorLabel.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox(self)
+        self.okButton = self.buttons.addButton(_tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.okButton.setObjectName("okButton")
+        self.okButton.setDefault(True)
+        self.cancelButton = self.buttons.addButton(
+            _tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.cancelButton.setObjectName("cancelButton")
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.kindPages)
+        layout.addWidget(excluded, 1)
+        layout.addWidget(self.errorLabel)
+        layout.addWidget(self.buttons)
+
+        self.nameEdit.textChanged.connect(self._validate)
+        self.kindGroup.idToggled.connect(self._kind_toggled)
+        self.flatFeeEdit.textChanged.connect(self._validate)
+        self.defaultFeeEdit.textChanged.connect(self._validate)
+        self.excludedList.itemChanged.connect(self._validate)
+
+    def _free_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel(_tr("买家无需支付运费。"), page)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+        return page
+
+    def _flat_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.flatFeeEdit = QLineEdit(page)
+        self.flatFeeEdit.setObjectName("flatFeeEdit")
+        self.flatFeeEdit.setPlaceholderText(_tr("元，例如 12 或 8.50；0 表示免运费"))
+        form.addRow(_tr("运费（元）"), self.flatFeeEdit)
+        return page
+
+    def _region_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        self.defaultFeeEdit = QLineEdit(page)
+        self.defaultFeeEdit.setObjectName("defaultFeeEdit")
+        self.defaultFeeEdit.setPlaceholderText(_tr("元，未单独设置的地区按此收取"))
+        form.addRow(_tr("默认运费（元）"), self.defaultFeeEdit)
+        layout.addLayout(form)
+
+        adder = QHBoxLayout()
+        adder.addWidget(QLabel(_tr("单独设置运费的地区："), page))
+        self.regionCombo = QComboBox(page)
+        self.regionCombo.setObjectName("regionCombo")
+        self.regionCombo.setMinimumContentsLength(6)
+        adder.addWidget(self.regionCombo)
+        self.addRegionButton = QPushButton(_tr("添加地区"), page)
+        self.addRegionButton.setObjectName("addRegionButton")
+        self.addRegionButton.setAutoDefault(False)
+        self.addRegionButton.clicked.connect(
+            lambda: self.add_region(self.regionCombo.currentText())
+        )
+        adder.addWidget(self.addRegionButton)
+        adder.addStretch(1)
+        layout.addLayout(adder)
+
+        self.regionTable = QTableWidget(0, 3, page)
+        self.regionTable.setObjectName("regionTable")
+        self.regionTable.setHorizontalHeaderLabels([_tr("地区"), _tr("运费（元）"), ""])
+        self.regionTable.verticalHeader().setVisible(False)
+        self.regionTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.regionTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.regionTable.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.regionTable.setMinimumHeight(150)
+        layout.addWidget(self.regionTable, 1)
+        self._refill_region_combo()
+        return page
+
+    # --- the per-region table ------------------------------------------------------------
+
+    def _add_chosen_region(self) -> None:
+        edit = self.add_region(self.regionCombo.currentText())
+        if edit is not None:
+            edit.setFocus()
+
+    def region_rows(self) -> list[tuple[str, QLineEdit]]:
+        """The regions priced in the table, in order, with their fee fields."""
+        rows = []
+        for row in range(self.regionTable.rowCount()):
+            item = self.regionTable.item(row, 0)
+            edit = self.regionTable.cellWidget(row, 1)
+            if item is not None and isinstance(edit, QLineEdit):
+                rows.append((item.text(), edit))
+        return rows
+
+    def fee_edit(self, region: str) -> QLineEdit | None:
+        """The fee field of ``region`` in the table, if it is listed."""
+        return dict(self.region_rows()).get(region)
+
+    def add_region(self, region: str, fee_text: str = "") -> QLineEdit | None:
+        """Add a row for ``region`` (one of REGIONS not yet listed); its fee field."""
+        if region not in REGIONS or self.fee_edit(region) is not None:
+            return None
+        row = self.regionTable.rowCount()
+        self.regionTable.insertRow(row)
+        item = QTableWidgetItem(region)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.regionTable.setItem(row, 0, item)
+        edit = QLineEdit(fee_text, self.regionTable)
+        edit.setObjectName(f"regionFee_{region}")
+        edit.setPlaceholderText(_tr("元"))
+        edit.setFrame(False)
+        edit.textChanged.connect(self._validate)
+        self.regionTable.setCellWidget(row, 1, edit)
+        remove = QPushButton(_tr("移除"), self.regionTable)
+        remove.setObjectName(f"removeRegion_{region}")
+        remove.setAutoDefault(False)
+        remove.clicked.connect(lambda: self.remove_region(region))
+        self.regionTable.setCellWidget(row, 2, remove)
+        self._refill_region_combo()
+        self._validate()
+        return edit
+
+    def remove_region(self, region: str) -> None:
+        """Take ``region`` out of the table: it is charged the default fee again."""
+        for row in range(self.regionTable.rowCount()):
+            item = self.regionTable.item(row, 0)
+            if item is not None and item.text() == region:
+                self.regionTable.removeRow(row)
+                break
+        self._refill_region_combo()
+        self._validate()
+
+    def _refill_region_combo(self) -> None:
+        listed = {region for region, _ in self.region_rows()}
+        self.regionCombo.clear()
+        self.regionCombo.addItems([r for r in REGIONS if r not in listed])
+        self.addRegionButton.setEnabled(self.regionCombo.count() > 0)
+
+    # --- reading and checking -------------------------------------------------------------
+
+    def kind(self) -> TemplateKind:
+        """The kind the radio buttons choose."""
+        if self.flatRadio.isChecked():
+            return TemplateKind.FLAT
+        if self.byRegionRadio.isChecked():
+            return TemplateKind.BY_REGION
+        return TemplateKind.FREE
+
+    def set_kind(self, kind: TemplateKind) -> None:
+        {
+            TemplateKind.FREE: self.freeRadio,
+            TemplateKind.FLAT: self.flatRadio,
+            TemplateKind.BY_REGION: self.byRegionRadio,
+        }[kind].setChecked(True)
+
+    def excluded_item(self, region: str) -> QListWidgetItem:
+        """The check box of ``region`` in the excluded list."""
+        return self.excludedList.item(REGIONS.index(region))
+
+    def excluded_regions(self) -> list[str]:
+        items = (self.excludedList.item(i) for i in range(self.excludedList.count()))
+        return [it.text() for it in items if it.checkState() == Qt.CheckState.Checked]
+
+    def _kind_toggled(self, _id: int, checked: bool) -> None:
+        if checked:
+            self.kindPages.setCurrentIndex(self.kindGroup.checkedId())
+            self._validate()
+
+    def errors(self) -> list[str]:
+        """Why the template cannot be saved as it stands (empty when it can)."""
+        return self._check()[1]
+
+    def _check(self) -> tuple[ShippingTemplateIn | None, list[str]]:
+        errors: list[str] = []
+        name = self.nameEdit.text().strip()
+        if not name:
+            errors.append(_tr("请填写模板名称"))
+        elif len(name) > TEMPLATE_NAME_MAX:
+            errors.append(
+                _tr("模板名称最多 {max} 个字（现在 {n} 个）").format(
+                    max=TEMPLATE_NAME_MAX, n=len(name)
+                )
+            )
+        elif not _TEXT.fullmatch(name):
+            errors.append(_tr("模板名称不能包含控制字符"))
+
+        def fee(label: str, text: str) -> int | None:
+            try:
+                return parse_fee(text)
+            except MoneyError as exc:
+                errors.append(f"{label}：{exc}")
+                return None
+
+        kind = self.kind()
+        excluded = self.excluded_regions()
+        flat_fee = default_fee = None
+        region_fees: dict[str, int] = {}
+        if kind is TemplateKind.FLAT:
+            flat_fee = fee(_tr("运费"), self.flatFeeEdit.text())
+        elif kind is TemplateKind.BY_REGION:
+            default_fee = fee(_tr("默认运费"), self.defaultFeeEdit.text())
+            for region, edit in self.region_rows():
+                value = fee(_tr("{region}运费").format(region=region), edit.text())
+                if value is not None:
+                    region_fees[region] = value
+            for region, _ in self.region_rows():
+                if region in excluded:
+                    errors.append(
+                        _tr("{region}既设置了运费又设为不发货，请二选一").format(region=region)
+                    )
+        if errors:
+            return None, errors
+        body = ShippingTemplateIn(
+            name=name,
+            kind=kind,
+            flat_fee_fen=flat_fee,
+            default_fee_fen=default_fee,
+            region_fees=region_fees,
+            excluded_regions=excluded,
+        )
+        return body, []
+
+    def _validate(self) -> None:
+        if self._saving:
+            return
+        self._body, errors = self._check()
+        self.errorLabel.setText("\n".join(errors))
+        self.okButton.setEnabled(self._body is not None)
+
+    def _load(self, template: ShippingTemplate) -> None:
+        self.nameEdit.setText(template.name)
+        self.set_kind(template.kind)
+        if template.flat_fee_fen is not None:
+            self.flatFeeEdit.setText(fen_text(template.flat_fee_fen))
+        if template.default_fee_fen is not None:
+            self.defaultFeeEdit.setText(fen_text(template.default_fee_fen))
+        for region in _ordered(template.region_fees):
+            self.add_region(region, fen_text(template.region_fees[region]))
+        for region in template.excluded_regions:
+            if region in REGIONS:
+                self.excluded_item(region).setCheckState(Qt.CheckState.Checked)
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        self._validate()
+        body = self._body
+        if body is None or self._saving:
+            return
+        client, original = self._client, self._original
+
+        def work() -> ShippingTemplate:
+            if original is None:
+                return client.create_template(body)
+            resp = client.request("PUT", f"/shipping-templates/{original.id}", json=body)
+            return ShippingTemplate.model_validate(resp.json())
+
+        self._set_saving(True)
+        self.errorLabel.setText(_tr("正在保存…"))
+        self._tasks.run(work, self._saved, self._refused, key="save")
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.okButton.setEnabled(not saving)
+        for widget in (self.nameEdit, self.kindPages, self.excludedList):
+            widget.setEnabled(not saving)
+        for button in self.kindGroup.buttons():
+            button.setEnabled(not saving)
+
+    def _saved(self, template: ShippingTemplate) -> None:
+        self._set_saving(False)
+        self.template = template
+        self.saved.emit(template)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self._set_saving(False)
+        self._validate()
+        self.errorLabel.setText(_tr("保存失败：") + say(error))
+
+    def reject(self) -> None:
+        self._tasks.cancel("save")  # an answer arriving after Cancel is not shown
+        self._saving = False
+        super().reject()
+
+    # --- modal entry points ---------------------------------------------------------------
+
+    @classmethod
+    def _run(
+        cls,
+        parent: QWidget | None,
+        client: PlatformClient,
+        tasks: Tasks,
+        template: ShippingTemplate | None,
+    ) -> ShippingTemplate | None:
+        dialog = cls(parent, client, tasks, template)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.template if accepted else None
+        finally:
+            dialog.deleteLater()
+
+    @classmethod
+    def create(  # type: ignore[override]  # the name the window's "新建…" calls; not QWidget.create
+        cls, parent: QWidget | None, client: PlatformClient, tasks: Tasks
+    ) -> ShippingTemplate | None:
+        """Ask for a new template (modal); the one the platform created, or None if cancelled."""
+        return cls._run(parent, client, tasks, None)
+
+    @classmethod
+    def edit(
+        cls,
+        parent: QWidget | None,
+        client: PlatformClient,
+        tasks: Tasks,
+        template: ShippingTemplate,
+    ) -> ShippingTemplate | None:
+        """Edit ``template`` (modal); the saved version, or None if cancelled."""
+        return cls._run(parent, client, tasks, template)
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+class ConfirmDelete:
+    """The question asked before a template is deleted; tests replace :meth:`ask`."""
+
+    DELETE_BUTTON = "confirmDeleteButton"
+    CANCEL_BUTTON = "cancelDeleteButton"
+
+    @classmethod
+    def build(cls, parent: QWidget | None, template: ShippingTemplate) -> QMessageBox:
+        """The dialog, not yet shown; its buttons are named :attr:`DELETE_BUTTON` and so on."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_tr("删除运费模板"))
+        box.setText(_tr("确定删除运费模板「{name}」吗？").format(name=template.name))
+        box.setInformativeText(_tr("删除后新建闪购时不能再选择它；已有订单的运费不受影响。"))
+        delete = box.addButton(_tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
+        delete.setObjectName(cls.DELETE_BUTTON)
+        cancel = box.addButton(_tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName(cls.CANCEL_BUTTON)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        return box
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, template: ShippingTemplate) -> bool:
+        """Whether the seller confirms deleting ``template`` (a modal question)."""
+        box = cls.build(parent, template)
+        try:
+            box.exec()
+            clicked = box.clickedButton()
+            return clicked is not None and clicked.objectName() == cls.DELETE_BUTTON
+        finally:
+            box.deleteLater()
+
+
+class ShippingTemplateManager(QDialog):
+    """The creator's shipping templates: list, create, edit, delete.
+
+    It loads the list when built and after every change. :attr:`loaded` carries each
+    list shown; :attr:`failed` carries each failure's sentence, also shown in the window.
+    """
+
+    loaded = Signal(list)  # list[ShippingTemplate], after every refresh
+    failed = Signal(str)  # the sentence shown for a failure
+    changed = Signal()  # a template was created, edited or deleted
+
+    COLUMNS = ("名称", "计费方式", "运费", "不发货地区")
+
+    def __init__(self, parent: QWidget | None, client: PlatformClient, tasks: Tasks) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._app_tasks = tasks
+        self._tasks = tasks.scoped(self)
+        self.templates: list[ShippingTemplate] = []
+        self._busy = False
+        self.setWindowTitle(_tr("运费模板"))
+        self.setMinimumSize(QSize(760, 420))
+
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setObjectName("templateTable")
+        self.table.setHorizontalHeaderLabels([_tr(c) for c in self.COLUMNS])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.cellDoubleClicked.connect(lambda _r, _c: self.edit_selected())
+
+        self.newButton = self._button(_tr("新建…"), "newButton", self.create_template)
+        self.editButton = self._button(_tr("编辑…"), "editButton", self.edit_selected)
+        self.deleteButton = self._button(_tr("删除"), "deleteButton", self.delete_selected)
+        self.closeButton = self._button(_tr("关闭"), "closeButton", self.accept)
+
+        self.statusLabel = QLabel(self)
+        self.statusLabel.setObjectName("statusLabel")
+        self.statusLabel.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        for button in (self.newButton, self.editButton, self.deleteButton):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.closeButton)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.statusLabel)
+        layout.addLayout(buttons)
+        self._update_buttons()
+        self.refresh()
+
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda: slot())
+        return button
+
+    # --- the list -------------------------------------------------------------------------
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Load the templates again; keep (or move to ``select_id``) the selection."""
+        keep = select_id if select_id is not None else self._selected_id()
+        client = self._client
+        self._tasks.run(
+            client.templates,
+            lambda templates: self._show(templates, keep),
+            self._load_failed,
+            key="load",
+        )
+
+    def _show(self, templates: list[ShippingTemplate], select_id: int | None) -> None:
+        self.templates = sorted(templates, key=lambda t: t.id)
+        self.table.setRowCount(len(self.templates))
+        for row, t in enumerate(self.templates):
+            cells = (t.name, kind_text(t.kind), fee_summary(t), excluded_summary(t))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, t.id)
+                if column == 2:
+                    item.setToolTip(fee_summary(t, limit=None))
+                self.table.setItem(row, column, item)
+        self.table.clearSelection()
+        if select_id is not None:
+            self.select(select_id)
+        self._update_buttons()
+        self.loaded.emit(list(self.templates))
+
+    def _load_failed(self, error: Exception) -> None:
+        self._report(_tr("运费模板加载失败：") + describe(error))
+
+    def _report(self, text: str) -> None:
+        self.statusLabel.setStyleSheet(_ERROR_STYLE)
+        self.statusLabel.setText(text)
+        self.failed.emit(text)
+
+    def _note(self, text: str) -> None:
+        self.statusLabel.setStyleSheet("")
+        self.statusLabel.setText(text)
+
+    def row_of(self, template_id: int) -> int:
+        """The table row of ``template_id``, or -1."""
+        for row, t in enumerate(self.templates):
+            if t.id == template_id:
+                return row
+        return -1
+
+    def select(self, template_id: int) -> None:
+        row = self.row_of(template_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def _selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = rows[0].data(Qt.ItemDataRole.UserRole)
+        return int(value) if value is not None else None
+
+    def selected(self) -> ShippingTemplate | None:
+        """The template whose row is selected."""
+        tid = self._selected_id()
+        return next((t for t in self.templates if t.id == tid), None)
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None and not self._busy
+        self.editButton.setEnabled(chosen)
+        self.deleteButton.setEnabled(chosen)
+        self.newButton.setEnabled(not self._busy)
+
+    # --- changes --------------------------------------------------------------------------
+
+    def create_template(self) -> None:
+        created = ShippingTemplateEditor.create(self, self._client, self._app_tasks)
+        if created is not None:
+            self._note(_tr("已新建运费模板「{name}」").format(name=created.name))
+            self.changed.emit()
+            self.refresh(select_id=created.id)
+
+    def edit_selected(self) -> None:
+        template = self.selected()
+        if template is None or self._busy:
+            return
+        saved = ShippingTemplateEditor.edit(self, self._client, self._app_tasks, template)
+        if saved is not None:
+            self._note(_tr("已保存运费模板「{name}」").format(name=saved.name))
+            self.changed.emit()
+            self.refresh(select_id=saved.id)
+
+    def delete_selected(self) -> None:
+        template = self.selected()
+        if template is None or self._busy or not ConfirmDelete.ask(self, template):
+            return
+        client, tid = self._client, template.id
+
+        def work() -> None:
+            client.request("DELETE", f"/shipping-templates/{tid}")
+
+        def deleted(_: None) -> None:
+            self._set_busy(False)
+            self._note(_tr("已删除运费模板「{name}」").format(name=template.name))
+            self.changed.emit()
+            self.refresh()
+
+        def refused(error: Exception) -> None:
+            self._set_busy(False)
+            self._report(_tr("无法删除「{name}」：").format(name=template.name) + say(error))
+            self.refresh(select_id=tid)
+
+        self._set_busy(True)
+        self._note(_tr("正在删除…"))
+        self._tasks.run(work, deleted, refused, key="delete")
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
