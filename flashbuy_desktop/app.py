@@ -131,7 +131,14 @@ class Console(QObject):
         if self.stopped:
             return
         self._close_splash()
-        self.window = MainWindow(self.client, self.tasks, frame=self.frame)
+        self.window = MainWindow(
+            self.client,
+            self.tasks,
+            frame=self.frame,
+            capture=self.capture,
+            last_template_id=self.settings.last_template_id,
+        )
+        self.window.lastTemplateChanged.connect(self._remember_template)
         self.window.signOutRequested.connect(self.sign_out)
         self.window.frameLockChanged.connect(lambda _locked: self._save_frame())
         self.window.show()
@@ -145,12 +152,19 @@ class Console(QObject):
             self.splash.close()
             self.splash = None
 
+    def _remember_template(self, template_id: int) -> None:
+        self.settings.last_template_id = template_id
+        self._save_settings()
+
     def _save_frame(self) -> None:
         self.frame.save_into(self.settings)
+        self._save_settings()
+
+    def _save_settings(self) -> None:
         try:
             self.settings.save(self.settings_path)
         except OSError as exc:
-            log.warning("the capture frame's place could not be saved: %s", exc)
+            log.warning("the settings could not be saved: %s", exc)
 
     # --- signing out and stopping -----------------------------------------------------
 

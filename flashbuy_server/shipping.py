@@ -160,15 +160,26 @@ def get_template(template_id: PathId, me: CreatorDep, db: DbDep) -> ShippingTemp
 def put_template(
     template_id: PathId, body: ShippingTemplateIn, me: CreatorDep, db: DbDep
 ) -> ShippingTemplate:
-    """Replace a template; flash-buys using it charge the new postage from now on."""
+    """Replace a template no active flash-buy uses.
+
+    An offer's postage must not change under the viewers it was offered to: while an
+    active flash-buy uses the template, the change is refused (end the flash-buy, or
+    make a new template for the next ones).
+    """
     with db.write() as conn:
-        if template_row(conn, me.id, template_id) is None:
-            raise not_found("shipping template", template_id)
-        conn.execute(
+        # Change it first (holding the row, as delete does), then look: refusing rolls back.
+        changed = conn.execute(
             shipping_templates.update()
-            .where(shipping_templates.c.id == template_id)
+            .where(
+                shipping_templates.c.id == template_id,
+                shipping_templates.c.creator_id == me.id,
+                shipping_templates.c.deleted.is_(False),
+            )
             .values(updated_at=utcnow(), **_values(body))
-        )
+        ).rowcount
+        if changed != 1:
+            raise not_found("shipping template", template_id)
+        _refuse_in_use(conn, template_id)
         row = template_row(conn, me.id, template_id)
     assert row is not None
     return to_template(row)
@@ -191,21 +202,26 @@ def delete_template(template_id: PathId, me: CreatorDep, db: DbDep) -> None:
         ).rowcount
         if marked != 1:
             raise not_found("shipping template", template_id)
-        in_use = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(flashbuys)
-            .where(
-                flashbuys.c.template_id == template_id,
-                flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
-            )
-        ).scalar_one()
-        if in_use:
-            raise ApiError(
-                ErrorCode.TEMPLATE_IN_USE,
-                f"{in_use} active flash-buy(s) use this template; end them first",
-                active_flashbuys=in_use,
-            )
+        _refuse_in_use(conn, template_id)
         # Kept, marked deleted: past orders still say how their postage was charged.
+
+
+def _refuse_in_use(conn: Connection, template_id: int) -> None:
+    """Raise TEMPLATE_IN_USE while an active flash-buy uses the template."""
+    in_use = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(flashbuys)
+        .where(
+            flashbuys.c.template_id == template_id,
+            flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+        )
+    ).scalar_one()
+    if in_use:
+        raise ApiError(
+            ErrorCode.TEMPLATE_IN_USE,
+            f"{in_use} active flash-buy(s) use this template; end them first",
+            active_flashbuys=in_use,
+        )
 
 
 @router.post("/shipping-templates/{template_id}/quote", response_model=ShippingQuote)

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 RING_SIZE = 10_000  # events per room kept in memory for the streams
 FETCH_BATCH = 2_000  # events read from the database at once
 COALESCE_SECONDS = 0.02  # while events keep coming, streams wake at most this often
+RETRY_SECONDS = 0.5  # after a failed read of new events
 CONNECTED = b": connected\n\n"  # sent first, so a client knows its stream is live
 
 
@@ -171,10 +172,9 @@ class RoomFeed:
                     read_events, self.hub.db, self.room_id, self.last_id
                 )
             except Exception:
-                log.exception(
-                    "reading the events of room %s failed; retrying on the next change",
-                    self.room_id,
-                )
+                log.exception("reading the events of room %s failed; retrying", self.room_id)
+                # A wake-up must not be lost: the events are in the database, read them soon.
+                loop.call_later(RETRY_SECONDS, self.poke)
                 return
             if batch:
                 self.ring.extend(batch)
@@ -359,7 +359,8 @@ class PgListener(threading.Thread):
                     self._reconnected()
                     while not self._stop_event.is_set():
                         for note in conn.notifies(timeout=0.5):
-                            self._notify(int(r) for r in note.payload.split(",") if r)
+                            rooms = [r for r in note.payload.split(",") if r.isdigit()]
+                            self._notify(int(r) for r in rooms)
             except psycopg.Error:
                 self.listening.clear()
                 log.warning("lost the PostgreSQL listener connection; reconnecting", exc_info=True)

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from flashbuy_desktop.api.events import StreamState
 from flashbuy_protocol.enums import LiveStatus
-from flashbuy_protocol.models import Order, Room
+from flashbuy_protocol.models import Room
 from flashbuy_protocol.money import format_fen
 
 _CONNECTION_STYLE = {
@@ -50,8 +50,6 @@ class LiveHeader(QWidget):
         layout.addWidget(self.go_live)
         layout.addWidget(self.end_live)
 
-        self._order_count = 0
-        self._sales_fen = 0
         self._room: Room | None = None
         self.set_room(None)
         self.set_connection(StreamState.CONNECTING)
@@ -78,16 +76,11 @@ class LiveHeader(QWidget):
 
     def set_sales(self, orders: int, sales_fen: int) -> None:
         """Orders and sales of this live so far."""
-        self._order_count, self._sales_fen = orders, sales_fen
         self.orders.setText(
             self.tr("订单 %1 · 成交 ¥%2")
             .replace("%1", str(orders))
             .replace("%2", format_fen(sales_fen))
         )
-
-    def add_order(self, order: Order) -> None:
-        """One more order placed in this live."""
-        self.set_sales(self._order_count + 1, self._sales_fen + order.price_fen)
 
     def set_live_ended(self) -> None:
         """The live has ended (from the event stream)."""

@@ -8,20 +8,31 @@ table never shows a stale status after a reconnect.
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.comments import CommentBridge, CommentFeed, CommentView
 from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
 from flashbuy_desktop.ui.header import LiveHeader
 from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog
+from flashbuy_desktop.ui.shipping import ShippingTemplateManager
 from flashbuy_desktop.ui.sync import RoomSync
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import LiveStatus
-from flashbuy_protocol.models import Comment, Event, FlashBuyList, Order, Room
+from flashbuy_protocol.models import Comment, Event, FlashBuy, FlashBuyList, Room
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +45,7 @@ class MainWindow(QMainWindow):
     signOutRequested = Signal()
     targetRequested = Signal(int, str)  # viewer id, nickname: a targeted flash-buy for them
     frameLockChanged = Signal(bool)
+    lastTemplateChanged = Signal(int)  # the template the seller used last (to preselect)
 
     def __init__(
         self,
@@ -42,6 +54,8 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         frame: CaptureFrame | None = None,
+        capture: CaptureService | None = None,
+        last_template_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
@@ -78,6 +92,22 @@ class MainWindow(QMainWindow):
         self.frame = frame
         if frame is not None:
             self._add_frame_controls(frame)
+        self.capture = capture
+        self.last_template_id = last_template_id
+        self.new_dialog: NewFlashBuyDialog | None = None
+        new_full = QAction(self.tr("新建全量闪购"), self)
+        new_full.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        new_full.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        new_full.triggered.connect(self.new_full_flashbuy)
+        self.addAction(new_full)
+        self.new_button = QPushButton(self.tr("新建全量闪购 (F2)"))
+        self.new_button.setObjectName("newFlashBuyButton")
+        self.new_button.clicked.connect(self.new_full_flashbuy)
+        self.templates_button = QPushButton(self.tr("运费模板…"))
+        self.templates_button.clicked.connect(self.manage_templates)
+        self.statusBar().addPermanentWidget(self.templates_button)
+        self.statusBar().addPermanentWidget(self.new_button)
+        self.targetRequested.connect(lambda viewer, nick: self.new_targeted_flashbuy(viewer, nick))
         self.header.goLiveRequested.connect(self.go_live)
         self.header.endLiveRequested.connect(self.end_live)
         self.sync.eventArrived.connect(self.apply_event)
@@ -140,9 +170,17 @@ class MainWindow(QMainWindow):
         self.feed.extend(comments)
         self.panel.set_room(room.id)
         self.panel.reset(flashbuys.items)
-        sold = sum(fb.sold for fb in flashbuys.items)
-        self.header.set_sales(sold, sum(fb.sold * fb.price_fen for fb in flashbuys.items))
+        self._show_sales()
         self.sync.start(room.id, after=room.last_event_id)
+
+    def _show_sales(self) -> None:
+        # Derived from the table, whose rows take repeated events idempotently, so an order
+        # both in the snapshot and replayed by the stream is counted once.
+        model = self.panel.model
+        rows = [model.flashbuy(row) for row in range(model.rowCount())]
+        self.header.set_sales(
+            sum(fb.sold for fb in rows), sum(fb.sold * fb.price_fen for fb in rows)
+        )
 
     def apply_event(self, event: Event) -> None:
         """One change in the room, in order."""
@@ -151,14 +189,66 @@ class MainWindow(QMainWindow):
             self.feed.push(Comment.model_validate(event.data))
         elif kind.startswith("flashbuy.") or kind == "order.placed":
             self.panel.apply_event(event)
-            if kind == "order.placed":
-                self.header.add_order(Order.model_validate(event.data))
+            self._show_sales()
         elif kind in ("viewer.joined", "viewer.left"):
             self.header.set_viewer_count(int(event.data["viewer_count"]))
         elif kind == "live.ended":
             self.header.set_live_ended()
 
     # --- actions ------------------------------------------------------------------------
+
+    def new_full_flashbuy(self) -> None:
+        """F2: a flash-buy for every viewer; the picture is being captured as the window opens."""
+        self._open_new_flashbuy([])
+
+    def new_targeted_flashbuy(self, viewer_id: int, nickname: str) -> None:
+        """+ on a comment: a flash-buy for that viewer only."""
+        self._open_new_flashbuy([(viewer_id, nickname)])
+
+    def _open_new_flashbuy(self, targets: list[tuple[int, str]]) -> None:
+        if self.room is None or self.room.status is not LiveStatus.LIVE:
+            self.show_error(self.tr("请先开播，再创建闪购"))
+            return
+        if self.capture is None:
+            self.show_error(self.tr("没有捕获框，无法截图"))
+            return
+        if self.new_dialog is not None and self.new_dialog.isVisible():
+            self.new_dialog.raise_()
+            self.new_dialog.activateWindow()
+            return
+        dialog = NewFlashBuyDialog(
+            self.client,
+            self.tasks,
+            self.capture,
+            self.room.id,
+            targets=targets,
+            last_template_id=self.last_template_id,
+            parent=self,
+        )
+        dialog.created.connect(self._flashbuy_created)
+        dialog.finished.connect(lambda _result: self._new_dialog_closed(dialog))
+        self.new_dialog = dialog
+        dialog.open()
+
+    def _flashbuy_created(self, flashbuy: FlashBuy) -> None:
+        # The stream brings it too; showing it now is what the seller waits for.
+        self.panel.model.upsert(flashbuy)
+        self._show_sales()
+
+    def _new_dialog_closed(self, dialog: NewFlashBuyDialog) -> None:
+        chosen = dialog.last_template_id
+        if chosen is not None and chosen != self.last_template_id:
+            self.last_template_id = chosen
+            self.lastTemplateChanged.emit(chosen)
+        if self.new_dialog is dialog:
+            self.new_dialog = None
+        dialog.deleteLater()
+
+    def manage_templates(self) -> None:
+        """The shipping templates window."""
+        manager = ShippingTemplateManager(self, self.client, self.tasks)
+        manager.finished.connect(manager.deleteLater)
+        manager.open()
 
     def go_live(self) -> None:
         """Start a new live."""

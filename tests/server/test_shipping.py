@@ -242,14 +242,25 @@ def test_an_order_without_region_is_refused_when_the_template_excludes_regions(
     assert snapshot(world.platform.db) == before
 
 
-def test_a_changed_template_prices_the_next_order(world: World) -> None:
+def test_postage_cannot_change_under_a_live_offer(world: World) -> None:
+    """Viewers were offered a price with its postage: the template is frozen while it is live."""
     template = create(world.creator, FLAT)
     fb = world.create_flashbuy(price_fen=10_000, stock=2, template_id=template["id"])
     assert order(world.viewers[0], fb["id"], {})["shipping_fen"] == 1_000
+    before = snapshot(world.platform.db)
+    resp = world.creator.put(
+        f"/shipping-templates/{template['id']}", json={**FLAT, "flat_fee_fen": 9_999_99}
+    )
+    assert expect_error(resp, ErrorCode.TEMPLATE_IN_USE)["active_flashbuys"] == 1
+    assert snapshot(world.platform.db) == before
+    assert order(world.viewers[1], fb["id"], {})["shipping_fen"] == 1_000
+
+    # Sold out now: nothing live uses it, and the change applies to the next offers.
     world.creator.ok(
         "PUT", f"/shipping-templates/{template['id']}", json={**FLAT, "flat_fee_fen": 1_500}
     )
-    assert order(world.viewers[1], fb["id"], {})["shipping_fen"] == 1_500
+    fresh = world.create_flashbuy(price_fen=10_000, stock=1, template_id=template["id"])
+    assert order(world.viewers[0], fresh["id"], {})["shipping_fen"] == 1_500
 
 
 def test_a_template_an_active_flashbuy_uses_cannot_be_deleted_until_it_ends(world: World) -> None:

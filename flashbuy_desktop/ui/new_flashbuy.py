@@ -1,0 +1,1000 @@
+"""The "new flash-buy" window: captured picture, price, Enter, and the viewers get the invitation.
+
+The window asks the capture service for a picture the moment it is built, so by the time
+the seller has typed the price the picture is there. Everything the platform would refuse
+is said in the window first: an ineligible product, a used-up quota, a price that is not an
+amount. Enter does the rest in one task off the GUI thread: crop, upload, create. One press
+of Enter carries one idempotency key, reused for every retry of that same submission, so a
+dropped connection can never make two flash-buys.
+"""
+
+import importlib
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pydantic import ValidationError
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashbuy_desktop.api.client import OfflineError, PlatformClient, PlatformError
+from flashbuy_desktop.capture.types import CaptureResult, CaptureWarning
+from flashbuy_desktop.ui.capture import CaptureService
+from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_protocol.enums import Mode
+from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import NOTE_MAX, PIECE_NO_MAX, STOCK_MAX, STOCK_MIN, TITLE_MAX
+from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, Product, ShippingTemplate, Viewer
+from flashbuy_protocol.money import MoneyError, parse_yuan
+
+log = logging.getLogger(__name__)
+
+CREATE_ATTEMPTS = 3  # presses of Enter retried automatically after the platform went unreachable
+JPEG_QUALITY = 90
+MIN_CROP_PX = 8  # a drag shorter than this (on screen) is a click, not a crop
+_PLACEHOLDER_PICTURE = "0" * 64  # validates the body before the picture is uploaded
+ERROR_STYLE = "color: #d0312d;"
+BANNER_STYLE = (
+    "QLabel { background: #fdecea; color: #a4161a; border: 1px solid #f5c2c0;"
+    " border-radius: 4px; padding: 6px; }"
+)
+
+
+class TemplateEditorHook:
+    """Opens the shipping-template editor; tests replace :meth:`create`."""
+
+    @classmethod
+    def create(
+        cls, parent: QWidget, client: PlatformClient, tasks: Tasks
+    ) -> ShippingTemplate | None:
+        """The template the seller just made, or None if they cancelled."""
+        module: Any = importlib.import_module("flashbuy_desktop.ui.shipping")  # loaded lazily
+        return cast(
+            "ShippingTemplate | None", module.ShippingTemplateEditor.create(parent, client, tasks)
+        )
+
+
+@dataclass(frozen=True)
+class CropFraction:
+    """A crop as shares of the picture's width and height (0..1), whatever its pixel size."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def to_pixels(self, width: int, height: int) -> QRect:
+        """The crop in the pixels of a ``width`` x ``height`` image, clipped to it."""
+        x0, y0 = round(self.left * width), round(self.top * height)
+        x1, y1 = round(self.right * width), round(self.bottom * height)
+        return QRect(x0, y0, max(1, x1 - x0), max(1, y1 - y0)).intersected(
+            QRect(0, 0, width, height)
+        )
+
+
+def crop_jpeg(jpeg: bytes, crop: CropFraction | None, quality: int = JPEG_QUALITY) -> bytes:
+    """The JPEG cut down to ``crop`` and re-encoded (the bytes unchanged without a crop).
+
+    Runs on a worker thread: QImage, unlike QPixmap, may be used off the GUI thread.
+    """
+    if crop is None:
+        return jpeg
+    image = QImage.fromData(jpeg)
+    if image.isNull():
+        raise ValueError("the captured picture could not be decoded")
+    part = image.copy(crop.to_pixels(image.width(), image.height()))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    # PySide6 takes the format as str at run time; its stubs say bytes, which it refuses.
+    if not part.save(buffer, "JPEG", quality):  # type: ignore[call-overload]
+        raise ValueError("the cropped picture could not be encoded")
+    buffer.close()
+    return bytes(data.data())
+
+
+class PicturePreview(QWidget):
+    """The captured picture, fitted to the widget; drag with the mouse to crop it tighter."""
+
+    cropChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(360, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setToolTip(self.tr("拖动鼠标框选更紧的裁剪范围；双击取消裁剪"))
+        self._pixmap: QPixmap | None = None
+        self._crop: CropFraction | None = None
+        self._anchor: QPointF | None = None  # where a drag started, in shares of the picture
+
+    def set_picture(self, pixmap: QPixmap | None) -> None:
+        """Show ``pixmap`` (None: nothing); any crop of the previous picture is dropped."""
+        self._pixmap = pixmap
+        self._anchor = None
+        self.set_crop(None)
+
+    def pixmap(self) -> QPixmap | None:
+        return self._pixmap
+
+    def crop(self) -> CropFraction | None:
+        """The seller's crop, or None for the whole picture."""
+        return self._crop
+
+    def set_crop(self, crop: CropFraction | None) -> None:
+        if crop != self._crop:
+            self._crop = crop
+            self.cropChanged.emit()
+        self.update()
+
+    def picture_rect(self) -> QRectF:
+        """Where the picture is drawn inside the widget (aspect kept, centred)."""
+        if self._pixmap is None or self._pixmap.isNull():
+            return QRectF()
+        size = (
+            self._pixmap.size()
+            .toSizeF()
+            .scaled(self.size().toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
+        )
+        x = (self.width() - size.width()) / 2
+        y = (self.height() - size.height()) / 2
+        return QRectF(x, y, size.width(), size.height())
+
+    def _share(self, pos: QPointF) -> QPointF:
+        rect = self.picture_rect()
+        sx = min(1.0, max(0.0, (pos.x() - rect.x()) / rect.width()))
+        sy = min(1.0, max(0.0, (pos.y() - rect.y()) / rect.height()))
+        return QPointF(sx, sy)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and not self.picture_rect().isEmpty():
+            self._anchor = self._share(event.position())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._anchor is not None:
+            self._drag_to(event.position(), final=False)
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._anchor is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._drag_to(event.position(), final=True)
+            self._anchor = None
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self._anchor = None
+        self.set_crop(None)
+        event.accept()
+
+    def _drag_to(self, pos: QPointF, *, final: bool) -> None:
+        assert self._anchor is not None
+        end = self._share(pos)
+        rect = self.picture_rect()
+        wide = abs(end.x() - self._anchor.x()) * rect.width()
+        tall = abs(end.y() - self._anchor.y()) * rect.height()
+        if wide < MIN_CROP_PX or tall < MIN_CROP_PX:
+            if final:
+                self.set_crop(None)  # a click, not a drag
+            return
+        self.set_crop(
+            CropFraction(
+                min(self._anchor.x(), end.x()),
+                min(self._anchor.y(), end.y()),
+                max(self._anchor.x(), end.x()),
+                max(self._anchor.y(), end.y()),
+            )
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#202124"))
+        rect = self.picture_rect()
+        if self._pixmap is not None and not rect.isEmpty():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(rect, self._pixmap, QRectF(self._pixmap.rect()))
+            if self._crop is not None:
+                crop = QRectF(
+                    rect.x() + self._crop.left * rect.width(),
+                    rect.y() + self._crop.top * rect.height(),
+                    (self._crop.right - self._crop.left) * rect.width(),
+                    (self._crop.bottom - self._crop.top) * rect.height(),
+                )
+                shade = QColor(0, 0, 0, 140)
+                painter.fillRect(
+                    QRectF(rect.x(), rect.y(), rect.width(), crop.y() - rect.y()), shade
+                )
+                painter.fillRect(
+                    QRectF(rect.x(), crop.bottom(), rect.width(), rect.bottom() - crop.bottom()),
+                    shade,
+                )
+                painter.fillRect(
+                    QRectF(rect.x(), crop.y(), crop.x() - rect.x(), crop.height()), shade
+                )
+                painter.fillRect(
+                    QRectF(crop.right(), crop.y(), rect.right() - crop.right(), crop.height()),
+                    shade,
+                )
+                pen = QPen(QColor("#ff2d78"), 2, Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.drawRect(crop)
+        painter.end()
+
+
+class TargetChip(QFrame):
+    """One targeted viewer's nickname, with a button that removes it."""
+
+    removed = Signal(int)  # viewer id
+
+    def __init__(self, viewer_id: int, nickname: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.viewer_id = viewer_id
+        self.nickname = nickname
+        self.setObjectName("chip")
+        self.setStyleSheet(
+            "QFrame#chip { background: #e8f4ef; border: 1px solid #9fd3bd; border-radius: 10px; }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 1, 2, 1)
+        layout.setSpacing(2)
+        layout.addWidget(QLabel(nickname, self))
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("✕")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(self.tr("移除 {0}").format(nickname))
+        self.remove_button.clicked.connect(lambda: self.removed.emit(self.viewer_id))
+        layout.addWidget(self.remove_button)
+
+
+def _error_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _show(label: QLabel, text: str | None) -> None:
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
+class NewFlashBuyDialog(QDialog):
+    """Create one flash-buy, full (every viewer) or targeted (the named viewers)."""
+
+    created = Signal(object)  # FlashBuy
+
+    def __init__(
+        self,
+        client: PlatformClient,
+        tasks: Tasks,
+        capture: CaptureService,
+        room_id: int,
+        *,
+        targets: list[tuple[int, str]] | None = None,
+        last_template_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.tasks = tasks.scoped(self)
+        self.capture = capture
+        self.room_id = room_id
+        self.mode = Mode.TARGETED if targets else Mode.FULL
+        self._targets: dict[int, str] = dict(targets or [])
+        self._viewers: list[Viewer] = []
+        self._products: list[Product] = []
+        self._templates: list[ShippingTemplate] = []
+        self._initial_template_id = last_template_id
+        self._result: CaptureResult | None = None
+        self._title_edited = False
+        self._busy = False
+        self._closed = False
+        self._products_loaded = False
+        self._templates_loaded = False
+        # The idempotency key of the submission that could not reach the platform, and what
+        # it submitted: pressing Enter again on the same submission reuses the key.
+        self._pending_key: str | None = None
+        self._pending_fingerprint: object = None
+
+        self.setWindowTitle(
+            self.tr("新建定向闪购") if self.mode is Mode.TARGETED else self.tr("新建全量闪购")
+        )
+        self.setModal(True)
+        self._build()
+        self.retake_shortcut = QShortcut(QKeySequence(Qt.Key.Key_R), self)
+        self._connect()
+        self._update_state()
+
+        self.capture.request()  # the picture is taken as the window appears
+        self._load()
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        root.addWidget(self.banner)
+
+        body = QHBoxLayout()
+        root.addLayout(body, 1)
+
+        # left: the picture
+        picture = QVBoxLayout()
+        body.addLayout(picture, 3)
+        self.preview_stack = QStackedWidget(self)
+        busy_page = QWidget(self.preview_stack)
+        busy_layout = QVBoxLayout(busy_page)
+        busy_layout.addStretch(1)
+        self.capture_spinner = QProgressBar(busy_page)
+        self.capture_spinner.setRange(0, 0)  # busy
+        self.capture_spinner.setTextVisible(False)
+        self.capture_spinner.setMaximumWidth(220)
+        busy_layout.addWidget(self.capture_spinner, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.capture_status = QLabel(self.tr("正在截图…"), busy_page)
+        self.capture_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.capture_status.setWordWrap(True)
+        busy_layout.addWidget(self.capture_status)
+        busy_layout.addStretch(1)
+        self.preview_stack.addWidget(busy_page)
+        self.preview = PicturePreview(self.preview_stack)
+        self.preview_stack.addWidget(self.preview)
+        self.preview_stack.setMinimumSize(360, 240)
+        picture.addWidget(self.preview_stack, 1)
+        self.warnings_label = QLabel(self)
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet("color: #b35c00;")
+        self.warnings_label.hide()
+        picture.addWidget(self.warnings_label)
+        picture_bar = QHBoxLayout()
+        self.crop_label = QLabel(self.tr("拖动鼠标可裁剪图片"), self)
+        self.crop_label.setStyleSheet("color: #666;")
+        picture_bar.addWidget(self.crop_label, 1)
+        self.retake_button = QPushButton(self.tr("重拍 (R)"), self)
+        self.retake_button.setAutoDefault(False)
+        picture_bar.addWidget(self.retake_button)
+        picture.addLayout(picture_bar)
+
+        # right: mode, quota, fields
+        self.form_box = QWidget(self)
+        body.addWidget(self.form_box, 4)
+        right = QVBoxLayout(self.form_box)
+        right.setContentsMargins(0, 0, 0, 0)
+
+        self.mode_label = QLabel(self.form_box)
+        self.mode_label.setWordWrap(True)
+        if self.mode is Mode.TARGETED:
+            self.mode_label.setText(self.tr("定向闪购：只有下面的观众能看到并购买"))
+        else:
+            self.mode_label.setText(self.tr("全量闪购：直播间的所有观众都会收到邀请"))
+        self.mode_label.setStyleSheet("font-weight: bold;")
+        right.addWidget(self.mode_label)
+
+        self.targets_box = QWidget(self.form_box)
+        targets_layout = QVBoxLayout(self.targets_box)
+        targets_layout.setContentsMargins(0, 0, 0, 0)
+        self.chips_layout = QHBoxLayout()
+        self.chips_layout.setSpacing(4)
+        self.chips_layout.addStretch(1)
+        targets_layout.addLayout(self.chips_layout)
+        add_row = QHBoxLayout()
+        self.viewer_combo = QComboBox(self.targets_box)
+        self.viewer_combo.setPlaceholderText(self.tr("选择直播间里的观众"))
+        self.viewer_combo.setMinimumContentsLength(12)
+        add_row.addWidget(self.viewer_combo, 1)
+        self.add_target_button = QPushButton(self.tr("添加观众"), self.targets_box)
+        self.add_target_button.setAutoDefault(False)
+        add_row.addWidget(self.add_target_button)
+        targets_layout.addLayout(add_row)
+        self.targets_error = _error_label(self.targets_box)
+        targets_layout.addWidget(self.targets_error)
+        self.targets_box.setVisible(self.mode is Mode.TARGETED)
+        right.addWidget(self.targets_box)
+
+        self.quota_label = QLabel(self.form_box)
+        right.addWidget(self.quota_label)
+        self.quota_error = _error_label(self.form_box)
+        right.addWidget(self.quota_error)
+
+        form = QFormLayout()
+        right.addLayout(form)
+
+        product_row = QHBoxLayout()
+        self.product_model = QStandardItemModel(self)
+        self.product_combo = QComboBox(self.form_box)
+        self.product_combo.setModel(self.product_model)
+        self.product_combo.setPlaceholderText(self.tr("正在读取商品…"))
+        self.product_combo.setMinimumContentsLength(14)
+        product_row.addWidget(self.product_combo, 1)
+        self.category_label = QLabel(self.form_box)
+        self.category_label.setStyleSheet("color: #555;")
+        product_row.addWidget(self.category_label)
+        self.product_error = _error_label(self.form_box)
+        form.addRow(self.tr("商品"), self._stack(product_row, self.product_error))
+
+        self.piece_edit = QLineEdit(self.form_box)
+        self.piece_edit.setMaxLength(PIECE_NO_MAX)
+        self.piece_edit.setPlaceholderText(self.tr("如 3"))
+        self.piece_error = _error_label(self.form_box)
+        form.addRow(self.tr("件号"), self._stack(self.piece_edit, self.piece_error))
+
+        self.title_edit = QLineEdit(self.form_box)
+        self.title_edit.setMaxLength(TITLE_MAX)
+        self.title_error = _error_label(self.form_box)
+        form.addRow(self.tr("标题"), self._stack(self.title_edit, self.title_error))
+
+        self.price_edit = QLineEdit(self.form_box)
+        self.price_edit.setPlaceholderText(self.tr("元，如 1288 或 1288.50"))
+        self.price_error = _error_label(self.form_box)
+        form.addRow(self.tr("价格 (元)"), self._stack(self.price_edit, self.price_error))
+
+        self.stock_spin = QSpinBox(self.form_box)
+        self.stock_spin.setRange(STOCK_MIN, STOCK_MAX)
+        self.stock_spin.setValue(1)
+        form.addRow(self.tr("库存"), self.stock_spin)
+
+        template_row = QHBoxLayout()
+        self.template_combo = QComboBox(self.form_box)
+        self.template_combo.setPlaceholderText(self.tr("正在读取运费模板…"))
+        self.template_combo.setMinimumContentsLength(10)
+        template_row.addWidget(self.template_combo, 1)
+        self.new_template_button = QPushButton(self.tr("新建…"), self.form_box)
+        self.new_template_button.setAutoDefault(False)
+        template_row.addWidget(self.new_template_button)
+        self.template_error = _error_label(self.form_box)
+        form.addRow(self.tr("运费模板"), self._stack(template_row, self.template_error))
+
+        self.note_edit = QLineEdit(self.form_box)
+        self.note_edit.setMaxLength(NOTE_MAX)
+        self.note_edit.setPlaceholderText(self.tr("选填"))
+        form.addRow(self.tr("备注"), self.note_edit)
+        right.addStretch(1)
+
+        # bottom: status and buttons
+        bottom = QHBoxLayout()
+        self.create_spinner = QProgressBar(self)
+        self.create_spinner.setRange(0, 0)
+        self.create_spinner.setTextVisible(False)
+        self.create_spinner.setMaximumWidth(120)
+        self.create_spinner.hide()
+        bottom.addWidget(self.create_spinner)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        bottom.addWidget(self.status_label, 1)
+        bottom.addStretch(0)
+        self.cancel_button = QPushButton(self.tr("取消"), self)
+        self.cancel_button.setMinimumWidth(96)
+        self.cancel_button.setAutoDefault(False)
+        bottom.addWidget(self.cancel_button)
+        self.create_button = QPushButton(self.tr("创建 (Enter)"), self)
+        self.create_button.setDefault(True)
+        self.create_button.setMinimumWidth(140)
+        bottom.addWidget(self.create_button)
+        root.addLayout(bottom)
+
+        for target_id, nickname in self._targets.items():
+            self._add_chip(target_id, nickname)
+        self.resize(880, 520)
+
+    def _stack(self, content: QWidget | QHBoxLayout, error: QLabel) -> QWidget:
+        box = QWidget(self.form_box)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        if isinstance(content, QWidget):
+            layout.addWidget(content)
+        else:
+            layout.addLayout(content)
+        layout.addWidget(error)
+        return box
+
+    def _connect(self) -> None:
+        self.capture.started.connect(self._on_capture_started)
+        self.capture.captured.connect(self._on_captured)
+        self.capture.failed.connect(self._on_capture_failed)
+        self.retake_button.clicked.connect(self.retake)
+        self.retake_shortcut.activated.connect(self.retake)
+        self.preview.cropChanged.connect(self._on_crop_changed)
+        self.product_combo.currentIndexChanged.connect(self._on_product_changed)
+        self.piece_edit.textChanged.connect(self._prefill_title)
+        self.title_edit.textEdited.connect(self._on_title_edited)
+        self.title_edit.textChanged.connect(lambda _text: _show(self.title_error, None))
+        self.price_edit.textChanged.connect(self._check_price)
+        self.template_combo.currentIndexChanged.connect(lambda _i: _show(self.template_error, None))
+        self.new_template_button.clicked.connect(self._new_template)
+        self.add_target_button.clicked.connect(self._add_selected_viewer)
+        self.cancel_button.clicked.connect(self.reject)
+        self.create_button.clicked.connect(self.submit)
+
+    # --- loading --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        client = self.client
+        self.tasks.run(client.products, self._on_products, self._on_load_failed, key="products")
+        self.tasks.run(client.templates, self._on_templates, self._on_load_failed, key="templates")
+        if self.mode is Mode.TARGETED:
+            room_id = self.room_id
+            self.tasks.run(
+                lambda: client.viewers(room_id),
+                self._on_viewers,
+                self._on_load_failed,
+                key="viewers",
+            )
+
+    def _on_load_failed(self, error: Exception) -> None:
+        log.warning("new flash-buy: loading failed: %s", error)
+        _show(self.banner, describe(error))
+
+    def _on_products(self, products: list[Product]) -> None:
+        self._products = products
+        self._products_loaded = True
+        self.product_model.clear()
+        first_eligible = -1
+        for row, product in enumerate(products):
+            text = product.name
+            if not product.eligible:
+                text += self.tr("（{0}）").format(self._short_reason(product.ineligible_reason))
+            item = QStandardItem(text)
+            item.setData(product.id, Qt.ItemDataRole.UserRole)
+            item.setEnabled(product.eligible)
+            if not product.eligible:
+                item.setToolTip(self._reason(product.ineligible_reason))
+            self.product_model.appendRow(item)
+            if product.eligible and first_eligible < 0:
+                first_eligible = row
+        self.product_combo.setPlaceholderText(self.tr("没有可闪购的商品"))
+        self.product_combo.setCurrentIndex(first_eligible if first_eligible >= 0 else 0)
+        self._on_product_changed(self.product_combo.currentIndex())
+        self._show_eligibility()
+
+    def _on_templates(self, templates: list[ShippingTemplate]) -> None:
+        self._templates = templates
+        self._templates_loaded = True
+        self.template_combo.clear()
+        for template in templates:
+            self.template_combo.addItem(template.name, template.id)
+        index = self.template_combo.findData(self._initial_template_id)
+        self.template_combo.setPlaceholderText(self.tr("请新建运费模板"))
+        self.template_combo.setCurrentIndex(index if index >= 0 else (0 if templates else -1))
+        self._update_state()
+
+    def _on_viewers(self, viewers: list[Viewer]) -> None:
+        self._viewers = viewers
+        self._refill_viewer_combo()
+
+    # --- eligibility and quotas -----------------------------------------------------------
+
+    def _short_reason(self, code: ErrorCode | None) -> str:
+        short = {
+            ErrorCode.CREATOR_NOT_INVITED: self.tr("账号未受邀"),
+            ErrorCode.SHOP_NOT_QUALIFIED: self.tr("店铺未达标"),
+            ErrorCode.CATEGORY_NOT_APPROVED: self.tr("类目未获批"),
+            ErrorCode.SHOP_NOT_BOUND: self.tr("未绑定店铺"),
+        }
+        return short.get(code, self.tr("不可闪购")) if code is not None else self.tr("不可闪购")
+
+    def _reason(self, code: ErrorCode | str | None) -> str:
+        if code is None:
+            return self.tr("该商品不可闪购")
+        return describe(PlatformError(403, code, str(code), {}))
+
+    def _show_eligibility(self) -> None:
+        """Say up front why nothing (or not everything) can be flash-bought."""
+        if not self._products:
+            _show(self.banner, self.tr("没有可闪购的商品：请先在店铺中上架非标品类目的商品"))
+        elif not any(p.eligible for p in self._products):
+            reasons = dict.fromkeys(self._reason(p.ineligible_reason) for p in self._products)
+            _show(self.banner, self.tr("不能创建闪购：") + "；".join(reasons))
+        else:
+            _show(self.banner, None)
+        self._update_state()
+
+    def selected_product(self) -> Product | None:
+        """The selected product if it can be flash-bought."""
+        product_id = self.product_combo.currentData(Qt.ItemDataRole.UserRole)
+        for product in self._products:
+            if product.id == product_id:
+                return product if product.eligible else None
+        return None
+
+    def _on_product_changed(self, _index: int) -> None:
+        product_id = self.product_combo.currentData(Qt.ItemDataRole.UserRole)
+        product = next((p for p in self._products if p.id == product_id), None)
+        self.category_label.setText(product.category_name if product else "")
+        _show(self.product_error, None)
+        self._prefill_title()
+        self._update_state()
+
+    def quota_text(self) -> str:
+        product = self.selected_product()
+        if product is None:
+            return ""
+        q = product.quota
+        return self.tr("全量 {0}/{1}    定向 {2}/{3}").format(
+            q.full_left, q.full_limit, q.targeted_left, q.targeted_limit
+        )
+
+    def blocking_reason(self) -> str | None:
+        """Why this window cannot create right now, whatever is typed (None: it can)."""
+        if not self._products_loaded:
+            return self.tr("正在读取商品…")
+        product = self.selected_product()
+        if product is None:
+            return self.banner.text() or self.tr("请选择可闪购的商品")
+        if self.mode is Mode.FULL and product.quota.full_left <= 0:
+            return self.tr("该商品的全量闪购次数已用完（{0}/{1}）").format(
+                product.quota.full_left, product.quota.full_limit
+            )
+        if self.mode is Mode.TARGETED and product.quota.targeted_left <= 0:
+            return self.tr("该商品的定向闪购次数已用完（{0}/{1}）").format(
+                product.quota.targeted_left, product.quota.targeted_limit
+            )
+        return None
+
+    def _update_state(self) -> None:
+        self.quota_label.setText(self.quota_text())
+        reason = self.blocking_reason()
+        loading = not self._products_loaded
+        quota_reason = None if loading or self.selected_product() is None else reason
+        _show(self.quota_error, quota_reason)
+        self.create_button.setEnabled(not self._busy and reason is None)
+        self.create_button.setToolTip(reason or "")
+        self.form_box.setEnabled(not self._busy)
+        self.retake_button.setEnabled(not self._busy)
+        self.retake_shortcut.setEnabled(not self._busy)
+        self.create_spinner.setVisible(self._busy)
+
+    # --- the picture ----------------------------------------------------------------------
+
+    def retake(self) -> None:
+        """Capture the frame again (the R key and the 重拍 button)."""
+        if not self._busy:
+            self.capture.retake()
+
+    def _on_capture_started(self) -> None:
+        self.capture_status.setText(self.tr("正在截图…"))
+        self.capture_spinner.show()
+        self.preview_stack.setCurrentIndex(0)
+
+    def _on_captured(self, result: CaptureResult) -> None:
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(result.jpeg, "JPEG"):
+            self._on_capture_failed(self.tr("截到的图片无法显示，请重拍"))
+            return
+        self._result = result
+        self.preview.set_picture(pixmap)
+        self.preview_stack.setCurrentIndex(1)
+        words = {
+            CaptureWarning.CARD_NOT_FOUND: self.tr("未在画面中找到开单卡片"),
+            CaptureWarning.BLURRY: self.tr("画面模糊，建议重拍"),
+        }
+        _show(self.warnings_label, "\n".join("⚠ " + words[w] for w in result.warnings))
+        _show(self.status_label, None)
+
+    def _on_capture_failed(self, message: str) -> None:
+        self._result = None
+        self.preview.set_picture(None)
+        self.capture_spinner.hide()
+        self.capture_status.setText(message + "\n" + self.tr("按 R 重拍"))
+        self.preview_stack.setCurrentIndex(0)
+
+    def _on_crop_changed(self) -> None:
+        crop = self.preview.crop()
+        pixmap = self.preview.pixmap()
+        if crop is None or pixmap is None:
+            self.crop_label.setText(self.tr("拖动鼠标可裁剪图片"))
+        else:
+            rect = crop.to_pixels(pixmap.width(), pixmap.height())
+            self.crop_label.setText(
+                self.tr("已裁剪为 {0}×{1}（双击取消）").format(rect.width(), rect.height())
+            )
+
+    def captured_result(self) -> CaptureResult | None:
+        return self._result
+
+    # --- fields ---------------------------------------------------------------------------
+
+    def _suggested_title(self) -> str:
+        product_id = self.product_combo.currentData(Qt.ItemDataRole.UserRole)
+        product = next((p for p in self._products if p.id == product_id), None)
+        name = product.name if product else ""
+        piece = self.piece_edit.text().strip()
+        title = f"{piece}号 {name}" if piece else name
+        return title.strip()[:TITLE_MAX]
+
+    def _prefill_title(self) -> None:
+        _show(self.piece_error, None)
+        if not self._title_edited:
+            self.title_edit.setText(self._suggested_title())
+
+    def _on_title_edited(self, text: str) -> None:
+        # Edited by hand: keep it; emptied by hand: follow piece and product again.
+        self._title_edited = bool(text.strip())
+        if not self._title_edited:
+            self.title_edit.setText(self._suggested_title())
+
+    def _check_price(self, text: str) -> int | None:
+        try:
+            fen = parse_yuan(text)
+        except MoneyError as exc:
+            _show(self.price_error, str(exc) if text.strip() else None)
+            self.price_edit.setStyleSheet("QLineEdit { border: 1px solid #d0312d; }")
+            if not text.strip():
+                self.price_edit.setStyleSheet("")
+            return None
+        _show(self.price_error, None)
+        self.price_edit.setStyleSheet("")
+        return fen
+
+    def price_fen(self) -> int | None:
+        """The price typed, in fen, or None when it is not a valid amount."""
+        try:
+            return parse_yuan(self.price_edit.text())
+        except MoneyError:
+            return None
+
+    def template_id(self) -> int | None:
+        data = self.template_combo.currentData()
+        return data if isinstance(data, int) else None
+
+    @property
+    def last_template_id(self) -> int | None:
+        """The template chosen here, for the caller to preselect next time."""
+        return self.template_id() or self._initial_template_id
+
+    def _new_template(self) -> None:
+        template = TemplateEditorHook.create(self, self.client, self.tasks)
+        if template is None:
+            return
+        self._templates.append(template)
+        self.template_combo.addItem(template.name, template.id)
+        self.template_combo.setCurrentIndex(self.template_combo.findData(template.id))
+        self._update_state()
+
+    # --- targets --------------------------------------------------------------------------
+
+    def targets(self) -> list[tuple[int, str]]:
+        return list(self._targets.items())
+
+    def _add_chip(self, viewer_id: int, nickname: str) -> None:
+        chip = TargetChip(viewer_id, nickname, self.targets_box)
+        chip.remove_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        chip.removed.connect(self.remove_target)
+        self.chips_layout.insertWidget(self.chips_layout.count() - 1, chip)
+
+    def chips(self) -> list[TargetChip]:
+        return self.targets_box.findChildren(TargetChip)
+
+    def add_target(self, viewer_id: int, nickname: str) -> None:
+        if viewer_id in self._targets:
+            return
+        self._targets[viewer_id] = nickname
+        self._add_chip(viewer_id, nickname)
+        _show(self.targets_error, None)
+        self._refill_viewer_combo()
+
+    def remove_target(self, viewer_id: int) -> None:
+        self._targets.pop(viewer_id, None)
+        for chip in self.chips():
+            if chip.viewer_id == viewer_id:
+                chip.hide()
+                chip.deleteLater()
+        self._refill_viewer_combo()
+
+    def _add_selected_viewer(self) -> None:
+        data = self.viewer_combo.currentData()
+        if isinstance(data, int):
+            self.add_target(data, self.viewer_combo.currentText())
+
+    def _refill_viewer_combo(self) -> None:
+        self.viewer_combo.clear()
+        for viewer in self._viewers:
+            if viewer.id not in self._targets:
+                self.viewer_combo.addItem(viewer.nickname, viewer.id)
+        self.viewer_combo.setCurrentIndex(-1)
+
+    # --- creating -------------------------------------------------------------------------
+
+    def _validated(self) -> FlashBuyCreate | None:
+        """The request the fields make, with a placeholder picture; None after saying why."""
+        ok = True
+        product = self.selected_product()
+        if product is None:
+            _show(self.product_error, self.tr("请选择可闪购的商品"))
+            ok = False
+        price = self._check_price(self.price_edit.text())
+        if price is None:
+            try:
+                parse_yuan(self.price_edit.text())
+            except MoneyError as exc:
+                _show(self.price_error, str(exc))
+            ok = False
+        title = self.title_edit.text().strip()
+        if not title:
+            _show(self.title_error, self.tr("请输入标题"))
+            ok = False
+        template_id = self.template_id()
+        if template_id is None:
+            _show(self.template_error, self.tr("请选择运费模板（可点“新建…”）"))
+            ok = False
+        if self.mode is Mode.TARGETED and not self._targets:
+            _show(self.targets_error, self.tr("定向闪购至少要选一位观众"))
+            ok = False
+        if self._result is None:
+            _show(self.status_label, self.tr("还没有图片：请等截图完成或按 R 重拍"))
+            ok = False
+        if not ok or product is None or price is None or template_id is None:
+            return None
+        try:
+            return FlashBuyCreate(
+                product_id=product.id,
+                mode=self.mode,
+                title=title,
+                piece_no=self.piece_edit.text().strip(),
+                price_fen=price,
+                stock=self.stock_spin.value(),
+                picture_id=_PLACEHOLDER_PICTURE,
+                template_id=template_id,
+                target_viewer_ids=list(self._targets) if self.mode is Mode.TARGETED else [],
+                note=self.note_edit.text().strip(),
+            )
+        except ValidationError as exc:
+            _show(self.status_label, self.tr("填写有误：") + exc.errors()[0]["msg"])
+            return None
+
+    def submit(self) -> None:
+        """Create the flash-buy the fields describe (Enter, or the 创建 button)."""
+        if self._busy or self.blocking_reason() is not None:
+            return
+        body = self._validated()
+        if body is None or self._result is None:
+            return
+        crop = self.preview.crop()
+        jpeg = self._result.jpeg
+        fingerprint = (body.model_dump_json(), crop, id(self._result))
+        if self._pending_key is None or self._pending_fingerprint != fingerprint:
+            self._pending_key = uuid.uuid4().hex  # a new submission: a new key
+            self._pending_fingerprint = fingerprint
+        key = self._pending_key
+        client, room_id = self.client, self.room_id
+
+        def work() -> FlashBuy:
+            picture = crop_jpeg(jpeg, crop)
+            last: OfflineError | None = None
+            for _ in range(CREATE_ATTEMPTS):
+                try:
+                    uploaded = client.upload_picture(picture)
+                    return client.create_flashbuy(
+                        room_id, body.model_copy(update={"picture_id": uploaded.id}), key=key
+                    )
+                except OfflineError as exc:
+                    last = exc
+            assert last is not None
+            raise last
+
+        self._set_busy(True)
+        _show(self.status_label, self.tr("正在创建…"))
+        self.tasks.run(work, self._on_created, self._on_create_failed, key="create")
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_state()
+
+    def _on_created(self, flashbuy: FlashBuy) -> None:
+        self._pending_key = None
+        self._pending_fingerprint = None
+        self._set_busy(False)
+        self.created.emit(flashbuy)
+        self.accept()
+
+    def _on_create_failed(self, error: Exception) -> None:
+        self._set_busy(False)
+        if isinstance(error, OfflineError):
+            # Keep the key: pressing Enter again on the same submission retries it.
+            _show(
+                self.status_label,
+                self.tr("连不上平台，闪购未确认创建；请检查网络后再按 Enter 重试"),
+            )
+        else:
+            # Only a refusal (4xx) proves nothing was created. After a 5xx, a proxy's 502
+            # or an answer not understood, the flash-buy may exist: keep the key, so the
+            # next press of Enter on the same form replays instead of creating again.
+            if isinstance(error, PlatformError) and 400 <= error.status < 500:
+                self._pending_key = None
+                self._pending_fingerprint = None
+            if not isinstance(error, PlatformError):
+                log.error("new flash-buy failed: %s", getattr(error, "__traceback_text__", error))
+            _show(self.status_label, describe(error))
+            if isinstance(error, PlatformError) and str(error.code) in _REFRESH_PRODUCTS:
+                self.tasks.run(
+                    self.client.products,
+                    self._reload_products,
+                    self._on_load_failed,
+                    key="products",
+                )
+        self.status_label.setStyleSheet(ERROR_STYLE)
+        self.price_edit.setFocus()
+
+    def _reload_products(self, products: list[Product]) -> None:
+        current = self.product_combo.currentData(Qt.ItemDataRole.UserRole)
+        self._on_products(products)
+        index = self.product_combo.findData(current, Qt.ItemDataRole.UserRole)
+        if index >= 0 and self.product_model.item(index).isEnabled():
+            self.product_combo.setCurrentIndex(index)
+
+    def pending_key(self) -> str | None:
+        """The key a retry of the last unconfirmed submission would carry."""
+        return self._pending_key
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # The R shortcut already covers an active window; this covers a key that reached
+        # the dialog unused (focus on a button) when the shortcut could not match.
+        if event.key() == Qt.Key.Key_R and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.retake()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # --- closing --------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        if not self._closed:
+            self._closed = True
+            self.capture.started.disconnect(self._on_capture_started)
+            self.capture.captured.disconnect(self._on_captured)
+            self.capture.failed.disconnect(self._on_capture_failed)
+            if self._result is None:
+                self.capture.cancel()  # nobody will look at the picture any more
+        super().done(result)
+
+
+_REFRESH_PRODUCTS = {
+    ErrorCode.QUOTA_FULL_EXCEEDED,
+    ErrorCode.QUOTA_TARGETED_EXCEEDED,
+    ErrorCode.CREATOR_NOT_INVITED,
+    ErrorCode.SHOP_NOT_QUALIFIED,
+    ErrorCode.CATEGORY_NOT_APPROVED,
+    ErrorCode.SHOP_NOT_BOUND,
+}
