@@ -1,0 +1,894 @@
+"""Publish latency: from the seller's keystrokes in the console to the viewers' screens.
+
+The real console, driven by its keys: a ``MainWindow`` with a ``CaptureService`` on the real
+capture engine (``CaptureEngine``, default config: a burst of 3 frames 33 ms apart) and a real
+``CaptureFrame`` aimed over a window that paints the seller's scene (dark cloth, a white order
+card with a written number, a jade piece), the real ``NewFlashBuyDialog``, the platform over
+HTTP on 127.0.0.1 in a child process, and a few viewers in the live room, each with its own
+viewer event stream read on a thread of this process. A test-driver does what pytest-qt's
+QtBot does (``QTest.keyClick``/``keyClicks``) and waits for conditions by running a Qt event
+loop with a 1 ms precise timer and a deadline (no fixed sleeps).
+
+For each database (SQLite; PostgreSQL too when ``PGHOST`` is set):
+
+* full flash-buys (``--count``): F2 on the main window, wait for the picture and the form,
+  type the piece number and the price, Enter. Measured:
+  (a) Enter -> the ``flashbuy.created`` frame arriving at each viewer's stream (pooled over
+  viewers and flash-buys; ``time.perf_counter()`` just before the key is sent, and on the
+  stream thread as the frame's line is read; frames are matched by the flash-buy's title,
+  made unique by the piece number),
+  (b) F2 -> the picture shown in the dialog (``dialog.captured_result()`` not None, stamped
+  when the driver's event loop sees it); beside it, the engine's own time for the capture,
+  F2 -> the form ready (products and templates loaded) and Enter -> the console has it
+  (the dialog's ``created`` signal);
+* targeted flash-buys (``--targeted``): a viewer comments over HTTP; once the comment is in
+  the console's comment list, the + on it (``window.comments.targetRequested.emit``, as the
+  tests do), wait for picture and form, type piece number and price, Enter. Measured:
+  (c) Enter -> the named viewer's stream has it; also + -> the picture, and the comment's
+  POST -> its row in the console. Leaks (another viewer's stream carrying a targeted offer)
+  are counted once a full "fence" flash-buy, created after the last one, reached everyone.
+
+A product allows ``QUOTA_FULL_DEFAULT`` (20) full flash-buys; this benchmark does not change
+the platform's settings: it creates enough products and, when the preselected product has no
+full quota left, the driver picks the first one that has (counted, as "product switches").
+Two flash-buys are made first to warm up (not measured).
+
+Aims: p99 of (a) within 150 ms, of (b) within 250 ms; (c) is held to the aim of (a).
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/publish_latency.py [--quick]
+"""
+
+import argparse
+import http.client
+import io
+import json
+import math
+import os
+import platform as pyplatform
+import resource
+import socket
+import statistics
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection as Pipe
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import requests  # noqa: E402
+from PIL import Image  # noqa: E402
+from PySide6.QtCore import QEventLoop, QPointF, QRect, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import (  # noqa: E402
+    QColor,
+    QGuiApplication,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from benchmarks._common import (  # noqa: E402
+    API,
+    HOST,
+    HTTP_TIMEOUT,
+    REGION,
+    PlatformServer,
+    cores_line,
+    database_name,
+    each_database,
+    fresh_database,
+    new_session,
+    percentile,
+    text_table,
+)
+from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT  # noqa: E402
+from flashbuy_protocol.sse import SseDecoder  # noqa: E402
+
+if TYPE_CHECKING:
+    from flashbuy_desktop.ui.main_window import MainWindow
+    from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog
+    from flashbuy_server.server import ServerThread
+
+PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only
+WARM_UP = 2  # full flash-buys through the window before measuring
+STEP_TIMEOUT = 30.0  # seconds any one awaited condition may take
+AIM_INVITATION_MS = 150.0
+AIM_PICTURE_MS = 250.0
+STRIP = 640  # logical px: the scene's strip at the right of the screen
+CAPTURE = QRect(20, 200, 600, 400)  # the capture rectangle, inside the strip
+CARD = QRect(60, 260, 200, 140)  # the order card, in the strip's coordinates
+PRICE_FULL = "1288"
+PRICE_TARGETED = "880"
+
+
+# --- the platform's side, in its child process ----------------------------------------------
+
+
+def arrange_in_child(db: Any, password: str, products: int) -> dict[str, Any]:
+    """Shop, creator, category and ``products`` products, through the platform's functions."""
+    from benchmarks._common import database_version
+    from flashbuy_server import accounts, catalog
+
+    tag = uuid.uuid4().hex[:8]
+    username = f"bench-{tag}"
+    with db.write() as conn:
+        shop_id = accounts.create_shop(conn, f"shop-{tag}", qualified=True)
+        creator_id = accounts.create_creator(conn, username, password, invited=True)
+        accounts.bind_shop(conn, creator_id, shop_id)
+        category_id = catalog.create_category(conn, f"翡翠-{tag}", approved=True)
+        ids = [
+            catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
+            for _ in range(products)
+        ]
+    return {"username": username, "product_ids": ids, "version": database_version(db)}
+
+
+def serve_arranging(server: "ServerThread", pipe: Pipe) -> None:
+    """Answer ("arrange", password, products) until told to stop (or the parent goes)."""
+    while True:
+        try:
+            message = pipe.recv()
+        except EOFError:
+            return
+        if message[0] != "arrange":
+            return
+        try:
+            pipe.send(("ok", arrange_in_child(server.app.state.db, *message[1:])))
+        except Exception:
+            pipe.send(("error", traceback.format_exc()))
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --- viewers --------------------------------------------------------------------------------
+
+
+class ViewerStream:
+    """One viewer's event stream, read on a thread; stamps each invitation's arrival."""
+
+    def __init__(self, port: int, room_id: int, token: str, viewer_id: int, nickname: str) -> None:
+        self.viewer_id = viewer_id
+        self.nickname = nickname
+        self._conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        self._path = f"{API}/rooms/{room_id}/viewer-events"
+        self._token = token
+        self._lock = threading.Lock()
+        self.arrivals: dict[str, float] = {}  # title -> perf_counter at arrival
+        self.ids: dict[str, int] = {}
+        self.invitations = 0
+        self.connected = threading.Event()
+        self.ended = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="viewer-stream")
+
+    def open(self) -> None:
+        self._conn.request(
+            "GET",
+            self._path,
+            headers={"Accept": "text/event-stream", "Authorization": f"Bearer {self._token}"},
+        )
+        self._response = self._conn.getresponse()
+        if self._response.status != 200:
+            raise RuntimeError(f"viewer stream: HTTP {self._response.status}")
+        self._thread.start()
+        if not self.connected.wait(30):
+            raise RuntimeError("a viewer stream did not say it was connected within 30 s")
+
+    def _run(self) -> None:
+        decoder = SseDecoder()
+        try:
+            while True:
+                raw = self._response.readline()
+                now = time.perf_counter()
+                if not raw:
+                    break
+                line = raw.decode().rstrip("\r\n")
+                if line == ": connected":
+                    self.connected.set()
+                message = decoder.feed_line(line)
+                if message is None or message.event != "flashbuy.created":
+                    continue
+                offer = json.loads(message.data)["data"]
+                with self._lock:
+                    self.invitations += 1
+                    self.arrivals.setdefault(str(offer["title"]), now)
+                    self.ids[str(offer["title"])] = int(offer["id"])
+        except (OSError, http.client.HTTPException, ValueError, AttributeError):
+            pass  # closed under the read (http.client may trip over its own closed file)
+        finally:
+            self.ended.set()
+
+    def arrival(self, title: str) -> float | None:
+        with self._lock:
+            return self.arrivals.get(title)
+
+    def close(self) -> None:
+        sock = self._conn.sock
+        if sock is not None:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self._thread.join(10)
+        self._conn.close()
+
+
+# --- the scene under the capture frame ------------------------------------------------------
+
+
+class Scene(QWidget):
+    """The seller's desk as the stream preview shows it, in a strip right of the console."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.painted = 0
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(36, 38, 40))
+        p.fillRect(CARD, QColor(250, 248, 245))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        x, y = CARD.x(), CARD.y()
+        path = QPainterPath(QPointF(x + 40, y + 30))  # a written "37"
+        path.cubicTo(QPointF(x + 85, y + 10), QPointF(x + 100, y + 60), QPointF(x + 60, y + 70))
+        path.cubicTo(QPointF(x + 105, y + 80), QPointF(x + 95, y + 125), QPointF(x + 40, y + 115))
+        path.moveTo(x + 120, y + 30)
+        path.lineTo(x + 175, y + 28)
+        path.lineTo(x + 135, y + 118)
+        p.setPen(QPen(QColor(20, 20, 20), 7))
+        p.drawPath(path)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(60, 160, 70))
+        p.drawEllipse(QPointF(440, 400), 140, 95)
+        p.setBrush(QColor(130, 220, 140))
+        p.drawEllipse(QPointF(410, 370), 38, 18)
+        p.end()
+        self.painted += 1
+
+
+# --- waiting in the event loop --------------------------------------------------------------
+
+
+def wait_until(conditions: dict[str, Callable[[], bool]], timeout: float) -> dict[str, float]:
+    """Run the event loop until every condition holds, or ``timeout`` seconds pass.
+
+    Each condition is checked every millisecond (a precise timer) and stamped with
+    ``time.perf_counter()`` the first time it is seen to hold; the stamps of those that did.
+    """
+    seen: dict[str, float] = {}
+
+    def check() -> bool:
+        now = time.perf_counter()
+        for name, condition in conditions.items():
+            if name not in seen and condition():
+                seen[name] = now
+        return len(seen) == len(conditions)
+
+    if check():
+        return seen
+    loop = QEventLoop()
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.setInterval(1)
+    ticker.timeout.connect(lambda: check() and loop.quit())
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    ticker.start()
+    deadline.start(int(timeout * 1000))
+    loop.exec()
+    ticker.stop()
+    deadline.stop()
+    check()
+    return seen
+
+
+def must(stamps: dict[str, float], names: list[str], what: str) -> None:
+    missing = [n for n in names if n not in stamps]
+    if missing:
+        raise RuntimeError(f"{what}: not within {STEP_TIMEOUT:.0f} s: {', '.join(missing)}")
+
+
+# --- one database ---------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    invitation: list[float] = field(default_factory=list)  # (a), ms
+    picture: list[float] = field(default_factory=list)  # (b)
+    engine: list[float] = field(default_factory=list)
+    engine_steps: dict[str, list[float]] = field(default_factory=dict)
+    ready: list[float] = field(default_factory=list)
+    created: list[float] = field(default_factory=list)
+    slowest_viewer: list[float] = field(default_factory=list)
+    targeted: list[float] = field(default_factory=list)  # (c)
+    targeted_picture: list[float] = field(default_factory=list)
+    comment_shown: list[float] = field(default_factory=list)
+    warnings: Counter[str] = field(default_factory=Counter)
+    product_switches: int = 0
+    missing: int = 0
+    leaks: int = 0
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    name: str
+    version: str = ""
+    samples: Samples = field(default_factory=Samples)
+    measured: bool = True
+
+
+@dataclass
+class Stage:
+    """Everything one database's run drives."""
+
+    api: str
+    port: int
+    creator: requests.Session
+    token: str
+    room_id: int
+    product_ids: list[int]
+    template_id: int
+    viewers: list[ViewerStream]
+    viewer_sessions: list[requests.Session]
+
+
+def http_ok(session: requests.Session, method: str, url: str, status: int, **kw: Any) -> Any:
+    resp = session.request(method, url, timeout=HTTP_TIMEOUT, **kw)
+    if resp.status_code != status:
+        raise RuntimeError(f"{method} {url}: {resp.status_code} {resp.text[:300]}")
+    return resp.json()
+
+
+def jpeg_bytes() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), "#2e8b57").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def arrange(server: PlatformServer, viewers: int, products: int) -> tuple[Stage, str]:
+    server.pipe.send(("arrange", PASSWORD, products))
+    status, value = server.receive(60, "the platform did not arrange the creator within 60 s")
+    if status != "ok":
+        raise RuntimeError(f"arranging failed:\n{value}")
+    api = server.api
+    creator = new_session()
+    signed = http_ok(
+        creator,
+        "POST",
+        api + "/auth/sign-in",
+        200,
+        json={"username": value["username"], "password": PASSWORD},
+    )
+    token = str(signed["token"])
+    creator.headers["Authorization"] = f"Bearer {token}"
+    room_id = int(http_ok(creator, "POST", api + "/rooms", 201, json={"title": "翡翠专场"})["id"])
+    template_id = int(
+        http_ok(
+            creator,
+            "POST",
+            api + "/shipping-templates",
+            201,
+            json={"name": "包邮", "kind": "free"},
+        )["id"]
+    )
+    streams: list[ViewerStream] = []
+    sessions: list[requests.Session] = []
+    for n in range(viewers):
+        session = new_session()
+        joined = http_ok(
+            session,
+            "POST",
+            f"{api}/rooms/{room_id}/join",
+            200,
+            json={"nickname": f"观众{n + 1}", "region": REGION},
+        )
+        session.headers["Authorization"] = f"Bearer {joined['token']}"
+        sessions.append(session)
+        stream = ViewerStream(
+            server.port,
+            room_id,
+            str(joined["token"]),
+            int(joined["viewer"]["id"]),
+            str(joined["viewer"]["nickname"]),
+        )
+        stream.open()
+        streams.append(stream)
+    stage = Stage(
+        api,
+        server.port,
+        creator,
+        token,
+        room_id,
+        list(value["product_ids"]),
+        template_id,
+        streams,
+        sessions,
+    )
+    return stage, str(value["version"])
+
+
+class Driver:
+    """Drives the console's window with its keys, as a seller would, and stamps each step."""
+
+    def __init__(self, window: "MainWindow", stage: Stage, samples: Samples) -> None:
+        self.window = window
+        self.stage = stage
+        self.samples = samples
+
+    def _open_dialog(self) -> "NewFlashBuyDialog":
+        dialog = self.window.new_dialog
+        if dialog is None:
+            raise RuntimeError(f"no dialog opened; the console says: {self._error_text()}")
+        return dialog
+
+    def _error_text(self) -> str:
+        return self.window.error_bar.text() or "(nothing)"
+
+    def _wait_picture_and_form(
+        self, dialog: "NewFlashBuyDialog", began: float, measured: bool = True
+    ) -> float:
+        stamps = wait_until(
+            {
+                "picture": lambda: dialog.captured_result() is not None,
+                "form": lambda: dialog._products_loaded and dialog._templates_loaded,
+            },
+            STEP_TIMEOUT,
+        )
+        if "picture" not in stamps:
+            raise RuntimeError(f"no picture; the dialog says: {dialog.capture_status.text()}")
+        must(stamps, ["form"], "the form")
+        if not measured:
+            return (stamps["picture"] - began) * 1000
+        self.samples.ready.append((stamps["form"] - began) * 1000)
+        result = dialog.captured_result()
+        assert result is not None
+        self.samples.warnings.update(str(w) for w in result.warnings)
+        self.samples.engine.append(result.timings_ms.get("total", math.nan))
+        for key, ms in result.timings_ms.items():
+            if key != "total":
+                self.samples.engine_steps.setdefault(key, []).append(ms)
+        return (stamps["picture"] - began) * 1000
+
+    def _pick_product_with_quota(self, dialog: "NewFlashBuyDialog", full: bool) -> None:
+        product = dialog.selected_product()
+        left = (lambda p: p.quota.full_left) if full else (lambda p: p.quota.targeted_left)
+        if product is not None and left(product) > 0:
+            return
+        for row in range(dialog.product_combo.count()):
+            pid = dialog.product_combo.itemData(row, Qt.ItemDataRole.UserRole)
+            candidate = next((p for p in dialog._products if p.id == pid), None)
+            if candidate is not None and candidate.eligible and left(candidate) > 0:
+                dialog.product_combo.setCurrentIndex(row)
+                self.samples.product_switches += 1
+                return
+        raise RuntimeError("no product has quota left (create more products)")
+
+    def _type_and_enter(
+        self, dialog: "NewFlashBuyDialog", piece: str, price: str, full: bool
+    ) -> tuple[str, float, dict[str, float]]:
+        """Type the piece number and the price, Enter; (title, Enter's stamp, console stamps)."""
+        self._pick_product_with_quota(dialog, full)
+        QTest.keyClicks(dialog.piece_edit, piece)
+        QTest.keyClicks(dialog.price_edit, price)
+        title = dialog.title_edit.text()
+        if not dialog.create_button.isEnabled():
+            raise RuntimeError(f"cannot create: {dialog.create_button.toolTip()}")
+        created: dict[str, float] = {}
+        dialog.created.connect(lambda _fb: created.setdefault("created", time.perf_counter()))
+        enter = time.perf_counter()
+        QTest.keyClick(dialog.price_edit, Qt.Key.Key_Return)
+        return title, enter, created
+
+    def full(self, n: int, measured: bool) -> None:
+        if QApplication.activeWindow() is not self.window and not activate(self.window):
+            raise RuntimeError("the main window is not active again (F2 goes to it)")
+        f2 = time.perf_counter()
+        QTest.keyClick(self.window, Qt.Key.Key_F2)
+        dialog = self._open_dialog()
+        picture_ms = self._wait_picture_and_form(dialog, f2, measured)
+        piece = f"{n}" if measured else f"W{n}"
+        title, enter, created = self._type_and_enter(dialog, piece, PRICE_FULL, full=True)
+        viewers = self.stage.viewers
+        conditions: dict[str, Callable[[], bool]] = {
+            f"viewer {v.viewer_id}": (lambda v=v: v.arrival(title) is not None) for v in viewers
+        }
+        conditions["created"] = lambda: "created" in created
+        conditions["closed"] = lambda: self.window.new_dialog is None
+        stamps = wait_until(conditions, STEP_TIMEOUT)
+        must(stamps, ["created", "closed"], f"flash-buy {title!r} in the console")
+        if not measured:
+            return
+        self.samples.picture.append(picture_ms)
+        self.samples.created.append((created["created"] - enter) * 1000)
+        arrivals = [v.arrival(title) for v in viewers]
+        got = [(t - enter) * 1000 for t in arrivals if t is not None]
+        self.samples.missing += len(arrivals) - len(got)
+        self.samples.invitation.extend(got)
+        if got:
+            self.samples.slowest_viewer.append(max(got))
+
+    def targeted(self, k: int, titles: dict[str, int]) -> None:
+        stage = self.stage
+        index = k % len(stage.viewers)
+        viewer, session = stage.viewers[index], stage.viewer_sessions[index]
+        text = f"{k + 1}号多少钱"
+        model = self.window.comments.model
+        posted = time.perf_counter()
+        failure: list[str] = []
+
+        def post() -> None:
+            try:
+                http_ok(
+                    session,
+                    "POST",
+                    f"{stage.api}/rooms/{stage.room_id}/comments",
+                    201,
+                    json={"text": text},
+                )
+            except Exception as exc:
+                failure.append(repr(exc))
+
+        poster = threading.Thread(target=post, name="comment-post", daemon=True)
+        poster.start()
+        found: list[Any] = []
+
+        def shown() -> bool:
+            for row in range(model.rowCount() - 1, -1, -1):
+                comment = model.comment(row)
+                if comment.text == text and comment.viewer_id == viewer.viewer_id:
+                    found.append(comment)
+                    return True
+            return bool(failure)
+
+        stamps = wait_until({"shown": shown}, STEP_TIMEOUT)
+        poster.join(STEP_TIMEOUT)
+        if failure or not found:
+            raise RuntimeError(f"the comment never reached the console: {failure}")
+        self.samples.comment_shown.append((stamps["shown"] - posted) * 1000)
+        comment = found[0]
+        plus = time.perf_counter()
+        self.window.comments.targetRequested.emit(comment.viewer_id, comment.nickname)  # the +
+        dialog = self._open_dialog()
+        self.samples.targeted_picture.append(self._wait_picture_and_form(dialog, plus))
+        title, enter, created = self._type_and_enter(dialog, f"D{k + 1}", PRICE_TARGETED, False)
+        stamps = wait_until(
+            {
+                "named": lambda: viewer.arrival(title) is not None,
+                "created": lambda: "created" in created,
+                "closed": lambda: self.window.new_dialog is None,
+            },
+            STEP_TIMEOUT,
+        )
+        must(stamps, ["created", "closed"], f"targeted flash-buy {title!r} in the console")
+        arrived = viewer.arrival(title)
+        if arrived is None:
+            self.samples.missing += 1
+        else:
+            self.samples.targeted.append((arrived - enter) * 1000)
+        titles[title] = viewer.viewer_id
+
+
+def fence(stage: Stage, samples: Samples) -> None:
+    """A full flash-buy over HTTP after the last targeted one; wait until everyone has it."""
+    picture = http_ok(
+        stage.creator,
+        "POST",
+        stage.api + "/pictures",
+        201,
+        data=jpeg_bytes(),
+        headers={"Content-Type": "image/jpeg"},
+    )["id"]
+    products = http_ok(stage.creator, "GET", stage.api + "/products", 200)
+    product = next(p for p in products if p["eligible"] and p["quota"]["full_left"] > 0)
+    http_ok(
+        stage.creator,
+        "POST",
+        f"{stage.api}/rooms/{stage.room_id}/flash-buys",
+        201,
+        json={
+            "product_id": product["id"],
+            "mode": "full",
+            "title": "fence",
+            "piece_no": "fence",
+            "price_fen": 100,
+            "stock": 1,
+            "picture_id": picture,
+            "template_id": stage.template_id,
+        },
+    )
+    stamps = wait_until(
+        {str(v.viewer_id): (lambda v=v: v.arrival("fence") is not None) for v in stage.viewers},
+        STEP_TIMEOUT,
+    )
+    if len(stamps) != len(stage.viewers):
+        samples.problems.append("the fence flash-buy did not reach every viewer")
+
+
+def activate(window: QWidget) -> bool:
+    window.activateWindow()
+    window.raise_()
+    stamps = wait_until({"active": lambda: QApplication.activeWindow() is window}, 10)
+    return "active" in stamps
+
+
+def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame: Any) -> None:
+    from flashbuy_desktop.api.client import PlatformClient
+    from flashbuy_desktop.ui.capture import CaptureService
+    from flashbuy_desktop.ui.main_window import MainWindow
+    from flashbuy_desktop.ui.tasks import Tasks
+
+    tasks = Tasks()
+    capture = CaptureService(frame, tasks)  # the real engine (loaded on first use)
+    client = PlatformClient(f"http://{HOST}:{stage.port}", stage.token, session=new_session())
+    window = MainWindow(client, tasks, frame=frame, capture=capture)
+    window.move(0, 0)
+    window.show()
+    try:
+        if not activate(window):
+            raise RuntimeError("the main window never became active (F2 goes to it)")
+        window.load()
+        capture.warm_up()
+        stamps = wait_until(
+            {"connected": lambda: window.header.connection.property("state") == "connected"},
+            STEP_TIMEOUT,
+        )
+        must(stamps, ["connected"], "the console following the room")
+        driver = Driver(window, stage, samples)
+        for n in range(WARM_UP):
+            driver.full(n + 1, measured=False)
+        began = time.perf_counter()
+        deadline = began + args.max_seconds
+        for n in range(args.count):
+            if time.perf_counter() > deadline:
+                samples.notes.append(f"full: stopped after {n} at the {args.max_seconds:.0f} s cap")
+                break
+            driver.full(n + 1, measured=True)
+        titles: dict[str, int] = {}
+        for k in range(args.targeted):
+            if time.perf_counter() > deadline + args.max_seconds / 3:
+                samples.notes.append(f"targeted: stopped after {k} at the time cap")
+                break
+            driver.targeted(k, titles)
+        fence(stage, samples)
+        for viewer in stage.viewers:
+            for title, target in titles.items():
+                if viewer.viewer_id != target and viewer.arrival(title) is not None:
+                    samples.leaks += 1
+        if samples.leaks:
+            samples.problems.append(f"{samples.leaks} targeted offers reached other viewers")
+    finally:
+        if window.new_dialog is not None:
+            window.new_dialog.reject()
+        window.close()
+        QApplication.processEvents()
+        tasks.wait()
+        client.close()
+
+
+def measure(backend: str, args: argparse.Namespace, scratch: Path, frame: Any) -> Section:
+    section = Section(database_name(backend))
+
+    def say(text: str) -> None:
+        print(f"[{backend}] {text}", flush=True)
+
+    total = WARM_UP + args.count + 1  # full flash-buys, with the fence
+    products = math.ceil(total / QUOTA_FULL_DEFAULT) + 1
+    with fresh_database(backend, scratch, "platform") as url:
+        server = PlatformServer(url, serve=serve_arranging)
+        stage: Stage | None = None
+        try:
+            stage, section.version = arrange(server, args.viewers, products)
+            say(
+                f"{section.version}; platform at {server.base}, pid {server.pid}; "
+                f"{len(stage.product_ids)} products, {args.viewers} viewer streams open"
+            )
+            server_cpu = cpu_seconds(server.pid)
+            own_cpu = own_cpu_seconds()
+            wall = time.perf_counter()
+            try:
+                run_console(stage, args, section.samples, frame)
+            except Exception as exc:
+                traceback.print_exc()
+                section.samples.problems.append(f"the run failed: {exc!r}")
+            now = cpu_seconds(server.pid)
+            spent = "?" if now is None or server_cpu is None else f"{now - server_cpu:.1f}"
+            section.samples.notes.append(
+                f"{time.perf_counter() - wall:.1f} s wall; CPU: platform {spent} s, "
+                f"console (window, capture, viewer threads) {own_cpu_seconds() - own_cpu:.1f} s"
+            )
+        finally:
+            if stage is not None:
+                for viewer in stage.viewers:
+                    viewer.close()
+                for session in [stage.creator, *stage.viewer_sessions]:
+                    session.close()
+            server.stop()
+    return section
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def row(db: str, what: str, values: list[float], aim: float | None, note: str = "") -> list[str]:
+    p99 = percentile(values, 99)
+    within = "" if aim is None or not values else ("yes" if p99 <= aim else "NO")
+    return [
+        db,
+        what,
+        str(len(values)),
+        f"{percentile(values, 50):.1f}",
+        f"{p99:.1f}",
+        f"{max(values):.1f}" if values else "nan",
+        f"{aim:.0f}" if aim is not None else "",
+        within,
+        note,
+    ]
+
+
+def report(sections: list[Section], args: argparse.Namespace, screen: str) -> int:
+    grid = [
+        ["database", "measurement", "n", "p50 ms", "p99 ms", "max ms", "aim p99", "ok", "notes"]
+    ]
+    problems: list[str] = []
+    for section in sections:
+        if not section.measured:
+            grid.append([section.name, "not measured (PGHOST is not set)", *[""] * 7])
+            continue
+        s = section.samples
+        db = section.name
+        viewers = f"{args.viewers} viewers x flash-buys"
+        grid += [
+            row(db, "(a) full: Enter -> invitation at a viewer", s.invitation, 150, viewers),
+            row(db, "    full: Enter -> slowest viewer of each", s.slowest_viewer, None),
+            row(db, "    full: Enter -> console has it (created)", s.created, None),
+            row(db, "(b) full: F2 -> picture shown in the dialog", s.picture, 250),
+            row(db, "    capture engine total (in (b) and +)", s.engine, None, "burst 3"),
+            row(db, "    F2 or + -> form ready (products, tmpl)", s.ready, None),
+            row(db, "(c) targeted: Enter -> named viewer has it", s.targeted, 150),
+            row(db, "    targeted: + -> picture shown", s.targeted_picture, None),
+            row(db, "    comment POST -> row in the console", s.comment_shown, None),
+        ]
+        steps = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in s.engine_steps.items() if v)
+        warnings = dict(s.warnings) or "none"
+        print(f"\n[{db}] {section.version}")
+        print(f"  capture engine steps, median ms: {steps}")
+        print(f"  capture warnings over all pictures: {warnings}")
+        print(f"  product switches by the driver (full quota used up): {s.product_switches}")
+        print(f"  invitations missing: {s.missing}; targeted leaks: {s.leaks}")
+        for note in s.notes:
+            print(f"  {note}")
+        problems += [f"[{db}] {p}" for p in s.problems]
+        if s.missing:
+            problems.append(f"[{db}] {s.missing} invitations never arrived")
+    print()
+    print("Operator's actions, full flash-buy: F2, type the price, Enter (3 actions)")
+    print(
+        "Operator's actions, comment -> targeted invitation: click + on the comment, "
+        "type the price, Enter (3 actions)"
+    )
+    print(
+        "  (the driver also types a piece number, 件号, before the price, to make each title "
+        "unique; it is outside every timed interval)"
+    )
+    print(
+        f"settings: --count {args.count}, --targeted {args.targeted}, --viewers {args.viewers}, "
+        f"warm-up {WARM_UP}; full quota {QUOTA_FULL_DEFAULT} per product (platform default, "
+        "unchanged): more products, the driver picks one with quota left; capture engine "
+        "default config (burst 3, 33 ms apart); platform in a child process"
+    )
+    print(
+        f"{screen}; Python {pyplatform.python_version()}; "
+        f"Qt platform {QGuiApplication.platformName()}"
+    )
+    print(cores_line())
+    print()
+    print(text_table(grid))
+    if problems:
+        print("\nproblems:\n  " + "\n  ".join(problems))
+        return 1
+    return 0
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def show_scene(app: QApplication) -> tuple[Scene, Any, str]:
+    """The scene strip and the capture frame over it; waits until the card is on the screen."""
+    from flashbuy_desktop.capture.grab import close_thread_grabber, grab
+    from flashbuy_desktop.capture.types import Region
+    from flashbuy_desktop.ui.capture_frame import CaptureFrame
+
+    screen = QGuiApplication.primaryScreen()
+    geometry = screen.geometry()
+    if geometry.width() < 1280 + STRIP or geometry.height() < 800:
+        raise SystemExit(
+            f"the screen is {geometry.width()}x{geometry.height()}; needs 1920x1080: "
+            "run under xvfb-run -a -s '-screen 0 1920x1080x24'"
+        )
+    left = geometry.width() - STRIP
+    scene = Scene()
+    scene.setGeometry(left, 0, STRIP, geometry.height())
+    scene.show()
+    frame = CaptureFrame()
+    frame.set_capture_rect(CAPTURE.translated(left, 0))
+    frame.show()
+    ratio = screen.devicePixelRatio()
+    centre = (round((CARD.y() + 20) * ratio), round((left + CARD.x() + 20) * ratio))
+    region = Region(0, 0, round(geometry.width() * ratio), round(600 * ratio))
+
+    def card_on_screen() -> bool:
+        return bool(scene.painted) and int(grab(region)[centre][:3].min()) > 200
+
+    stamps = wait_until({"card": card_on_screen}, 10)
+    close_thread_grabber()
+    if "card" not in stamps:
+        raise SystemExit("the scene never reached the screen")
+    text = (
+        f"screen {geometry.width()}x{geometry.height()} (device pixel ratio {ratio}); "
+        f"capture region {frame.region()}"
+    )
+    return scene, frame, text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 full, 5 targeted")
+    parser.add_argument("--count", type=int, default=100, help="full flash-buys (100)")
+    parser.add_argument("--targeted", type=int, default=20, help="targeted flash-buys (20)")
+    parser.add_argument("--viewers", type=int, default=5, help="viewers with a stream (5)")
+    parser.add_argument("--only", choices=("sqlite", "postgres"), help="one database only")
+    parser.add_argument(
+        "--max-seconds", type=float, default=120.0, help="cap on the full flash-buys' time (120)"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.count, args.targeted = min(args.count, 10), min(args.targeted, 5)
+    if not (1 <= args.count <= 1000 and 0 <= args.targeted <= 200 and 1 <= args.viewers <= 50):
+        parser.error("--count 1..1000, --targeted 0..200, --viewers 1..50")
+    if not os.environ.get("DISPLAY"):
+        print("needs an X server: run under xvfb-run -a -s '-screen 0 1920x1080x24'")
+        return 2
+    app = QApplication(sys.argv[:1])
+    scene, frame, screen = show_scene(app)
+    print(f"{screen}; {cores_line()}", flush=True)
+    try:
+        sections = each_database(
+            args.only,
+            lambda backend, scratch: measure(backend, args, scratch, frame),
+            lambda: Section("PostgreSQL", measured=False),
+        )
+    finally:
+        frame.close()
+        scene.close()
+    return report(sections, args, screen)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
