@@ -572,6 +572,7 @@ class NewFlashBuyDialog(QDialog):
         self._products_loaded = True
         self.product_model.clear()
         first_eligible = -1
+        first_with_quota = -1  # eligible, with this mode's quota left: what the seller wants
         for row, product in enumerate(products):
             text = product.name
             if not product.eligible:
@@ -584,8 +585,14 @@ class NewFlashBuyDialog(QDialog):
             self.product_model.appendRow(item)
             if product.eligible and first_eligible < 0:
                 first_eligible = row
+            left = (
+                product.quota.full_left if self.mode is Mode.FULL else product.quota.targeted_left
+            )
+            if product.eligible and left > 0 and first_with_quota < 0:
+                first_with_quota = row
         self.product_combo.setPlaceholderText(self.tr("没有可闪购的商品"))
-        self.product_combo.setCurrentIndex(first_eligible if first_eligible >= 0 else 0)
+        preferred = first_with_quota if first_with_quota >= 0 else first_eligible
+        self.product_combo.setCurrentIndex(max(preferred, 0))
         self._on_product_changed(self.product_combo.currentIndex())
         self._show_eligibility()
 

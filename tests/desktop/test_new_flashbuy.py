@@ -517,17 +517,15 @@ def test_cancelled_template_editor_changes_nothing(
 # --- screenshots ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("platform", ["sqlite"], indirect=True)  # one set of pictures is enough
 def test_screenshots_of_both_modes(
     qtbot: Any,
     world: World,
     open_dialog: Open,
     engine: FakeEngine,
-    platform: Platform,
     tmp_path: Path,
 ) -> None:
     """Both modes as the seller sees them (FLASHBUY_SCREENSHOTS names a folder to keep them)."""
-    if platform.backend != "sqlite":
-        pytest.skip("one set of screenshots is enough")
     folder = Path(os.environ.get("FLASHBUY_SCREENSHOTS") or tmp_path)
     engine.warnings = (CaptureWarning.BLURRY,)
     world.create_flashbuy()
