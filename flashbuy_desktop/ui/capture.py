@@ -77,7 +77,8 @@ class CaptureService(QObject):
         """Load OpenCV and open a grabber on a worker now, so the first real capture is quick."""
         engine = self._engine_once()
         self.tasks.run(
-            lambda: engine(Region(0, 0, 32, 32), threading.Event()),
+            # A frame-sized grab, so locating (OpenCV's slowest first call) warms up too.
+            lambda: engine(Region(0, 0, 640, 360), threading.Event()),
             None,
             lambda error: log.info("capture warm-up: %s", error),
         )
