@@ -354,6 +354,7 @@ def test_an_off_screen_frame_fails_with_a_clear_message(
 
 HIDPI_CHILD = r"""
 import json
+import time
 import numpy as np
 import mss
 from PySide6.QtCore import QRect, Qt
@@ -385,15 +386,20 @@ frame.set_capture_rect(RED)
 frame.show()
 QTest.qWaitForWindowExposed(scene)
 QTest.qWaitForWindowExposed(frame)
-QTest.qWait(700)
 region = frame.region()
+# Wait until the X server shows what Qt painted: grab until the block is there (bounded).
+deadline = time.monotonic() + 20
 with mss.MSS() as sct:
-    shot = np.asarray(sct.grab({"left": region.left, "top": region.top,
-                                "width": region.width, "height": region.height}))
+    while True:
+        app.processEvents()
+        shot = np.asarray(sct.grab({"left": region.left, "top": region.top,
+                                    "width": region.width, "height": region.height}))
+        bgr = shot[:, :, :3].astype(int)
+        red = (np.abs(bgr - [60, 20, 220]) <= 40).all(axis=2)
+        if red.mean() > 0.95 or time.monotonic() > deadline:
+            break
     around = np.asarray(sct.grab({"left": region.left - 30, "top": region.top - 30,
                                   "width": region.width + 60, "height": region.height + 60}))
-bgr = shot[:, :, :3].astype(int)
-red = (np.abs(bgr - [60, 20, 220]) <= 40).all(axis=2)
 inner = red[2:-2, 2:-2]  # anti-aliasing may touch the outermost pixels
 ring = around[:, :, :3].astype(int)
 border = (np.abs(ring - [120, 45, 255]) <= 40).all(axis=2)
