@@ -171,6 +171,12 @@ class PlatformClient:
     def templates(self) -> list[ShippingTemplate]:
         return self._call("GET", "/shipping-templates", list[ShippingTemplate])
 
+    def update_template(self, template_id: int, body: ShippingTemplateIn) -> ShippingTemplate:
+        return self._call("PUT", f"/shipping-templates/{template_id}", ShippingTemplate, json=body)
+
+    def delete_template(self, template_id: int) -> None:
+        self.request("DELETE", f"/shipping-templates/{template_id}")
+
     def create_template(self, body: ShippingTemplateIn) -> ShippingTemplate:
         return self._call(
             "POST", "/shipping-templates", ShippingTemplate, json=body, idempotent=True
@@ -207,6 +213,10 @@ class PlatformClient:
         return self._call(
             "POST", "/pictures", Picture, data=jpeg, headers={"Content-Type": content_type}
         )
+
+    def picture(self, picture_id: str) -> bytes:
+        """An uploaded picture's bytes (JPEG or PNG)."""
+        return self.request("GET", f"/pictures/{picture_id}").content
 
     def create_flashbuy(
         self, room_id: int, body: FlashBuyCreate, *, key: str | None = None

@@ -74,11 +74,21 @@ class CaptureService(QObject):
         self.tasks.run(lambda: engine(region, cancel), self._on_captured, self._on_failed, key=_KEY)
 
     def warm_up(self) -> None:
-        """Load OpenCV and open a grabber on a worker now, so the first real capture is quick."""
-        engine = self._engine_once()
-        self.tasks.run(
+        """Load OpenCV and open a grabber on a worker now, so the first real capture is quick.
+
+        Everything runs on the worker, the import of OpenCV included: the GUI thread
+        only finds the module loaded when the seller first asks for a picture.
+        """
+        if self._engine is not None:  # injected (tests): nothing to load
+            return
+        config = self._config
+
+        def warm() -> None:
             # A frame-sized grab, so locating (OpenCV's slowest first call) warms up too.
-            lambda: engine(Region(0, 0, 640, 360), threading.Event()),
+            default_engine(config)(Region(0, 0, 640, 360), threading.Event())
+
+        self.tasks.run(
+            warm,
             None,
             lambda error: log.info("capture warm-up: %s", error),
         )

@@ -1020,7 +1020,7 @@ class FlashBuyPanel(QWidget):
         client = self.client
 
         def download() -> bytes:
-            return client.request("GET", f"/pictures/{picture_id}").content
+            return client.picture(picture_id)
 
         def show(data: bytes) -> None:
             if self._alive():

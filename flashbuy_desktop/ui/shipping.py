@@ -476,8 +476,7 @@ class ShippingTemplateEditor(QDialog):
         def work() -> ShippingTemplate:
             if original is None:
                 return client.create_template(body)
-            resp = client.request("PUT", f"/shipping-templates/{original.id}", json=body)
-            return ShippingTemplate.model_validate(resp.json())
+            return client.update_template(original.id, body)
 
         self._set_saving(True)
         self.errorLabel.setText(_tr("正在保存…"))
@@ -745,7 +744,7 @@ class ShippingTemplateManager(QDialog):
         client, tid = self._client, template.id
 
         def work() -> None:
-            client.request("DELETE", f"/shipping-templates/{tid}")
+            client.delete_template(tid)
 
         def deleted(_: None) -> None:
             self._set_busy(False)
