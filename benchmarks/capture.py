@@ -29,18 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtCore import QPointF, QRect
 from PySide6.QtGui import (
-    QColor,
     QGuiApplication,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
+from benchmarks._scene import DeskScene
 from flashbuy_desktop.capture.engine import CaptureEngine
 from flashbuy_desktop.capture.grab import close_thread_grabber, grab
 from flashbuy_desktop.capture.sharpness import downscale, to_grey
@@ -50,33 +46,6 @@ GRABS = 50
 RUNS = 20
 SIZES = ((1280, 720), (1920, 1080))
 CARD = QRect(200, 180, 300, 200)  # within the 720p region
-
-
-class Scene(QWidget):
-    def __init__(self) -> None:
-        super().__init__(None, Qt.WindowType.FramelessWindowHint)
-        self.painted = 0
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor(36, 38, 40))
-        p.fillRect(CARD, QColor(250, 248, 245))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = QPainterPath(QPointF(260, 220))
-        path.cubicTo(QPointF(320, 190), QPointF(340, 260), QPointF(285, 275))
-        path.cubicTo(QPointF(345, 290), QPointF(330, 355), QPointF(260, 340))
-        path.moveTo(370, 220)
-        path.lineTo(450, 217)
-        path.lineTo(390, 345)
-        p.setPen(QPen(QColor(20, 20, 20), 9))
-        p.drawPath(path)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(60, 160, 70))
-        p.drawEllipse(QPointF(820, 360), 200, 130)
-        p.setBrush(QColor(130, 220, 140))
-        p.drawEllipse(QPointF(780, 320), 50, 25)
-        p.end()
-        self.painted += 1
 
 
 def median_ms(fn: Callable[[], object], n: int) -> float:
@@ -119,7 +88,7 @@ def main() -> int:
     app = QApplication(sys.argv)
     screen = QGuiApplication.primaryScreen()
     ratio = screen.devicePixelRatio()
-    widget = Scene()
+    widget = DeskScene(CARD, QPointF(820, 360), (200, 130))
     widget.setGeometry(screen.geometry())
     widget.show()
     deadline = time.monotonic() + 10

@@ -69,12 +69,7 @@ import requests  # noqa: E402
 from PIL import Image  # noqa: E402
 from PySide6.QtCore import QEventLoop, QPointF, QRect, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import (  # noqa: E402
-    QColor,
     QGuiApplication,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPen,
 )
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -93,6 +88,7 @@ from benchmarks._common import (  # noqa: E402
     percentile,
     text_table,
 )
+from benchmarks._scene import DeskScene  # noqa: E402
 from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT  # noqa: E402
 from flashbuy_protocol.sse import SseDecoder  # noqa: E402
 
@@ -235,39 +231,6 @@ class ViewerStream:
 
 
 # --- the scene under the capture frame ------------------------------------------------------
-
-
-class Scene(QWidget):
-    """The seller's desk as the stream preview shows it, in a strip right of the console."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowDoesNotAcceptFocus
-        )
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-        self.painted = 0
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor(36, 38, 40))
-        p.fillRect(CARD, QColor(250, 248, 245))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        x, y = CARD.x(), CARD.y()
-        path = QPainterPath(QPointF(x + 40, y + 30))  # a written "37"
-        path.cubicTo(QPointF(x + 85, y + 10), QPointF(x + 100, y + 60), QPointF(x + 60, y + 70))
-        path.cubicTo(QPointF(x + 105, y + 80), QPointF(x + 95, y + 125), QPointF(x + 40, y + 115))
-        path.moveTo(x + 120, y + 30)
-        path.lineTo(x + 175, y + 28)
-        path.lineTo(x + 135, y + 118)
-        p.setPen(QPen(QColor(20, 20, 20), 7))
-        p.drawPath(path)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(60, 160, 70))
-        p.drawEllipse(QPointF(440, 400), 140, 95)
-        p.setBrush(QColor(130, 220, 140))
-        p.drawEllipse(QPointF(410, 370), 38, 18)
-        p.end()
-        self.painted += 1
 
 
 # --- waiting in the event loop --------------------------------------------------------------
@@ -819,7 +782,7 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
 # --- main -----------------------------------------------------------------------------------
 
 
-def show_scene(app: QApplication) -> tuple[Scene, Any, str]:
+def show_scene(app: QApplication) -> tuple[DeskScene, Any, str]:
     """The scene strip and the capture frame over it; waits until the card is on the screen."""
     from flashbuy_desktop.capture.grab import close_thread_grabber, grab
     from flashbuy_desktop.capture.types import Region
@@ -833,7 +796,7 @@ def show_scene(app: QApplication) -> tuple[Scene, Any, str]:
             "run under xvfb-run -a -s '-screen 0 1920x1080x24'"
         )
     left = geometry.width() - STRIP
-    scene = Scene()
+    scene = DeskScene(CARD, QPointF(440, 400), (140, 95), focus=False)
     scene.setGeometry(left, 0, STRIP, geometry.height())
     scene.show()
     frame = CaptureFrame()
