@@ -1,23 +1,61 @@
 """The console's settings: typed, versioned, saved as JSON in the user's config folder.
 
-A file that cannot be read is kept aside (``settings.json.broken``) and defaults are
-used, so a bad file never stops the console from starting. ``schema_version`` lets
-a later release migrate what an older one saved.
+Loading never stops the console from starting:
+
+* a file that is not a JSON object at all is kept aside (``settings.json.broken``) and
+  defaults are used;
+* a file saved by an older console is brought to this schema by :data:`MIGRATIONS`, one
+  version at a time, and written back at once in the new schema;
+* a file saved by a newer console loads as far as this one understands it: fields it does
+  not know are ignored (and logged), the file is left as it is until the next save;
+* a field whose value is invalid is reset to its default (and logged) while every other
+  setting is kept, so one bad value does not throw away the seller's whole setup.
+
+Saving is atomic: a crash mid-write leaves the old file, never half a new one.
 """
 
 import contextlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from flashbuy_desktop.capture.types import CaptureConfig
 
 log = logging.getLogger(__name__)
 
 APP = "flashbuy"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+FILE_NAME = "settings.json"
+
+# Bounds shared by the model and the settings window's spin boxes.
+CAPTURE_BURST_RANGE = (1, 10)  # frames per capture, as the capture engine accepts
+CAPTURE_INTERVAL_MS_RANGE = (0, 500)  # from one grab's start to the next one's
+AUDIENCE_VIEWERS_RANGE = (0, 2_000)
+
+Language = Literal["auto", "zh_CN", "en"]  # "auto": the system's language
+
+# What the model says of a bad value. The settings window shows these (translated, under
+# the context "ConsoleSettings"), so they are fixed sentences with nothing filled in.
+ADDRESS_SCHEME = "the platform address starts with http:// or https://"
+HOTKEY_EMPTY = "press a key for this hotkey"
+HOTKEY_SEVERAL = "a hotkey is one key combination, such as F2 or Ctrl+R"
+HOTKEY_UNKNOWN = "this is not a key the console knows"
+HOTKEY_MODIFIERS_ONLY = "a hotkey needs a key besides Ctrl, Shift, Alt or Meta"
+HOTKEY_RESERVED = "Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys"
+HOTKEY_TWICE = "two actions cannot have the same hotkey"
 
 
 def config_dir() -> Path:
@@ -30,6 +68,96 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
+def settings_path() -> Path:
+    """The settings file used when no other path is given."""
+    return config_dir() / FILE_NAME
+
+
+# --- hotkeys ------------------------------------------------------------------------------
+
+# Keys that work the windows themselves (Enter creates the flash-buy, Esc cancels, Tab moves
+# on, Backspace and Delete edit the price): pressed on their own they cannot be a hotkey too.
+_RESERVED = ("Key_Return", "Key_Enter", "Key_Escape", "Key_Tab", "Key_Backtab", "Key_Backspace",
+             "Key_Delete")  # fmt: skip
+_MODIFIERS = ("Key_Shift", "Key_Control", "Key_Alt", "Key_AltGr", "Key_Meta", "Key_Super_L",
+              "Key_Super_R", "Key_Hyper_L", "Key_Hyper_R", "Key_CapsLock", "Key_NumLock",
+              "Key_ScrollLock")  # fmt: skip
+
+
+def normalize_hotkey(text: str) -> str:
+    """``text`` as Qt's portable key-sequence text (``"ctrl+f2"`` → ``"Ctrl+F2"``).
+
+    Raises ValueError, with a message for the seller, unless ``text`` is exactly one key
+    combination with a real key (not only modifiers) that the console's windows do not need.
+    """
+    # Deferred: QtGui parses key names exactly as the shortcuts will, and needs no
+    # application object to do so; only code that checks hotkeys pays for the import.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    portable = QKeySequence.SequenceFormat.PortableText
+    text = text.strip()
+    if not text:
+        raise ValueError(HOTKEY_EMPTY)
+    sequence = QKeySequence.fromString(text, portable)
+    if sequence.count() != 1:
+        raise ValueError(HOTKEY_SEVERAL)
+    combination = sequence[0]  # type: ignore[index]  # the stubs lack operator[]
+    key = combination.key()
+    normalized = sequence.toString(portable)
+    # A name Qt does not know parses as an unknown key, which prints as nothing.
+    if key == Qt.Key.Key_unknown or not normalized:
+        raise ValueError(HOTKEY_UNKNOWN)
+    if key in {getattr(Qt.Key, name) for name in _MODIFIERS}:
+        raise ValueError(HOTKEY_MODIFIERS_ONLY)
+    alone = combination.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if alone == Qt.KeyboardModifier.NoModifier and key in {
+        getattr(Qt.Key, name) for name in _RESERVED
+    }:
+        raise ValueError(HOTKEY_RESERVED)
+    return normalized
+
+
+class Hotkeys(BaseModel):
+    """The console's hotkeys, as Qt portable key-sequence text; no two are the same.
+
+    Frozen: a change replaces all three at once, so the rule that no two are the same is
+    checked on the whole set and a refused change leaves the old set in place.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    new_full: str = "F2"  # a new full (every viewer) flash-buy, from anywhere in the console
+    retake: str = "R"  # retake the picture, in the new flash-buy window
+    pause_comments: str = "F3"  # pause or resume the comment list
+
+    @field_validator("new_full", "retake", "pause_comments")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        return normalize_hotkey(value)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "Hotkeys":
+        if conflicts(self):
+            raise ValueError(HOTKEY_TWICE)
+        return self
+
+
+def conflicts(hotkeys: Hotkeys | dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs of hotkey names (in field order) that share a key combination."""
+    values = hotkeys.model_dump() if isinstance(hotkeys, Hotkeys) else hotkeys
+    names = [name for name in Hotkeys.model_fields if values.get(name)]
+    return [
+        (first, second)
+        for i, first in enumerate(names)
+        for second in names[i + 1 :]
+        if values[first] == values[second]
+    ]
+
+
+# --- the settings ---------------------------------------------------------------------------
+
+
 class ConsoleSettings(BaseModel):
     """Everything the console remembers between runs (never a secret)."""
 
@@ -37,10 +165,18 @@ class ConsoleSettings(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     server_url: str | None = None  # None: the embedded local platform
+    language: Language = "auto"
     rehearsal_audience: bool = True  # simulated viewers in the embedded demo
-    audience_viewers: int = Field(default=40, ge=0, le=2_000)
+    audience_viewers: int = Field(
+        default=40, ge=AUDIENCE_VIEWERS_RANGE[0], le=AUDIENCE_VIEWERS_RANGE[1]
+    )
     last_template_id: int | None = None
     capture_frame: tuple[int, int, int, int] | None = None  # logical x, y, width, height
+    capture_burst: int = Field(default=3, ge=CAPTURE_BURST_RANGE[0], le=CAPTURE_BURST_RANGE[1])
+    capture_interval_ms: int = Field(
+        default=33, ge=CAPTURE_INTERVAL_MS_RANGE[0], le=CAPTURE_INTERVAL_MS_RANGE[1]
+    )
+    hotkeys: Hotkeys = Hotkeys()
 
     @field_validator("server_url")
     @classmethod
@@ -49,7 +185,7 @@ class ConsoleSettings(BaseModel):
             return None
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
-            raise ValueError("the platform address starts with http:// or https://")
+            raise ValueError(ADDRESS_SCHEME)
         return value
 
     @field_validator("capture_frame")
@@ -64,20 +200,55 @@ class ConsoleSettings(BaseModel):
             raise ValueError("the capture frame has a positive size")
         return value
 
+    def capture_config(self) -> CaptureConfig:
+        """The capture engine's configuration these settings ask for.
+
+        ``capture_burst`` is the number of frames grabbed, ``capture_interval_ms`` the time
+        from the start of one grab to the start of the next (the engine's ``interval_s``).
+        """
+        return CaptureConfig(burst=self.capture_burst, interval_s=self.capture_interval_ms / 1000)
+
     @classmethod
     def load(cls, path: Path | None = None) -> "ConsoleSettings":
-        """The saved settings, or defaults when there are none or they cannot be read."""
-        path = path or config_dir() / "settings.json"
+        """The saved settings, as much of them as can be used; defaults for the rest."""
+        path = path or settings_path()
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError):
             return cls._set_aside(path)
-        try:
-            return cls.model_validate(_migrate(raw))
-        except ValidationError:
+        if not isinstance(raw, dict):
             return cls._set_aside(path)
+        version = _version(raw)
+        settings = cls._keeping_what_is_valid(migrate(raw))
+        if version < SCHEMA_VERSION:
+            log.info("settings migrated from schema %d to %d", version, SCHEMA_VERSION)
+            try:
+                settings.save(path)
+            except OSError as exc:
+                log.warning("the migrated settings could not be saved: %s", exc)
+        return settings
+
+    @classmethod
+    def _keeping_what_is_valid(cls, raw: dict[str, Any]) -> "ConsoleSettings":
+        _log_unknown(cls, raw, "")
+        data = {name: value for name, value in raw.items() if name in cls.model_fields}
+        # Each round drops at least one value, so this ends; the bound is only a safeguard.
+        for _ in range(64):
+            try:
+                return cls.model_validate(data)
+            except ValidationError as exc:
+                dropped = False
+                for error in exc.errors():
+                    where = _drop(data, error["loc"])
+                    if where:
+                        dropped = True
+                        log.warning("setting %s reset to its default: %s", where, error["msg"])
+                if not dropped:
+                    break
+        log.warning("settings could not be used; using defaults")
+        return cls()
 
     @classmethod
     def _set_aside(cls, path: Path) -> "ConsoleSettings":
@@ -88,15 +259,89 @@ class ConsoleSettings(BaseModel):
 
     def save(self, path: Path | None = None) -> None:
         """Write atomically: a crash mid-write leaves the old file, not half a new one."""
-        path = path or config_dir() / "settings.json"
+        path = path or settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(self.model_dump_json(indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            with tmp.open("w", encoding="utf-8") as file:
+                file.write(self.model_dump_json(indent=2))
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
 
-def _migrate(raw: object) -> object:
-    """Bring settings saved by an older console to this schema (none yet: version 1)."""
-    if isinstance(raw, dict) and raw.get("schema_version", SCHEMA_VERSION) > SCHEMA_VERSION:
-        log.warning("settings come from a newer console; unknown fields are ignored")
+# --- migrations -----------------------------------------------------------------------------
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _from_v1(raw: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 only added settings (language, capture burst and interval, hotkeys): a v1
+    # file keeps every value it had and takes the defaults for the new ones.
     return raw
+
+
+# MIGRATIONS[n] turns a version-n file into a version-(n + 1) one. A release that renames,
+# removes or reinterprets a setting bumps SCHEMA_VERSION and adds its step here.
+MIGRATIONS: dict[int, Migration] = {1: _from_v1}
+
+
+def migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` (a settings file's JSON object) brought to :data:`SCHEMA_VERSION`."""
+    version = _version(raw)
+    raw = dict(raw)
+    if version > SCHEMA_VERSION:
+        log.warning(
+            "settings come from a newer console (schema %d, this one reads %d); "
+            "what this console does not know is ignored",
+            version,
+            SCHEMA_VERSION,
+        )
+    while version < SCHEMA_VERSION:
+        raw["schema_version"] = version  # each step sees the version it migrates from
+        raw = dict(MIGRATIONS[version](raw))
+        version += 1
+    raw["schema_version"] = SCHEMA_VERSION
+    return raw
+
+
+def _version(raw: dict[str, Any]) -> int:
+    # The first release always wrote a version; a file written by hand may lack one.
+    version = raw.get("schema_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        log.warning("settings carry an unusable schema version %r; read as version 1", version)
+        return 1
+    return version
+
+
+def _drop(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """Remove the value an error points at (the innermost object key); its dotted path."""
+    node: Any = data
+    parent: dict[str, Any] | None = None
+    key: str | None = None
+    path: list[str] = []
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            break
+        parent, key = node, str(part)
+        path.append(key)
+        node = node[part]
+    if parent is None or key is None:
+        return ""
+    del parent[key]
+    return ".".join(path)
+
+
+def _log_unknown(model: type[BaseModel], raw: dict[str, Any], prefix: str) -> None:
+    for name, value in raw.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            log.info("unknown setting %s%s ignored", prefix, name)
+            continue
+        nested = field.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel) and isinstance(value, dict):
+            _log_unknown(nested, value, f"{prefix}{name}.")

@@ -1,0 +1,359 @@
+"""The settings window: platform address, language, capture, hotkeys, rehearsal audience.
+
+It edits a copy: nothing changes until Save, and Save goes through
+:class:`~flashbuy_desktop.settings.ConsoleSettings` itself, so the window accepts exactly
+what the model accepts and says why with the model's own words. Saving writes the file
+atomically and then emits :attr:`SettingsWindow.saved` with the new settings; Cancel
+changes nothing. :meth:`SettingsWindow.edit` opens it modally (callers' tests replace it).
+"""
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flashbuy_desktop import settings as model
+from flashbuy_desktop.settings import ConsoleSettings, conflicts, normalize_hotkey
+
+ERROR_STYLE = "color: #c5221f;"
+PORTABLE = QKeySequence.SequenceFormat.PortableText
+
+# The model's messages, marked for the translation catalog (context "ConsoleSettings").
+# Each literal equals the model's constant; tests/desktop/test_settings.py checks that.
+MODEL_MESSAGES: dict[str, object] = {
+    model.ADDRESS_SCHEME: QT_TRANSLATE_NOOP(
+        "ConsoleSettings", "the platform address starts with http:// or https://"
+    ),
+    model.HOTKEY_EMPTY: QT_TRANSLATE_NOOP("ConsoleSettings", "press a key for this hotkey"),
+    model.HOTKEY_SEVERAL: QT_TRANSLATE_NOOP(
+        "ConsoleSettings", "a hotkey is one key combination, such as F2 or Ctrl+R"
+    ),
+    model.HOTKEY_UNKNOWN: QT_TRANSLATE_NOOP(
+        "ConsoleSettings", "this is not a key the console knows"
+    ),
+    model.HOTKEY_MODIFIERS_ONLY: QT_TRANSLATE_NOOP(
+        "ConsoleSettings", "a hotkey needs a key besides Ctrl, Shift, Alt or Meta"
+    ),
+    model.HOTKEY_RESERVED: QT_TRANSLATE_NOOP(
+        "ConsoleSettings",
+        "Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys",
+    ),
+    model.HOTKEY_TWICE: QT_TRANSLATE_NOOP(
+        "ConsoleSettings", "two actions cannot have the same hotkey"
+    ),
+}
+
+
+def describe(message: str) -> str:
+    """A model's validation message as the seller reads it (translated, capitalised)."""
+    message = message.removeprefix("Value error, ")
+    text = QCoreApplication.translate("ConsoleSettings", message)
+    return text[:1].upper() + text[1:]
+
+
+class SettingsWindow(QDialog):
+    """Edits the console's settings; Save validates, writes, and emits :attr:`saved`."""
+
+    saved = Signal(object)  # ConsoleSettings, as written to the file
+
+    HOTKEYS = ("new_full", "retake", "pause_comments")  # the order they are shown in
+
+    def __init__(
+        self,
+        settings: ConsoleSettings,
+        *,
+        embedded_demo: bool,
+        path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._path = path
+        self.embedded_demo = embedded_demo
+        self.result_settings: ConsoleSettings | None = None
+        self.setObjectName("settingsWindow")
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(460)
+        self._build()
+        self._fill(settings)
+        self._connect()
+        self._check_hotkeys()
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        platform = QGroupBox(self.tr("Platform"), self)
+        self.server_url = QLineEdit(platform)
+        self.server_url.setObjectName("serverUrlEdit")
+        self.server_url.setPlaceholderText(self.tr("Empty: the demo platform inside the console"))
+        self.server_url_error = self._error_label("serverUrlError", platform)
+        form = QFormLayout(platform)
+        form.addRow(self.tr("Address"), self.server_url)
+        form.addRow("", self.server_url_error)
+
+        general = QGroupBox(self.tr("General"), self)
+        self.language = QComboBox(general)
+        self.language.setObjectName("languageCombo")
+        self.language.addItem(self.tr("Follow the system"), "auto")
+        # Each language is named in itself, so it can be found whatever is shown now.
+        self.language.addItem("中文", "zh_CN")
+        self.language.addItem("English", "en")
+        form = QFormLayout(general)
+        form.addRow(self.tr("Language"), self.language)
+
+        capture = QGroupBox(self.tr("Capture"), self)
+        self.burst = QSpinBox(capture)
+        self.burst.setObjectName("captureBurstSpin")
+        self.burst.setRange(*model.CAPTURE_BURST_RANGE)
+        self.burst.setToolTip(
+            self.tr("The console grabs this many frames and keeps the sharpest one")
+        )
+        self.interval = QSpinBox(capture)
+        self.interval.setObjectName("captureIntervalSpin")
+        self.interval.setRange(*model.CAPTURE_INTERVAL_MS_RANGE)
+        self.interval.setSingleStep(10)
+        self.interval.setSuffix(" ms")
+        self.interval.setToolTip(self.tr("From the start of one frame's grab to the next one's"))
+        form = QFormLayout(capture)
+        form.addRow(self.tr("Frames per capture"), self.burst)
+        form.addRow(self.tr("Time between frames"), self.interval)
+
+        hotkeys = QGroupBox(self.tr("Hotkeys"), self)
+        form = QFormLayout(hotkeys)
+        self.hotkey_edits: dict[str, QKeySequenceEdit] = {}
+        self.hotkey_errors: dict[str, QLabel] = {}
+        for name in self.HOTKEYS:
+            edit = QKeySequenceEdit(hotkeys)
+            edit.setObjectName(f"hotkey_{name}")
+            edit.setMaximumSequenceLength(1)
+            edit.setClearButtonEnabled(True)
+            error = self._error_label(f"hotkey_{name}_error", hotkeys)
+            self.hotkey_edits[name] = edit
+            self.hotkey_errors[name] = error
+            form.addRow(self.action_name(name), edit)
+            form.addRow("", error)
+
+        audience = QGroupBox(self.tr("Rehearsal audience"), self)
+        self.audience = QCheckBox(
+            self.tr("Simulated viewers comment and buy in the demo"), audience
+        )
+        self.audience.setObjectName("rehearsalAudienceCheck")
+        self.viewers = QSpinBox(audience)
+        self.viewers.setObjectName("audienceViewersSpin")
+        self.viewers.setRange(*model.AUDIENCE_VIEWERS_RANGE)
+        self.audience_note = QLabel(
+            self.tr("Only with the demo platform inside the console."), audience
+        )
+        self.audience_note.setObjectName("audienceNote")
+        self.audience_note.setVisible(not self.embedded_demo)
+        form = QFormLayout(audience)
+        form.addRow(self.audience)
+        form.addRow(self.tr("Viewers"), self.viewers)
+        form.addRow(self.audience_note)
+        audience.setEnabled(self.embedded_demo)
+
+        self.note = QLabel(
+            self.tr(
+                "Hotkeys and capture settings apply as soon as you save. The platform"
+                " address, the language and the rehearsal audience apply the next time"
+                " the console starts."
+            ),
+            self,
+        )
+        self.note.setObjectName("settingsNote")
+        self.note.setWordWrap(True)
+        self.error = self._error_label("settingsError", self)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("settingsSaveButton")
+        self.save_button.setText(self.tr("Save"))
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("settingsCancelButton")
+        self.cancel_button.setText(self.tr("Cancel"))
+
+        layout = self._root = QVBoxLayout(self)
+        for group in (platform, general, capture, hotkeys, audience):
+            layout.addWidget(group)
+        layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _error_label(self, name: str, parent: QWidget) -> QLabel:
+        label = QLabel(parent)
+        label.setObjectName(name)
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def action_name(self, hotkey: str) -> str:
+        """What the hotkey named ``hotkey`` does, as the window calls it."""
+        names = {
+            "new_full": self.tr("New full flash-buy"),
+            "retake": self.tr("Retake the picture"),
+            "pause_comments": self.tr("Pause or resume comments"),
+        }
+        return names[hotkey]
+
+    def _fill(self, settings: ConsoleSettings) -> None:
+        self.server_url.setText(settings.server_url or "")
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.burst.setValue(settings.capture_burst)
+        self.interval.setValue(settings.capture_interval_ms)
+        for name, edit in self.hotkey_edits.items():
+            edit.setKeySequence(QKeySequence.fromString(getattr(settings.hotkeys, name), PORTABLE))
+        self.audience.setChecked(settings.rehearsal_audience)
+        self.viewers.setValue(settings.audience_viewers)
+        self.viewers.setEnabled(settings.rehearsal_audience)
+
+    def _connect(self) -> None:
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.server_url.textEdited.connect(lambda _text: self._check_address(quiet=True))
+        self.server_url.editingFinished.connect(self._check_address)
+        self.audience.toggled.connect(self.viewers.setEnabled)
+        for edit in self.hotkey_edits.values():
+            edit.keySequenceChanged.connect(lambda _sequence: self._check_hotkeys())
+
+    # --- checking -------------------------------------------------------------------------
+
+    def _check_address(self, quiet: bool = False) -> bool:
+        """Whether the address is valid; says why not (``quiet``: only clears the message)."""
+        try:
+            ConsoleSettings(server_url=self.server_url.text())
+        except ValidationError as exc:
+            if not quiet:
+                self._show(self.server_url_error, describe(exc.errors()[0]["msg"]))
+            return False
+        self._show(self.server_url_error, "")
+        return True
+
+    def hotkeys(self) -> dict[str, str]:
+        """The hotkeys as typed, in Qt's portable text ("" where cleared)."""
+        return {
+            name: edit.keySequence().toString(PORTABLE) for name, edit in self.hotkey_edits.items()
+        }
+
+    def _check_hotkeys(self) -> bool:
+        """Show each hotkey's problem under it; Save only while there is none."""
+        problems: dict[str, str] = {}
+        values: dict[str, str] = {}
+        for name, text in self.hotkeys().items():
+            try:
+                values[name] = normalize_hotkey(text)
+            except ValueError as exc:
+                problems[name] = describe(str(exc))
+        for first, second in conflicts(values):
+            problems.setdefault(
+                second,
+                self.tr("Already the hotkey of “{action}”").format(action=self.action_name(first)),
+            )
+        for name, label in self.hotkey_errors.items():
+            self._show(label, problems.get(name, ""))
+        self.save_button.setEnabled(not problems)
+        return not problems
+
+    def _show(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+        # Grow (never shrink) so that a message appearing does not squeeze the fields.
+        self._root.activate()
+        needed = self.sizeHint().expandedTo(self.minimumSizeHint())
+        if self.isVisible() and self.height() < needed.height():
+            self.resize(self.width(), needed.height())
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def edited(self) -> dict[str, Any]:
+        """The values this window edits, as the model's raw fields."""
+        values: dict[str, Any] = {
+            "server_url": self.server_url.text(),
+            "language": self.language.currentData(),
+            "capture_burst": self.burst.value(),
+            "capture_interval_ms": self.interval.value(),
+            "hotkeys": self.hotkeys(),
+        }
+        if self.embedded_demo:
+            values["rehearsal_audience"] = self.audience.isChecked()
+            values["audience_viewers"] = self.viewers.value()
+        return values
+
+    def save(self) -> None:
+        """Validate through the model, write the file, emit :attr:`saved`, close.
+
+        Anything invalid is shown where it was typed and nothing is written.
+        """
+        self._show(self.error, "")
+        if not self._check_hotkeys():
+            return
+        # On top of the settings as they are now: the console may have saved something
+        # (the capture frame's place) since this window opened.
+        raw = {**self._settings.model_dump(), **self.edited()}
+        try:
+            candidate = ConsoleSettings.model_validate(raw)
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return
+        try:
+            candidate.save(self._path)
+        except OSError as exc:
+            self._show(
+                self.error,
+                self.tr("The settings could not be saved: {reason}").format(
+                    reason=exc.strerror or exc
+                ),
+            )
+            return
+        self.result_settings = candidate
+        self.saved.emit(candidate)
+        self.accept()
+
+    def _show_errors(self, exc: ValidationError) -> None:
+        for error in exc.errors():
+            where = error["loc"]
+            message = describe(error["msg"])
+            if where[:1] == ("server_url",):
+                self._show(self.server_url_error, message)
+                self.server_url.setFocus()
+            elif where[:1] == ("hotkeys",) and len(where) > 1 and where[1] in self.hotkey_errors:
+                self._show(self.hotkey_errors[str(where[1])], message)
+            else:
+                self._show(self.error, message)
+
+    # --- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def edit(
+        cls,
+        parent: QWidget | None,
+        settings: ConsoleSettings,
+        *,
+        embedded_demo: bool,
+        path: Path | None = None,
+    ) -> ConsoleSettings | None:
+        """Open the window (modal); the settings as saved, or None if cancelled."""
+        window = cls(settings, embedded_demo=embedded_demo, path=path, parent=parent)
+        try:
+            accepted = window.exec() == QDialog.DialogCode.Accepted
+            return window.result_settings if accepted else None
+        finally:
+            window.deleteLater()

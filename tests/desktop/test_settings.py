@@ -1,0 +1,449 @@
+"""Settings schema 2: migration, newer and damaged files, hotkeys, and the settings window."""
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
+
+from flashbuy_desktop import settings as settings_module
+from flashbuy_desktop.capture.engine import CaptureEngine
+from flashbuy_desktop.capture.types import CaptureConfig
+from flashbuy_desktop.settings import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    ConsoleSettings,
+    Hotkeys,
+    migrate,
+    normalize_hotkey,
+)
+from flashbuy_desktop.ui.settings_window import MODEL_MESSAGES, SettingsWindow
+
+LEFT = Qt.MouseButton.LeftButton
+
+# Exactly what the first release (schema 1) wrote: ConsoleSettings.model_dump_json(indent=2).
+V1_FILE = """{
+  "schema_version": 1,
+  "server_url": "https://platform.example",
+  "rehearsal_audience": false,
+  "audience_viewers": 12,
+  "last_template_id": 7,
+  "capture_frame": [
+    -1280,
+    200,
+    640,
+    360
+  ]
+}"""
+
+
+def saved_json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+# --- migration --------------------------------------------------------------------------
+
+
+def test_a_v1_file_loads_with_the_new_defaults_and_is_saved_as_v2(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(V1_FILE, encoding="utf-8")
+    loaded = ConsoleSettings.load(path)
+    assert loaded.schema_version == SCHEMA_VERSION == 2
+    # Everything the seller had is kept...
+    assert loaded.server_url == "https://platform.example"
+    assert loaded.rehearsal_audience is False
+    assert loaded.audience_viewers == 12
+    assert loaded.last_template_id == 7
+    assert loaded.capture_frame == (-1280, 200, 640, 360)
+    # ...and what v2 added takes its default.
+    assert loaded.language == "auto"
+    assert (loaded.capture_burst, loaded.capture_interval_ms) == (3, 33)
+    assert loaded.hotkeys == Hotkeys(new_full="F2", retake="R", pause_comments="F3")
+    on_disk = saved_json(path)
+    assert on_disk["schema_version"] == 2
+    assert on_disk["hotkeys"] == {"new_full": "F2", "retake": "R", "pause_comments": "F3"}
+    assert on_disk["capture_frame"] == [-1280, 200, 640, 360]
+    assert ConsoleSettings.load(path) == loaded
+    assert not (tmp_path / "settings.json.broken").exists()
+
+
+def test_every_older_version_has_a_migration_step() -> None:
+    assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
+
+
+def test_migrations_run_in_order_from_the_files_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[str] = []
+
+    def step(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        def run(raw: dict[str, Any]) -> dict[str, Any]:
+            ran.append(f"{name} saw {raw['schema_version']}")
+            return {**raw, name: True}
+
+        return run
+
+    monkeypatch.setattr(settings_module, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(
+        settings_module, "MIGRATIONS", {1: step("one"), 2: step("two"), 3: step("three")}
+    )
+    raw = {"schema_version": 2, "kept": 1}
+    migrated = migrate(raw)
+    assert ran == ["two saw 2", "three saw 3"]
+    assert migrated == {"schema_version": 4, "kept": 1, "two": True, "three": True}
+    assert raw == {"schema_version": 2, "kept": 1}  # the caller's dict is left alone
+    ran.clear()
+    migrate({"kept": 1})  # no version: the first one
+    assert ran == ["one saw 1", "two saw 2", "three saw 3"]
+
+
+def test_a_file_from_a_newer_console_keeps_loading(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "settings.json"
+    content = json.dumps(
+        {
+            "schema_version": 9,
+            "server_url": "https://platform.example/",
+            "capture_burst": 5,
+            "language": "en",
+            "hotkeys": {"new_full": "F6", "zoom": "Z"},
+            "theme": {"dark": True},
+        }
+    )
+    path.write_text(content, encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="flashbuy_desktop.settings"):
+        loaded = ConsoleSettings.load(path)
+    assert loaded.server_url == "https://platform.example"
+    assert loaded.capture_burst == 5
+    assert loaded.language == "en"
+    assert loaded.hotkeys.new_full == "F6"
+    assert loaded.hotkeys.retake == "R"
+    assert loaded.schema_version == SCHEMA_VERSION
+    text = caplog.text
+    assert "newer console (schema 9" in text
+    assert "unknown setting theme ignored" in text
+    assert "unknown setting hotkeys.zoom ignored" in text
+    # Left as the newer console wrote it until this one has something to save.
+    assert path.read_text(encoding="utf-8") == content
+
+
+def test_one_bad_value_resets_only_itself(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "settings.json"
+    content = json.dumps(
+        {
+            "schema_version": 2,
+            "server_url": "ftp://platform.example",
+            "language": "fr",
+            "audience_viewers": -5,
+            "capture_burst": 4,
+            "capture_interval_ms": 900,
+            "capture_frame": [10, 20, 0, 30],
+            "last_template_id": 3,
+            "hotkeys": {"new_full": "F2, F3", "retake": "T", "pause_comments": "Ctrl+P"},
+        }
+    )
+    path.write_text(content, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="flashbuy_desktop.settings"):
+        loaded = ConsoleSettings.load(path)
+    defaults = ConsoleSettings()
+    assert loaded.server_url is None
+    assert loaded.language == defaults.language
+    assert loaded.audience_viewers == defaults.audience_viewers
+    assert loaded.capture_interval_ms == defaults.capture_interval_ms
+    assert loaded.capture_frame is None
+    assert loaded.hotkeys.new_full == "F2"  # the bad one
+    # The good ones survive, nested hotkeys included.
+    assert loaded.capture_burst == 4
+    assert loaded.last_template_id == 3
+    assert (loaded.hotkeys.retake, loaded.hotkeys.pause_comments) == ("T", "Ctrl+P")
+    for name in (
+        "server_url",
+        "language",
+        "audience_viewers",
+        "capture_interval_ms",
+        "capture_frame",
+        "hotkeys.new_full",
+    ):
+        assert f"setting {name} reset to its default" in caplog.text
+    # Not a broken file: kept where it is, fixed by the next save.
+    assert path.read_text(encoding="utf-8") == content
+    assert not (tmp_path / "settings.json.broken").exists()
+
+
+def test_a_file_whose_hotkeys_clash_gets_the_default_hotkeys(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps({"schema_version": 2, "capture_burst": 6, "hotkeys": {"new_full": "R"}}),
+        encoding="utf-8",
+    )
+    loaded = ConsoleSettings.load(path)
+    assert loaded.hotkeys == Hotkeys()
+    assert loaded.capture_burst == 6
+
+
+def test_a_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "settings.json"
+    ConsoleSettings(capture_burst=2).save(path)
+    before = path.read_bytes()
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        ConsoleSettings(capture_burst=9).save(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["settings.json"]
+
+
+# --- hotkeys and capture ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("F2", "F2"), ("ctrl+f2", "Ctrl+F2"), (" r ", "R"), ("Shift+Return", "Shift+Return")],
+)
+def test_hotkeys_are_stored_as_portable_text(typed: str, stored: str) -> None:
+    assert normalize_hotkey(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("", settings_module.HOTKEY_EMPTY),
+        ("F2, F3", settings_module.HOTKEY_SEVERAL),
+        ("Ctrl+Shift+", settings_module.HOTKEY_UNKNOWN),
+        ("Bogus", settings_module.HOTKEY_UNKNOWN),
+        ("Shift", settings_module.HOTKEY_MODIFIERS_ONLY),
+        ("Return", settings_module.HOTKEY_RESERVED),
+        ("Esc", settings_module.HOTKEY_RESERVED),
+    ],
+)
+def test_a_hotkey_is_one_usable_key_combination(typed: str, reason: str) -> None:
+    with pytest.raises(ValueError, match="^" + reason.replace("+", r"\+") + "$"):
+        normalize_hotkey(typed)
+
+
+def test_hotkeys_change_together_and_never_clash() -> None:
+    settings = ConsoleSettings()
+    with pytest.raises(ValueError, match=settings_module.HOTKEY_TWICE):
+        settings.hotkeys = Hotkeys(new_full="R")
+    assert settings.hotkeys == Hotkeys()  # the refused change left the old set
+    settings.hotkeys = Hotkeys(new_full="R", retake="Ctrl+R")
+    assert settings.hotkeys.new_full == "R"
+    with pytest.raises(ValueError, match="frozen"):
+        settings.hotkeys.retake = "T"  # type: ignore[misc]
+
+
+def test_capture_settings_configure_the_engine() -> None:
+    for burst, interval in ((1, 0), (3, 33), (10, 500)):
+        config = ConsoleSettings(capture_burst=burst, capture_interval_ms=interval).capture_config()
+        assert config == CaptureConfig(burst=burst, interval_s=interval / 1000)
+        assert CaptureEngine(config).config.burst == burst
+    assert ConsoleSettings().capture_config() == CaptureConfig()  # same defaults as the engine
+    for field, bad in (("capture_burst", 0), ("capture_burst", 11), ("capture_interval_ms", 501)):
+        with pytest.raises(ValueError, match=field):
+            ConsoleSettings.model_validate({field: bad})
+
+
+def test_the_model_messages_are_marked_for_translation() -> None:
+    for message, marked in MODEL_MESSAGES.items():
+        assert message == marked
+    names = [n for n in dir(settings_module) if n.startswith(("HOTKEY_", "ADDRESS_"))]
+    assert {getattr(settings_module, n) for n in names} == set(MODEL_MESSAGES)
+
+
+# --- the window -------------------------------------------------------------------------
+
+
+def type_into(qtbot: Any, widget: QWidget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(widget, text)
+
+
+def press_hotkey(
+    qtbot: Any, window: SettingsWindow, name: str, key: Qt.Key, modifier: Any = None
+) -> None:
+    edit = window.hotkey_edits[name]
+    qtbot.mouseClick(edit, LEFT)
+    if modifier is None:
+        qtbot.keyClick(edit, key)
+    else:
+        qtbot.keyClick(edit, key, modifier)
+
+
+def clear_hotkey(qtbot: Any, window: SettingsWindow, name: str) -> None:
+    # The line edit's own clear button, as the seller clicks it.
+    buttons = [b for b in window.hotkey_edits[name].findChildren(QToolButton) if b.isVisible()]
+    assert len(buttons) == 1
+    qtbot.mouseClick(buttons[0], LEFT)
+
+
+def open_window(
+    qtbot: Any, settings: ConsoleSettings, path: Path, *, demo: bool = True
+) -> SettingsWindow:
+    window = SettingsWindow(settings, embedded_demo=demo, path=path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_save_writes_what_was_typed_and_emits_it(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    current = ConsoleSettings(last_template_id=4, capture_frame=(0, 0, 800, 450))
+    window = open_window(qtbot, current, path)
+    assert window.server_url.text() == ""
+    assert window.hotkeys() == {"new_full": "F2", "retake": "R", "pause_comments": "F3"}
+
+    type_into(qtbot, window.server_url, "http://127.0.0.1:8700/")
+    window.language.setFocus()
+    qtbot.keyClick(window.language, Qt.Key.Key_End)  # the last language: English
+    type_into(qtbot, window.burst, "5")
+    type_into(qtbot, window.interval, "120")
+    press_hotkey(qtbot, window, "new_full", Qt.Key.Key_F5)
+    press_hotkey(qtbot, window, "pause_comments", Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(window.audience, LEFT)
+    assert not window.viewers.isEnabled()
+    # Meanwhile the console saved the frame's new place: Save must not undo that.
+    current.capture_frame = (10, 10, 900, 500)
+
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    result: ConsoleSettings = saved.args[0]
+    assert not window.isVisible()
+    assert window.result_settings == result
+    assert result.server_url == "http://127.0.0.1:8700"
+    assert result.language == "en"
+    assert (result.capture_burst, result.capture_interval_ms) == (5, 120)
+    assert result.hotkeys == Hotkeys(new_full="F5", retake="R", pause_comments="Ctrl+P")
+    assert result.rehearsal_audience is False
+    assert result.last_template_id == 4
+    assert result.capture_frame == (10, 10, 900, 500)
+    assert ConsoleSettings.load(path) == result
+    assert saved_json(path)["schema_version"] == SCHEMA_VERSION
+
+
+def test_cancel_changes_nothing(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    current = ConsoleSettings()
+    window = open_window(qtbot, current, path)
+    type_into(qtbot, window.server_url, "http://127.0.0.1:8700")
+    press_hotkey(qtbot, window, "retake", Qt.Key.Key_T)
+    with qtbot.assertNotEmitted(window.saved):
+        qtbot.mouseClick(window.cancel_button, LEFT)
+    assert not window.isVisible()
+    assert window.result_settings is None
+    assert not path.exists()
+    assert current == ConsoleSettings()
+
+
+def test_an_invalid_address_is_explained_and_nothing_is_written(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    window = open_window(qtbot, ConsoleSettings(), path)
+    type_into(qtbot, window.server_url, "127.0.0.1:8700")
+    assert not window.server_url_error.isVisible()  # not while typing
+    with qtbot.assertNotEmitted(window.saved):
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert window.isVisible()
+    assert window.server_url_error.isVisible()
+    assert "http://" in window.server_url_error.text()
+    assert not path.exists()
+    # Fixing it clears the message as soon as it is right.
+    window.server_url.setFocus()
+    qtbot.keyClick(window.server_url, Qt.Key.Key_Home)
+    qtbot.keyClicks(window.server_url, "http://")
+    assert not window.server_url_error.isVisible()
+    with qtbot.waitSignal(window.saved, timeout=5_000):
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert ConsoleSettings.load(path).server_url == "http://127.0.0.1:8700"
+
+
+def test_a_hotkey_clash_is_shown_and_save_disabled(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    window = open_window(qtbot, ConsoleSettings(), path)
+    assert window.save_button.isEnabled()
+    press_hotkey(qtbot, window, "retake", Qt.Key.Key_F2)  # already "new full flash-buy"
+    assert window.hotkeys()["retake"] == "F2"
+    assert window.hotkey_errors["retake"].isVisible()
+    assert not window.hotkey_errors["new_full"].isVisible()
+    assert not window.save_button.isEnabled()
+
+    clear_hotkey(qtbot, window, "retake")
+    assert window.hotkeys()["retake"] == ""
+    assert window.hotkey_errors["retake"].isVisible()  # a hotkey needs a key
+    assert not window.save_button.isEnabled()
+
+    press_hotkey(qtbot, window, "retake", Qt.Key.Key_F4)
+    assert not window.hotkey_errors["retake"].isVisible()
+    assert window.save_button.isEnabled()
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert saved.args[0].hotkeys.retake == "F4"
+
+
+def test_the_audience_is_only_for_the_embedded_demo(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    current = ConsoleSettings(server_url="https://platform.example", audience_viewers=25)
+    window = open_window(qtbot, current, path, demo=False)
+    assert not window.audience.isEnabled()
+    assert not window.viewers.isEnabled()
+    assert window.audience_note.isVisible()
+    qtbot.mouseClick(window.audience, LEFT)  # a disabled box does not change
+    assert window.audience.isChecked()
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert saved.args[0].rehearsal_audience is True
+    assert saved.args[0].audience_viewers == 25
+
+    demo = open_window(qtbot, ConsoleSettings(), tmp_path / "demo.json", demo=True)
+    assert demo.audience.isEnabled()
+    assert demo.viewers.isEnabled()
+    assert not demo.audience_note.isVisible()
+    type_into(qtbot, demo.viewers, "300")
+    with qtbot.waitSignal(demo.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(demo.save_button, LEFT)
+    assert saved.args[0].audience_viewers == 300
+    demo.close()
+
+
+def test_the_window_says_when_the_file_cannot_be_written(qtbot: Any, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    window = open_window(qtbot, ConsoleSettings(), blocker / "settings.json")
+    with qtbot.assertNotEmitted(window.saved):
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert window.isVisible()
+    assert window.error.isVisible()
+    window.close()
+
+
+def test_edit_opens_the_window_and_returns_what_was_saved(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+
+    def click_save() -> None:
+        window = QApplication.activeModalWidget()
+        assert isinstance(window, SettingsWindow)
+        type_into(qtbot, window.burst, "7")
+        qtbot.mouseClick(window.save_button, LEFT)
+
+    QTimer.singleShot(0, click_save)
+    result = SettingsWindow.edit(None, ConsoleSettings(), embedded_demo=True, path=path)
+    assert result is not None
+    assert result.capture_burst == 7
+    assert ConsoleSettings.load(path).capture_burst == 7
+
+    def click_cancel() -> None:
+        window = QApplication.activeModalWidget()
+        assert isinstance(window, SettingsWindow)
+        qtbot.mouseClick(window.cancel_button, LEFT)
+
+    QTimer.singleShot(0, click_cancel)
+    assert SettingsWindow.edit(None, result, embedded_demo=True, path=path) is None
