@@ -24,6 +24,15 @@ PICTURE_MAX_SIDE = 4096
 PICTURE_TYPES = ("image/jpeg", "image/png")
 FEE_MAX_FEN = 99_999_99  # 99,999.99 yuan of postage is already absurd
 
+# Problem reports: a zip the console gathers for support (report.json, log, screenshots).
+REPORT_MAX_BYTES = 10 * 1024 * 1024  # the zip as sent
+REPORT_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # all members unpacked: a zip bomb stops here
+REPORT_MAX_MEMBERS = 20
+REPORT_MEMBER_NAME_MAX = 100
+REPORT_MANIFEST_MAX_BYTES = 256 * 1024  # report.json itself
+REPORT_DESCRIPTION_MAX = 4000  # what the seller writes about the problem
+REPORT_TYPE = "application/zip"
+
 # Provincial-level divisions of mainland China, the regions a shipping template names.
 REGIONS: tuple[str, ...] = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏",

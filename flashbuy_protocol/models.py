@@ -6,10 +6,11 @@ silently coerced. Money fields are whole fen (``*_fen``).
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,6 +31,7 @@ from flashbuy_protocol.limits import (
     PICTURE_ID_PATTERN,
     PIECE_NO_MAX,
     REGIONS,
+    REPORT_DESCRIPTION_MAX,
     STOCK_MAX,
     STOCK_MIN,
     TARGETS_MAX,
@@ -285,6 +287,57 @@ class Picture(Response):
     width: int
     height: int
     size_bytes: int
+
+
+# --- problem reports ----------------------------------------------------------------------
+
+REPORT_FORMAT = 1  # report.json's layout; a console that changes it raises this
+
+
+def _fact(max_length: int) -> StringConstraints:
+    """A fact the console states about itself: within length, no control characters."""
+    return StringConstraints(max_length=max_length, pattern=TEXT_PATTERN)
+
+
+class ReportShop(BaseModel):
+    """A shop the reporting creator is bound to, as the console knew it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Id
+    name: Annotated[str, _fact(60)]
+
+
+class ProblemReport(BaseModel):
+    """``report.json`` in a problem report: what support asks for, stated by the console.
+
+    Newer consoles may add facts, so unknown fields are ignored; the platform records
+    who sent the report from the token, never from these fields.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    format: Literal[1]
+    created_at: AwareDatetime
+    creator_id: Id | None
+    creator_name: Annotated[str, _fact(60)]
+    shops: Annotated[list[ReportShop], Field(max_length=50)]
+    platform_url: Annotated[str, _fact(300)]
+    os: Annotated[str, _fact(200)]
+    app_version: Annotated[str, _fact(40)]
+    qt_version: Annotated[str, _fact(40)]
+    pyside_version: Annotated[str, _fact(40)]
+    python_version: Annotated[str, _fact(40)]
+    description: Annotated[str, _fact(REPORT_DESCRIPTION_MAX)]
+
+
+class SupportReceipt(Response):
+    """The platform's receipt for a problem report: the number support knows it by."""
+
+    id: int
+    received_at: datetime
+    size_bytes: int
+    sha256: str
 
 
 # --- flash-buys and orders ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from flashbuy_server import (
     rooms,
     shipping,
     streams,
+    support,
 )
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
@@ -71,7 +72,17 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.hub = hub
 
     api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
-    for module in (accounts, catalog, shipping, rooms, images, flashbuys, orders, streams):
+    for module in (
+        accounts,
+        catalog,
+        shipping,
+        rooms,
+        images,
+        flashbuys,
+        orders,
+        streams,
+        support,
+    ):
         api.include_router(module.router)
 
     @api.get("/health", tags=["platform"])

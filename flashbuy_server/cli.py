@@ -5,15 +5,21 @@
     flashbuy-server admin create-shop NAME [--qualified]
     flashbuy-server admin create-creator USERNAME [--invited]   (the password comes on stdin)
     ...
+    flashbuy-server admin reports list [--creator ID]
+    flashbuy-server admin reports export ID --out FILE.zip
 
 Admin commands work on the database directly, in one transaction each, and
 print what they made as JSON.
 """
 
 import argparse
+import contextlib
 import getpass
+import hashlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from flashbuy_server import accounts, catalog, migrate
+from flashbuy_server import accounts, catalog, migrate, support
 from flashbuy_server.config import ConfigError, Settings
 from flashbuy_server.db import Database
 from flashbuy_server.errors import ApiError
@@ -131,6 +137,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shop", type=_positive_id, required=True)
     p.add_argument("--category", type=_positive_id, required=True)
     ops.add_parser("list", help="print shops, creators, categories and products")
+    p = ops.add_parser("reports", help="problem reports that sellers sent to support")
+    reports = p.add_subparsers(dest="reports_op", required=True)
+    p = reports.add_parser("list", help="print the reports, newest first (not their zips)")
+    p.add_argument("--creator", type=_positive_id, default=None, help="only this creator's")
+    p = reports.add_parser("export", help="write a report's zip, exactly as it was sent")
+    p.add_argument("report", type=_positive_id)
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.zip", help="where to write it")
     return parser
 
 
@@ -141,6 +154,42 @@ def _read_password() -> str:
             raise SystemExit("flashbuy-server: the passwords differ")
         return first
     return sys.stdin.readline().rstrip("\n")
+
+
+def _write_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically: the file is whole or not there at all."""
+    path = path.expanduser().absolute()
+    if path.is_dir():
+        raise SystemExit(f"flashbuy-server: {path} is a folder; name the file to write")
+    if not path.parent.is_dir():
+        raise SystemExit(f"flashbuy-server: the folder {path.parent} does not exist")
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise SystemExit(f"flashbuy-server: cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _reports(conn: Connection, args: argparse.Namespace) -> dict[str, Any]:
+    if args.reports_op == "list":
+        return {"reports": support.list_reports(conn, args.creator)}
+    data = support.report_zip(conn, args.report)
+    path = _write_file(args.out, data)
+    return {
+        "report_id": args.report,
+        "path": str(path),
+        "size_bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
 
 
 def _admin(conn: Connection, args: argparse.Namespace) -> dict[str, Any]:
@@ -175,6 +224,8 @@ def _admin(conn: Connection, args: argparse.Namespace) -> dict[str, Any]:
         return {"category_id": args.category, "approved": op == "approve"}
     if op == "create-product":
         return {"product_id": catalog.create_product(conn, args.shop, args.category, args.name)}
+    if op == "reports":
+        return _reports(conn, args)
     if op == "list":
         return {
             table.name: [

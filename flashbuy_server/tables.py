@@ -242,3 +242,24 @@ idempotency_keys = sa.Table(
     sa.Column("response", sa.JSON, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
 )
+
+support_reports = sa.Table(
+    "support_reports",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    # Who sent it comes from the token, never from the report's own report.json.
+    sa.Column("creator_id", BigId, sa.ForeignKey("creators.id"), nullable=False, index=True),
+    sa.Column("shop_ids", sa.JSON, nullable=False),  # the creator's shops when it came in
+    sa.Column("received_at", Timestamp, nullable=False),
+    sa.Column("size_bytes", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    # From report.json, so support can list reports without unpacking each one.
+    sa.Column("reported_at", Timestamp, nullable=False),
+    sa.Column("app_version", sa.String(40), nullable=False),
+    sa.Column("os", sa.String(200), nullable=False),
+    sa.Column("qt_version", sa.String(40), nullable=False),
+    sa.Column("python_version", sa.String(40), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("members", sa.JSON, nullable=False),  # the zip's file names
+    sa.Column("data", sa.LargeBinary, nullable=False),  # the zip, exactly as sent
+)

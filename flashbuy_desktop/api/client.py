@@ -14,6 +14,7 @@ import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from flashbuy_protocol.errors import ErrorCode, ErrorResponse
+from flashbuy_protocol.limits import REPORT_TYPE
 from flashbuy_protocol.models import (
     Category,
     Comment,
@@ -30,6 +31,7 @@ from flashbuy_protocol.models import (
     ShippingTemplateIn,
     SignIn,
     SignInResult,
+    SupportReceipt,
     Viewer,
 )
 
@@ -248,6 +250,19 @@ class PlatformClient:
 
     def orders(self, flashbuy_id: int) -> list[Order]:
         return self._call("GET", f"/flash-buys/{flashbuy_id}/orders", list[Order])
+
+    # --- support ------------------------------------------------------------------------
+
+    def send_report(self, zip_bytes: bytes, idempotency_key: str) -> SupportReceipt:
+        """Send a problem report (a zip); the same key for the same bundle stores it once."""
+        return self._call(
+            "POST",
+            "/support/reports",
+            SupportReceipt,
+            data=zip_bytes,
+            headers={"Content-Type": REPORT_TYPE, "Idempotency-Key": idempotency_key},
+            idempotent=True,
+        )
 
 
 def _refusal(resp: requests.Response) -> PlatformError:
