@@ -8,8 +8,9 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
+from flashbuy_desktop import logs
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.embedded import EmbeddedPlatform
@@ -18,6 +19,8 @@ from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.report import ProblemReportDialog
+from flashbuy_desktop.ui.settings_window import SettingsWindow
 from flashbuy_desktop.ui.signin import SignInDialog
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.models import SignInResult
@@ -37,6 +40,7 @@ class Console(QObject):
         tokens: TokenStore,
         *,
         server_url: str | None = None,
+        audience: bool | None = None,
         data_path: Path | None = None,
         settings_path: Path | None = None,
         parent: QObject | None = None,
@@ -45,13 +49,15 @@ class Console(QObject):
         self.settings = settings
         self.settings_path = settings_path
         self.tokens = tokens
+        # Command-line choices (server_url, audience) hold for this run only: they are not
+        # written into the settings, which any later save would make permanent.
         self.server_url = server_url or settings.server_url
         self.tasks = Tasks(self)
         self.embedded: EmbeddedPlatform | None = None
         if self.server_url is None:
+            with_audience = settings.rehearsal_audience if audience is None else audience
             self.embedded = EmbeddedPlatform(
-                data_path or data_dir(),
-                settings.audience_viewers if settings.rehearsal_audience else 0,
+                data_path or data_dir(), settings.audience_viewers if with_audience else 0
             )
         self.client: PlatformClient | None = None
         self.window: MainWindow | None = None
@@ -62,22 +68,25 @@ class Console(QObject):
         self.frame = CaptureFrame()
         self.frame.restore(settings)
         self.frame.geometryCommitted.connect(lambda _rect: self._save_frame())
-        self.capture = CaptureService(self.frame, self.tasks, parent=self)
+        self.capture = CaptureService(
+            self.frame, self.tasks, config=settings.capture_config(), parent=self
+        )
 
     # --- starting -----------------------------------------------------------------------
 
     def start(self) -> None:
         """Reach the platform and sign in, then show the main window."""
         if self.embedded is not None:
-            self.splash = QLabel(self.tr("正在启动本地演示平台…"))
+            self.splash = QLabel(self.tr("Starting the local demo platform…"))
             self.splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.splash.resize(360, 120)
-            self.splash.setWindowTitle(self.tr("闪购控制台"))
+            self.splash.setWindowTitle(self.tr("Flash-buy console"))
             self.splash.show()
             self.tasks.run(self.embedded.start, self._embedded_started, self._start_failed)
             return
         assert self.server_url is not None
         self.client = PlatformClient(self.server_url, self.tokens.load(self.server_url))
+        logs.add_secret(self.client.token)
         if self.client.token:
             self.tasks.run(self.client.me, lambda _me: self._show_main(), lambda _e: self._ask())
         else:
@@ -89,6 +98,7 @@ class Console(QObject):
         self.server_url = self.embedded.url
         self.client = PlatformClient(self.server_url)
         info = self.embedded.demo
+        logs.add_secret(info.password)
         self.tasks.run(
             lambda: self.client.sign_in(info.username, info.password),  # type: ignore[union-attr]
             lambda _result: self._show_main(),
@@ -119,11 +129,15 @@ class Console(QObject):
 
     def _signed_in(self, result: SignInResult) -> None:
         assert self.server_url is not None
+        logs.add_secret(result.token)
         kept = self.tokens.save(self.server_url, result.token)
         self._show_main()
         if not kept and self.window is not None:
             self.window.show_error(
-                self.tr("系统没有可用的钥匙串：登录只在本次运行有效，下次启动需重新登录")
+                self.tr(
+                    "This system has no keyring: the sign-in lasts for this run only,"
+                    " and you will sign in again at the next start"
+                )
             )
 
     def _show_main(self) -> None:
@@ -137,15 +151,61 @@ class Console(QObject):
             frame=self.frame,
             capture=self.capture,
             last_template_id=self.settings.last_template_id,
+            hotkeys=self.settings.hotkeys,
         )
+        logs.add_secret(self.client.token)  # the embedded demo signs in without the dialog
         self.window.lastTemplateChanged.connect(self._remember_template)
         self.window.signOutRequested.connect(self.sign_out)
+        self.window.settingsRequested.connect(self.edit_settings)
+        self.window.reportRequested.connect(self.report_problem)
         self.window.frameLockChanged.connect(lambda _locked: self._save_frame())
         self.window.show()
         self.frame.show()
         self.window.load()
         self.capture.warm_up()
         self.ready.emit()
+
+    # --- settings and problem reports ---------------------------------------------------
+
+    def edit_settings(self) -> None:
+        """The settings window; hotkeys and capture apply at once, the rest at the next start."""
+        edited = SettingsWindow.edit(
+            self.window,
+            self.settings,
+            embedded_demo=self.embedded is not None,
+            path=self.settings_path,
+        )
+        if edited is None:
+            return
+        self.settings = edited
+        self.capture.set_config(edited.capture_config())
+        if self.window is not None:
+            self.window.apply_hotkeys(edited.hotkeys)
+
+    def report_problem(self) -> None:
+        """The problem report (反馈): what support needs, shown before it is sent."""
+        if self.client is None or self.stopped:
+            # Before the platform answered there is nobody to send to; the log says the rest.
+            QMessageBox.information(
+                self.window,
+                self.tr("Report a problem"),
+                self.tr(
+                    "The console has not reached the platform yet, so the report cannot be "
+                    "sent. The log file is here:\n{path}"
+                ).format(path=logs.log_file()),
+            )
+            return
+        demo = self.embedded.demo if self.embedded is not None else None
+        frame = self.frame
+        ProblemReportDialog.open_report(
+            self.client,
+            self.tasks,
+            console=self.window,
+            frame_rect_provider=lambda: frame.capture_rect() if frame.isVisible() else None,
+            log_tail=logs.read_tail,
+            secrets=(demo.password,) if demo is not None else (),
+            parent=self.window,
+        )
 
     def _close_splash(self) -> None:
         if self.splash is not None:

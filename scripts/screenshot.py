@@ -4,12 +4,15 @@ Run under an X server (the test command's Xvfb, or `xvfb-run -a -s "-screen 0 19
 
     .venv/bin/python scripts/screenshot.py docs/screenshots/main-window.png
     .venv/bin/python scripts/screenshot.py --desktop docs/screenshots/desktop.png
+    .venv/bin/python scripts/screenshot.py --windows docs/screenshots/   # settings, report, crash
+    .venv/bin/python scripts/screenshot.py --language en /tmp/main-window-en.png
 
 It starts the console exactly as `flashbuy` does (embedded platform, demo, rehearsal
 audience) in a scratch data folder, creates a few flash-buys through the API like a
 seller would, lets the room run for a few seconds, and saves the window.
 """
 
+import argparse
 import io
 import sys
 import tempfile
@@ -23,9 +26,14 @@ from PySide6.QtWidgets import QApplication
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from flashbuy_desktop import i18n  # noqa: E402
 from flashbuy_desktop.app import Console  # noqa: E402
+from flashbuy_desktop.crash import Crash  # noqa: E402
 from flashbuy_desktop.credentials import TokenStore  # noqa: E402
 from flashbuy_desktop.settings import ConsoleSettings  # noqa: E402
+from flashbuy_desktop.ui.crash import CrashReporter  # noqa: E402
+from flashbuy_desktop.ui.report import ProblemReportDialog  # noqa: E402
+from flashbuy_desktop.ui.settings_window import SettingsWindow  # noqa: E402
 from flashbuy_protocol.models import FlashBuyCreate  # noqa: E402
 
 
@@ -39,8 +47,9 @@ def _piece(color: str) -> bytes:
     return out.getvalue()
 
 
-def main(target: str, desktop: bool = False) -> int:
+def main(target: str, desktop: bool = False, windows: bool = False, language: str = "zh_CN") -> int:
     app = QApplication(sys.argv[:1])
+    i18n.install(app, language)
     data = tempfile.TemporaryDirectory()
     console = Console(
         ConsoleSettings(audience_viewers=30),
@@ -80,8 +89,64 @@ def main(target: str, desktop: bool = False) -> int:
                 ),
             )
 
+    def shoot_windows() -> None:
+        """The settings, problem-report and crash windows, each over the running console."""
+        window, client = console.window, console.client
+        assert window is not None
+        assert client is not None
+        folder = Path(target)
+        settings = SettingsWindow(console.settings, embedded_demo=True, parent=window)
+        settings.show()
+        QTimer.singleShot(
+            500, lambda: (settings.grab().save(str(folder / "settings.png")), settings.close())
+        )
+        report = ProblemReportDialog(
+            client,
+            console.tasks,
+            console=window,
+            frame_rect_provider=console.frame.capture_rect,
+            log_tail=lambda: "2026-11-27 12:00:00 INFO flashbuy_desktop: console starting\n",
+            parent=window,
+        )
+        report.description.setPlainText("F2 之后截图一直转圈，点重拍也不行。")
+        report.show()
+
+        def report_ready() -> None:
+            if report.bundle is None:
+                QTimer.singleShot(200, report_ready)
+                return
+            report.grab().save(str(folder / "problem-report.png"))
+            report.close()
+            reporter = CrashReporter(report=lambda: None)
+            try:
+                raise RuntimeError("the capture worker stopped")
+            except RuntimeError as exc:
+                reporter.notify(Crash.from_exception(type(exc), exc, exc.__traceback__, "Dummy-3"))
+
+            def crash_shown() -> None:
+                crashed = reporter.window
+                if crashed is None:
+                    QTimer.singleShot(100, crash_shown)
+                    return
+                crashed.toggle.click()
+                QTimer.singleShot(
+                    300,
+                    lambda: (
+                        crashed.grab().save(str(folder / "crash.png")),
+                        print(f"saved {folder}"),
+                        app.quit(),
+                    ),
+                )
+
+            crash_shown()
+
+        QTimer.singleShot(1_000, report_ready)
+
     def shoot() -> None:
         assert console.window is not None
+        if windows:
+            shoot_windows()
+            return
         if desktop:  # the whole screen: the window and the capture frame beside it
             screen = app.primaryScreen()
             screen.grabWindow(0).save(target)
@@ -109,7 +174,10 @@ def main(target: str, desktop: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    wide = "--desktop" in args
-    paths = [a for a in args if a != "--desktop"]
-    sys.exit(main(paths[0] if paths else "main-window.png", wide))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", nargs="?", default="main-window.png", help="file (or folder)")
+    parser.add_argument("--desktop", action="store_true", help="the whole screen")
+    parser.add_argument("--windows", action="store_true", help="settings, report, crash windows")
+    parser.add_argument("--language", choices=i18n.LANGUAGES, default="zh_CN")
+    args = parser.parse_args()
+    sys.exit(main(args.target, args.desktop, args.windows, args.language))

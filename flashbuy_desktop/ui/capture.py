@@ -93,6 +93,18 @@ class CaptureService(QObject):
             lambda error: log.info("capture warm-up: %s", error),
         )
 
+    def set_config(self, config: CaptureConfig) -> None:
+        """Capture with ``config`` from the next request on (the seller changed the settings).
+
+        The engine itself is kept when it can be, with its memory of recent sharpness.
+        """
+        self._config = config
+        # The default engine is a bound CaptureEngine.capture; its owner reads ``config`` at
+        # the start of each capture. (Not imported here: that module loads OpenCV.)
+        owner = getattr(self._engine, "__self__", None)
+        if owner is not None and hasattr(owner, "config"):
+            owner.config = config
+
     def retake(self) -> None:
         """Capture again: the running capture is cancelled and its result dropped."""
         self.request()
@@ -121,4 +133,4 @@ class CaptureService(QObject):
             self.failed.emit(str(error))
             return
         log.error("capture failed: %s", getattr(error, "__traceback_text__", error))
-        self.failed.emit(f"截图失败 (the capture failed): {error}")
+        self.failed.emit(self.tr("The capture failed: {error}").format(error=error))

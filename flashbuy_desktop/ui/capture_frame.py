@@ -120,7 +120,7 @@ class CaptureFrame(QWidget):
             | Qt.WindowType.WindowDoesNotAcceptFocus
         )
         self.setWindowFlags(self._flags)
-        self.setWindowTitle("捕获框 (capture frame)")
+        self.setWindowTitle(self.tr("Capture frame"))
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, True)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -102,10 +102,6 @@ _ROOT = QModelIndex()
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("Comments", text, None, n)
-
-
 # --- purchase intent ----------------------------------------------------------------------
 
 # Matched on the NFKC form of the text, so full-width ＃３ and Ｎｏ．３ read as #3 and No.3.
@@ -192,8 +188,12 @@ _ROW_ROLE = _USER_ROLE + 100  # private: the whole row, so the delegate asks onc
 _GETTERS: dict[int, Callable[[_Row], Any]] = {
     _ROW_ROLE: lambda r: r,
     int(Qt.ItemDataRole.DisplayRole): lambda r: r[_TEXT],
-    int(Qt.ItemDataRole.ToolTipRole): lambda r: f"{r[_NICKNAME]}：{r[_TEXT]}",
-    int(Qt.ItemDataRole.AccessibleTextRole): lambda r: f"{r[_NICKNAME]}：{r[_TEXT]} {r[_TIME]}",
+    int(Qt.ItemDataRole.ToolTipRole): lambda r: QCoreApplication.translate(
+        "Comments", "{nickname}: {text}"
+    ).format(nickname=r[_NICKNAME], text=r[_TEXT]),
+    int(Qt.ItemDataRole.AccessibleTextRole): lambda r: QCoreApplication.translate(
+        "Comments", "{nickname}: {text} {time}"
+    ).format(nickname=r[_NICKNAME], text=r[_TEXT], time=r[_TIME]),
     int(CommentRole.NICKNAME): lambda r: r[_NICKNAME],
     int(CommentRole.VIEWER_ID): lambda r: r[_VIEWER],
     int(CommentRole.TIME): lambda r: r[_TIME],
@@ -544,6 +544,8 @@ class _Look:
         self.highlighted = palette.color(QPalette.ColorRole.HighlightedText)
         self.warm = _WARM_DARK if self.dark else _WARM_LIGHT
         self.intent = _INTENT_DARK if self.dark else _INTENT_LIGHT
+        # How a nickname leads its comment ("{nickname}：" in Chinese), looked up once.
+        self.nick_format = QCoreApplication.translate("Comments", "{nickname}:")
         self.nick_widths: dict[str, int] = {}
         self.nick_colors: dict[int, QColor] = {}
 
@@ -625,7 +627,7 @@ class CommentDelegate(QStyledItemDelegate):
         side = max(12, height - 2 * (_PAD - 1))
         button = QRect(left + width - _PAD - side, top + (height - side) // 2, side, side)
         time_left = button.x() - _PAD - look.time_width
-        nickname = row[_NICKNAME] + "："
+        nickname = look.nick_format.format(nickname=row[_NICKNAME])
         nick_width = min(look.nick_width(nickname), max(0, width // 3))
         text_left = left + _PAD + nick_width + _PAD // 2
         text_width = max(0, time_left - _PAD - text_left)
@@ -697,7 +699,9 @@ class CommentDelegate(QStyledItemDelegate):
         ):
             nickname = str(index.data(CommentRole.NICKNAME) or "")
             QToolTip.showText(
-                event.globalPos(), _tr("给 %1 发起定向闪购").replace("%1", nickname), view
+                event.globalPos(),
+                self.tr("Start a targeted flash-buy for {nickname}").format(nickname=nickname),
+                view,
             )
             return True
         return bool(super().helpEvent(event, view, option, index))
@@ -774,10 +778,15 @@ class CommentView(QWidget):
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_view.setMouseTracking(True)
-        self.list_view.setAccessibleName(_tr("直播评论"))
+        self.list_view.setAccessibleName(self.tr("Live comments"))
 
-        self.intent_only = QCheckBox(_tr("只看购买意向"), self)
-        self.intent_only.setToolTip(_tr("只显示像“要了”“3号多少钱”“#3”这样的评论"))
+        self.intent_only = QCheckBox(self.tr("Purchase intent only"), self)
+        self.intent_only.setToolTip(
+            # The examples are what viewers type, which is what the filter matches.
+            self.tr(
+                "Show only comments that ask to buy or ask a price, like “要了”, “3号多少钱”, “#3”"
+            )
+        )
         self.paused_label = QLabel(self)
         self.paused_label.setStyleSheet(
             "QLabel { background: #fff1d6; color: #7a3b00; border-radius: 4px; padding: 1px 6px; }"
@@ -794,6 +803,11 @@ class CommentView(QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.list_view, 1)
+
+        # Paused while the pointer rests on the list, or while the seller holds it (hotkey).
+        self._hover = False
+        self._held = False
+        self.hold_key = ""  # the hotkey's text, to say how to go on
 
         self.intent_only.toggled.connect(self._set_intent_only)
         self.list_view.hoverChanged.connect(self._hovered)
@@ -837,7 +851,19 @@ class CommentView(QWidget):
 
     @Slot(bool)
     def _hovered(self, inside: bool) -> None:
-        self.feed.set_paused(inside)
+        self._hover = inside
+        self.feed.set_paused(self._hover or self._held)
+
+    def is_held(self) -> bool:
+        """Whether the seller paused the list by hotkey (it stays paused until released)."""
+        return self._held
+
+    @Slot()
+    def toggle_hold(self) -> None:
+        """The pause-comments hotkey: hold the list still, or let it go on."""
+        self._held = not self._held
+        self.feed.set_paused(self._hover or self._held)
+        self._show_pause()
 
     @Slot(bool)
     def _set_intent_only(self, on: bool) -> None:
@@ -856,7 +882,11 @@ class CommentView(QWidget):
             return
         count = self.feed.pending_count()
         if count:
-            self.paused_label.setText(_tr("已暂停，%n 条新评论", count))
+            self.paused_label.setText(self.tr("Paused, %n new comment(s)", "", count))
+        elif self._held:
+            self.paused_label.setText(
+                self.tr("Paused (press {key} to go on)").format(key=self.hold_key)
+            )
         else:
-            self.paused_label.setText(_tr("已暂停（移开鼠标继续）"))
+            self.paused_label.setText(self.tr("Paused (move the pointer away to go on)"))
         self.paused_label.show()

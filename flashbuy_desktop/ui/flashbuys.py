@@ -184,18 +184,18 @@ class FlashBuyTableModel(QAbstractTableModel):
         self._pending_progress: dict[int, FlashBuyProgress] = {}
         self._placeholder: QPixmap | None = None
         self._headers = (
-            self.tr("图片"),
-            self.tr("标题"),
-            self.tr("价格"),
-            self.tr("已售/库存"),
-            self.tr("模式"),
-            self.tr("状态"),
-            self.tr("创建时间"),
+            self.tr("Picture"),
+            self.tr("Title"),
+            self.tr("Price"),
+            self.tr("Sold/stock"),
+            self.tr("Mode"),
+            self.tr("Status"),
+            self.tr("Created"),
         )
         self._status_text = {
-            FlashBuyStatus.ACTIVE: self.tr("进行中"),
-            FlashBuyStatus.SOLD_OUT: self.tr("已售罄"),
-            FlashBuyStatus.ENDED: self.tr("已结束"),
+            FlashBuyStatus.ACTIVE: self.tr("Active"),
+            FlashBuyStatus.SOLD_OUT: self.tr("Sold out"),
+            FlashBuyStatus.ENDED: self.tr("Ended"),
         }
 
     # --- Qt's model interface -----------------------------------------------------------
@@ -405,22 +405,22 @@ class FlashBuyTableModel(QAbstractTableModel):
             if fb.piece_no
             else fb.title
         )
-        sold = self.tr("已售 {sold}/{stock}").format(sold=fb.sold, stock=fb.stock)
+        sold = self.tr("Sold {sold}/{stock}").format(sold=fb.sold, stock=fb.stock)
         buyers = item.buyers
         if fb.mode is Mode.TARGETED:
             names = ", ".join(t.nickname for t in fb.targets)
-            mode = self.tr("定向: {names}").format(names=names)
+            mode = self.tr("Targeted: {names}").format(names=names)
         else:
-            mode = self.tr("全量")
+            mode = self.tr("Full", "flash-buy mode")
         created = _local(fb.created_at)
-        title_tip = self.tr("{title}\n商品: {product}\n类目: {category}").format(
+        title_tip = self.tr("{title}\nProduct: {product}\nCategory: {category}").format(
             title=title, product=fb.product_name, category=fb.category_name
         )
         if fb.note:
-            title_tip += "\n" + self.tr("备注: {note}").format(note=fb.note)
+            title_tip += "\n" + self.tr("Note: {note}").format(note=fb.note)
         status_tip = self._status_text[fb.status]
         if fb.ended_at is not None:
-            status_tip = self.tr("{status}（{time}）").format(
+            status_tip = self.tr("{status} ({time})").format(
                 status=status_tip, time=_local(fb.ended_at).strftime("%H:%M:%S")
             )
         item.texts = (
@@ -436,9 +436,9 @@ class FlashBuyTableModel(QAbstractTableModel):
             title_tip,
             title_tip,
             None,
-            self.tr("买家: {names}").format(names=", ".join(buyers))
+            self.tr("Buyers: {names}").format(names=", ".join(buyers))
             if buyers
-            else self.tr("暂无买家"),
+            else self.tr("No buyers yet"),
             mode,
             status_tip,
             created.strftime("%Y-%m-%d %H:%M:%S"),
@@ -676,22 +676,24 @@ class ConfirmEnd:
         name = f"#{fb.piece_no} {fb.title}" if fb.piece_no else fb.title
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(QCoreApplication.translate("FlashBuys", "结束闪购"))
+        box.setWindowTitle(QCoreApplication.translate("FlashBuys", "End flash-buy"))
         box.setText(
-            QCoreApplication.translate("FlashBuys", "确定结束闪购「{name}」吗？").format(name=name)
+            QCoreApplication.translate("FlashBuys", "End the flash-buy “{name}”?").format(name=name)
         )
         box.setInformativeText(
             QCoreApplication.translate(
-                "FlashBuys", "结束后直播间立即隐藏该闪购，观众无法再购买，且不能恢复。"
+                "FlashBuys",
+                "Once ended it disappears from the live room at once, viewers can no longer"
+                " buy it, and it cannot be restored.",
             )
         )
         end = box.addButton(
-            QCoreApplication.translate("FlashBuys", "结束闪购"),
+            QCoreApplication.translate("FlashBuys", "End flash-buy"),
             QMessageBox.ButtonRole.DestructiveRole,
         )
         end.setObjectName(cls.END_BUTTON)
         cancel = box.addButton(
-            QCoreApplication.translate("FlashBuys", "取消"), QMessageBox.ButtonRole.RejectRole
+            QCoreApplication.translate("FlashBuys", "Cancel"), QMessageBox.ButtonRole.RejectRole
         )
         cancel.setObjectName(cls.CANCEL_BUTTON)
         box.setDefaultButton(cancel)
@@ -756,20 +758,20 @@ class FlashBuyPanel(QWidget):
 
         self.mode_combo = QComboBox(self)
         self.mode_combo.setObjectName("modeFilter")
-        self.mode_combo.addItem(self.tr("全部模式"), None)
-        self.mode_combo.addItem(self.tr("全量"), Mode.FULL.value)
-        self.mode_combo.addItem(self.tr("定向"), Mode.TARGETED.value)
+        self.mode_combo.addItem(self.tr("All modes"), None)
+        self.mode_combo.addItem(self.tr("Full", "flash-buy mode"), Mode.FULL.value)
+        self.mode_combo.addItem(self.tr("Targeted", "flash-buy mode"), Mode.TARGETED.value)
         self.mode_combo.currentIndexChanged.connect(self._mode_chosen)
 
         self.category_combo = QComboBox(self)
         self.category_combo.setObjectName("categoryFilter")
         self.category_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.category_combo.addItem(self.tr("全部类目"), None)
+        self.category_combo.addItem(self.tr("All categories"), None)
         self.category_combo.currentIndexChanged.connect(self._category_chosen)
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("flashbuySearch")
-        self.search_edit.setPlaceholderText(self.tr("搜索标题或编号"))
+        self.search_edit.setPlaceholderText(self.tr("Search titles or piece numbers"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(160)
         self._search_timer = QTimer(self)
@@ -807,12 +809,17 @@ class FlashBuyPanel(QWidget):
         columns.setSectionResizeMode(Column.MODE, QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(Column.MODE, 150)
 
-        self.end_action = QAction(self.tr("结束闪购"), self)
+        self.end_action = QAction(self.tr("End flash-buy"), self)
         self.end_action.setObjectName("endFlashBuyAction")
         self.end_action.triggered.connect(self.end_selected)
-        self.end_button = QPushButton(self.tr("结束闪购"), self)
+        self.end_button = QPushButton(self.tr("End flash-buy"), self)
         self.end_button.setObjectName("endFlashBuyButton")
-        self.end_button.setToolTip(self.tr("结束选中的进行中闪购：直播间立即隐藏，观众无法再购买"))
+        self.end_button.setToolTip(
+            self.tr(
+                "End the selected active flash-buy: it disappears from the live room at once"
+                " and viewers can no longer buy it"
+            )
+        )
         self.end_button.setAutoDefault(False)
         self.end_button.clicked.connect(self.end_selected)
         self._menu = QMenu(self)
@@ -890,7 +897,7 @@ class FlashBuyPanel(QWidget):
             self.tasks.run(
                 lambda: [order for fid in missing for order in client.orders(fid)],
                 self._orders_loaded,
-                self._failed(self.tr("无法加载买家")),
+                self._failed(self.tr("Could not load the buyers")),
                 key=self._key("orders"),
             )
 
@@ -900,7 +907,7 @@ class FlashBuyPanel(QWidget):
         self.tasks.run(
             lambda: client.flashbuys(room_id),
             self._loaded,
-            self._failed(self.tr("无法加载闪购列表")),
+            self._failed(self.tr("Could not load the flash-buys")),
             key=self._key("list"),
         )
         self._load_categories()
@@ -976,7 +983,7 @@ class FlashBuyPanel(QWidget):
         def report(exc: Exception) -> None:
             log.warning("%s: %s", what, exc)
             if self._alive():
-                self.errorRaised.emit(self.tr("{what}：{why}").format(what=what, why=describe(exc)))
+                self.errorRaised.emit(self.tr("{what}: {why}").format(what=what, why=describe(exc)))
 
         return report
 
@@ -988,7 +995,7 @@ class FlashBuyPanel(QWidget):
         self.tasks.run(
             self.client.categories,
             self._categories_loaded,
-            self._failed(self.tr("无法加载类目")),
+            self._failed(self.tr("Could not load the categories")),
             key=self._key("categories"),
         )
 
@@ -1045,7 +1052,7 @@ class FlashBuyPanel(QWidget):
             return
         self._ending.discard(fid)
         self._update_actions()
-        self._failed(self.tr("结束闪购失败"))(exc)
+        self._failed(self.tr("Could not end the flash-buy"))(exc)
 
     def _can_end(self, fb: FlashBuy | None) -> bool:
         return fb is not None and fb.status is FlashBuyStatus.ACTIVE and fb.id not in self._ending
@@ -1059,10 +1066,10 @@ class FlashBuyPanel(QWidget):
     @Slot(object)
     def _show_counts(self, counts: dict[FlashBuyStatus, int]) -> None:
         labels = {
-            None: self.tr("全部 {n}"),
-            FlashBuyStatus.ACTIVE: self.tr("进行中 {n}"),
-            FlashBuyStatus.SOLD_OUT: self.tr("已售罄 {n}"),
-            FlashBuyStatus.ENDED: self.tr("已结束 {n}"),
+            None: self.tr("All {n}"),
+            FlashBuyStatus.ACTIVE: self.tr("Active {n}"),
+            FlashBuyStatus.SOLD_OUT: self.tr("Sold out {n}"),
+            FlashBuyStatus.ENDED: self.tr("Ended {n}"),
         }
         total = sum(counts.values())
         for status, button in self.status_buttons.items():

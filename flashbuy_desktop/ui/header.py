@@ -1,7 +1,7 @@
 """The header of the main window: the live, its audience and sales, and the connection."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from flashbuy_desktop.api.events import StreamState
 from flashbuy_protocol.enums import LiveStatus
@@ -26,7 +26,7 @@ class LiveHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("liveHeader")
-        self.title = QLabel(self.tr("未开播"))
+        self.title = QLabel(self.tr("Not live"))
         self.title.setObjectName("liveTitle")
         self.state = QLabel()
         self.state.setObjectName("liveState")
@@ -34,8 +34,8 @@ class LiveHeader(QWidget):
         self.orders = QLabel()
         self.connection = QLabel()
         self.connection.setObjectName("connection")
-        self.go_live = QPushButton(self.tr("开播"))
-        self.end_live = QPushButton(self.tr("结束直播"))
+        self.go_live = QPushButton(self.tr("Go live"))
+        self.end_live = QPushButton(self.tr("End live"))
         self.go_live.clicked.connect(self.goLiveRequested)
         self.end_live.clicked.connect(self.endLiveRequested)
 
@@ -49,6 +49,15 @@ class LiveHeader(QWidget):
             layout.addSpacing(16)
         layout.addWidget(self.go_live)
         layout.addWidget(self.end_live)
+        # Settings, problem report and sign-out: rare actions, one click away, out of the way.
+        self.menu_button = QToolButton()
+        self.menu_button.setObjectName("consoleMenu")
+        self.menu_button.setText(self.tr("Menu"))
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self.menu_button)
+        self.menu_button.setMenu(self.menu)
+        layout.addSpacing(8)
+        layout.addWidget(self.menu_button)
 
         self._room: Room | None = None
         self.set_room(None)
@@ -58,8 +67,10 @@ class LiveHeader(QWidget):
         """Show a room (or that there is no live)."""
         self._room = room
         live = room is not None and room.status is LiveStatus.LIVE
-        self.title.setText(room.title if room else self.tr("未开播"))
-        self.state.setText(self.tr("● 直播中") if live else self.tr("已结束") if room else "")
+        self.title.setText(room.title if room else self.tr("Not live"))
+        self.state.setText(
+            self.tr("● Live") if live else self.tr("Ended", "the live") if room else ""
+        )
         self.state.setProperty("live", live)
         self.state.setStyleSheet(
             "color: white; background: #e8453c; border-radius: 4px; padding: 2px 8px;"
@@ -72,14 +83,12 @@ class LiveHeader(QWidget):
 
     def set_viewer_count(self, count: int) -> None:
         """How many viewers are in the room now."""
-        self.viewers.setText(self.tr("观众 %n 人", "", count))
+        self.viewers.setText(self.tr("%n viewer(s)", "", count))
 
     def set_sales(self, orders: int, sales_fen: int) -> None:
         """Orders and sales of this live so far."""
         self.orders.setText(
-            self.tr("订单 %1 · 成交 ¥%2")
-            .replace("%1", str(orders))
-            .replace("%2", format_fen(sales_fen))
+            self.tr("%n order(s) · sales ¥{sales}", "", orders).format(sales=format_fen(sales_fen))
         )
 
     def set_live_ended(self) -> None:
@@ -91,11 +100,11 @@ class LiveHeader(QWidget):
         """The event stream's state, readable at a glance."""
         color, dot = _CONNECTION_STYLE[state]
         words = {
-            StreamState.CONNECTED: self.tr("已连接"),
-            StreamState.CONNECTING: self.tr("连接中…"),
-            StreamState.RECONNECTING: self.tr("重连中…"),
-            StreamState.OFFLINE: self.tr("离线"),
-            StreamState.STOPPED: self.tr("未连接"),
+            StreamState.CONNECTED: self.tr("Connected"),
+            StreamState.CONNECTING: self.tr("Connecting…"),
+            StreamState.RECONNECTING: self.tr("Reconnecting…"),
+            StreamState.OFFLINE: self.tr("Offline"),
+            StreamState.STOPPED: self.tr("Not connected"),
         }[state]
         self.connection.setText(f"{dot} {words}")
         self.connection.setStyleSheet(f"color: {color}; font-weight: bold;")

@@ -7,7 +7,7 @@ table never shows a stale status after a reconnect.
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.settings import Hotkeys
 from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.comments import CommentBridge, CommentFeed, CommentView
@@ -36,13 +37,16 @@ from flashbuy_protocol.models import Comment, Event, FlashBuy, FlashBuyList, Roo
 
 log = logging.getLogger(__name__)
 
-LIVE_TITLE_DEFAULT = "翡翠直播"
+# The title a live started from the console gets (translated when it starts).
+LIVE_TITLE_DEFAULT = QT_TRANSLATE_NOOP("MainWindow", "Jade live")
 
 
 class MainWindow(QMainWindow):
     """One creator's live: header, comments (left), flash-buys (right)."""
 
     signOutRequested = Signal()
+    settingsRequested = Signal()
+    reportRequested = Signal()
     targetRequested = Signal(int, str)  # viewer id, nickname: a targeted flash-buy for them
     frameLockChanged = Signal(bool)
     lastTemplateChanged = Signal(int)  # the template the seller used last (to preselect)
@@ -56,13 +60,14 @@ class MainWindow(QMainWindow):
         frame: CaptureFrame | None = None,
         capture: CaptureService | None = None,
         last_template_id: int | None = None,
+        hotkeys: Hotkeys | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks.scoped(self)  # answers that come after the window closed are dropped
         self.room: Room | None = None
         self.closed = False
-        self.setWindowTitle(self.tr("闪购控制台"))
+        self.setWindowTitle(self.tr("Flash-buy console"))
         self.resize(1280, 800)
 
         self.header = LiveHeader()
@@ -86,24 +91,38 @@ class MainWindow(QMainWindow):
         self.error_bar.setStyleSheet("color: #c5221f;")
         self.statusBar().addWidget(self.error_bar, 1)
 
-        sign_out = QAction(self.tr("退出登录"), self)
-        sign_out.triggered.connect(self.signOutRequested)
-        self.addAction(sign_out)
+        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action.triggered.connect(self.settingsRequested)
+        self.report_action = QAction(self.tr("Report a problem…"), self)
+        self.report_action.triggered.connect(self.reportRequested)
+        self.sign_out_action = QAction(self.tr("Sign out"), self)
+        self.sign_out_action.triggered.connect(self.signOutRequested)
+        menu = self.header.menu
+        menu.addAction(self.settings_action)
+        menu.addAction(self.report_action)
+        menu.addSeparator()
+        menu.addAction(self.sign_out_action)
         self.frame = frame
         if frame is not None:
             self._add_frame_controls(frame)
         self.capture = capture
         self.last_template_id = last_template_id
         self.new_dialog: NewFlashBuyDialog | None = None
-        new_full = QAction(self.tr("新建全量闪购"), self)
-        new_full.setShortcut(QKeySequence(Qt.Key.Key_F2))
-        new_full.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        new_full.triggered.connect(self.new_full_flashbuy)
-        self.addAction(new_full)
-        self.new_button = QPushButton(self.tr("新建全量闪购 (F2)"))
+        # Hotkeys work wherever the console has focus (not only in this window).
+        self.new_full_action = QAction(self.tr("New full flash-buy"), self)
+        self.new_full_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.new_full_action.triggered.connect(self.new_full_flashbuy)
+        self.addAction(self.new_full_action)
+        self.pause_action = QAction(self.tr("Pause comments"), self)
+        self.pause_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.pause_action.triggered.connect(self.comments.toggle_hold)
+        self.addAction(self.pause_action)
+        self.new_button = QPushButton()
         self.new_button.setObjectName("newFlashBuyButton")
         self.new_button.clicked.connect(self.new_full_flashbuy)
-        self.templates_button = QPushButton(self.tr("运费模板…"))
+        self.retake_key = QKeySequence(Qt.Key.Key_R)
+        self.apply_hotkeys(hotkeys or Hotkeys())
+        self.templates_button = QPushButton(self.tr("Shipping templates…"))
         self.templates_button.clicked.connect(self.manage_templates)
         self.statusBar().addPermanentWidget(self.templates_button)
         self.statusBar().addPermanentWidget(self.new_button)
@@ -118,12 +137,27 @@ class MainWindow(QMainWindow):
         self.comments.targetRequested.connect(self.targetRequested)
         self.tasks.failed.connect(self.show_error)
 
+    def apply_hotkeys(self, hotkeys: Hotkeys) -> None:
+        """Use the seller's hotkeys from now on (new full flash-buy, retake, pause comments)."""
+
+        def key(text: str) -> QKeySequence:
+            return QKeySequence(text, QKeySequence.SequenceFormat.PortableText)
+
+        native = QKeySequence.SequenceFormat.NativeText
+        self.new_full_action.setShortcut(key(hotkeys.new_full))
+        self.new_button.setText(
+            self.tr("New full flash-buy ({key})").format(key=key(hotkeys.new_full).toString(native))
+        )
+        self.pause_action.setShortcut(key(hotkeys.pause_comments))
+        self.comments.hold_key = key(hotkeys.pause_comments).toString(native)
+        self.retake_key = key(hotkeys.retake)
+
     def _add_frame_controls(self, frame: CaptureFrame) -> None:
         """Show/hide and lock the capture frame, from the status bar (always at hand)."""
-        self.frame_shown = QCheckBox(self.tr("显示捕获框"))
+        self.frame_shown = QCheckBox(self.tr("Show capture frame"))
         self.frame_shown.setChecked(True)
         self.frame_shown.toggled.connect(frame.setVisible)
-        self.frame_locked = QCheckBox(self.tr("锁定捕获框"))
+        self.frame_locked = QCheckBox(self.tr("Lock capture frame"))
         self.frame_locked.setChecked(frame.is_locked())
         self.frame_locked.toggled.connect(frame.set_locked)
         self.frame_locked.toggled.connect(self.frameLockChanged)
@@ -207,10 +241,10 @@ class MainWindow(QMainWindow):
 
     def _open_new_flashbuy(self, targets: list[tuple[int, str]]) -> None:
         if self.room is None or self.room.status is not LiveStatus.LIVE:
-            self.show_error(self.tr("请先开播，再创建闪购"))
+            self.show_error(self.tr("Go live first, then create flash-buys"))
             return
         if self.capture is None:
-            self.show_error(self.tr("没有捕获框，无法截图"))
+            self.show_error(self.tr("There is no capture frame to take the picture from"))
             return
         if self.new_dialog is not None and self.new_dialog.isVisible():
             self.new_dialog.raise_()
@@ -223,6 +257,7 @@ class MainWindow(QMainWindow):
             self.room.id,
             targets=targets,
             last_template_id=self.last_template_id,
+            retake_key=self.retake_key,
             parent=self,
         )
         dialog.created.connect(self._flashbuy_created)
@@ -252,9 +287,8 @@ class MainWindow(QMainWindow):
 
     def go_live(self) -> None:
         """Start a new live."""
-        self.tasks.run(
-            lambda: self.client.go_live(LIVE_TITLE_DEFAULT), self.show_room, self.show_error
-        )
+        title = self.tr(str(LIVE_TITLE_DEFAULT))
+        self.tasks.run(lambda: self.client.go_live(title), self.show_room, self.show_error)
 
     def end_live(self) -> None:
         """End the live (and with it every active flash-buy), after asking."""
@@ -262,8 +296,8 @@ class MainWindow(QMainWindow):
             return
         answer = QMessageBox.question(
             self,
-            self.tr("结束直播"),
-            self.tr("结束直播后，所有进行中的闪购都会结束。确定结束吗？"),
+            self.tr("End live"),
+            self.tr("Ending the live ends every active flash-buy. End it now?"),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

@@ -4,48 +4,138 @@ Every failure, from any task, is turned into words here and shown in one place
 (the main window's error bar), so messages stay consistent and translatable.
 """
 
-from PySide6.QtCore import QCoreApplication
+from typing import Final
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from flashbuy_desktop.api.client import ClientError, OfflineError, PlatformError
 from flashbuy_protocol.errors import ErrorCode
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Messages", text)
-
-
-def _messages() -> dict[str, str]:
-    return {
-        ErrorCode.INVALID_CREDENTIALS: _tr("用户名或密码不对"),
-        ErrorCode.UNAUTHENTICATED: _tr("请重新登录"),
-        ErrorCode.TOKEN_EXPIRED: _tr("登录已过期，请重新登录"),
-        ErrorCode.TOKEN_REVOKED: _tr("已在别处退出登录，请重新登录"),
-        ErrorCode.FORBIDDEN: _tr("没有权限操作这个直播间"),
-        ErrorCode.CREATOR_NOT_INVITED: _tr("闪购需平台邀请开通：您的账号尚未受邀"),
-        ErrorCode.SHOP_NOT_QUALIFIED: _tr("该店铺未达到闪购的商家标准"),
-        ErrorCode.CATEGORY_NOT_APPROVED: _tr("该类目不支持闪购（仅限平台认可的非标品类目）"),
-        ErrorCode.SHOP_NOT_BOUND: _tr("您未绑定该店铺，不能售卖它的商品"),
-        ErrorCode.QUOTA_FULL_EXCEEDED: _tr("该商品的全量闪购次数已用完"),
-        ErrorCode.QUOTA_TARGETED_EXCEEDED: _tr("该商品的定向闪购次数已用完"),
-        ErrorCode.TARGET_NOT_IN_ROOM: _tr("定向的观众已不在直播间"),
-        ErrorCode.LIVE_NOT_ACTIVE: _tr("直播已结束"),
-        ErrorCode.LIVE_ALREADY_ACTIVE: _tr("已有一场直播在进行中"),
-        ErrorCode.PICTURE_INVALID: _tr("商品图片无法识别，请重新截图"),
-        ErrorCode.PICTURE_TOO_LARGE: _tr("商品图片太大"),
-        ErrorCode.TEMPLATE_NOT_FOUND: _tr("运费模板不存在，请重新选择"),
-        ErrorCode.TEMPLATE_IN_USE: _tr("有进行中的闪购在使用该运费模板"),
-        ErrorCode.FLASHBUY_SOLD_OUT: _tr("已售罄"),
-        ErrorCode.FLASHBUY_ENDED: _tr("闪购已结束"),
-        ErrorCode.INTERNAL_ERROR: _tr("平台出错了，操作未生效，请稍后再试"),
-    }
+# Built at import time, before any translator is installed: the sources are marked here
+# (for lupdate) and translated each time one is shown.
+_MESSAGES: Final[dict[str, object]] = {
+    ErrorCode.INVALID_CREDENTIALS: QT_TRANSLATE_NOOP("Messages", "Wrong username or password"),
+    ErrorCode.UNAUTHENTICATED: QT_TRANSLATE_NOOP("Messages", "Please sign in again"),
+    ErrorCode.TOKEN_EXPIRED: QT_TRANSLATE_NOOP(
+        "Messages", "Your sign-in has expired; please sign in again"
+    ),
+    ErrorCode.TOKEN_REVOKED: QT_TRANSLATE_NOOP(
+        "Messages", "You were signed out elsewhere; please sign in again"
+    ),
+    ErrorCode.FORBIDDEN: QT_TRANSLATE_NOOP(
+        "Messages", "You are not allowed to manage this live room"
+    ),
+    ErrorCode.CREATOR_NOT_INVITED: QT_TRANSLATE_NOOP(
+        "Messages",
+        "Flash-buys are opened by invitation of the platform: your account has not been invited",
+    ),
+    ErrorCode.SHOP_NOT_QUALIFIED: QT_TRANSLATE_NOOP(
+        "Messages", "This shop does not meet the platform's standard for flash-buys"
+    ),
+    ErrorCode.CATEGORY_NOT_APPROVED: QT_TRANSLATE_NOOP(
+        "Messages",
+        "This category cannot be flash-bought (only non-standard categories the platform approved)",
+    ),
+    ErrorCode.SHOP_NOT_BOUND: QT_TRANSLATE_NOOP(
+        "Messages", "You are not bound to this shop and cannot sell its products"
+    ),
+    ErrorCode.QUOTA_FULL_EXCEEDED: QT_TRANSLATE_NOOP(
+        "Messages", "This product has no full flash-buys left"
+    ),
+    ErrorCode.QUOTA_TARGETED_EXCEEDED: QT_TRANSLATE_NOOP(
+        "Messages", "This product has no targeted flash-buys left"
+    ),
+    ErrorCode.TARGET_NOT_IN_ROOM: QT_TRANSLATE_NOOP(
+        "Messages", "The targeted viewer is no longer in the live room"
+    ),
+    ErrorCode.LIVE_NOT_ACTIVE: QT_TRANSLATE_NOOP("Messages", "The live has ended"),
+    ErrorCode.LIVE_ALREADY_ACTIVE: QT_TRANSLATE_NOOP("Messages", "A live is already going on"),
+    ErrorCode.PICTURE_INVALID: QT_TRANSLATE_NOOP(
+        "Messages", "The product picture cannot be read; please capture it again"
+    ),
+    ErrorCode.PICTURE_TOO_LARGE: QT_TRANSLATE_NOOP("Messages", "The product picture is too large"),
+    ErrorCode.TEMPLATE_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Messages", "The shipping template does not exist; please choose again"
+    ),
+    ErrorCode.TEMPLATE_IN_USE: QT_TRANSLATE_NOOP(
+        "Messages", "An active flash-buy uses this shipping template"
+    ),
+    ErrorCode.FLASHBUY_SOLD_OUT: QT_TRANSLATE_NOOP("Messages", "Sold out"),
+    ErrorCode.FLASHBUY_ENDED: QT_TRANSLATE_NOOP("Messages", "The flash-buy has ended"),
+    ErrorCode.MALFORMED_JSON: QT_TRANSLATE_NOOP(
+        "Messages", "The platform could not read what the console sent; please update the console"
+    ),
+    ErrorCode.NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Messages", "It is no longer on the platform (it may have been deleted)"
+    ),
+    ErrorCode.METHOD_NOT_ALLOWED: QT_TRANSLATE_NOOP(
+        "Messages", "The platform does not support this action; please update the console"
+    ),
+    ErrorCode.IDEMPOTENCY_KEY_INVALID: QT_TRANSLATE_NOOP(
+        "Messages", "The platform refused the request's identifier; please update the console"
+    ),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: QT_TRANSLATE_NOOP(
+        "Messages", "This request was already made with other content; please try again"
+    ),
+    ErrorCode.TARGETS_REQUIRED: QT_TRANSLATE_NOOP(
+        "Messages", "A targeted flash-buy needs the viewer it is for"
+    ),
+    ErrorCode.TARGETS_NOT_ALLOWED: QT_TRANSLATE_NOOP(
+        "Messages", "A full flash-buy goes to every viewer and cannot name one"
+    ),
+    ErrorCode.VIEWER_NOT_IN_ROOM: QT_TRANSLATE_NOOP(
+        "Messages", "The viewer is not in the live room"
+    ),
+    ErrorCode.PICTURE_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Messages", "The product picture is missing; please capture it again"
+    ),
+    ErrorCode.REPORT_NOT_ZIP: QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report is not a valid zip and the platform did not take it; "
+        "please save it as a zip and contact support",
+    ),
+    ErrorCode.REPORT_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report is too large (over 10 MB); untick the capture frame screenshot and try "
+        "again, or save it as a zip for support",
+    ),
+    ErrorCode.REPORT_INVALID: QT_TRANSLATE_NOOP(
+        "Messages",
+        "The platform did not accept the report's content; please save it as a zip for support",
+    ),
+    ErrorCode.NOT_OFFERED_TO_VIEWER: QT_TRANSLATE_NOOP(
+        "Messages", "This flash-buy was not offered to this viewer"
+    ),
+    ErrorCode.ALREADY_PURCHASED: QT_TRANSLATE_NOOP("Messages", "This viewer has already bought it"),
+    ErrorCode.REGION_EXCLUDED: QT_TRANSLATE_NOOP(
+        "Messages", "The shipping template does not deliver to this region"
+    ),
+    ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(
+        "Messages", "The platform failed and nothing was done; please try again later"
+    ),
+}
 
 
 def describe(error: BaseException) -> str:
     """A sentence for the seller about ``error`` (the platform's code decides it)."""
     if isinstance(error, PlatformError):
-        return _messages().get(str(error.code), error.message)
+        if error.code == ErrorCode.VALIDATION_FAILED:
+            # The platform names the field and the rule; that detail is what helps.
+            return QCoreApplication.translate(
+                "Messages", "The platform refused the input: {detail}"
+            ).format(detail=error.message)
+        source = _MESSAGES.get(str(error.code))
+        if source is None:  # a code newer than this console
+            return error.message
+        return QCoreApplication.translate("Messages", str(source))
     if isinstance(error, OfflineError):
-        return _tr("连不上平台，正在重试；请检查网络")
+        return QCoreApplication.translate(
+            "Messages", "Cannot reach the platform; retrying. Please check the network"
+        )
     if isinstance(error, ClientError):
-        return _tr("平台的回复无法识别，请升级控制台")
-    return _tr("出错了：") + str(error)
+        return QCoreApplication.translate(
+            "Messages", "The platform's answer was not understood; please update the console"
+        )
+    return QCoreApplication.translate("Messages", "Something went wrong: {error}").format(
+        error=error
+    )

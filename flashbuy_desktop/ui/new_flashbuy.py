@@ -10,6 +10,7 @@ dropped connection can never make two flash-buys.
 
 import importlib
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
@@ -57,13 +58,20 @@ from flashbuy_protocol.enums import Mode
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import NOTE_MAX, PIECE_NO_MAX, STOCK_MAX, STOCK_MIN, TITLE_MAX
 from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, Product, ShippingTemplate, Viewer
-from flashbuy_protocol.money import MoneyError, parse_yuan
+from flashbuy_protocol.money import (
+    MAX_PRICE_FEN,
+    MIN_PRICE_FEN,
+    MoneyError,
+    format_fen,
+    parse_yuan,
+)
 
 log = logging.getLogger(__name__)
 
 CREATE_ATTEMPTS = 3  # presses of Enter retried automatically after the platform went unreachable
 JPEG_QUALITY = 90
 MIN_CROP_PX = 8  # a drag shorter than this (on screen) is a click, not a crop
+_AMOUNT = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?")  # as parse_yuan reads it
 _PLACEHOLDER_PICTURE = "0" * 64  # validates the body before the picture is uploaded
 ERROR_STYLE = "color: #d0312d;"
 BANNER_STYLE = (
@@ -135,7 +143,7 @@ class PicturePreview(QWidget):
         self.setMinimumSize(360, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip(self.tr("拖动鼠标框选更紧的裁剪范围；双击取消裁剪"))
+        self.setToolTip(self.tr("Drag to crop the picture tighter; double-click to undo the crop"))
         self._pixmap: QPixmap | None = None
         self._crop: CropFraction | None = None
         self._anchor: QPointF | None = None  # where a drag started, in shares of the picture
@@ -279,7 +287,7 @@ class TargetChip(QFrame):
         self.remove_button = QToolButton(self)
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip(self.tr("移除 {0}").format(nickname))
+        self.remove_button.setToolTip(self.tr("Remove {nickname}").format(nickname=nickname))
         self.remove_button.clicked.connect(lambda: self.removed.emit(self.viewer_id))
         layout.addWidget(self.remove_button)
 
@@ -311,12 +319,14 @@ class NewFlashBuyDialog(QDialog):
         *,
         targets: list[tuple[int, str]] | None = None,
         last_template_id: int | None = None,
+        retake_key: QKeySequence | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks.scoped(self)
         self.capture = capture
+        self.retake_key = retake_key if retake_key is not None else QKeySequence(Qt.Key.Key_R)
         self.room_id = room_id
         self.mode = Mode.TARGETED if targets else Mode.FULL
         self._targets: dict[int, str] = dict(targets or [])
@@ -336,11 +346,13 @@ class NewFlashBuyDialog(QDialog):
         self._pending_fingerprint: object = None
 
         self.setWindowTitle(
-            self.tr("新建定向闪购") if self.mode is Mode.TARGETED else self.tr("新建全量闪购")
+            self.tr("New targeted flash-buy")
+            if self.mode is Mode.TARGETED
+            else self.tr("New full flash-buy")
         )
         self.setModal(True)
         self._build()
-        self.retake_shortcut = QShortcut(QKeySequence(Qt.Key.Key_R), self)
+        self.retake_shortcut = QShortcut(self.retake_key, self)
         self._connect()
         self._update_state()
 
@@ -373,7 +385,7 @@ class NewFlashBuyDialog(QDialog):
         self.capture_spinner.setTextVisible(False)
         self.capture_spinner.setMaximumWidth(220)
         busy_layout.addWidget(self.capture_spinner, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.capture_status = QLabel(self.tr("正在截图…"), busy_page)
+        self.capture_status = QLabel(self.tr("Taking the picture…"), busy_page)
         self.capture_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.capture_status.setWordWrap(True)
         busy_layout.addWidget(self.capture_status)
@@ -389,10 +401,15 @@ class NewFlashBuyDialog(QDialog):
         self.warnings_label.hide()
         picture.addWidget(self.warnings_label)
         picture_bar = QHBoxLayout()
-        self.crop_label = QLabel(self.tr("拖动鼠标可裁剪图片"), self)
+        self.crop_label = QLabel(self.tr("Drag to crop the picture"), self)
         self.crop_label.setStyleSheet("color: #666;")
         picture_bar.addWidget(self.crop_label, 1)
-        self.retake_button = QPushButton(self.tr("重拍 (R)"), self)
+        self.retake_button = QPushButton(
+            self.tr("Retake ({key})").format(
+                key=self.retake_key.toString(QKeySequence.SequenceFormat.NativeText)
+            ),
+            self,
+        )
         self.retake_button.setAutoDefault(False)
         picture_bar.addWidget(self.retake_button)
         picture.addLayout(picture_bar)
@@ -406,9 +423,13 @@ class NewFlashBuyDialog(QDialog):
         self.mode_label = QLabel(self.form_box)
         self.mode_label.setWordWrap(True)
         if self.mode is Mode.TARGETED:
-            self.mode_label.setText(self.tr("定向闪购：只有下面的观众能看到并购买"))
+            self.mode_label.setText(
+                self.tr("Targeted flash-buy: only the viewers below can see and buy it")
+            )
         else:
-            self.mode_label.setText(self.tr("全量闪购：直播间的所有观众都会收到邀请"))
+            self.mode_label.setText(
+                self.tr("Full flash-buy: every viewer in the live room gets the invitation")
+            )
         self.mode_label.setStyleSheet("font-weight: bold;")
         right.addWidget(self.mode_label)
 
@@ -421,10 +442,10 @@ class NewFlashBuyDialog(QDialog):
         targets_layout.addLayout(self.chips_layout)
         add_row = QHBoxLayout()
         self.viewer_combo = QComboBox(self.targets_box)
-        self.viewer_combo.setPlaceholderText(self.tr("选择直播间里的观众"))
+        self.viewer_combo.setPlaceholderText(self.tr("Choose a viewer in the live room"))
         self.viewer_combo.setMinimumContentsLength(12)
         add_row.addWidget(self.viewer_combo, 1)
-        self.add_target_button = QPushButton(self.tr("添加观众"), self.targets_box)
+        self.add_target_button = QPushButton(self.tr("Add viewer"), self.targets_box)
         self.add_target_button.setAutoDefault(False)
         add_row.addWidget(self.add_target_button)
         targets_layout.addLayout(add_row)
@@ -445,51 +466,53 @@ class NewFlashBuyDialog(QDialog):
         self.product_model = QStandardItemModel(self)
         self.product_combo = QComboBox(self.form_box)
         self.product_combo.setModel(self.product_model)
-        self.product_combo.setPlaceholderText(self.tr("正在读取商品…"))
+        self.product_combo.setPlaceholderText(self.tr("Loading products…"))
         self.product_combo.setMinimumContentsLength(14)
         product_row.addWidget(self.product_combo, 1)
         self.category_label = QLabel(self.form_box)
         self.category_label.setStyleSheet("color: #555;")
         product_row.addWidget(self.category_label)
         self.product_error = _error_label(self.form_box)
-        form.addRow(self.tr("商品"), self._stack(product_row, self.product_error))
+        form.addRow(self.tr("Product"), self._stack(product_row, self.product_error))
 
         self.piece_edit = QLineEdit(self.form_box)
         self.piece_edit.setMaxLength(PIECE_NO_MAX)
-        self.piece_edit.setPlaceholderText(self.tr("如 3"))
+        self.piece_edit.setPlaceholderText(self.tr("e.g. 3"))
         self.piece_error = _error_label(self.form_box)
-        form.addRow(self.tr("件号"), self._stack(self.piece_edit, self.piece_error))
+        form.addRow(self.tr("Piece no."), self._stack(self.piece_edit, self.piece_error))
 
         self.title_edit = QLineEdit(self.form_box)
         self.title_edit.setMaxLength(TITLE_MAX)
         self.title_error = _error_label(self.form_box)
-        form.addRow(self.tr("标题"), self._stack(self.title_edit, self.title_error))
+        form.addRow(self.tr("Title"), self._stack(self.title_edit, self.title_error))
 
         self.price_edit = QLineEdit(self.form_box)
-        self.price_edit.setPlaceholderText(self.tr("元，如 1288 或 1288.50"))
+        self.price_edit.setPlaceholderText(self.tr("Yuan, e.g. 1288 or 1288.50"))
         self.price_error = _error_label(self.form_box)
-        form.addRow(self.tr("价格 (元)"), self._stack(self.price_edit, self.price_error))
+        form.addRow(self.tr("Price (yuan)"), self._stack(self.price_edit, self.price_error))
 
         self.stock_spin = QSpinBox(self.form_box)
         self.stock_spin.setRange(STOCK_MIN, STOCK_MAX)
         self.stock_spin.setValue(1)
-        form.addRow(self.tr("库存"), self.stock_spin)
+        form.addRow(self.tr("Stock"), self.stock_spin)
 
         template_row = QHBoxLayout()
         self.template_combo = QComboBox(self.form_box)
-        self.template_combo.setPlaceholderText(self.tr("正在读取运费模板…"))
+        self.template_combo.setPlaceholderText(self.tr("Loading shipping templates…"))
         self.template_combo.setMinimumContentsLength(10)
         template_row.addWidget(self.template_combo, 1)
-        self.new_template_button = QPushButton(self.tr("新建…"), self.form_box)
+        self.new_template_button = QPushButton(
+            self.tr("New…", "a shipping template"), self.form_box
+        )
         self.new_template_button.setAutoDefault(False)
         template_row.addWidget(self.new_template_button)
         self.template_error = _error_label(self.form_box)
-        form.addRow(self.tr("运费模板"), self._stack(template_row, self.template_error))
+        form.addRow(self.tr("Shipping template"), self._stack(template_row, self.template_error))
 
         self.note_edit = QLineEdit(self.form_box)
         self.note_edit.setMaxLength(NOTE_MAX)
-        self.note_edit.setPlaceholderText(self.tr("选填"))
-        form.addRow(self.tr("备注"), self.note_edit)
+        self.note_edit.setPlaceholderText(self.tr("Optional"))
+        form.addRow(self.tr("Note"), self.note_edit)
         right.addStretch(1)
 
         # bottom: status and buttons
@@ -504,11 +527,11 @@ class NewFlashBuyDialog(QDialog):
         self.status_label.setWordWrap(True)
         bottom.addWidget(self.status_label, 1)
         bottom.addStretch(0)
-        self.cancel_button = QPushButton(self.tr("取消"), self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setMinimumWidth(96)
         self.cancel_button.setAutoDefault(False)
         bottom.addWidget(self.cancel_button)
-        self.create_button = QPushButton(self.tr("创建 (Enter)"), self)
+        self.create_button = QPushButton(self.tr("Create (Enter)"), self)
         self.create_button.setDefault(True)
         self.create_button.setMinimumWidth(140)
         bottom.addWidget(self.create_button)
@@ -576,7 +599,9 @@ class NewFlashBuyDialog(QDialog):
         for row, product in enumerate(products):
             text = product.name
             if not product.eligible:
-                text += self.tr("（{0}）").format(self._short_reason(product.ineligible_reason))
+                text = self.tr("{product} ({reason})").format(
+                    product=text, reason=self._short_reason(product.ineligible_reason)
+                )
             item = QStandardItem(text)
             item.setData(product.id, Qt.ItemDataRole.UserRole)
             item.setEnabled(product.eligible)
@@ -590,7 +615,7 @@ class NewFlashBuyDialog(QDialog):
             )
             if product.eligible and left > 0 and first_with_quota < 0:
                 first_with_quota = row
-        self.product_combo.setPlaceholderText(self.tr("没有可闪购的商品"))
+        self.product_combo.setPlaceholderText(self.tr("No product can be flash-bought"))
         preferred = first_with_quota if first_with_quota >= 0 else first_eligible
         self.product_combo.setCurrentIndex(max(preferred, 0))
         self._on_product_changed(self.product_combo.currentIndex())
@@ -603,7 +628,7 @@ class NewFlashBuyDialog(QDialog):
         for template in templates:
             self.template_combo.addItem(template.name, template.id)
         index = self.template_combo.findData(self._initial_template_id)
-        self.template_combo.setPlaceholderText(self.tr("请新建运费模板"))
+        self.template_combo.setPlaceholderText(self.tr("Make a shipping template"))
         self.template_combo.setCurrentIndex(index if index >= 0 else (0 if templates else -1))
         self._update_state()
 
@@ -615,25 +640,38 @@ class NewFlashBuyDialog(QDialog):
 
     def _short_reason(self, code: ErrorCode | None) -> str:
         short = {
-            ErrorCode.CREATOR_NOT_INVITED: self.tr("账号未受邀"),
-            ErrorCode.SHOP_NOT_QUALIFIED: self.tr("店铺未达标"),
-            ErrorCode.CATEGORY_NOT_APPROVED: self.tr("类目未获批"),
-            ErrorCode.SHOP_NOT_BOUND: self.tr("未绑定店铺"),
+            ErrorCode.CREATOR_NOT_INVITED: self.tr("account not invited"),
+            ErrorCode.SHOP_NOT_QUALIFIED: self.tr("shop not qualified"),
+            ErrorCode.CATEGORY_NOT_APPROVED: self.tr("category not approved"),
+            ErrorCode.SHOP_NOT_BOUND: self.tr("shop not bound"),
         }
-        return short.get(code, self.tr("不可闪购")) if code is not None else self.tr("不可闪购")
+        not_eligible = self.tr("not eligible")
+        return short.get(code, not_eligible) if code is not None else not_eligible
 
     def _reason(self, code: ErrorCode | str | None) -> str:
         if code is None:
-            return self.tr("该商品不可闪购")
+            return self.tr("This product cannot be flash-bought")
         return describe(PlatformError(403, code, str(code), {}))
 
     def _show_eligibility(self) -> None:
         """Say up front why nothing (or not everything) can be flash-bought."""
         if not self._products:
-            _show(self.banner, self.tr("没有可闪购的商品：请先在店铺中上架非标品类目的商品"))
+            _show(
+                self.banner,
+                self.tr(
+                    "No product can be flash-bought: first list products of a non-standard"
+                    " category in your shop"
+                ),
+            )
         elif not any(p.eligible for p in self._products):
             reasons = dict.fromkeys(self._reason(p.ineligible_reason) for p in self._products)
-            _show(self.banner, self.tr("不能创建闪购：") + "；".join(reasons))
+            separator = self.tr("; ", "between reasons")
+            _show(
+                self.banner,
+                self.tr("Flash-buys cannot be created: {reasons}").format(
+                    reasons=separator.join(reasons)
+                ),
+            )
         else:
             _show(self.banner, None)
         self._update_state()
@@ -659,24 +697,29 @@ class NewFlashBuyDialog(QDialog):
         if product is None:
             return ""
         q = product.quota
-        return self.tr("全量 {0}/{1}    定向 {2}/{3}").format(
-            q.full_left, q.full_limit, q.targeted_left, q.targeted_limit
+        return self.tr(
+            "Full {full_left}/{full_limit}    Targeted {targeted_left}/{targeted_limit}"
+        ).format(
+            full_left=q.full_left,
+            full_limit=q.full_limit,
+            targeted_left=q.targeted_left,
+            targeted_limit=q.targeted_limit,
         )
 
     def blocking_reason(self) -> str | None:
         """Why this window cannot create right now, whatever is typed (None: it can)."""
         if not self._products_loaded:
-            return self.tr("正在读取商品…")
+            return self.tr("Loading products…")
         product = self.selected_product()
         if product is None:
-            return self.banner.text() or self.tr("请选择可闪购的商品")
+            return self.banner.text() or self.tr("Choose a product that can be flash-bought")
         if self.mode is Mode.FULL and product.quota.full_left <= 0:
-            return self.tr("该商品的全量闪购次数已用完（{0}/{1}）").format(
-                product.quota.full_left, product.quota.full_limit
+            return self.tr("This product has no full flash-buys left ({left}/{limit})").format(
+                left=product.quota.full_left, limit=product.quota.full_limit
             )
         if self.mode is Mode.TARGETED and product.quota.targeted_left <= 0:
-            return self.tr("该商品的定向闪购次数已用完（{0}/{1}）").format(
-                product.quota.targeted_left, product.quota.targeted_limit
+            return self.tr("This product has no targeted flash-buys left ({left}/{limit})").format(
+                left=product.quota.targeted_left, limit=product.quota.targeted_limit
             )
         return None
 
@@ -701,21 +744,23 @@ class NewFlashBuyDialog(QDialog):
             self.capture.retake()
 
     def _on_capture_started(self) -> None:
-        self.capture_status.setText(self.tr("正在截图…"))
+        self.capture_status.setText(self.tr("Taking the picture…"))
         self.capture_spinner.show()
         self.preview_stack.setCurrentIndex(0)
 
     def _on_captured(self, result: CaptureResult) -> None:
         pixmap = QPixmap()
         if not pixmap.loadFromData(result.jpeg, "JPEG"):
-            self._on_capture_failed(self.tr("截到的图片无法显示，请重拍"))
+            self._on_capture_failed(
+                self.tr("The captured picture cannot be shown; please retake it")
+            )
             return
         self._result = result
         self.preview.set_picture(pixmap)
         self.preview_stack.setCurrentIndex(1)
         words = {
-            CaptureWarning.CARD_NOT_FOUND: self.tr("未在画面中找到开单卡片"),
-            CaptureWarning.BLURRY: self.tr("画面模糊，建议重拍"),
+            CaptureWarning.CARD_NOT_FOUND: self.tr("No order card was found in the picture"),
+            CaptureWarning.BLURRY: self.tr("The picture is blurry; better retake it"),
         }
         _show(self.warnings_label, "\n".join("⚠ " + words[w] for w in result.warnings))
         _show(self.status_label, None)
@@ -724,18 +769,20 @@ class NewFlashBuyDialog(QDialog):
         self._result = None
         self.preview.set_picture(None)
         self.capture_spinner.hide()
-        self.capture_status.setText(message + "\n" + self.tr("按 R 重拍"))
+        self.capture_status.setText(message + "\n" + self.tr("Press R to retake"))
         self.preview_stack.setCurrentIndex(0)
 
     def _on_crop_changed(self) -> None:
         crop = self.preview.crop()
         pixmap = self.preview.pixmap()
         if crop is None or pixmap is None:
-            self.crop_label.setText(self.tr("拖动鼠标可裁剪图片"))
+            self.crop_label.setText(self.tr("Drag to crop the picture"))
         else:
             rect = crop.to_pixels(pixmap.width(), pixmap.height())
             self.crop_label.setText(
-                self.tr("已裁剪为 {0}×{1}（双击取消）").format(rect.width(), rect.height())
+                self.tr("Cropped to {width}×{height} (double-click to undo)").format(
+                    width=rect.width(), height=rect.height()
+                )
             )
 
     def captured_result(self) -> CaptureResult | None:
@@ -748,7 +795,9 @@ class NewFlashBuyDialog(QDialog):
         product = next((p for p in self._products if p.id == product_id), None)
         name = product.name if product else ""
         piece = self.piece_edit.text().strip()
-        title = f"{piece}号 {name}" if piece else name
+        title = (
+            self.tr("No. {piece} {product}").format(piece=piece, product=name) if piece else name
+        )
         return title.strip()[:TITLE_MAX]
 
     def _prefill_title(self) -> None:
@@ -766,7 +815,7 @@ class NewFlashBuyDialog(QDialog):
         try:
             fen = parse_yuan(text)
         except MoneyError as exc:
-            _show(self.price_error, str(exc) if text.strip() else None)
+            _show(self.price_error, self.price_reason(text, exc) if text.strip() else None)
             self.price_edit.setStyleSheet("QLineEdit { border: 1px solid #d0312d; }")
             if not text.strip():
                 self.price_edit.setStyleSheet("")
@@ -774,6 +823,29 @@ class NewFlashBuyDialog(QDialog):
         _show(self.price_error, None)
         self.price_edit.setStyleSheet("")
         return fen
+
+    def price_reason(self, text: str, error: MoneyError) -> str:
+        """Why ``parse_yuan`` refused ``text``, in the seller's language.
+
+        ``parse_yuan`` decides; its own reasons are fixed bilingual sentences, so the
+        window says them again through the translation catalog, by the same rules.
+        """
+        cleaned = text.strip().removeprefix("¥").removeprefix("￥").strip().replace(",", "")
+        if not cleaned:
+            return self.tr("Enter a price")
+        if cleaned.startswith("-"):
+            return self.tr("The price cannot be negative")
+        match = _AMOUNT.fullmatch(cleaned)
+        if match is None:
+            return self.tr("The price can contain only digits and a decimal point")
+        if len(match.group("frac") or "") > 2:
+            return self.tr("The price has at most two decimals")
+        fen = int(match.group("whole")) * 100 + int((match.group("frac") or "").ljust(2, "0"))
+        if fen < MIN_PRICE_FEN:
+            return self.tr("The price is at least {min} yuan").format(min=format_fen(MIN_PRICE_FEN))
+        if fen > MAX_PRICE_FEN:
+            return self.tr("The price is at most {max} yuan").format(max=format_fen(MAX_PRICE_FEN))
+        return str(error)
 
     def price_fen(self) -> int | None:
         """The price typed, in fen, or None when it is not a valid amount."""
@@ -849,28 +921,31 @@ class NewFlashBuyDialog(QDialog):
         ok = True
         product = self.selected_product()
         if product is None:
-            _show(self.product_error, self.tr("请选择可闪购的商品"))
+            _show(self.product_error, self.tr("Choose a product that can be flash-bought"))
             ok = False
         price = self._check_price(self.price_edit.text())
         if price is None:
             try:
                 parse_yuan(self.price_edit.text())
             except MoneyError as exc:
-                _show(self.price_error, str(exc))
+                _show(self.price_error, self.price_reason(self.price_edit.text(), exc))
             ok = False
         title = self.title_edit.text().strip()
         if not title:
-            _show(self.title_error, self.tr("请输入标题"))
+            _show(self.title_error, self.tr("Enter a title"))
             ok = False
         template_id = self.template_id()
         if template_id is None:
-            _show(self.template_error, self.tr("请选择运费模板（可点“新建…”）"))
+            _show(self.template_error, self.tr("Choose a shipping template (or click “New…”)"))
             ok = False
         if self.mode is Mode.TARGETED and not self._targets:
-            _show(self.targets_error, self.tr("定向闪购至少要选一位观众"))
+            _show(self.targets_error, self.tr("A targeted flash-buy needs at least one viewer"))
             ok = False
         if self._result is None:
-            _show(self.status_label, self.tr("还没有图片：请等截图完成或按 R 重拍"))
+            _show(
+                self.status_label,
+                self.tr("No picture yet: wait for the capture, or press R to retake"),
+            )
             ok = False
         if not ok or product is None or price is None or template_id is None:
             return None
@@ -888,7 +963,10 @@ class NewFlashBuyDialog(QDialog):
                 note=self.note_edit.text().strip(),
             )
         except ValidationError as exc:
-            _show(self.status_label, self.tr("填写有误：") + exc.errors()[0]["msg"])
+            _show(
+                self.status_label,
+                self.tr("Invalid input: {reason}").format(reason=exc.errors()[0]["msg"]),
+            )
             return None
 
     def submit(self) -> None:
@@ -922,7 +1000,7 @@ class NewFlashBuyDialog(QDialog):
             raise last
 
         self._set_busy(True)
-        _show(self.status_label, self.tr("正在创建…"))
+        _show(self.status_label, self.tr("Creating…"))
         self.tasks.run(work, self._on_created, self._on_create_failed, key="create")
 
     def _set_busy(self, busy: bool) -> None:
@@ -942,7 +1020,10 @@ class NewFlashBuyDialog(QDialog):
             # Keep the key: pressing Enter again on the same submission retries it.
             _show(
                 self.status_label,
-                self.tr("连不上平台，闪购未确认创建；请检查网络后再按 Enter 重试"),
+                self.tr(
+                    "Cannot reach the platform, so the flash-buy is not confirmed;"
+                    " check the network, then press Enter to try again"
+                ),
             )
         else:
             # Only a refusal (4xx) proves nothing was created. After a 5xx, a proxy's 502
@@ -976,9 +1057,12 @@ class NewFlashBuyDialog(QDialog):
         return self._pending_key
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # The R shortcut already covers an active window; this covers a key that reached
+        # The retake shortcut already covers an active window; this covers a key that reached
         # the dialog unused (focus on a button) when the shortcut could not match.
-        if event.key() == Qt.Key.Key_R and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+        pressed = QKeySequence(event.keyCombination())
+        if not self.retake_key.isEmpty() and pressed.matches(self.retake_key) == (
+            QKeySequence.SequenceMatch.ExactMatch
+        ):
             self.retake()
             event.accept()
             return

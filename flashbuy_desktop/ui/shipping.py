@@ -2,14 +2,14 @@
 
 Fees are typed in yuan and carried in whole fen, never through a float. The editor checks
 every rule the platform enforces before it is asked (:class:`ShippingTemplateIn`), shows
-the reasons in Chinese and enables "保存" only when the template is valid; the platform's
-own refusal, if any, is shown in the same place and the editor stays open.
+the reasons in the seller's language and enables Save only when the template is valid; the
+platform's own refusal, if any, is shown in the same place and the editor stays open.
 """
 
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -49,31 +49,38 @@ _ERROR_STYLE = "color: #c0392b;"
 SUMMARY_REGIONS = 3  # region fees shown in a list's summary before "…"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Shipping", text)
-
-
 def parse_fee(text: str) -> int:
     """Return the fen in a postage typed in yuan (``"0"``, ``"12"``, ``"¥1,288.50"``).
 
     The rules of :func:`flashbuy_protocol.money.parse_yuan` (digits, at most two
     decimals, optional ¥ and thousands commas), except that 0 is a valid fee and the
-    maximum is :data:`FEE_MAX_FEN`. Raises :class:`MoneyError` saying why, in Chinese.
+    maximum is :data:`FEE_MAX_FEN`. Raises :class:`MoneyError` saying why, in the seller's
+    language.
     """
     cleaned = text.strip().removeprefix("¥").removeprefix("￥").strip().replace(",", "")
     if not cleaned:
-        raise MoneyError(_tr("请输入运费"))
+        raise MoneyError(QCoreApplication.translate("Shipping", "Enter the postage"))
     if cleaned.startswith("-"):
-        raise MoneyError(_tr("运费不能为负数"))
+        raise MoneyError(QCoreApplication.translate("Shipping", "The postage cannot be negative"))
     match = _FEE.fullmatch(cleaned)
     if match is None:
-        raise MoneyError(_tr("运费只能包含数字和小数点"))
+        raise MoneyError(
+            QCoreApplication.translate(
+                "Shipping", "The postage can contain only digits and a decimal point"
+            )
+        )
     frac = match.group("frac") or ""
     if len(frac) > 2:
-        raise MoneyError(_tr("运费最多两位小数"))
+        raise MoneyError(
+            QCoreApplication.translate("Shipping", "The postage has at most two decimals")
+        )
     fen = int(match.group("whole")) * 100 + int(frac.ljust(2, "0"))
     if fen > FEE_MAX_FEN:
-        raise MoneyError(_tr("运费最多 {max} 元").format(max=format_fen(FEE_MAX_FEN)))
+        raise MoneyError(
+            QCoreApplication.translate("Shipping", "The postage is at most {max} yuan").format(
+                max=format_fen(FEE_MAX_FEN)
+            )
+        )
     return fen
 
 
@@ -85,16 +92,19 @@ def fen_text(fen: int) -> str:
 def say(error: BaseException) -> str:
     """:func:`describe`, and for a template that is gone (``NOT_FOUND``) a sentence of ours."""
     if isinstance(error, PlatformError) and str(error.code) == ErrorCode.NOT_FOUND:
-        return _tr("该运费模板已不存在（可能已在别处删除）")
+        return QCoreApplication.translate(
+            "Shipping",
+            "This shipping template no longer exists (it may have been deleted elsewhere)",
+        )
     return describe(error)
 
 
 def kind_text(kind: TemplateKind) -> str:
     """The kind of a template in words."""
     return {
-        TemplateKind.FREE: _tr("包邮"),
-        TemplateKind.FLAT: _tr("统一运费"),
-        TemplateKind.BY_REGION: _tr("按地区计费"),
+        TemplateKind.FREE: QCoreApplication.translate("Shipping", "Free shipping"),
+        TemplateKind.FLAT: QCoreApplication.translate("Shipping", "Flat fee"),
+        TemplateKind.BY_REGION: QCoreApplication.translate("Shipping", "By region"),
     }[kind]
 
 
@@ -105,14 +115,18 @@ def _ordered(regions: "list[str] | dict[str, int]") -> list[str]:
 def fee_summary(template: ShippingTemplate, limit: int | None = SUMMARY_REGIONS) -> str:
     """The postage in a few words: "包邮", "¥23.00", "默认 ¥10.00，广东 ¥0.00…"."""
     if template.kind == TemplateKind.FREE:
-        return _tr("包邮")
+        return QCoreApplication.translate("Shipping", "Free shipping")
     if template.kind == TemplateKind.FLAT:
         return "¥" + format_fen(template.flat_fee_fen or 0)
-    parts = [_tr("默认 ¥{fee}").format(fee=format_fen(template.default_fee_fen or 0))]
+    parts = [
+        QCoreApplication.translate("Shipping", "Default ¥{fee}").format(
+            fee=format_fen(template.default_fee_fen or 0)
+        )
+    ]
     regions = _ordered(template.region_fees)
     shown = regions if limit is None else regions[:limit]
     parts += [f"{r} ¥{format_fen(template.region_fees[r])}" for r in shown]
-    text = "，".join(parts)
+    text = QCoreApplication.translate("Shipping", ", ", "between the fees of a summary").join(parts)
     return text + ("…" if len(shown) < len(regions) else "")
 
 
@@ -120,7 +134,9 @@ def excluded_summary(template: ShippingTemplate) -> str:
     """The regions a template does not ship to: "不发: 新疆, 西藏", or ""."""
     if not template.excluded_regions:
         return ""
-    return _tr("不发: ") + ", ".join(_ordered(template.excluded_regions))
+    return QCoreApplication.translate("Shipping", "Not shipped to: {regions}").format(
+        regions=", ".join(_ordered(template.excluded_regions))
+    )
 
 
 # --- the editor ---------------------------------------------------------------------------
@@ -149,7 +165,9 @@ class ShippingTemplateEditor(QDialog):
         self.template: ShippingTemplate | None = None
         self._body: ShippingTemplateIn | None = None
         self._saving = False
-        self.setWindowTitle(_tr("编辑运费模板") if template else _tr("新建运费模板"))
+        self.setWindowTitle(
+            self.tr("Edit shipping template") if template else self.tr("New shipping template")
+        )
         self.setMinimumSize(QSize(600, 640))
         self._build()
         if template is not None:
@@ -164,13 +182,15 @@ class ShippingTemplateEditor(QDialog):
         self.nameEdit = QLineEdit(self)
         self.nameEdit.setObjectName("nameEdit")
         self.nameEdit.setPlaceholderText(
-            _tr("例如：江浙沪包邮（最多 {n} 个字）").format(n=TEMPLATE_NAME_MAX)
+            self.tr(
+                "e.g. Free shipping to Jiangsu, Zhejiang, Shanghai (at most {n} characters)"
+            ).format(n=TEMPLATE_NAME_MAX)
         )
-        form.addRow(_tr("模板名称"), self.nameEdit)
+        form.addRow(self.tr("Template name"), self.nameEdit)
 
-        self.freeRadio = QRadioButton(_tr("包邮"), self)
-        self.flatRadio = QRadioButton(_tr("统一运费"), self)
-        self.byRegionRadio = QRadioButton(_tr("按地区计费"), self)
+        self.freeRadio = QRadioButton(self.tr("Free shipping"), self)
+        self.flatRadio = QRadioButton(self.tr("Flat fee"), self)
+        self.byRegionRadio = QRadioButton(self.tr("By region"), self)
         self.kindGroup = QButtonGroup(self)
         kinds = QHBoxLayout()
         for index, (radio, name) in enumerate(
@@ -185,14 +205,16 @@ class ShippingTemplateEditor(QDialog):
             kinds.addWidget(radio)
         kinds.addStretch(1)
         self.freeRadio.setChecked(True)
-        form.addRow(_tr("计费方式"), kinds)
+        form.addRow(self.tr("Fee type"), kinds)
 
         self.kindPages = QStackedWidget(self)
         self.kindPages.addWidget(self._free_page())
         self.kindPages.addWidget(self._flat_page())
         self.kindPages.addWidget(self._region_page())
 
-        excluded = QGroupBox(_tr("不发货地区（勾选的地区买家无法下单）"), self)
+        excluded = QGroupBox(
+            self.tr("Regions not shipped to (buyers in a ticked region cannot order)"), self
+        )
         excluded_layout = QVBoxLayout(excluded)
         self.excludedList = QListWidget(excluded)
         self.excludedList.setObjectName("excludedList")
@@ -215,11 +237,13 @@ class ShippingTemplateEditor(QDialog):
         self.errorLabel.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(self)
-        self.okButton = self.buttons.addButton(_tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.okButton = self.buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.okButton.setObjectName("okButton")
         self.okButton.setDefault(True)
         self.cancelButton = self.buttons.addButton(
-            _tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
+            self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.cancelButton.setObjectName("cancelButton")
         self.buttons.accepted.connect(self._save)
@@ -242,7 +266,7 @@ class ShippingTemplateEditor(QDialog):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        hint = QLabel(_tr("买家无需支付运费。"), page)
+        hint = QLabel(self.tr("Buyers pay no postage."), page)
         layout.addWidget(hint)
         layout.addStretch(1)
         return page
@@ -253,8 +277,8 @@ class ShippingTemplateEditor(QDialog):
         form.setContentsMargins(0, 0, 0, 0)
         self.flatFeeEdit = QLineEdit(page)
         self.flatFeeEdit.setObjectName("flatFeeEdit")
-        self.flatFeeEdit.setPlaceholderText(_tr("元，例如 12 或 8.50；0 表示免运费"))
-        form.addRow(_tr("运费（元）"), self.flatFeeEdit)
+        self.flatFeeEdit.setPlaceholderText(self.tr("Yuan, e.g. 12 or 8.50; 0 means no postage"))
+        form.addRow(self.tr("Postage (yuan)"), self.flatFeeEdit)
         return page
 
     def _region_page(self) -> QWidget:
@@ -264,17 +288,19 @@ class ShippingTemplateEditor(QDialog):
         form = QFormLayout()
         self.defaultFeeEdit = QLineEdit(page)
         self.defaultFeeEdit.setObjectName("defaultFeeEdit")
-        self.defaultFeeEdit.setPlaceholderText(_tr("元，未单独设置的地区按此收取"))
-        form.addRow(_tr("默认运费（元）"), self.defaultFeeEdit)
+        self.defaultFeeEdit.setPlaceholderText(
+            self.tr("Yuan, charged to every region without a postage of its own")
+        )
+        form.addRow(self.tr("Default postage (yuan)"), self.defaultFeeEdit)
         layout.addLayout(form)
 
         adder = QHBoxLayout()
-        adder.addWidget(QLabel(_tr("单独设置运费的地区："), page))
+        adder.addWidget(QLabel(self.tr("Regions with a postage of their own:"), page))
         self.regionCombo = QComboBox(page)
         self.regionCombo.setObjectName("regionCombo")
         self.regionCombo.setMinimumContentsLength(6)
         adder.addWidget(self.regionCombo)
-        self.addRegionButton = QPushButton(_tr("添加地区"), page)
+        self.addRegionButton = QPushButton(self.tr("Add region"), page)
         self.addRegionButton.setObjectName("addRegionButton")
         self.addRegionButton.setAutoDefault(False)
         self.addRegionButton.clicked.connect(
@@ -286,7 +312,9 @@ class ShippingTemplateEditor(QDialog):
 
         self.regionTable = QTableWidget(0, 3, page)
         self.regionTable.setObjectName("regionTable")
-        self.regionTable.setHorizontalHeaderLabels([_tr("地区"), _tr("运费（元）"), ""])
+        self.regionTable.setHorizontalHeaderLabels(
+            [self.tr("Region"), self.tr("Postage (yuan)"), ""]
+        )
         self.regionTable.verticalHeader().setVisible(False)
         self.regionTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.regionTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -331,11 +359,11 @@ class ShippingTemplateEditor(QDialog):
         self.regionTable.setItem(row, 0, item)
         edit = QLineEdit(fee_text, self.regionTable)
         edit.setObjectName(f"regionFee_{region}")
-        edit.setPlaceholderText(_tr("元"))
+        edit.setPlaceholderText(self.tr("yuan"))
         edit.setFrame(False)
         edit.textChanged.connect(self._validate)
         self.regionTable.setCellWidget(row, 1, edit)
-        remove = QPushButton(_tr("移除"), self.regionTable)
+        remove = QPushButton(self.tr("Remove"), self.regionTable)
         remove.setObjectName(f"removeRegion_{region}")
         remove.setAutoDefault(False)
         remove.clicked.connect(lambda: self.remove_region(region))
@@ -398,21 +426,21 @@ class ShippingTemplateEditor(QDialog):
         errors: list[str] = []
         name = self.nameEdit.text().strip()
         if not name:
-            errors.append(_tr("请填写模板名称"))
+            errors.append(self.tr("Enter a template name"))
         elif len(name) > TEMPLATE_NAME_MAX:
             errors.append(
-                _tr("模板名称最多 {max} 个字（现在 {n} 个）").format(
+                self.tr("The template name has at most {max} characters (now {n})").format(
                     max=TEMPLATE_NAME_MAX, n=len(name)
                 )
             )
         elif not _TEXT.fullmatch(name):
-            errors.append(_tr("模板名称不能包含控制字符"))
+            errors.append(self.tr("The template name cannot contain control characters"))
 
         def fee(label: str, text: str) -> int | None:
             try:
                 return parse_fee(text)
             except MoneyError as exc:
-                errors.append(f"{label}：{exc}")
+                errors.append(self.tr("{field}: {reason}").format(field=label, reason=exc))
                 return None
 
         kind = self.kind()
@@ -420,17 +448,19 @@ class ShippingTemplateEditor(QDialog):
         flat_fee = default_fee = None
         region_fees: dict[str, int] = {}
         if kind is TemplateKind.FLAT:
-            flat_fee = fee(_tr("运费"), self.flatFeeEdit.text())
+            flat_fee = fee(self.tr("Postage"), self.flatFeeEdit.text())
         elif kind is TemplateKind.BY_REGION:
-            default_fee = fee(_tr("默认运费"), self.defaultFeeEdit.text())
+            default_fee = fee(self.tr("Default postage"), self.defaultFeeEdit.text())
             for region, edit in self.region_rows():
-                value = fee(_tr("{region}运费").format(region=region), edit.text())
+                value = fee(self.tr("Postage to {region}").format(region=region), edit.text())
                 if value is not None:
                     region_fees[region] = value
             for region, _ in self.region_rows():
                 if region in excluded:
                     errors.append(
-                        _tr("{region}既设置了运费又设为不发货，请二选一").format(region=region)
+                        self.tr(
+                            "{region} has a postage and is also not shipped to; choose one"
+                        ).format(region=region)
                     )
         if errors:
             return None, errors
@@ -479,7 +509,7 @@ class ShippingTemplateEditor(QDialog):
             return client.update_template(original.id, body)
 
         self._set_saving(True)
-        self.errorLabel.setText(_tr("正在保存…"))
+        self.errorLabel.setText(self.tr("Saving…"))
         self._tasks.run(work, self._saved, self._refused, key="save")
 
     def _set_saving(self, saving: bool) -> None:
@@ -499,7 +529,7 @@ class ShippingTemplateEditor(QDialog):
     def _refused(self, error: Exception) -> None:
         self._set_saving(False)
         self._validate()
-        self.errorLabel.setText(_tr("保存失败：") + say(error))
+        self.errorLabel.setText(self.tr("Could not save: {reason}").format(reason=say(error)))
 
     def reject(self) -> None:
         self._tasks.cancel("save")  # an answer arriving after Cancel is not shown
@@ -556,12 +586,26 @@ class ConfirmDelete:
         """The dialog, not yet shown; its buttons are named :attr:`DELETE_BUTTON` and so on."""
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_tr("删除运费模板"))
-        box.setText(_tr("确定删除运费模板「{name}」吗？").format(name=template.name))
-        box.setInformativeText(_tr("删除后新建闪购时不能再选择它；已有订单的运费不受影响。"))
-        delete = box.addButton(_tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setWindowTitle(QCoreApplication.translate("Shipping", "Delete shipping template"))
+        box.setText(
+            QCoreApplication.translate("Shipping", "Delete the shipping template “{name}”?").format(
+                name=template.name
+            )
+        )
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "Shipping",
+                "Once deleted it cannot be chosen for new flash-buys; the postage of orders"
+                " already placed does not change.",
+            )
+        )
+        delete = box.addButton(
+            QCoreApplication.translate("Shipping", "Delete"), QMessageBox.ButtonRole.DestructiveRole
+        )
         delete.setObjectName(cls.DELETE_BUTTON)
-        cancel = box.addButton(_tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        cancel = box.addButton(
+            QCoreApplication.translate("Shipping", "Cancel"), QMessageBox.ButtonRole.RejectRole
+        )
         cancel.setObjectName(cls.CANCEL_BUTTON)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
@@ -590,7 +634,13 @@ class ShippingTemplateManager(QDialog):
     failed = Signal(str)  # the sentence shown for a failure
     changed = Signal()  # a template was created, edited or deleted
 
-    COLUMNS = ("名称", "计费方式", "运费", "不发货地区")
+    # Marked for translation here, translated when the table is built.
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("ShippingTemplateManager", "Name"),
+        QT_TRANSLATE_NOOP("ShippingTemplateManager", "Fee type"),
+        QT_TRANSLATE_NOOP("ShippingTemplateManager", "Postage"),
+        QT_TRANSLATE_NOOP("ShippingTemplateManager", "Not shipped to"),
+    )
 
     def __init__(self, parent: QWidget | None, client: PlatformClient, tasks: Tasks) -> None:
         super().__init__(parent)
@@ -599,12 +649,12 @@ class ShippingTemplateManager(QDialog):
         self._tasks = tasks.scoped(self)
         self.templates: list[ShippingTemplate] = []
         self._busy = False
-        self.setWindowTitle(_tr("运费模板"))
+        self.setWindowTitle(self.tr("Shipping templates"))
         self.setMinimumSize(QSize(760, 420))
 
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("templateTable")
-        self.table.setHorizontalHeaderLabels([_tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -618,10 +668,10 @@ class ShippingTemplateManager(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.cellDoubleClicked.connect(lambda _r, _c: self.edit_selected())
 
-        self.newButton = self._button(_tr("新建…"), "newButton", self.create_template)
-        self.editButton = self._button(_tr("编辑…"), "editButton", self.edit_selected)
-        self.deleteButton = self._button(_tr("删除"), "deleteButton", self.delete_selected)
-        self.closeButton = self._button(_tr("关闭"), "closeButton", self.accept)
+        self.newButton = self._button(self.tr("New…"), "newButton", self.create_template)
+        self.editButton = self._button(self.tr("Edit…"), "editButton", self.edit_selected)
+        self.deleteButton = self._button(self.tr("Delete"), "deleteButton", self.delete_selected)
+        self.closeButton = self._button(self.tr("Close"), "closeButton", self.accept)
 
         self.statusLabel = QLabel(self)
         self.statusLabel.setObjectName("statusLabel")
@@ -677,7 +727,11 @@ class ShippingTemplateManager(QDialog):
         self.loaded.emit(list(self.templates))
 
     def _load_failed(self, error: Exception) -> None:
-        self._report(_tr("运费模板加载失败：") + describe(error))
+        self._report(
+            self.tr("Could not load the shipping templates: {reason}").format(
+                reason=describe(error)
+            )
+        )
 
     def _report(self, text: str) -> None:
         self.statusLabel.setStyleSheet(_ERROR_STYLE)
@@ -723,7 +777,7 @@ class ShippingTemplateManager(QDialog):
     def create_template(self) -> None:
         created = ShippingTemplateEditor.create(self, self._client, self._app_tasks)
         if created is not None:
-            self._note(_tr("已新建运费模板「{name}」").format(name=created.name))
+            self._note(self.tr("Made the shipping template “{name}”").format(name=created.name))
             self.changed.emit()
             self.refresh(select_id=created.id)
 
@@ -733,7 +787,7 @@ class ShippingTemplateManager(QDialog):
             return
         saved = ShippingTemplateEditor.edit(self, self._client, self._app_tasks, template)
         if saved is not None:
-            self._note(_tr("已保存运费模板「{name}」").format(name=saved.name))
+            self._note(self.tr("Saved the shipping template “{name}”").format(name=saved.name))
             self.changed.emit()
             self.refresh(select_id=saved.id)
 
@@ -748,17 +802,21 @@ class ShippingTemplateManager(QDialog):
 
         def deleted(_: None) -> None:
             self._set_busy(False)
-            self._note(_tr("已删除运费模板「{name}」").format(name=template.name))
+            self._note(self.tr("Deleted the shipping template “{name}”").format(name=template.name))
             self.changed.emit()
             self.refresh()
 
         def refused(error: Exception) -> None:
             self._set_busy(False)
-            self._report(_tr("无法删除「{name}」：").format(name=template.name) + say(error))
+            self._report(
+                self.tr("Could not delete “{name}”: {reason}").format(
+                    name=template.name, reason=say(error)
+                )
+            )
             self.refresh(select_id=tid)
 
         self._set_busy(True)
-        self._note(_tr("正在删除…"))
+        self._note(self.tr("Deleting…"))
         self._tasks.run(work, deleted, refused, key="delete")
 
     def _set_busy(self, busy: bool) -> None:

@@ -27,10 +27,10 @@ class SignInDialog(QDialog):
         self.client = client
         self.tasks = tasks
         self.result_: SignInResult | None = None
-        self.setWindowTitle(self.tr("登录闪购控制台"))
+        self.setWindowTitle(self.tr("Sign in to the flash-buy console"))
         self.server = QLabel(client.base_url)
         self.username = QLineEdit()
-        self.username.setPlaceholderText(self.tr("达人账号"))
+        self.username.setPlaceholderText(self.tr("Creator account"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
@@ -41,14 +41,14 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("登录"))
+        self.ok.setText(self.tr("Sign in"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow(self.tr("平台"), self.server)
-        form.addRow(self.tr("账号"), self.username)
-        form.addRow(self.tr("密码"), self.password)
+        form.addRow(self.tr("Platform"), self.server)
+        form.addRow(self.tr("Account"), self.username)
+        form.addRow(self.tr("Password"), self.password)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -58,9 +58,9 @@ class SignInDialog(QDialog):
         """Check the fields, then sign in on a worker; the window stays until it succeeds."""
         username, password = self.username.text().strip(), self.password.text()
         if not username or not password:
-            self.error.setText(self.tr("请输入账号和密码"))
+            self.error.setText(self.tr("Enter your account and password"))
             return
-        self.error.setText(self.tr("正在登录…"))
+        self.error.setText(self.tr("Signing in…"))
         self.ok.setEnabled(False)
         self.tasks.run(
             lambda: self.client.sign_in(username, password),

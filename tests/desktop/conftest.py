@@ -1,4 +1,8 @@
-"""Qt test hygiene: no window, thread or pool task may outlive its test."""
+"""Qt test hygiene (no window, thread or pool task may outlive its test), and the language.
+
+The console's source strings are English; the tests see it as most sellers do, in zh_CN,
+with our catalog and Qt's own installed for the whole session.
+"""
 
 import threading
 from collections.abc import Iterator
@@ -7,8 +11,16 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from flashbuy_desktop import i18n
+
 # Threads the console starts; each must be stopped by whatever started it.
 CONSOLE_THREADS = ("room-events", "rehearsal-audience")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _zh_cn(qapp: QApplication) -> None:
+    installed = i18n.install(qapp, "zh_CN")
+    assert len(installed) == 2, "the zh_CN catalogs did not load: scripts/translations.py build"
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QToolButton, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QCheckBox, QToolButton, QWidget
 
 from flashbuy_desktop import settings as settings_module
 from flashbuy_desktop.capture.engine import CaptureEngine
@@ -296,6 +296,11 @@ def open_window(
     return window
 
 
+def click_box(qtbot: Any, box: QCheckBox) -> None:
+    """Click a check box on its indicator (its middle may be empty space past the text)."""
+    qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
+
+
 def test_save_writes_what_was_typed_and_emits_it(qtbot: Any, tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     current = ConsoleSettings(last_template_id=4, capture_frame=(0, 0, 800, 450))
@@ -310,7 +315,7 @@ def test_save_writes_what_was_typed_and_emits_it(qtbot: Any, tmp_path: Path) -> 
     type_into(qtbot, window.interval, "120")
     press_hotkey(qtbot, window, "new_full", Qt.Key.Key_F5)
     press_hotkey(qtbot, window, "pause_comments", Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    qtbot.mouseClick(window.audience, LEFT)
+    click_box(qtbot, window.audience)
     assert not window.viewers.isEnabled()
     # Meanwhile the console saved the frame's new place: Save must not undo that.
     current.capture_frame = (10, 10, 900, 500)
@@ -396,7 +401,7 @@ def test_the_audience_is_only_for_the_embedded_demo(qtbot: Any, tmp_path: Path) 
     assert not window.audience.isEnabled()
     assert not window.viewers.isEnabled()
     assert window.audience_note.isVisible()
-    qtbot.mouseClick(window.audience, LEFT)  # a disabled box does not change
+    click_box(qtbot, window.audience)  # a disabled box does not change
     assert window.audience.isChecked()
     with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
         qtbot.mouseClick(window.save_button, LEFT)

@@ -1,0 +1,204 @@
+"""The console's menu as a seller uses it: settings that apply at once, hotkeys, the report.
+
+Against the real platform, with the real settings window and the real report window:
+only the file dialog that would block is left out.
+"""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring.backends.fail
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QKeySequenceEdit
+from pytestqt.qtbot import QtBot
+
+from flashbuy_desktop.app import Console
+from flashbuy_desktop.credentials import TokenStore
+from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
+from flashbuy_desktop.ui.report import ProblemReportDialog
+from flashbuy_desktop.ui.settings_window import SettingsWindow
+from tests.support import PASSWORD, World
+
+
+@pytest.fixture
+def console(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[Console]:
+    """A console signed in to the real platform, showing the world's live room."""
+    tokens = TokenStore(backend=keyring.backends.fail.Keyring())
+    running = Console(
+        ConsoleSettings(server_url=world.platform.url),
+        tokens,
+        settings_path=tmp_path / "settings.json",
+    )
+    running.start()
+    qtbot.waitUntil(lambda: running.dialog is not None and running.dialog.isVisible())
+    assert running.dialog is not None
+    qtbot.keyClicks(running.dialog.username, world.username)
+    qtbot.keyClicks(running.dialog.password, PASSWORD)
+    with qtbot.waitSignal(running.ready, timeout=30_000):
+        running.dialog.ok.click()
+    assert running.window is not None
+    qtbot.waitExposed(running.window)
+    qtbot.waitUntil(lambda: running.window is not None and running.window.room is not None)
+    yield running
+    running.shutdown()
+
+
+def _when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
+    """Run ``act`` on the modal window as soon as it is up (``exec()`` blocks the test)."""
+
+    def poll() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog) and modal.isVisible():
+            act(modal)
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def _press(qtbot: QtBot, console: Console, key: Qt.Key) -> None:
+    assert console.window is not None
+    console.window.activateWindow()
+    qtbot.waitUntil(console.window.isActiveWindow)
+    qtbot.keyClick(console.window, key)
+
+
+def test_new_hotkeys_and_capture_settings_apply_as_soon_as_they_are_saved(
+    qtbot: QtBot, console: Console, tmp_path: Path
+) -> None:
+    window = console.window
+    assert window is not None
+    assert window.new_button.text() == "新建全量闪购 (F2)"
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsWindow)
+        edit = dialog.hotkey_edits["new_full"]
+        assert isinstance(edit, QKeySequenceEdit)
+        edit.setKeySequence(QKeySequence("F6"))
+        dialog.burst.setValue(5)
+        dialog.interval.setValue(20)
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    _when_modal(qtbot, change)
+    window.settings_action.trigger()  # returns when the window closed
+
+    # Saved to the file, kept by the console, and in force in the open window.
+    saved = ConsoleSettings.load(tmp_path / "settings.json")
+    assert saved.hotkeys.new_full == "F6"
+    assert (saved.capture_burst, saved.capture_interval_ms) == (5, 20)
+    assert console.settings.hotkeys.new_full == "F6"
+    assert console.capture._config is not None
+    assert (console.capture._config.burst, console.capture._config.interval_s) == (5, 0.02)
+    assert window.new_button.text() == "新建全量闪购 (F6)"
+
+    _press(qtbot, console, Qt.Key.Key_F2)  # the old hotkey does nothing now
+    assert window.new_dialog is None
+    _press(qtbot, console, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: window.new_dialog is not None and window.new_dialog.isVisible())
+    assert window.new_dialog is not None
+    window.new_dialog.reject()
+    qtbot.waitUntil(lambda: window.new_dialog is None)
+
+
+def test_cancelling_the_settings_window_changes_nothing(
+    qtbot: QtBot, console: Console, tmp_path: Path
+) -> None:
+    window = console.window
+    assert window is not None
+    before = console.settings
+
+    def cancel(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsWindow)
+        dialog.hotkey_edits["new_full"].setKeySequence(QKeySequence("F7"))
+        dialog.reject()
+
+    _when_modal(qtbot, cancel)
+    window.settings_action.trigger()
+    assert console.settings is before
+    assert console.settings.hotkeys == Hotkeys()
+    assert not (tmp_path / "settings.json").exists()
+    assert window.new_full_action.shortcut() == QKeySequence("F2")
+
+
+def test_the_pause_hotkey_holds_the_comments_until_pressed_again(
+    qtbot: QtBot, console: Console, world: World
+) -> None:
+    window = console.window
+    assert window is not None
+    comments = window.comments
+    _press(qtbot, console, Qt.Key.Key_F3)
+    assert comments.is_held()
+    assert window.feed.is_paused()
+    assert comments.paused_label.isVisible()
+    assert "F3" in comments.paused_label.text()
+
+    # Comments that arrive meanwhile wait; the pointer leaving the list does not resume it.
+    shown = window.feed.model.rowCount()
+    world.viewers[0].ok("POST", f"/rooms/{world.room_id}/comments", 201, json={"text": "3号多少钱"})
+    qtbot.waitUntil(lambda: window.feed.pending_count() >= 1, timeout=10_000)
+    comments.list_view.hoverChanged.emit(False)
+    assert window.feed.is_paused()
+    assert window.feed.model.rowCount() == shown
+
+    _press(qtbot, console, Qt.Key.Key_F3)
+    assert not comments.is_held()
+    assert not window.feed.is_paused()
+    qtbot.waitUntil(lambda: window.feed.model.rowCount() > shown, timeout=10_000)
+
+
+def test_the_retake_hotkey_from_settings_reaches_the_new_flashbuy_window(
+    qtbot: QtBot, console: Console
+) -> None:
+    window = console.window
+    assert window is not None
+    window.apply_hotkeys(Hotkeys(new_full="F2", retake="Ctrl+R", pause_comments="F3"))
+    window.new_full_flashbuy()
+    qtbot.waitUntil(lambda: window.new_dialog is not None and window.new_dialog.isVisible())
+    dialog = window.new_dialog
+    assert dialog is not None
+    assert dialog.retake_shortcut.key() == QKeySequence("Ctrl+R")
+    assert dialog.retake_button.text() == "重拍 (Ctrl+R)"
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.new_dialog is None)
+
+
+def test_the_menu_opens_the_problem_report_with_the_log_and_the_console(
+    qtbot: QtBot, console: Console
+) -> None:
+    window = console.window
+    assert window is not None
+    assert [a.text() for a in window.header.menu.actions() if a.text()] == [
+        "设置…",
+        "问题反馈…",
+        "退出登录",
+    ]
+    window.report_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ProblemReportDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ProblemReportDialog)
+    qtbot.waitUntil(lambda: dialog.bundle is not None, timeout=30_000)
+    assert set(dialog.member_names()) == {"report.json", "console.log", "console.png"}
+    dialog.close()
+
+
+def test_command_line_choices_hold_for_one_run_and_are_not_saved(
+    qtbot: QtBot, world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "settings.json"
+    settings = ConsoleSettings()
+    console = Console(
+        settings,
+        TokenStore(backend=keyring.backends.fail.Keyring()),
+        server_url=world.platform.url,
+        audience=False,
+        settings_path=path,
+    )
+    assert console.embedded is None
+    console._remember_template(7)  # any save, e.g. the seller picked a template
+    console.shutdown()
+    saved = ConsoleSettings.load(path)
+    assert saved.last_template_id == 7
+    assert saved.server_url is None
+    assert saved.rehearsal_audience is True
