@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-import psycopg
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -350,6 +349,10 @@ class PgListener(threading.Thread):
         self.listening = threading.Event()
 
     def run(self) -> None:
+        # Imported here: only a PostgreSQL platform needs the driver, and the packaged
+        # console (SQLite only) leaves it out.
+        import psycopg
+
         while not self._stop_event.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:

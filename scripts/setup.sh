@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libfontconfig1 libdbus-1-3 fonts-wqy-microhei
   # a real keyring (Secret Service) and a throw-away PostgreSQL for the tests
   dbus gnome-keyring postgresql postgresql-common
+  # the packaged build (strip for a smaller folder) and its start-up benchmark (/usr/bin/time)
+  binutils time
 )
 
 missing=()

@@ -1,0 +1,222 @@
+"""The packaged console: the built folder's size, and its time to a shown window beside the source.
+
+Builds the console with ``build_spec.py`` twice, trimmed and untrimmed (``--keep-all``), into
+a temporary folder, or measures folders built before (``--trimmed DIR``, ``--untrimmed DIR``:
+each the ``dist/flashbuy`` folder). Then, for the trimmed and the untrimmed build and for the
+source (``.venv/bin/python -m flashbuy_desktop``):
+
+* the folder's size (MB) and file count, and what each of build_spec's trim rules saves,
+  measured on the untrimmed folder's files (rules that leave out pure-Python modules save
+  inside the program's module archive: that shows only in the totals);
+* ``--self-check`` run ``--runs`` times (5) under ``/usr/bin/time``, after one warm-up run
+  each (so all three read their files from the page cache), interleaved so that load on the
+  machine falls on all three alike, each run with a scratch HOME. Reported: the median of
+  /usr/bin/time's elapsed time (the whole self-check: start, window, checks, quit) and its
+  peak memory, and the medians of the self-check's own figures: process start -> main window
+  shown (the process start read from the OS), and of that, the part before the check's code
+  ran (interpreter, imports) and from there to the window (embedded platform, demo,
+  sign-in, window).
+
+Aim: at most 200 MB, and the main window within 2 s of the start.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/startup.py [--runs 5]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import build_spec
+from benchmarks._common import cores_line, text_table
+
+REPO = Path(__file__).resolve().parent.parent
+AIM_MB = 200
+AIM_WINDOW_S = 2.0
+RUN_TIMEOUT_S = 120
+TIME = "/usr/bin/time"
+
+
+@dataclass
+class Subject:
+    """One way of running the console, and what was measured of it."""
+
+    name: str
+    command: list[str]
+    folder: Path | None = None  # the built folder; None for the source
+    build_s: float | None = None
+    elapsed_s: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    window_ms: list[float] = field(default_factory=list)
+    before_check_ms: list[float] = field(default_factory=list)
+    check_to_window_ms: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def build(dist: Path, work: Path, keep_all: bool) -> float:
+    """Build into ``dist`` with build_spec.py (as a user would, in a process of its own)."""
+    began = time.monotonic()
+    command = [
+        sys.executable,
+        str(REPO / "build_spec.py"),
+        "--dist",
+        str(dist),
+        "--work",
+        str(work),
+    ]
+    if keep_all:
+        command.append("--keep-all")
+    subprocess.run(command, cwd=REPO, check=True, timeout=1800)  # noqa: S603 - our own script
+    return time.monotonic() - began
+
+
+def run_once(subject: Subject, scratch: Path, record: bool) -> None:
+    """One ``--self-check`` under /usr/bin/time, with a fresh scratch HOME."""
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
+    env = {**os.environ, "HOME": str(home)}
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        env[var] = str(home / sub)
+    timing = home / "time.txt"
+    try:
+        done = subprocess.run(  # noqa: S603 - /usr/bin/time and our own program
+            [TIME, "-f", "%e %M", "-o", str(timing), *subject.command, "--self-check"],
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT_S,
+            cwd=REPO,
+            env=env,
+            check=False,
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        report = json.loads(lines[-1]) if lines else None
+        if done.returncode != 0 or report is None or not report["ok"]:
+            failed = report["failed"] if report else done.stderr.strip().splitlines()[-3:]
+            subject.failures.append(f"exit {done.returncode}: {failed}")
+            return
+        if not record:
+            return
+        elapsed, peak_kb = timing.read_text().split()[-2:]
+        subject.elapsed_s.append(float(elapsed))
+        subject.peak_mb.append(int(peak_kb) / 1024)
+        timings = report["timings_ms"]
+        subject.window_ms.append(timings["process_start_to_window"])
+        subject.before_check_ms.append(timings["process_start_to_check"])
+        subject.check_to_window_ms.append(timings["check_to_window"])
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def median(values: list[float], fmt: str) -> str:
+    return format(statistics.median(values), fmt) if values else "-"
+
+
+def report(subjects: list[Subject], untrimmed: Path | None, runs: int) -> int:
+    print(f"\n{cores_line()}; {runs} runs each after a warm-up; medians\n")
+    grid = [["", "size MB", "files", "program MB", "build s", "elapsed s (time)", "peak MB"]]
+    grid[0] += ["start->window ms", "start->check ms", "check->window ms"]
+    for s in subjects:
+        size, count = build_spec.folder_size(s.folder) if s.folder else (0, 0)
+        # The program file holds the bootloader and the archive of pure-Python modules.
+        program = (s.folder / "flashbuy").stat().st_size if s.folder else 0
+        grid.append(
+            [
+                s.name,
+                f"{size / 1e6:.1f}" if s.folder else "-",
+                str(count) if s.folder else "-",
+                f"{program / 1e6:.1f}" if s.folder else "-",
+                f"{s.build_s:.0f}" if s.build_s is not None else "-",
+                median(s.elapsed_s, ".2f"),
+                median(s.peak_mb, ".0f"),
+                median(s.window_ms, ".0f"),
+                median(s.before_check_ms, ".0f"),
+                median(s.check_to_window_ms, ".0f"),
+            ]
+        )
+    print(text_table(grid))
+    if untrimmed is not None:
+        contents = untrimmed / "_internal"
+        psycopg_stays = build_spec.psycopg_needed()
+        rows = [["trim rule (files of the untrimmed folder)", "saves MB", "files", "applied"]]
+        for name, size, count in build_spec.rule_savings(contents):
+            applied = (
+                "no: the platform imports it" if name == "psycopg" and psycopg_stays else "yes"
+            )
+            saves = f"{size / 1e6:.1f}" if count else "(in program)"
+            rows.append([name, saves, str(count), applied])
+        print()
+        print(text_table(rows))
+        print(f"(and on Linux {build_spec.STRIP}: the trimmed build's binaries lose their")
+        print(" debugging symbols; build_spec.py prints how much)")
+    trimmed = next((s for s in subjects if s.name == "packaged (trimmed)"), None)
+    failed = [s for s in subjects if s.failures]
+    for s in failed:
+        print(f"\n{s.name}: {len(s.failures)} failed self-checks: {s.failures[:3]}")
+    if trimmed is not None and trimmed.folder is not None and trimmed.window_ms:
+        size_mb = build_spec.folder_size(trimmed.folder)[0] / 1e6
+        window_s = statistics.median(trimmed.window_ms) / 1000
+        print(
+            f"\naim: at most {AIM_MB} MB: {size_mb:.0f} MB "
+            f"({'met' if size_mb <= AIM_MB else 'not met'}); main window within "
+            f"{AIM_WINDOW_S:.0f} s: {window_s:.2f} s "
+            f"({'met' if window_s <= AIM_WINDOW_S else 'not met'})"
+        )
+    return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each (5)")
+    parser.add_argument("--trimmed", type=Path, help="a trimmed build's folder (dist/flashbuy)")
+    parser.add_argument("--untrimmed", type=Path, help="an untrimmed build's folder")
+    args = parser.parse_args()
+    if not 1 <= args.runs <= 50:
+        parser.error("--runs 1..50")
+    for folder in (args.trimmed, args.untrimmed):
+        if folder is not None and not (folder / "flashbuy").is_file():
+            parser.error(f"{folder} holds no built console (no flashbuy program in it)")
+    if not os.environ.get("DISPLAY"):
+        print("needs an X server: run under xvfb-run -a -s '-screen 0 1920x1080x24'")
+        return 2
+    if not Path(TIME).is_file():
+        print(f"needs {TIME} (Debian: apt-get install time)")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="flashbuy-startup-") as tmp:
+        scratch = Path(tmp)
+        subjects: list[Subject] = []
+        for name, given, keep_all in (
+            ("packaged (trimmed)", args.trimmed, False),
+            ("packaged (untrimmed)", args.untrimmed, True),
+        ):
+            build_s = None
+            if given is None:
+                label = "untrimmed" if keep_all else "trimmed"
+                print(f"building the {label} console...", flush=True)
+                build_s = build(scratch / label, scratch / f"work-{label}", keep_all)
+                given = scratch / label / "flashbuy"
+            folder = given.resolve()
+            subjects.append(Subject(name, [str(folder / "flashbuy")], folder, build_s))
+        subjects.append(Subject("source", [sys.executable, "-m", "flashbuy_desktop"]))
+        print(f"running each --self-check {args.runs} times (+1 warm-up)...", flush=True)
+        for run in range(args.runs + 1):
+            for subject in subjects:
+                run_once(subject, scratch, record=run > 0)
+        untrimmed = subjects[1].folder
+        return report(subjects, untrimmed, args.runs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""The packaged console: build_spec.py builds it, and the built program passes its self-check.
+
+The build test is slow (PyInstaller takes about a minute on two cores); CI runs it. The
+self-check from source is quick and shows that a failure of the built program is the
+packaging's, not the console's.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import build_spec
+
+REPO = Path(build_spec.__file__).resolve().parent
+PROGRAM = "flashbuy.exe" if sys.platform == "win32" else "flashbuy"
+BUILD_TIMEOUT_S = 900
+RUN_TIMEOUT_S = 120  # the self-check ends itself within 75 s (its timeout and grace)
+# Lines Qt writes when it cannot find or load one of its parts.
+QT_TROUBLE = re.compile(r"^(qt\.[\w.]+:|Q\w+::|Could not (load|find)|Cannot load)", re.MULTILINE)
+
+
+def run_self_check(
+    command: list[str],
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any], float]:
+    """Run ``command --self-check``; the finished process, its report and its wall time (s)."""
+    began = time.monotonic()
+    done = subprocess.run(
+        [*command, "--self-check"],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        cwd=REPO,
+        check=False,
+    )
+    elapsed = time.monotonic() - began
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"no report (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return done, json.loads(lines[-1]), elapsed
+
+
+def assert_every_check_passed(
+    done: subprocess.CompletedProcess[str], report: dict[str, Any]
+) -> None:
+    failed = {name: c for name, c in report["checks"].items() if not c["ok"]}
+    assert not failed, (failed, done.stderr)
+    assert report["ok"] is True
+    assert report["failed"] == []
+    assert done.returncode == 0, done.stderr
+    expected = {"platform", "window", "room", "audience", "translations", "capture", "picture"}
+    expected |= {"migrations", "keyring", "grab"}
+    assert expected <= set(report["checks"]), sorted(report["checks"])
+    assert not QT_TROUBLE.search(done.stderr), done.stderr
+
+
+# --- the self-check from source (quick) ---------------------------------------------------
+
+
+def test_the_console_passes_its_self_check_from_source() -> None:
+    done, report, elapsed = run_self_check([sys.executable, "-m", "flashbuy_desktop"])
+    assert_every_check_passed(done, report)
+    assert report["frozen"] is False
+    if os.environ.get("DISPLAY"):  # under Xvfb, the screen is grabbed for real
+        assert report["checks"]["grab"]["shape"] == [32, 32, 4]
+    timings = report["timings_ms"]
+    # The process start is read from the OS: it comes before the check starts and the
+    # window shows, and all of it lies within the time this test measured around the run.
+    assert 0 < timings["process_start_to_check"] < timings["process_start_to_window"]
+    assert timings["process_start_to_window"] < timings["total"] < elapsed * 1000
+    assert report["checks"]["migrations"]["revision"]
+    assert report["checks"]["translations"]["zh_CN"]["qt_translates"] is True
+
+
+def test_a_self_check_that_runs_out_of_time_fails_and_says_so() -> None:
+    began = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from flashbuy_desktop.selfcheck import run_self_check;"
+            " sys.exit(run_self_check(timeout_s=0.2))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        cwd=REPO,
+        check=False,
+    )
+    assert time.monotonic() - began < 60
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["ok"] is False
+    assert "timeout" in report["failed"]
+    assert "self-check failed: " in done.stderr
+
+
+def test_self_check_refuses_a_server_address() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flashbuy_desktop", "--self-check", "--server", "http://x"],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--self-check runs the embedded demo" in done.stderr
+
+
+# --- build_spec.py's parts ----------------------------------------------------------------
+
+
+def test_a_rule_drops_its_paths_except_what_it_keeps() -> None:
+    rule = next(t for t in build_spec.TRIMS if t.name == "qt-translations")
+    assert rule.drops("PySide6/Qt/translations/qt_de.qm")
+    assert rule.drops("PySide6\\translations\\qtbase_fr.qm")  # Windows' separators
+    assert not rule.drops("PySide6/Qt/translations/qtbase_zh_CN.qm")
+    assert not rule.drops("PySide6/Qt/translations/qtbase_en.qm")
+    assert not rule.drops("flashbuy_desktop/resources/translations/flashbuy_de.qm")
+    kept, dropped = build_spec.trim_toc(
+        [("PySide6/Qt/translations/qt_de.qm", "x", "DATA"), ("certifi/cacert.pem", "y", "DATA")],
+        [rule],
+    )
+    assert kept == [("certifi/cacert.pem", "y", "DATA")]
+    assert dropped == {"qt-translations": ["PySide6/Qt/translations/qt_de.qm"]}
+
+
+def test_the_console_keeps_what_it_uses() -> None:
+    kept = [
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "PySide6/Qt/plugins/imageformats/libqjpeg.so",
+        "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
+        "PySide6/QtWidgets.abi3.so",
+        "PySide6/Qt/lib/libQt6DBus.so.6",
+        "libX11.so.6",
+        "libXrandr.so.2",
+        "cv2/cv2.abi3.so",
+        "PIL/_imaging.cpython-311-x86_64-linux-gnu.so",
+        "flashbuy_server/migrations/env.py",
+    ]
+    for dest in kept:
+        rules = [t.name for t in build_spec.TRIMS if t.applies("linux") and t.drops(dest)]
+        assert not rules, (dest, rules)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ELF files")
+def test_elf_info_reads_what_a_library_links() -> None:
+    import PySide6
+
+    core = next(Path(PySide6.__file__).parent.glob("QtCore.abi3.so"))
+    info = build_spec.elf_info(core)
+    assert info is not None
+    needed, _debug = info
+    assert "libQt6Core.so.6" in needed
+    assert build_spec.elf_info(Path(build_spec.__file__)) is None  # not an ELF file
+
+
+def test_the_migrations_and_resources_are_data_and_their_imports_hidden() -> None:
+    datas = build_spec.data_files()
+    folders = {folder for _source, folder in datas}
+    names = {Path(source).name for source, _folder in datas}
+    assert "flashbuy_server/migrations" in folders
+    assert "flashbuy_server/migrations/versions" in folders
+    assert {"env.py", "script.py.mako"} <= names
+    assert not any("__pycache__" in source for source, _folder in datas)
+    for source in (REPO / "flashbuy_desktop" / "resources").rglob("*"):
+        if source.is_file() and "__pycache__" not in source.parts:
+            assert str(source) in {s for s, _f in datas}, source
+    assert {"alembic.op", "sqlalchemy"} <= set(build_spec.migration_imports())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dist", "out", "--work", "out"], "must be different folders"),
+        (["--dist", "out/inner", "--work", "out"], "must not lie inside one another"),
+        (["--dist", "flashbuy_desktop/dist"], "among the sources"),
+    ],
+)
+def test_build_spec_refuses_bad_folders(args: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "build_spec.py", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert not (REPO / "out").exists()
+
+
+# --- the build (slow) -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The trimmed console, built by build_spec.py into a temporary folder."""
+    root = tmp_path_factory.mktemp("build")
+    # PyInstaller's cache of processed binaries stays in the test's folder, not the home's.
+    env = {**os.environ, "PYINSTALLER_CONFIG_DIR": str(root / "pyinstaller-config")}
+    done = subprocess.run(
+        [sys.executable, "build_spec.py", "--dist", str(root / "dist"), "--work", str(root / "w")],
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    return root / "dist" / "flashbuy"
+
+
+@pytest.mark.slow
+def test_the_build_is_one_folder_without_the_unused_qt_parts(built: Path) -> None:
+    assert (built / PROGRAM).is_file()
+    contents = built / "_internal"
+    files = {p.relative_to(contents).as_posix() for p in contents.rglob("*") if p.is_file()}
+    plan = build_spec.Plan.make(keep_all=False)
+    for dest in files:
+        rules = [t.name for t in plan.trims if t.drops(dest)]
+        assert not rules, (dest, rules)
+    qt = [f for f in files if f.startswith("PySide6/")]
+    assert not [f for f in qt if "wayland" in f.lower() or "Network" in f or "qgtk3" in f]
+    translations = sorted(Path(f).name for f in qt if "/translations/" in f)
+    assert translations == ["qtbase_en.qm", "qtbase_zh_CN.qm"]
+    assert not [f for f in files if f.startswith(("mypy/", "yaml/", "websockets/"))]
+    if sys.platform.startswith("linux"):
+        assert "PySide6/Qt/plugins/platforms/libqxcb.so" in files
+        assert not [f for f in files if f.startswith("libgtk-3")]
+    # What the console needs as files: the migrations and every resource.
+    assert "flashbuy_server/migrations/env.py" in files
+    for source in (REPO / "flashbuy_desktop" / "resources").rglob("*"):
+        if source.is_file() and "__pycache__" not in source.parts:
+            assert source.relative_to(REPO).as_posix() in files, source
+
+
+@pytest.mark.slow
+def test_the_built_console_passes_its_self_check(built: Path) -> None:
+    done, report, _elapsed = run_self_check([str(built / PROGRAM)])
+    assert_every_check_passed(done, report)
+    assert report["frozen"] is True
+    if os.environ.get("FLASHBUY_TEST_KEYRING") == "scratch":
+        # The test command runs a Secret Service: the bundle found its keyring backend.
+        assert "SecretService" in report["checks"]["keyring"]["backend"]
+        assert report["checks"]["keyring"]["persistent"] is True
