@@ -160,6 +160,7 @@ class Console(QObject):
         self.window.reportRequested.connect(self.report_problem)
         self.window.frameLockChanged.connect(lambda _locked: self._save_frame())
         self.window.show()
+        log.info("main window shown (%s)", self.server_url)
         self.frame.show()
         self.window.load()
         self.capture.warm_up()
@@ -265,3 +266,4 @@ class Console(QObject):
             self.embedded.stop()
         if self.client is not None:
             self.client.close()
+        log.info("console stopped")

@@ -24,6 +24,7 @@ APP = "flashbuy"
 FILE_NAME = "flashbuy.log"
 MAX_BYTES = 1024 * 1024  # per file; with the backups the log never passes about 6 MiB
 BACKUPS = 5
+CHATTY_LOGGERS = ("httpx", "httpcore", "urllib3", "alembic.runtime.plugins", "uvicorn.access")
 FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,10 @@ def setup_logging(
     with _lock:
         _handlers.extend(handlers)
     root.setLevel(level)
+    # Libraries that log every request or plug-in at INFO would bury the console's own lines
+    # (the rehearsal audience alone makes hundreds of requests a minute).
+    for chatty in CHATTY_LOGGERS:
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
     if problem is not None:
         log.warning("the log cannot be written to %s (%s); only to the console", path, problem)
     return path

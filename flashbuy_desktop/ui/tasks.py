@@ -39,9 +39,17 @@ class _Job(QRunnable, Generic[T]):
             result = self._work()
         except Exception as exc:  # every failure reaches on_failure, none vanishes
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.done.emit(None, exc)
+            self._deliver(None, exc)
         else:
-            self._relay.done.emit(result, None)
+            self._deliver(result, None)
+
+    def _deliver(self, result: object, error: Exception | None) -> None:
+        try:
+            self._relay.done.emit(result, error)
+        except RuntimeError:
+            # The relay went with the Tasks that owned it (its window closed, the console
+            # quit): nobody is left to answer, which is what scoping means.
+            log.debug("a task finished after its owner was deleted: %s", error or "ok")
 
 
 class Tasks(QObject):
