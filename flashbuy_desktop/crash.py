@@ -14,7 +14,11 @@
   since nothing the seller was doing failed.
 
 The first two log the traceback at ERROR, with the thread's name, then tell each listener
-(the crash window, in the console) with a :class:`Crash`, on the thread that raised.
+(the crash window, in the console) with a :class:`Crash`, on the thread that raised. An
+exception that keeps coming back from the same place (in a timer or a paint event, many
+times a second) is logged in full only the first :data:`FULL_COPIES` times, then counted
+in one line at the 10th, 100th, 1000th … time: the first traceback, the one support needs,
+must not be rotated out of the log by its own copies. The listeners hear every one.
 KeyboardInterrupt and SystemExit go to the hook that was there before, as without us. No Qt
 here: the hooks must work before the application object exists and after it is gone.
 """
@@ -33,6 +37,12 @@ from flashbuy_desktop.logs import mask
 log = logging.getLogger(__name__)
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+# How many times the same uncaught exception is logged with its whole traceback.
+FULL_COPIES = 3
+# Different exceptions counted at most; past that the counts start again (a bound on
+# memory only: real code has far fewer places to fail from).
+_MAX_SIGNATURES = 1000
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ class CrashHooks:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._seen: dict[tuple[object, ...], int] = {}  # by _signature; under _lock
         self._active = False
         self._previous_except = sys.excepthook
         self._previous_thread = threading.excepthook
@@ -174,7 +185,7 @@ class CrashHooks:
         self._local.busy = True
         try:
             exc_type, exc_value, tb = exc_info
-            log.error("uncaught exception in thread %s", thread, exc_info=exc_info)
+            self._log(exc_info, thread)
             crash = Crash.from_exception(exc_type, exc_value, tb, thread)
             with self._lock:
                 listeners = list(self._listeners)
@@ -191,6 +202,30 @@ class CrashHooks:
     def _busy(self) -> bool:
         return bool(getattr(self._local, "busy", False))
 
+    def _log(self, exc_info: ExcInfo, thread: str) -> None:
+        """The traceback the first few times; later copies of it only now and then counted."""
+        signature = _signature(exc_info[0], exc_info[1], exc_info[2])
+        with self._lock:
+            if signature not in self._seen and len(self._seen) >= _MAX_SIGNATURES:
+                self._seen.clear()
+            times = self._seen[signature] = self._seen.get(signature, 0) + 1
+        if times <= FULL_COPIES:
+            log.error("uncaught exception in thread %s", thread, exc_info=exc_info)
+            if times == FULL_COPIES:
+                log.error(
+                    "the same uncaught exception came %d times; from now on it is only "
+                    "counted, at the 10th, 100th, 1000th … time",
+                    times,
+                )
+        elif _round(times):
+            summary = traceback.format_exception_only(exc_info[0], exc_info[1])[-1].strip()
+            log.error(
+                "the same uncaught exception again, in thread %s: %d times so far (%s)",
+                thread,
+                times,
+                summary,
+            )
+
 
 def install(*listeners: Listener) -> CrashHooks:
     """Route uncaught exceptions of every thread to the log and to ``listeners``."""
@@ -199,6 +234,41 @@ def install(*listeners: Listener) -> CrashHooks:
         hooks.add_listener(listener)
     hooks._install()
     return hooks
+
+
+def _signature(
+    exc_type: type[BaseException], exc_value: BaseException | None, tb: TracebackType | None
+) -> tuple[object, ...]:
+    """What makes two exceptions "the same": their types and the places they came from.
+
+    The message is left out: an error repeating in a paint event often names a value
+    that changes every time (a position, a row), and is the same error all the same.
+    """
+    parts: list[object] = []
+    seen: set[int] = set()
+    kind: type[BaseException] = exc_type
+    value, trace = exc_value, tb
+    while True:
+        frames = tuple(
+            (frame.f_code.co_filename, line, frame.f_code.co_name)
+            for frame, line in traceback.walk_tb(trace)
+        )
+        parts.append((kind.__module__, kind.__qualname__, frames))
+        if value is None:
+            break
+        seen.add(id(value))
+        cause = value.__cause__
+        if cause is None and not value.__suppress_context__:
+            cause = value.__context__
+        if cause is None or id(cause) in seen:
+            break
+        kind, value, trace = type(cause), cause, cause.__traceback__
+    return tuple(parts)
+
+
+def _round(times: int) -> bool:
+    """Whether ``times`` is 10, 100, 1000 …"""
+    return times >= 10 and times == 10 ** (len(str(times)) - 1)
 
 
 def _instance(exc_type: type[BaseException], value: BaseException | None) -> BaseException:

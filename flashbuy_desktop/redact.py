@@ -18,9 +18,16 @@ MASK = "[hidden]"
 _MASKED = re.escape(MASK)
 # A label (any word ending in one of these, e.g. access_token, X-Api-Key, client_secret),
 # its separator, then the value: a quoted string whole, or a bare word up to a delimiter.
+# The match starts at the keyword, not at the start of its word: what comes before it is
+# kept as it is anyway, and a pattern that first ran over the word (``[\w-]*?keyword``) took
+# time quadratic in the length of any long run of word characters and dashes (a base64
+# blob, "x-x-x-…"), in the log filter on whichever thread logs. Every piece that follows
+# the keyword either stops at a fixed character or is consumed by the match, so the work
+# is linear in the text. The lookahead on the keywords' first letters only saves time: most
+# positions are ruled out by one test instead of one per keyword.
 _LABELLED = re.compile(
     rf"""(?ix)
-    (?P<label>["']?\b[\w-]*?(?:token|passw(?:or)?d|pwd|secret|authorization|api[_-]?key|
+    (?P<label>(?=[tpsac])(?:token|passw(?:or)?d|pwd|secret|authorization|api[_-]?key|
         cookie|session[_-]?id|credentials?)\b["']?)
     (?P<sep>\s*[:=]\s*)
     (?P<value>
@@ -31,8 +38,10 @@ _LABELLED = re.compile(
     """
 )
 _BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*")
-# scheme://user:password@host: the password part.
-_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/\s:@]+:)[^/\s@]+@")
+# scheme://user:password@host: the password part. Found from its "://" (a scheme character
+# just before it), never by running over a scheme from every position before it: that took
+# quadratic time in a long run of scheme characters ("a.a.a.…", "x-x-x-…").
+_URL_PASSWORD = re.compile(r"(?i)(?<=[a-z0-9+.\-])(://[^/\s:@]+:)[^/\s@]+@")
 
 # Shorter "secrets" would mask ordinary words; a real token or password is longer.
 _MIN_SECRET = 4

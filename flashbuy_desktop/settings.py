@@ -2,23 +2,30 @@
 
 Loading never stops the console from starting:
 
-* a file that is not a JSON object at all is kept aside (``settings.json.broken``) and
-  defaults are used;
+* a file that is not a JSON object at all, or that a migration step fails on, is kept
+  aside (``settings.json.broken``) and defaults are used;
 * a file saved by an older console is brought to this schema by :data:`MIGRATIONS`, one
-  version at a time, and written back at once in the new schema;
-* a file saved by a newer console loads as far as this one understands it: fields it does
-  not know are ignored (and logged), the file is left as it is until the next save;
+  version at a time, and written back at once in the new schema, after a copy of it as it
+  was is kept under its version's name (``settings.json.v1``);
+* a file saved by a newer console loads as far as this one understands it. Settings it does
+  not know (at the top and among the hotkeys) and the newer schema version are kept and
+  written back with every save, so going back to an older console and forward again does
+  not lose what only the newer one knows;
 * a field whose value is invalid is reset to its default (and logged) while every other
-  setting is kept, so one bad value does not throw away the seller's whole setup.
+  setting is kept, so one bad value does not throw away the seller's whole setup. Hotkeys
+  that clash keep the first one: the later duplicates go back to their defaults (all of
+  them only when that still clashes).
 
-Saving is atomic: a crash mid-write leaves the old file, never half a new one.
+Saving is atomic (:func:`~flashbuy_desktop.atomic.write_atomic`): a crash mid-write leaves
+the old file, never half a new one, and two consoles saving at once never mix their files.
 """
 
 import contextlib
+import errno
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,11 +34,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from flashbuy_desktop.atomic import write_atomic
 from flashbuy_desktop.capture.types import CaptureConfig
 
 log = logging.getLogger(__name__)
@@ -54,7 +63,10 @@ HOTKEY_EMPTY = "press a key for this hotkey"
 HOTKEY_SEVERAL = "a hotkey is one key combination, such as F2 or Ctrl+R"
 HOTKEY_UNKNOWN = "this is not a key the console knows"
 HOTKEY_MODIFIERS_ONLY = "a hotkey needs a key besides Ctrl, Shift, Alt or Meta"
-HOTKEY_RESERVED = "Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys"
+HOTKEY_RESERVED = (
+    "Enter, Esc, Tab, Space, Backspace, Delete, the arrow keys, Home, End, Page Up and"
+    " Page Down work the windows; on their own they cannot be hotkeys"
+)
 HOTKEY_TWICE = "two actions cannot have the same hotkey"
 
 
@@ -76,9 +88,12 @@ def settings_path() -> Path:
 # --- hotkeys ------------------------------------------------------------------------------
 
 # Keys that work the windows themselves (Enter creates the flash-buy, Esc cancels, Tab moves
-# on, Backspace and Delete edit the price): pressed on their own they cannot be a hotkey too.
+# on, Backspace and Delete edit the price, Space presses a button or ticks a box, the arrows,
+# Home, End and the page keys move through the lists and tables): pressed on their own they
+# cannot be a hotkey too. With a modifier (Ctrl+Up, Shift+Return) they are free.
 _RESERVED = ("Key_Return", "Key_Enter", "Key_Escape", "Key_Tab", "Key_Backtab", "Key_Backspace",
-             "Key_Delete")  # fmt: skip
+             "Key_Delete", "Key_Space", "Key_Up", "Key_Down", "Key_Left", "Key_Right",
+             "Key_Home", "Key_End", "Key_PageUp", "Key_PageDown")  # fmt: skip
 _MODIFIERS = ("Key_Shift", "Key_Control", "Key_Alt", "Key_AltGr", "Key_Meta", "Key_Super_L",
               "Key_Super_R", "Key_Hyper_L", "Key_Hyper_R", "Key_CapsLock", "Key_NumLock",
               "Key_ScrollLock")  # fmt: skip
@@ -155,14 +170,33 @@ def conflicts(hotkeys: Hotkeys | dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
+def without_clashes(values: Mapping[str, str]) -> dict[str, str] | None:
+    """``values`` (hotkey names to keys; missing ones take their defaults) with no clash.
+
+    The first of two hotkeys that share a key keeps it and the later one goes back to its
+    default; None when even that leaves a clash (the caller then uses every default).
+    """
+    defaults = Hotkeys().model_dump()
+    resolved: dict[str, str] = {}
+    for name, default in defaults.items():
+        value = _normalized(values.get(name, default))  # an invalid one is the model's
+        resolved[name] = default if value in resolved.values() else value
+    return None if conflicts(resolved) else resolved
+
+
 # --- the settings ---------------------------------------------------------------------------
 
 
 class ConsoleSettings(BaseModel):
-    """Everything the console remembers between runs (never a secret)."""
+    """Everything the console remembers between runs (never a secret).
+
+    Settings a newer console wrote that this one does not know ride along unseen and are
+    written back by :meth:`save`; :meth:`changed` makes a changed copy that keeps them.
+    """
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
+    # A newer console's number stays: the file still holds that console's settings.
     schema_version: int = SCHEMA_VERSION
     server_url: str | None = None  # None: the embedded local platform
     language: Language = "auto"
@@ -177,6 +211,11 @@ class ConsoleSettings(BaseModel):
         default=33, ge=CAPTURE_INTERVAL_MS_RANGE[0], le=CAPTURE_INTERVAL_MS_RANGE[1]
     )
     hotkeys: Hotkeys = Hotkeys()
+
+    # What the file held that this console does not know: top-level settings, and hotkeys
+    # (kept here, not in Hotkeys, since a change of hotkeys replaces that whole object).
+    _unknown: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _unknown_hotkeys: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("server_url")
     @classmethod
@@ -213,7 +252,8 @@ class ConsoleSettings(BaseModel):
         """The saved settings, as much of them as can be used; defaults for the rest."""
         path = path or settings_path()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            content = path.read_bytes()
+            raw = json.loads(content.decode("utf-8"))
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError):
@@ -221,26 +261,64 @@ class ConsoleSettings(BaseModel):
         if not isinstance(raw, dict):
             return cls._set_aside(path)
         version = _version(raw)
-        settings = cls._keeping_what_is_valid(migrate(raw))
+        try:
+            migrated = migrate(raw)
+        except Exception:
+            # A release's own bug, met on this seller's file: the console still starts.
+            log.exception("settings of schema %d could not be migrated", version)
+            return cls._set_aside(path)
+        settings = cls._keeping_what_is_valid(migrated)
         if version < SCHEMA_VERSION:
             log.info("settings migrated from schema %d to %d", version, SCHEMA_VERSION)
+            # The file as the older console wrote it stays at hand, for going back to it.
+            backup = path.with_name(f"{path.name}.v{version}")
             try:
+                if not backup.exists():
+                    write_atomic(backup, content)
                 settings.save(path)
             except OSError as exc:
                 log.warning("the migrated settings could not be saved: %s", exc)
         return settings
 
+    def changed(self, values: Mapping[str, Any]) -> "ConsoleSettings":
+        """A validated copy with ``values`` set; raises ValidationError, as the model does.
+
+        Unlike ``model_validate(model_dump() | values)``, the copy keeps the settings this
+        console does not know, so that its next save writes them back.
+        """
+        copy = type(self).model_validate({**self.model_dump(), **values})
+        copy._unknown = dict(self._unknown)
+        copy._unknown_hotkeys = dict(self._unknown_hotkeys)
+        return copy
+
     @classmethod
     def _keeping_what_is_valid(cls, raw: dict[str, Any]) -> "ConsoleSettings":
         _log_unknown(cls, raw, "")
         data = {name: value for name, value in raw.items() if name in cls.model_fields}
-        # Each round drops at least one value, so this ends; the bound is only a safeguard.
+        unknown = {name: value for name, value in raw.items() if name not in cls.model_fields}
+        hotkeys = data.get("hotkeys")
+        unknown_hotkeys: dict[str, Any] = {}
+        if isinstance(hotkeys, dict):
+            unknown_hotkeys = {k: v for k, v in hotkeys.items() if k not in Hotkeys.model_fields}
+            data["hotkeys"] = {k: v for k, v in hotkeys.items() if k in Hotkeys.model_fields}
+        settings = cls._validate_dropping(data)
+        settings._unknown = unknown
+        settings._unknown_hotkeys = unknown_hotkeys
+        return settings
+
+    @classmethod
+    def _validate_dropping(cls, data: dict[str, Any]) -> "ConsoleSettings":
+        # Each round drops or resets at least one value, so this ends; the bound is only a
+        # safeguard.
         for _ in range(64):
             try:
                 return cls.model_validate(data)
             except ValidationError as exc:
                 dropped = False
                 for error in exc.errors():
+                    if error["loc"] == ("hotkeys",) and _unclash(data):
+                        dropped = True
+                        continue
                     where = _drop(data, error["loc"])
                     if where:
                         dropped = True
@@ -254,24 +332,34 @@ class ConsoleSettings(BaseModel):
     def _set_aside(cls, path: Path) -> "ConsoleSettings":
         log.warning("settings in %s could not be read; using defaults", path)
         with contextlib.suppress(OSError):
-            path.replace(path.with_suffix(".json.broken"))
+            path.replace(path.with_name(f"{path.name}.broken"))
         return cls()
 
+    def to_json(self) -> str:
+        """The file's content: these settings, and those this console does not know."""
+        data: dict[str, Any] = self.model_dump(mode="json")
+        data["schema_version"] = max(self.schema_version, SCHEMA_VERSION)
+        data["hotkeys"] = {
+            **data["hotkeys"],
+            **{k: v for k, v in self._unknown_hotkeys.items() if k not in data["hotkeys"]},
+        }
+        data.update({k: v for k, v in self._unknown.items() if k not in data})
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
     def save(self, path: Path | None = None) -> None:
-        """Write atomically: a crash mid-write leaves the old file, not half a new one."""
+        """Write atomically: a crash mid-write leaves the old file, not half a new one.
+
+        Raises OSError (its ``filename`` may be a temporary file next to ``path``).
+        """
         path = path or settings_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
         try:
-            with tmp.open("w", encoding="utf-8") as file:
-                file.write(self.model_dump_json(indent=2))
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:
+            # A file where the folder should be: "File exists" would say the opposite.
+            raise NotADirectoryError(
+                errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path.parent)
+            ) from exc
+        write_atomic(path, self.to_json().encode("utf-8"))
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -297,10 +385,12 @@ def migrate(raw: dict[str, Any]) -> dict[str, Any]:
     if version > SCHEMA_VERSION:
         log.warning(
             "settings come from a newer console (schema %d, this one reads %d); "
-            "what this console does not know is ignored",
+            "what this console does not know is kept as it is",
             version,
             SCHEMA_VERSION,
         )
+        raw["schema_version"] = version
+        return raw
     while version < SCHEMA_VERSION:
         raw["schema_version"] = version  # each step sees the version it migrates from
         raw = dict(MIGRATIONS[version](raw))
@@ -316,6 +406,28 @@ def _version(raw: dict[str, Any]) -> int:
         log.warning("settings carry an unusable schema version %r; read as version 1", version)
         return 1
     return version
+
+
+def _unclash(data: dict[str, Any]) -> bool:
+    """Reset the later of clashing hotkeys in ``data``; whether that resolved a clash."""
+    hotkeys = data.get("hotkeys")
+    if not isinstance(hotkeys, dict) or not all(isinstance(v, str) for v in hotkeys.values()):
+        return False
+    resolved = without_clashes(hotkeys)
+    if resolved is None:
+        return False
+    reset = [name for name, value in hotkeys.items() if resolved[name] != _normalized(value)]
+    for name in reset:
+        log.warning("setting hotkeys.%s reset to its default: %s", name, HOTKEY_TWICE)
+    data["hotkeys"] = resolved
+    return bool(reset)
+
+
+def _normalized(hotkey: str) -> str:
+    try:
+        return normalize_hotkey(hotkey)
+    except ValueError:
+        return hotkey
 
 
 def _drop(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
@@ -340,7 +452,7 @@ def _log_unknown(model: type[BaseModel], raw: dict[str, Any], prefix: str) -> No
     for name, value in raw.items():
         field = model.model_fields.get(name)
         if field is None:
-            log.info("unknown setting %s%s ignored", prefix, name)
+            log.info("unknown setting %s%s kept as it is", prefix, name)
             continue
         nested = field.annotation
         if isinstance(nested, type) and issubclass(nested, BaseModel) and isinstance(value, dict):

@@ -3,8 +3,17 @@
 :class:`CrashReporter` is the Qt end of :mod:`flashbuy_desktop.crash`: its :meth:`notify`
 may be called on any thread (it is the hooks' listener) and only queues a signal; on the
 GUI thread it shows one :class:`CrashWindow`, and an exception that arrives while that
-window is open is added to it instead of opening another. Nothing here may raise: a failure
-while showing a crash is logged and goes no further, so it cannot loop back into the hook.
+window is open is added to it quietly instead of opening another. Nothing here may raise: a
+failure while showing a crash is logged and goes no further, so it cannot loop back into
+the hook.
+
+The window blocks nothing: a seller in the middle of a live keeps using the console (and
+the streaming software keeps the keyboard: only the window's first appearance activates
+it, not an error that repeats many times a second). It stays on top instead of being
+modal, has no parent, and so is not blocked by the console's window-modal dialogs (the new
+flash-buy window, the problem report): its buttons work while one of them is open. An
+application-modal window (a message box) still blocks it until closed, as it blocks the
+rest of the console.
 """
 
 import logging
@@ -45,8 +54,12 @@ class CrashWindow(QDialog):
         self._total = 0
         self.setObjectName("crashWindow")
         self.setWindowTitle(self.tr("Unexpected error"))
-        # Above any modal dialog the seller has open, or its buttons could not be reached.
-        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        # Not modal: an application-modal window would block the console during a live.
+        # On top instead, so that it is not lost behind the console or the streaming
+        # software; without a parent, so that a dialog modal to the console's window
+        # (the new flash-buy window) does not block its buttons.
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
         icon = QLabel(self)
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
@@ -199,10 +212,14 @@ class CrashReporter(QObject):
                 window.report_button.setVisible(self.report is not None)
                 window.finished.connect(self._closed)
                 self.window = window
-            window.add(crash)
-            window.show()
-            window.raise_()
-            window.activateWindow()
+                window.add(crash)
+                window.show()
+                window.raise_()
+                window.activateWindow()
+            else:
+                # Quietly: an error repeating in a timer or a paint event would otherwise
+                # take the keyboard from the streaming software many times a second.
+                window.add(crash)
             self.crashShown.emit(crash)
         except Exception:
             log.exception("the crash window could not be shown")

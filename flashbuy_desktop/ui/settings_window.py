@@ -52,7 +52,8 @@ MODEL_MESSAGES: dict[str, object] = {
     ),
     model.HOTKEY_RESERVED: QT_TRANSLATE_NOOP(
         "ConsoleSettings",
-        "Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys",
+        "Enter, Esc, Tab, Space, Backspace, Delete, the arrow keys, Home, End, Page Up and"
+        " Page Down work the windows; on their own they cannot be hotkeys",
     ),
     model.HOTKEY_TWICE: QT_TRANSLATE_NOOP(
         "ConsoleSettings", "two actions cannot have the same hotkey"
@@ -300,26 +301,30 @@ class SettingsWindow(QDialog):
     def save(self) -> None:
         """Validate through the model, write the file, emit :attr:`saved`, close.
 
-        Anything invalid is shown where it was typed and nothing is written.
+        Anything invalid is shown where it was typed and nothing is written. When the file
+        cannot be written (ConsoleSettings.save raises OSError), the window stays open and
+        says where and why; the old file is left as it was.
         """
         self._show(self.error, "")
         if not self._check_hotkeys():
             return
         # On top of the settings as they are now: the console may have saved something
-        # (the capture frame's place) since this window opened.
-        raw = {**self._settings.model_dump(), **self.edited()}
+        # (the capture frame's place) since this window opened. changed() also keeps what
+        # a newer console wrote and this one does not know.
         try:
-            candidate = ConsoleSettings.model_validate(raw)
+            candidate = self._settings.changed(self.edited())
         except ValidationError as exc:
             self._show_errors(exc)
             return
+        path = self._path or model.settings_path()
         try:
-            candidate.save(self._path)
+            candidate.save(path)
         except OSError as exc:
+            # The file's own path, not the error's: that may name the temporary file.
             self._show(
                 self.error,
-                self.tr("The settings could not be saved: {reason}").format(
-                    reason=exc.strerror or exc
+                self.tr("The settings could not be saved to {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
                 ),
             )
             return

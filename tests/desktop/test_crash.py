@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtGui import QGuiApplication, QWindow
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from flashbuy_desktop import crash
-from flashbuy_desktop.crash import Crash, CrashHooks
+from flashbuy_desktop.crash import FULL_COPIES, Crash, CrashHooks
 from flashbuy_desktop.logs import setup_logging, stop_logging
 from flashbuy_desktop.redact import MASK
 from flashbuy_desktop.ui.crash import MAX_DETAILS, CrashReporter, CrashWindow
@@ -173,6 +174,95 @@ def test_the_window_reports_copies_toggles_and_closes(sink: Sink, qtbot: Any) ->
     assert sink.window().summary.text() == "OSError: disk full"
 
 
+def click_as_the_seller(widget: QWidget) -> None:
+    """Click through the window system, where a modal dialog blocks the windows it blocks.
+
+    (QTest's click on a widget is delivered straight to it, blocked or not.)
+    """
+    top = widget.window()
+    handle = top.windowHandle()
+    assert handle is not None
+    at = widget.mapTo(top, widget.rect().center())
+    QTest.mouseClick(handle, LEFT, Qt.KeyboardModifier.NoModifier, at)
+
+
+def test_the_window_blocks_nothing_and_works_over_a_modal_dialog(sink: Sink, qtbot: Any) -> None:
+    console = QWidget()
+    qtbot.addWidget(console)
+    live = QPushButton("live", console)
+    QVBoxLayout(console).addWidget(live)
+    pressed: list[str] = []
+    live.clicked.connect(lambda: pressed.append("live"))
+    console.show()
+    qtbot.waitExposed(console)
+    # As the new flash-buy window is: a modal dialog of the console's window.
+    dialog = QDialog(console)
+    qtbot.addWidget(dialog)
+    dialog.setModal(True)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    click_as_the_seller(live)
+    assert pressed == []  # the dialog blocks the console: these clicks are the real thing
+
+    with qtbot.waitSignal(sink.reporter.crashShown, timeout=5_000):
+        raise_in_a_thread("worker-m", ValueError("while the flash-buy window is open"))
+    window = sink.window()
+    qtbot.waitExposed(window)
+    assert window.windowModality() == Qt.WindowModality.NonModal
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert window.parent() is None
+    # Its buttons work with the dialog open...
+    click_as_the_seller(window.copy_button)
+    assert QGuiApplication.clipboard().text() == window.details_text()
+    click_as_the_seller(window.report_button)
+    assert sink.reports == ["report"]
+    click_as_the_seller(window.toggle)
+    assert window.details.isVisible()
+    # ...and it blocks neither the dialog nor, once that is gone, the console.
+    assert QApplication.activeModalWidget() is dialog
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    click_as_the_seller(live)
+    assert pressed == ["live"]
+    assert window.isVisible()
+    click_as_the_seller(window.close_button)
+    qtbot.waitUntil(lambda: sink.reporter.window is None)
+
+
+def test_later_crashes_do_not_take_the_keyboard(sink: Sink, qtbot: Any) -> None:
+    # The first crash brings the window forward; one repeating in a timer must not take the
+    # keyboard from whatever the seller types into (the streaming software) each time.
+    with qtbot.waitSignal(sink.reporter.crashShown, timeout=5_000):
+        raise_in_a_thread("worker-o", ValueError("the first"))
+    window = sink.window()
+    qtbot.waitUntil(window.isActiveWindow)
+    typing = QLineEdit()
+    qtbot.addWidget(typing)
+    typing.show()
+    typing.activateWindow()
+    qtbot.waitUntil(typing.isActiveWindow)
+
+    focused: list[QWindow | None] = []
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    app.focusWindowChanged.connect(focused.append)
+    try:
+        for n in range(5):
+            with qtbot.waitSignal(sink.reporter.crashShown, timeout=5_000):
+                raise_in_a_thread(f"worker-p{n}", ValueError("again"))
+        # The window system answers requests in order: once this window has the focus it
+        # asked for, any activation the crashes asked for before has been answered too.
+        probe = QLineEdit()
+        qtbot.addWidget(probe)
+        probe.show()
+        probe.activateWindow()
+        qtbot.waitUntil(probe.isActiveWindow)
+    finally:
+        app.focusWindowChanged.disconnect(focused.append)
+    assert window.count() == 6
+    assert focused == [probe.windowHandle()]
+
+
 def test_many_crashes_are_counted_and_the_first_ones_kept(sink: Sink, qtbot: Any) -> None:
     total = MAX_DETAILS + 5
     for n in range(total):
@@ -183,7 +273,62 @@ def test_many_crashes_are_counted_and_the_first_ones_kept(sink: Sink, qtbot: Any
     assert window.summary.text() == "RuntimeError: number 0"
     assert str(total - 1) in window.more.text()
     assert [c.thread for c in window.crashes()] == [f"burst-{n}" for n in range(MAX_DETAILS)]
-    assert sink.text().count("uncaught exception in thread burst-") == total
+    # The same exception from the same place: its traceback is logged the first few times,
+    # later ones are counted (the 10th here), each kept in the window all the same.
+    log = sink.text()
+    assert log.count("Traceback (most recent call last):") == FULL_COPIES
+    assert log.count("uncaught exception in thread burst-") == FULL_COPIES
+    assert "the same uncaught exception again, in thread burst-9: 10 times so far" in log
+    assert "(RuntimeError: number 9)" in log
+
+
+def fail_to_paint(row: int) -> None:
+    raise IndexError(f"row {row} is not in the list")
+
+
+def fail_to_read(row: int) -> None:
+    raise KeyError(row)
+
+
+def test_a_repeating_exception_is_logged_in_full_only_the_first_times(tmp_path: Path) -> None:
+    # As from a paint event or a 66 ms timer: thousands of copies must not push the first
+    # traceback, the one support needs, out of the 1 MiB log.
+    root = logging.getLogger()
+    level = root.level
+    path = setup_logging(tmp_path / "logs", stderr=False)
+    heard: list[Crash] = []
+    hooks = CrashHooks()  # handle() alone; not installed as the process's hooks
+    hooks.add_listener(heard.append)
+    try:
+        for n in range(1, 1003):
+            failing = fail_to_read if n in (50, 51) else fail_to_paint
+            try:
+                failing(n)
+            except LookupError as exc:
+                hooks.handle((type(exc), exc, exc.__traceback__), "MainThread")
+        for handler in root.handlers:
+            handler.flush()
+        log = path.read_text(encoding="utf-8")
+    finally:
+        stop_logging()
+        root.setLevel(level)
+    assert len(heard) == 1002  # the crash window still hears every one
+    # Three of each in full (two of the other one), however the message changed...
+    assert log.count("in fail_to_paint") == FULL_COPIES
+    assert log.count("in fail_to_read") == 2
+    assert log.count("Traceback (most recent call last):") == FULL_COPIES + 2
+    for n in (1, 2, 3):
+        assert f"IndexError: row {n} is not in the list" in log
+    assert "IndexError: row 4 is" not in log
+    # ...then a line at the 10th, 100th and 1000th time only.
+    assert log.count("the same uncaught exception came 3 times") == 1
+    counts = [line for line in log.splitlines() if "the same uncaught exception again" in line]
+    assert [line.split(": ", 1)[1] for line in counts] == [
+        "the same uncaught exception again, in thread MainThread: "
+        f"{times} times so far (IndexError: row {row} is not in the list)"
+        for times, row in ((10, 10), (100, 102), (1000, 1002))
+    ]
+    assert len(log.encode()) < 20_000
 
 
 def test_a_failing_listener_neither_loops_nor_silences_the_others(sink: Sink, qtbot: Any) -> None:
@@ -263,22 +408,25 @@ def test_uninstall_restores_the_previous_hooks() -> None:
 
 def test_uninstalled_out_of_order_hooks_pass_everything_on() -> None:
     before = current_hooks()
-    first = crash.install()
-    second = crash.install()
-    first.uninstall()  # second's hooks stay; first's only pass on what reaches it
-    assert current_hooks() == (
-        second._excepthook,
-        second._thread_excepthook,
-        second._unraisablehook,
-    )
-    assert not first.active
-    second.uninstall()
-    # second restores first's (inactive) hooks, which hand everything to the originals.
-    seen: list[BaseException | None] = []
-    first._previous_thread = lambda args: seen.append(args.exc_value)
-    raise_in_a_thread("worker-g", ValueError("passed on"))
-    assert [str(e) for e in seen] == ["passed on"]
-    sys.excepthook, threading.excepthook, sys.unraisablehook = before
+    try:
+        first = crash.install()
+        second = crash.install()
+        first.uninstall()  # second's hooks stay; first's only pass on what reaches it
+        assert current_hooks() == (
+            second._excepthook,
+            second._thread_excepthook,
+            second._unraisablehook,
+        )
+        assert not first.active
+        second.uninstall()
+        # second restores first's (inactive) hooks, which hand everything to the originals.
+        seen: list[BaseException | None] = []
+        first._previous_thread = lambda args: seen.append(args.exc_value)
+        raise_in_a_thread("worker-g", ValueError("passed on"))
+        assert [str(e) for e in seen] == ["passed on"]
+    finally:
+        # Whatever failed above, later tests must not run under these hooks.
+        sys.excepthook, threading.excepthook, sys.unraisablehook = before
 
 
 def test_keyboard_interrupt_keeps_its_default_behaviour(

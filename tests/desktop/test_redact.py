@@ -1,6 +1,8 @@
 """redact(): known secrets in every written form, and credential-shaped values, are masked."""
 
+import base64
 import json
+import random
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -86,3 +88,35 @@ def test_masking_twice_changes_nothing_more() -> None:
 
 def test_empty_and_missing_secrets_are_ignored() -> None:
     assert redact("nothing to hide", [None, "", "ab"]) == "nothing to hide"
+
+
+MEGABYTE = 1024 * 1024
+
+# Texts on which the old patterns backtracked over the whole run from every position before
+# it: 8 KB of "x-x-x-" took seconds, so each of these would have taken hours.
+LONG_RUNS = {
+    "dashed words": "x-" * (MEGABYTE // 2),
+    "url-safe base64": base64.urlsafe_b64encode(random.Random(7).randbytes(MEGABYTE * 3 // 4))
+    .decode()
+    .rstrip("="),
+    "dotted words": "a." * (MEGABYTE // 2),
+    "labels that are not followed by a value": "x-token-" * (MEGABYTE // 8),
+    "one long word": "k" * MEGABYTE,
+    "blanks after a label": "token" + " " * MEGABYTE,
+    "blanks after a separator": "token:" + " " * MEGABYTE,
+    "colons after a url's user": "https://demo" + ":" * MEGABYTE,
+    "blanks after Bearer": "Bearer" + " " * MEGABYTE,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(LONG_RUNS))
+def test_a_megabyte_of_any_shape_is_masked_in_linear_time(shape: str) -> None:
+    text = LONG_RUNS[shape]
+    assert len(text) >= MEGABYTE - 8
+    # Nothing in it is a credential, and what follows it is still found.
+    assert redact(text) == text
+    tail = ";\nsigned in: password=hunter22 https://demo:s3cret@example.test/ Bearer abc.def"
+    expected = f";\nsigned in: password={MASK} https://demo:{MASK}@example.test/ Bearer {MASK}"
+    assert redact(text + tail) == text + expected
+    # And a credential right at its end is masked whole.
+    assert redact(text + ";X-Api-Key:qwerty123") == text + f";X-Api-Key:{MASK}"

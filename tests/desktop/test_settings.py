@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox, QToolButton, QWidget
 
+from flashbuy_desktop import atomic
 from flashbuy_desktop import settings as settings_module
 from flashbuy_desktop.capture.engine import CaptureEngine
 from flashbuy_desktop.capture.types import CaptureConfig
@@ -71,6 +72,57 @@ def test_a_v1_file_loads_with_the_new_defaults_and_is_saved_as_v2(tmp_path: Path
     assert on_disk["capture_frame"] == [-1280, 200, 640, 360]
     assert ConsoleSettings.load(path) == loaded
     assert not (tmp_path / "settings.json.broken").exists()
+    # The file as the first release wrote it is kept, for going back to that release.
+    assert (tmp_path / "settings.json.v1").read_text(encoding="utf-8") == V1_FILE
+
+
+def test_the_copy_of_the_old_file_is_made_once(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    (tmp_path / "settings.json.v1").write_text("the first copy", encoding="utf-8")
+    path.write_text(V1_FILE, encoding="utf-8")
+    ConsoleSettings.load(path)
+    assert (tmp_path / "settings.json.v1").read_text(encoding="utf-8") == "the first copy"
+    assert saved_json(path)["schema_version"] == SCHEMA_VERSION
+
+
+def test_no_copy_no_rewrite_when_the_copy_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(V1_FILE, encoding="utf-8")
+    real_write = atomic.write_atomic
+
+    def copy_fails(target: Path, data: bytes) -> None:
+        if target.name.endswith(".v1"):
+            raise OSError(28, "No space left on device")
+        real_write(target, data)
+
+    monkeypatch.setattr(settings_module, "write_atomic", copy_fails)
+    loaded = ConsoleSettings.load(path)
+    assert loaded.audience_viewers == 12
+    # Without the copy the old file is not overwritten: the next start migrates it again.
+    assert path.read_text(encoding="utf-8") == V1_FILE
+
+
+def test_a_migration_step_that_fails_sets_the_file_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_step(raw: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("a field the step expected")
+
+    monkeypatch.setitem(settings_module.MIGRATIONS, 1, broken_step)
+    path = tmp_path / "settings.json"
+    path.write_text(V1_FILE, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="flashbuy_desktop.settings"):
+        loaded = ConsoleSettings.load(path)
+    assert loaded == ConsoleSettings()
+    assert not path.exists()
+    assert (tmp_path / "settings.json.broken").read_text(encoding="utf-8") == V1_FILE
+    assert "settings of schema 1 could not be migrated" in caplog.text
+    assert "a field the step expected" in caplog.text  # the traceback, for support
+    # The console goes on with defaults and saves them where the file was.
+    loaded.save(path)
+    assert ConsoleSettings.load(path) == ConsoleSettings()
 
 
 def test_every_older_version_has_a_migration_step() -> None:
@@ -123,13 +175,67 @@ def test_a_file_from_a_newer_console_keeps_loading(
     assert loaded.language == "en"
     assert loaded.hotkeys.new_full == "F6"
     assert loaded.hotkeys.retake == "R"
-    assert loaded.schema_version == SCHEMA_VERSION
+    assert loaded.schema_version == 9  # still the newer console's file
     text = caplog.text
     assert "newer console (schema 9" in text
-    assert "unknown setting theme ignored" in text
-    assert "unknown setting hotkeys.zoom ignored" in text
+    assert "unknown setting theme kept as it is" in text
+    assert "unknown setting hotkeys.zoom kept as it is" in text
     # Left as the newer console wrote it until this one has something to save.
     assert path.read_text(encoding="utf-8") == content
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["settings.json"]
+
+
+V3_FILE = {
+    "schema_version": 3,
+    "server_url": "https://platform.example",
+    "capture_burst": 5,
+    "theme": {"dark": True, "accent": "#c5221f"},
+    "hotkeys": {"new_full": "F6", "retake": "R", "pause_comments": "F3", "zoom": "Z"},
+}
+
+
+def test_settings_from_a_newer_console_survive_a_save_here(tmp_path: Path) -> None:
+    # Going back to this console for a while must not lose what only the newer one knows.
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(V3_FILE), encoding="utf-8")
+    loaded = ConsoleSettings.load(path)
+    loaded.capture_burst = 7
+    loaded.hotkeys = Hotkeys(new_full="F7")  # a whole new set of the hotkeys it knows
+    loaded.save(path)
+    on_disk = saved_json(path)
+    assert on_disk["schema_version"] == 3
+    assert on_disk["theme"] == {"dark": True, "accent": "#c5221f"}
+    assert on_disk["hotkeys"] == {
+        "new_full": "F7",
+        "retake": "R",
+        "pause_comments": "F3",
+        "zoom": "Z",
+    }
+    assert on_disk["capture_burst"] == 7
+    assert on_disk["server_url"] == "https://platform.example"
+    # And again after loading what this console wrote.
+    again = ConsoleSettings.load(path)
+    assert again == loaded
+    again.last_template_id = 4
+    again.save(path)
+    assert saved_json(path) == {**on_disk, "last_template_id": 4}
+
+
+def test_a_changed_copy_keeps_the_newer_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(V3_FILE), encoding="utf-8")
+    loaded = ConsoleSettings.load(path)
+    changed = loaded.changed({"capture_burst": 2, "hotkeys": {"new_full": "F9"}})
+    assert changed.capture_burst == 2
+    assert changed.hotkeys == Hotkeys(new_full="F9")
+    assert loaded.capture_burst == 5  # a copy: the original is left as it was
+    changed.save(path)
+    on_disk = saved_json(path)
+    assert (on_disk["schema_version"], on_disk["theme"]["dark"]) == (3, True)
+    assert on_disk["hotkeys"]["zoom"] == "Z"
+    assert on_disk["hotkeys"]["new_full"] == "F9"
+    with pytest.raises(ValueError, match="capture_burst"):
+        loaded.changed({"capture_burst": 99})
 
 
 def test_one_bad_value_resets_only_itself(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -177,6 +283,7 @@ def test_one_bad_value_resets_only_itself(tmp_path: Path, caplog: pytest.LogCapt
 
 def test_a_file_whose_hotkeys_clash_gets_the_default_hotkeys(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
+    # "R" is also retake's default: resetting the later one cannot resolve it.
     path.write_text(
         json.dumps({"schema_version": 2, "capture_burst": 6, "hotkeys": {"new_full": "R"}}),
         encoding="utf-8",
@@ -184,6 +291,49 @@ def test_a_file_whose_hotkeys_clash_gets_the_default_hotkeys(tmp_path: Path) -> 
     loaded = ConsoleSettings.load(path)
     assert loaded.hotkeys == Hotkeys()
     assert loaded.capture_burst == 6
+
+
+@pytest.mark.parametrize(
+    ("stored", "loaded", "reset"),
+    [
+        (  # the later duplicate goes back to its default; the others stay
+            {"new_full": "F5", "retake": "T", "pause_comments": "f5"},
+            {"new_full": "F5", "retake": "T", "pause_comments": "F3"},
+            ["pause_comments"],
+        ),
+        (  # a clash with a default that was not in the file
+            {"retake": "F2", "pause_comments": "Ctrl+P"},
+            {"new_full": "F2", "retake": "R", "pause_comments": "Ctrl+P"},
+            ["retake"],
+        ),
+        (  # the later duplicate's default is the first one's key: all defaults
+            {"new_full": "F3", "retake": "T", "pause_comments": "F3"},
+            {"new_full": "F2", "retake": "R", "pause_comments": "F3"},
+            None,
+        ),
+    ],
+)
+def test_clashing_hotkeys_reset_only_the_later_duplicate(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    stored: dict[str, str],
+    loaded: dict[str, str],
+    reset: list[str] | None,
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"schema_version": 2, "hotkeys": stored}), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="flashbuy_desktop.settings"):
+        assert ConsoleSettings.load(path).hotkeys == Hotkeys(**loaded)
+    if reset is None:
+        assert "setting hotkeys reset to its default" in caplog.text
+    else:
+        resets = [
+            r.getMessage() for r in caplog.records if "reset to its default" in r.getMessage()
+        ]
+        assert resets == [
+            f"setting hotkeys.{name} reset to its default: {settings_module.HOTKEY_TWICE}"
+            for name in reset
+        ]
 
 
 def test_a_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,7 +356,18 @@ def test_a_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.M
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("F2", "F2"), ("ctrl+f2", "Ctrl+F2"), (" r ", "R"), ("Shift+Return", "Shift+Return")],
+    [
+        ("F2", "F2"),
+        ("ctrl+f2", "Ctrl+F2"),
+        (" r ", "R"),
+        ("Shift+Return", "Shift+Return"),
+        # The keys the lists and tables need are free with a modifier.
+        ("ctrl+up", "Ctrl+Up"),
+        ("Alt+Down", "Alt+Down"),
+        ("Ctrl+Space", "Ctrl+Space"),
+        ("Shift+PgDown", "Shift+PgDown"),
+        ("Ctrl+Home", "Ctrl+Home"),
+    ],
 )
 def test_hotkeys_are_stored_as_portable_text(typed: str, stored: str) -> None:
     assert normalize_hotkey(typed) == stored
@@ -222,6 +383,15 @@ def test_hotkeys_are_stored_as_portable_text(typed: str, stored: str) -> None:
         ("Shift", settings_module.HOTKEY_MODIFIERS_ONLY),
         ("Return", settings_module.HOTKEY_RESERVED),
         ("Esc", settings_module.HOTKEY_RESERVED),
+        ("Up", settings_module.HOTKEY_RESERVED),
+        ("Down", settings_module.HOTKEY_RESERVED),
+        ("Left", settings_module.HOTKEY_RESERVED),
+        ("Right", settings_module.HOTKEY_RESERVED),
+        ("Space", settings_module.HOTKEY_RESERVED),
+        ("Home", settings_module.HOTKEY_RESERVED),
+        ("End", settings_module.HOTKEY_RESERVED),
+        ("PgUp", settings_module.HOTKEY_RESERVED),
+        ("PgDown", settings_module.HOTKEY_RESERVED),
     ],
 )
 def test_a_hotkey_is_one_usable_key_combination(typed: str, reason: str) -> None:
@@ -427,7 +597,55 @@ def test_the_window_says_when_the_file_cannot_be_written(qtbot: Any, tmp_path: P
         qtbot.mouseClick(window.save_button, LEFT)
     assert window.isVisible()
     assert window.error.isVisible()
+    assert str(blocker / "settings.json") in window.error.text()  # where
+    assert os.strerror(20) in window.error.text()  # and why: ENOTDIR
+    assert window.result_settings is None
     window.close()
+
+
+def test_the_window_says_why_a_write_failed_and_leaves_the_old_file(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "settings.json"
+    ConsoleSettings(capture_burst=2).save(path)
+    before = path.read_bytes()
+    window = open_window(qtbot, ConsoleSettings.load(path), path)
+    type_into(qtbot, window.burst, "8")
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with qtbot.assertNotEmitted(window.saved):
+        qtbot.mouseClick(window.save_button, LEFT)
+    monkeypatch.undo()
+    assert window.isVisible()
+    assert "No space left on device" in window.error.text()
+    assert str(path) in window.error.text()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["settings.json"]
+    # Room made: the same Save now goes through.
+    with qtbot.waitSignal(window.saved, timeout=5_000):
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert ConsoleSettings.load(path).capture_burst == 8
+
+
+def test_the_window_keeps_the_newer_consoles_settings(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(V3_FILE), encoding="utf-8")
+    window = open_window(qtbot, ConsoleSettings.load(path), path)
+    press_hotkey(qtbot, window, "retake", Qt.Key.Key_T)
+    with qtbot.waitSignal(window.saved, timeout=5_000):
+        qtbot.mouseClick(window.save_button, LEFT)
+    on_disk = saved_json(path)
+    assert on_disk["schema_version"] == 3
+    assert on_disk["theme"] == V3_FILE["theme"]
+    assert on_disk["hotkeys"] == {
+        "new_full": "F6",
+        "retake": "T",
+        "pause_comments": "F3",
+        "zoom": "Z",
+    }
 
 
 def test_edit_opens_the_window_and_returns_what_was_saved(qtbot: Any, tmp_path: Path) -> None:
