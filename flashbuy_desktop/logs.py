@@ -51,14 +51,15 @@ def add_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
-def _known_secrets() -> tuple[str, ...]:
+def known_secrets() -> tuple[str, ...]:
+    """Every secret registered so far (tokens, the password typed at sign-in)."""
     with _lock:
         return tuple(_secrets)
 
 
 def mask(text: str) -> str:
     """``text`` masked as the log masks it (credential shapes and registered secrets)."""
-    return redact(text, _known_secrets())
+    return redact(text, known_secrets())
 
 
 class RedactFilter(logging.Filter):
@@ -69,7 +70,7 @@ class RedactFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        secrets = _known_secrets()
+        secrets = known_secrets()
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: the handler reports it, as it would

@@ -44,6 +44,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.crash import Crash
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +353,7 @@ class SelfCheck(QObject):
         # Process start on the monotonic clock; without it, this check's start stands in.
         self.process_started = self.entered - age if age is not None else None
         self.checks: dict[str, Check] = {}
+        self.crashes: list[Crash] = []  # uncaught exceptions, from any thread
         self.pending: set[str] = set()
         self.marks: dict[str, float] = {}
         self.stream_state = ""
@@ -526,6 +528,10 @@ class SelfCheck(QObject):
     def build_report(self) -> dict[str, Any]:
         """What was checked and how long the start took, as one JSON-ready dict."""
         now = time.monotonic()
+        crashes = list(self.crashes)
+        self.checks["crashes"] = Check(
+            not crashes, detail={"count": len(crashes), "first": [c.summary for c in crashes[:3]]}
+        )
         failed = sorted(n for n, c in self.checks.items() if c.required and not c.ok)
         failed += sorted(n for n in self.pending if n not in failed)
 
@@ -585,14 +591,18 @@ def _watchdog(check: SelfCheck, after_s: float) -> threading.Timer:
     """End the process if the check and its quitting take longer than ``after_s`` in all."""
 
     def hard_exit() -> None:
-        shutil.rmtree(check.scratch, ignore_errors=True)  # os._exit skips every cleanup
-        if check.report is None:
-            check.checks["timeout"] = Check(False, detail={"seconds": after_s, "hard": True})
-            write_report(check.build_report())
-        if sys.stderr is not None:
-            print(f"self-check: still running after {after_s:.0f} s; ending it", file=sys.stderr)
-            sys.stderr.flush()
-        os._exit(HARD_EXIT_CODE)
+        try:
+            shutil.rmtree(check.scratch, ignore_errors=True)  # os._exit skips every cleanup
+            if check.report is None:
+                check.checks["timeout"] = Check(False, detail={"seconds": after_s, "hard": True})
+                write_report(check.build_report())
+            if sys.stderr is not None:
+                print(
+                    f"self-check: still running after {after_s:.0f} s; ending it", file=sys.stderr
+                )
+                sys.stderr.flush()
+        finally:  # whatever failed above (a closed pipe, say), the process ends
+            os._exit(HARD_EXIT_CODE)
 
     timer = threading.Timer(after_s, hard_exit)
     timer.daemon = True
@@ -614,6 +624,8 @@ def run_self_check(timeout_s: float = TIMEOUT_S) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("flashbuy")
     check = SelfCheck(app, scratch, timeout_s)
+    # An exception nobody caught (a module the build left out, imported in a slot) fails it.
+    hooks.add_listener(check.crashes.append)
     watchdog = _watchdog(check, timeout_s + HARD_EXIT_GRACE_S)
     try:
         check.start()

@@ -212,6 +212,15 @@ def problems() -> list[str]:
                         f"{language}: placeholders differ from the source in "
                         f"{text!r} for {message.where()}"
                     )
+                fields = {field[1:-1]: "" for field in FIELD.findall(message.source)}
+                if fields:  # the code calls .format on it: a stray brace would raise there
+                    try:
+                        text.format(**fields)
+                    except (ValueError, KeyError, IndexError) as exc:
+                        found.append(
+                            f"{language}: {text!r} cannot be formatted ({exc}) for "
+                            f"{message.where()}"
+                        )
                 if message.numerus and "%n" not in text:
                     found.append(
                         f"{language}: a plural form without %n: {text!r} for {message.where()}"

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from flashbuy_desktop.api.client import ClientError, OfflineError, PlatformError
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.limits import REPORT_MAX_BYTES
 
 # Built at import time, before any translator is installed: the sources are marked here
 # (for lupdate) and translated each time one is shown.
@@ -96,8 +97,8 @@ _MESSAGES: Final[dict[str, object]] = {
     ),
     ErrorCode.REPORT_TOO_LARGE: QT_TRANSLATE_NOOP(
         "Messages",
-        "The report is too large (over 10 MB); untick the capture frame screenshot and try "
-        "again, or save it as a zip for support",
+        "The report is too large (over {limit} MB); untick the capture frame screenshot and "
+        "try again, or save it as a zip for support",
     ),
     ErrorCode.REPORT_INVALID: QT_TRANSLATE_NOOP(
         "Messages",
@@ -127,7 +128,10 @@ def describe(error: BaseException) -> str:
         source = _MESSAGES.get(str(error.code))
         if source is None:  # a code newer than this console
             return error.message
-        return QCoreApplication.translate("Messages", str(source))
+        text = QCoreApplication.translate("Messages", str(source))
+        if error.code == ErrorCode.REPORT_TOO_LARGE:
+            text = text.format(limit=REPORT_MAX_BYTES // (1024 * 1024))
+        return text
     if isinstance(error, OfflineError):
         return QCoreApplication.translate(
             "Messages", "Cannot reach the platform; retrying. Please check the network"

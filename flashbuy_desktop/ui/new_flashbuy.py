@@ -405,10 +405,7 @@ class NewFlashBuyDialog(QDialog):
         self.crop_label.setStyleSheet("color: #666;")
         picture_bar.addWidget(self.crop_label, 1)
         self.retake_button = QPushButton(
-            self.tr("Retake ({key})").format(
-                key=self.retake_key.toString(QKeySequence.SequenceFormat.NativeText)
-            ),
-            self,
+            self.tr("Retake ({key})").format(key=self._retake_key_text()), self
         )
         self.retake_button.setAutoDefault(False)
         picture_bar.addWidget(self.retake_button)
@@ -738,6 +735,9 @@ class NewFlashBuyDialog(QDialog):
 
     # --- the picture ----------------------------------------------------------------------
 
+    def _retake_key_text(self) -> str:
+        return self.retake_key.toString(QKeySequence.SequenceFormat.NativeText)
+
     def retake(self) -> None:
         """Capture the frame again (the R key and the 重拍 button)."""
         if not self._busy:
@@ -769,7 +769,9 @@ class NewFlashBuyDialog(QDialog):
         self._result = None
         self.preview.set_picture(None)
         self.capture_spinner.hide()
-        self.capture_status.setText(message + "\n" + self.tr("Press R to retake"))
+        self.capture_status.setText(
+            message + "\n" + self.tr("Press {key} to retake").format(key=self._retake_key_text())
+        )
         self.preview_stack.setCurrentIndex(0)
 
     def _on_crop_changed(self) -> None:
@@ -944,7 +946,9 @@ class NewFlashBuyDialog(QDialog):
         if self._result is None:
             _show(
                 self.status_label,
-                self.tr("No picture yet: wait for the capture, or press R to retake"),
+                self.tr("No picture yet: wait for the capture, or press {key} to retake").format(
+                    key=self._retake_key_text()
+                ),
             )
             ok = False
         if not ok or product is None or price is None or template_id is None:

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashbuy_desktop import logs
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.report import (
     CONSOLE_SCREENSHOT,
@@ -55,12 +56,14 @@ from flashbuy_desktop.report import (
     MANIFEST,
     Bundle,
     ReportFacts,
+    ReportTooLargeError,
     Screenshot,
     build_bundle,
     save_zip,
 )
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_protocol.limits import REPORT_MAX_BYTES
 from flashbuy_protocol.models import Creator, SupportReceipt
 
 log = logging.getLogger(__name__)
@@ -132,9 +135,11 @@ class ProblemReportDialog(QDialog):
         self.resize(980, 700)
         self._build_ui(frame_available=frame_rect_provider is not None)
 
-        # Before this window covers it: the console as the seller saw the problem.
+        # Before this window covers them: the console, and what lies under the capture
+        # frame, as the seller saw the problem. The frame's picture is added if ticked.
         if console is not None:
             self._add_screenshot(CONSOLE_SCREENSHOT, console.grab().toImage())
+        self._frame_image = self._grab_frame()
         self.tasks.run(self.client.me, self._me_loaded, self._me_failed, key="me")
         self.tasks.run(self._log_tail, self._log_loaded, self._log_failed, key="log")
         self._show_state()
@@ -324,7 +329,7 @@ class ProblemReportDialog(QDialog):
             self._pending.discard(FRAME_SCREENSHOT)
             self._rebuild()
             return
-        image = self._grab_frame()
+        image = self._frame_image
         if image is None:
             self._say(self.tr("There is no capture frame on screen to take a picture of."))
             self._uncheck_frame()
@@ -333,7 +338,10 @@ class ProblemReportDialog(QDialog):
         self._show_state()
 
     def _grab_frame(self) -> QImage | None:
-        """What the screen shows inside the capture frame now (GUI thread: a Qt rule)."""
+        """What the screen shows inside the capture frame now (GUI thread: a Qt rule).
+
+        Taken as the window opens, before it covers the frame's area.
+        """
         rect = self._frame_rect() if self._frame_rect is not None else None
         if rect is None or rect.isEmpty():
             return None
@@ -372,7 +380,8 @@ class ProblemReportDialog(QDialog):
         log_text = self.log_text
         shots = [self._shots[n].shot for n in (CONSOLE_SCREENSHOT, FRAME_SCREENSHOT)
                  if n in self._shots]  # fmt: skip
-        secrets = (*self._secrets, self.client.token)
+        # Whatever the console learnt was secret (tokens, the password typed at sign-in).
+        secrets = (*self._secrets, *logs.known_secrets(), self.client.token)
         platform_url = self.client.base_url
         created_at = self.created_at
         qt_version = qVersion()
@@ -426,7 +435,15 @@ class ProblemReportDialog(QDialog):
 
     def _bundle_failed(self, error: Exception) -> None:
         log.warning("the problem report could not be built: %s", error)
-        self._say(self.tr("The report could not be prepared: {reason}").format(reason=error))
+        if isinstance(error, ReportTooLargeError):
+            self._say(
+                self.tr(
+                    "The report is larger than the platform takes ({limit} MB): untick the "
+                    "capture frame's screenshot, or shorten the description"
+                ).format(limit=REPORT_MAX_BYTES // (1024 * 1024))
+            )
+        else:
+            self._say(self.tr("The report could not be prepared: {reason}").format(reason=error))
         self._show_state()
 
     def _show_member(self, item: QTreeWidgetItem | None) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashbuy_desktop import logs
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
@@ -60,6 +61,8 @@ class SignInDialog(QDialog):
         if not username or not password:
             self.error.setText(self.tr("Enter your account and password"))
             return
+        # Masked wherever it might appear later: the log, a crash, a problem report.
+        logs.add_secret(password)
         self.error.setText(self.tr("Signing in…"))
         self.ok.setEnabled(False)
         self.tasks.run(

@@ -89,16 +89,20 @@ def test_new_hotkeys_and_capture_settings_apply_as_soon_as_they_are_saved(
     assert saved.hotkeys.new_full == "F6"
     assert (saved.capture_burst, saved.capture_interval_ms) == (5, 20)
     assert console.settings.hotkeys.new_full == "F6"
-    assert console.capture._config is not None
-    assert (console.capture._config.burst, console.capture._config.interval_s) == (5, 0.02)
     assert window.new_button.text() == "新建全量闪购 (F6)"
 
     _press(qtbot, console, Qt.Key.Key_F2)  # the old hotkey does nothing now
     assert window.new_dialog is None
     _press(qtbot, console, Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: window.new_dialog is not None and window.new_dialog.isVisible())
-    assert window.new_dialog is not None
-    window.new_dialog.reject()
+    dialog = window.new_dialog
+    assert dialog is not None
+    # The picture it captured as it opened is the sharpest of a burst of 5 now.
+    qtbot.waitUntil(lambda: dialog.captured_result() is not None, timeout=30_000)
+    result = dialog.captured_result()
+    assert result is not None
+    assert result.frames == 5
+    dialog.reject()
     qtbot.waitUntil(lambda: window.new_dialog is None)
 
 
@@ -187,18 +191,54 @@ def test_command_line_choices_hold_for_one_run_and_are_not_saved(
     qtbot: QtBot, world: World, tmp_path: Path
 ) -> None:
     path = tmp_path / "settings.json"
-    settings = ConsoleSettings()
-    console = Console(
-        settings,
-        TokenStore(backend=keyring.backends.fail.Keyring()),
-        server_url=world.platform.url,
-        audience=False,
-        settings_path=path,
+    tokens = TokenStore(backend=keyring.backends.fail.Keyring())
+    # --no-audience with the embedded demo: no viewers this run, the setting unchanged.
+    demo = Console(
+        ConsoleSettings(), tokens, audience=False, data_path=tmp_path, settings_path=path
     )
-    assert console.embedded is None
-    console._remember_template(7)  # any save, e.g. the seller picked a template
-    console.shutdown()
+    assert demo.embedded is not None
+    assert demo.embedded.audience_viewers == 0
+    demo._remember_template(7)  # any save, e.g. the seller picked a template
+    demo.shutdown()
     saved = ConsoleSettings.load(path)
     assert saved.last_template_id == 7
-    assert saved.server_url is None
     assert saved.rehearsal_audience is True
+
+    # --server: this platform for this run, the embedded one still the saved choice.
+    remote = Console(saved, tokens, server_url=world.platform.url, settings_path=path)
+    assert remote.embedded is None
+    remote._remember_template(8)
+    remote.shutdown()
+    saved = ConsoleSettings.load(path)
+    assert saved.last_template_id == 8
+    assert saved.server_url is None
+
+
+def test_the_password_typed_at_sign_in_never_reaches_the_report(
+    qtbot: QtBot, console: Console
+) -> None:
+    window = console.window
+    assert window is not None
+    assert console.client is not None
+    token = console.client.token
+    assert token
+    window.report_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ProblemReportDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ProblemReportDialog)
+    # The seller pastes their password into the description (it happens).
+    dialog.description.setPlainText(f"登录后没反应，我的密码是 {PASSWORD}，token {token}")
+    qtbot.waitUntil(
+        lambda: (
+            dialog.bundle is not None
+            and "登录后没反应" in dialog.bundle.member("report.json").data.decode()
+        ),
+        timeout=30_000,
+    )
+    assert dialog.bundle is not None
+    assert PASSWORD.encode() not in dialog.bundle.zip_bytes
+    assert token.encode() not in dialog.bundle.zip_bytes
+    for member in dialog.bundle.members:
+        assert PASSWORD.encode() not in member.data
+        assert token.encode() not in member.data
+    dialog.close()

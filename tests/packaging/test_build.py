@@ -54,7 +54,7 @@ def assert_every_check_passed(
     assert report["failed"] == []
     assert done.returncode == 0, done.stderr
     expected = {"platform", "window", "room", "audience", "translations", "capture", "picture"}
-    expected |= {"migrations", "keyring", "grab", "log"}
+    expected |= {"migrations", "keyring", "grab", "log", "crashes"}
     assert expected <= set(report["checks"]), sorted(report["checks"])
     assert not QT_TROUBLE.search(done.stderr), done.stderr
 

@@ -115,8 +115,8 @@
         <translation>a hotkey needs a key besides Ctrl, Shift, Alt or Meta</translation>
     </message>
     <message>
-        <source>Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys</source>
-        <translation>Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys</translation>
+        <source>Enter, Esc, Tab, Space, Backspace, Delete, the arrow keys, Home, End, Page Up and Page Down work the windows; on their own they cannot be hotkeys</source>
+        <translation>Enter, Esc, Tab, Space, Backspace, Delete, the arrow keys, Home, End, Page Up and Page Down work the windows; on their own they cannot be hotkeys</translation>
     </message>
     <message>
         <source>two actions cannot have the same hotkey</source>
@@ -590,8 +590,8 @@ Category: {category}</translation>
         <translation>The report is not a valid zip and the platform did not take it; please save it as a zip and contact support</translation>
     </message>
     <message>
-        <source>The report is too large (over 10 MB); untick the capture frame screenshot and try again, or save it as a zip for support</source>
-        <translation>The report is too large (over 10 MB); untick the capture frame screenshot and try again, or save it as a zip for support</translation>
+        <source>The report is too large (over {limit} MB); untick the capture frame screenshot and try again, or save it as a zip for support</source>
+        <translation>The report is too large (over {limit} MB); untick the capture frame screenshot and try again, or save it as a zip for support</translation>
     </message>
     <message>
         <source>The platform did not accept the report&apos;s content; please save it as a zip for support</source>
@@ -807,8 +807,12 @@ Category: {category}</translation>
         <translation>The picture is blurry; better retake it</translation>
     </message>
     <message>
-        <source>Press R to retake</source>
-        <translation>Press R to retake</translation>
+        <source>Press {key} to retake</source>
+        <translation>Press {key} to retake</translation>
+    </message>
+    <message>
+        <source>No picture yet: wait for the capture, or press {key} to retake</source>
+        <translation>No picture yet: wait for the capture, or press {key} to retake</translation>
     </message>
     <message>
         <source>Cropped to {width}×{height} (double-click to undo)</source>
@@ -853,10 +857,6 @@ Category: {category}</translation>
     <message>
         <source>A targeted flash-buy needs at least one viewer</source>
         <translation>A targeted flash-buy needs at least one viewer</translation>
-    </message>
-    <message>
-        <source>No picture yet: wait for the capture, or press R to retake</source>
-        <translation>No picture yet: wait for the capture, or press R to retake</translation>
     </message>
     <message>
         <source>Invalid input: {reason}</source>
@@ -939,6 +939,10 @@ Category: {category}</translation>
     <message>
         <source>{count} files, {size} to send</source>
         <translation>{count} files, {size} to send</translation>
+    </message>
+    <message>
+        <source>The report is larger than the platform takes ({limit} MB): untick the capture frame&apos;s screenshot, or shorten the description</source>
+        <translation>The report is larger than the platform takes ({limit} MB): untick the capture frame&apos;s screenshot, or shorten the description</translation>
     </message>
     <message>
         <source>The report could not be prepared: {reason}</source>
@@ -1076,8 +1080,8 @@ Category: {category}</translation>
         <translation>Already the hotkey of “{action}”</translation>
     </message>
     <message>
-        <source>The settings could not be saved: {reason}</source>
-        <translation>The settings could not be saved: {reason}</translation>
+        <source>The settings could not be saved to {path}: {reason}</source>
+        <translation>The settings could not be saved to {path}: {reason}</translation>
     </message>
 </context>
 <context>

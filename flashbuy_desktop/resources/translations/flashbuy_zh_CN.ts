@@ -114,8 +114,8 @@
         <translation>快捷键除 Ctrl、Shift、Alt、Meta 外还需要一个按键</translation>
     </message>
     <message>
-        <source>Enter, Esc, Tab, Backspace and Delete work the windows; they cannot be hotkeys</source>
-        <translation>Enter、Esc、Tab、Backspace 和 Delete 用于操作窗口，不能设为快捷键</translation>
+        <source>Enter, Esc, Tab, Space, Backspace, Delete, the arrow keys, Home, End, Page Up and Page Down work the windows; on their own they cannot be hotkeys</source>
+        <translation>Enter、Esc、Tab、空格、Backspace、Delete、方向键、Home、End、Page Up 和 Page Down 用于操作窗口，单独按下不能设为快捷键</translation>
     </message>
     <message>
         <source>two actions cannot have the same hotkey</source>
@@ -587,8 +587,8 @@ Category: {category}</source>
         <translation>反馈包不是有效的 zip 文件，平台未接收；请保存为 zip 后联系客服</translation>
     </message>
     <message>
-        <source>The report is too large (over 10 MB); untick the capture frame screenshot and try again, or save it as a zip for support</source>
-        <translation>反馈包太大（超过 10 MB），请取消捕获框截图后重试，或保存为 zip 发给客服</translation>
+        <source>The report is too large (over {limit} MB); untick the capture frame screenshot and try again, or save it as a zip for support</source>
+        <translation>反馈包太大（超过 {limit} MB），请取消捕获框截图后重试，或保存为 zip 发给客服</translation>
     </message>
     <message>
         <source>The platform did not accept the report&apos;s content; please save it as a zip for support</source>
@@ -804,8 +804,12 @@ Category: {category}</source>
         <translation>画面模糊，建议重拍</translation>
     </message>
     <message>
-        <source>Press R to retake</source>
-        <translation>按 R 重拍</translation>
+        <source>Press {key} to retake</source>
+        <translation>按 {key} 重拍</translation>
+    </message>
+    <message>
+        <source>No picture yet: wait for the capture, or press {key} to retake</source>
+        <translation>还没有图片：请等截图完成或按 {key} 重拍</translation>
     </message>
     <message>
         <source>Cropped to {width}×{height} (double-click to undo)</source>
@@ -850,10 +854,6 @@ Category: {category}</source>
     <message>
         <source>A targeted flash-buy needs at least one viewer</source>
         <translation>定向闪购至少要选一位观众</translation>
-    </message>
-    <message>
-        <source>No picture yet: wait for the capture, or press R to retake</source>
-        <translation>还没有图片：请等截图完成或按 R 重拍</translation>
     </message>
     <message>
         <source>Invalid input: {reason}</source>
@@ -936,6 +936,10 @@ Category: {category}</source>
     <message>
         <source>{count} files, {size} to send</source>
         <translation>共 {count} 个文件，{size}</translation>
+    </message>
+    <message>
+        <source>The report is larger than the platform takes ({limit} MB): untick the capture frame&apos;s screenshot, or shorten the description</source>
+        <translation>反馈包超过了平台可接收的大小（{limit} MB）：请取消捕获框截图，或缩短描述</translation>
     </message>
     <message>
         <source>The report could not be prepared: {reason}</source>
@@ -1073,8 +1077,8 @@ Category: {category}</source>
         <translation>已是“{action}”的快捷键</translation>
     </message>
     <message>
-        <source>The settings could not be saved: {reason}</source>
-        <translation>设置无法保存：{reason}</translation>
+        <source>The settings could not be saved to {path}: {reason}</source>
+        <translation>设置无法保存到 {path}：{reason}</translation>
     </message>
 </context>
 <context>
