@@ -2,42 +2,59 @@
 
 The facts (shop and creator ids, operating system, app, Qt and Python versions, the
 seller's description), the last part of the log and PNG screenshots become the members
-``report.json``, ``console.log`` and ``*.png``; the window shows exactly these members
-and sends exactly these zip bytes. Every text passes through :func:`redact` with the
-secrets the caller knows (the session token, a password), so a token that the log or
-the seller's description happens to hold never leaves the machine.
+``report.json``, ``console.log``, ``console.png`` and ``capture-frame.png`` (the only
+files the platform takes: ``flashbuy_protocol.limits.REPORT_MEMBERS``); the window shows
+exactly these members and sends exactly these zip bytes. Every text passes through
+:func:`redact` with the secrets the caller knows (the session token, a password), so a
+token that the log or the seller's description happens to hold never leaves the machine.
 
 Qt-free: the window grabs the screenshots and passes Qt's versions in as strings.
 """
 
-import contextlib
 import hashlib
 import importlib.metadata
 import io
-import os
 import platform
 import re
 import sys
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flashbuy_desktop.atomic import write_atomic
 from flashbuy_desktop.logs import line_tail
 from flashbuy_desktop.redact import redact
-from flashbuy_protocol.limits import REPORT_DESCRIPTION_MAX, REPORT_MAX_BYTES
+from flashbuy_protocol.limits import (
+    CONTROL,
+    CONTROL_BUT_LINES,
+    PNG_SIGNATURE,
+    REPORT_CONSOLE_SCREENSHOT,
+    REPORT_DESCRIPTION_MAX,
+    REPORT_FRAME_SCREENSHOT,
+    REPORT_LOG,
+    REPORT_MANIFEST,
+    REPORT_MAX_BYTES,
+    REPORT_NAME_MAX,
+    REPORT_OS_MAX,
+    REPORT_SCREENSHOTS,
+    REPORT_SHOPS_MAX,
+    REPORT_URL_MAX,
+    REPORT_VERSION_MAX,
+    report_member_problem,
+)
 from flashbuy_protocol.models import REPORT_FORMAT, Creator, ProblemReport, ReportShop
 
 LOG_TAIL_MAX_BYTES = 200_000
-MANIFEST = "report.json"
-LOG_MEMBER = "console.log"
-CONSOLE_SCREENSHOT = "console.png"
-FRAME_SCREENSHOT = "capture-frame.png"
+# The member names are the protocol's, which the platform checks (the only files it takes).
+MANIFEST = REPORT_MANIFEST
+LOG_MEMBER = REPORT_LOG
+CONSOLE_SCREENSHOT = REPORT_CONSOLE_SCREENSHOT
+FRAME_SCREENSHOT = REPORT_FRAME_SCREENSHOT
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps tab and newlines
+_CONTROL = re.compile(CONTROL)
+_CONTROL_BUT_LINES = re.compile(CONTROL_BUT_LINES)  # keeps tab and line breaks
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # zip cannot date a file earlier
 
 
@@ -112,14 +129,17 @@ class ReportFacts:
             format=REPORT_FORMAT,
             created_at=self.created_at,
             creator_id=self.creator_id,
-            creator_name=clean(self.creator_name, 60),
-            shops=[ReportShop(id=i, name=clean(name, 60)) for i, name in self.shops[:50]],
-            platform_url=clean(self.platform_url, 300),
-            os=clean(self.os, 200),
-            app_version=clean(self.app_version, 40),
-            qt_version=clean(self.qt_version, 40),
-            pyside_version=clean(self.pyside_version, 40),
-            python_version=clean(self.python_version, 40),
+            creator_name=clean(self.creator_name, REPORT_NAME_MAX),
+            shops=[
+                ReportShop(id=i, name=clean(name, REPORT_NAME_MAX))
+                for i, name in self.shops[:REPORT_SHOPS_MAX]
+            ],
+            platform_url=clean(self.platform_url, REPORT_URL_MAX),
+            os=clean(self.os, REPORT_OS_MAX),
+            app_version=clean(self.app_version, REPORT_VERSION_MAX),
+            qt_version=clean(self.qt_version, REPORT_VERSION_MAX),
+            pyside_version=clean(self.pyside_version, REPORT_VERSION_MAX),
+            python_version=clean(self.python_version, REPORT_VERSION_MAX),
             description=description[:REPORT_DESCRIPTION_MAX],
         )
 
@@ -190,10 +210,20 @@ def build_members(
     ]
     names = {MANIFEST, LOG_MEMBER}
     for shot in screenshots:
-        if shot.name in names or not shot.name.endswith(".png") or "/" in shot.name:
-            raise ValueError(f"a screenshot cannot be called {shot.name!r}")
+        # The platform takes these names only, each once: anything else would be refused.
+        if shot.name in names or shot.name not in REPORT_SCREENSHOTS:
+            raise ValueError(
+                f"a screenshot cannot be called {shot.name[:40]!r}: "
+                f"it is one of {', '.join(REPORT_SCREENSHOTS)}, each at most once"
+            )
+        if not shot.png.startswith(PNG_SIGNATURE):
+            raise ValueError(f"the screenshot {shot.name} is not a PNG picture")
         names.add(shot.name)
         members.append(Member(shot.name, shot.png, None))
+    for member in members:
+        why = report_member_problem(member.name)
+        if why is not None:  # the platform's own rule: what it would refuse is never built
+            raise ValueError(f"the report cannot hold {member.name[:40]!r}: {why}")
     return members
 
 
@@ -230,14 +260,4 @@ def build_bundle(
 
 def save_zip(path: Path, data: bytes) -> None:
     """Write the zip atomically: ``path`` ends up whole or unchanged, never half written."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data)

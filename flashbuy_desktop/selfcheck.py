@@ -44,6 +44,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.atomic import write_atomic
 from flashbuy_desktop.crash import Crash
 
 log = logging.getLogger(__name__)
@@ -581,10 +582,7 @@ def write_report(report: dict[str, Any]) -> None:
     if sys.stdout is not None:
         print(line, flush=True)
         return
-    path = report_file()
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(line + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(report_file(), (line + "\n").encode("utf-8"))
 
 
 def _watchdog(check: SelfCheck, after_s: float) -> threading.Timer:

@@ -32,6 +32,11 @@ from flashbuy_protocol.limits import (
     PIECE_NO_MAX,
     REGIONS,
     REPORT_DESCRIPTION_MAX,
+    REPORT_NAME_MAX,
+    REPORT_OS_MAX,
+    REPORT_SHOPS_MAX,
+    REPORT_URL_MAX,
+    REPORT_VERSION_MAX,
     STOCK_MAX,
     STOCK_MIN,
     TARGETS_MAX,
@@ -305,7 +310,7 @@ class ReportShop(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: Id
-    name: Annotated[str, _fact(60)]
+    name: Annotated[str, _fact(REPORT_NAME_MAX)]
 
 
 class ProblemReport(BaseModel):
@@ -320,14 +325,14 @@ class ProblemReport(BaseModel):
     format: Literal[1]
     created_at: AwareDatetime
     creator_id: Id | None
-    creator_name: Annotated[str, _fact(60)]
-    shops: Annotated[list[ReportShop], Field(max_length=50)]
-    platform_url: Annotated[str, _fact(300)]
-    os: Annotated[str, _fact(200)]
-    app_version: Annotated[str, _fact(40)]
-    qt_version: Annotated[str, _fact(40)]
-    pyside_version: Annotated[str, _fact(40)]
-    python_version: Annotated[str, _fact(40)]
+    creator_name: Annotated[str, _fact(REPORT_NAME_MAX)]
+    shops: Annotated[list[ReportShop], Field(max_length=REPORT_SHOPS_MAX)]
+    platform_url: Annotated[str, _fact(REPORT_URL_MAX)]
+    os: Annotated[str, _fact(REPORT_OS_MAX)]
+    app_version: Annotated[str, _fact(REPORT_VERSION_MAX)]
+    qt_version: Annotated[str, _fact(REPORT_VERSION_MAX)]
+    pyside_version: Annotated[str, _fact(REPORT_VERSION_MAX)]
+    python_version: Annotated[str, _fact(REPORT_VERSION_MAX)]
     description: Annotated[str, _fact(REPORT_DESCRIPTION_MAX)]
 
 

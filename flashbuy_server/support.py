@@ -2,18 +2,30 @@
 
 The platform stores the zip exactly as it came, so support reads what the seller saw
 in the console's preview. Before storing it proves the zip safe to open on a support
-desk (no path that leaves the folder it is unpacked into, no zip bomb, no encrypted or
-exotic member, every member's checksum right) and that its ``report.json`` is one.
+desk: nothing but the zip (no bytes before, between or after its records), only the
+files a console writes (``flashbuy_protocol.limits.REPORT_MEMBERS``, each a plain file,
+the pictures real PNGs), no zip bomb, no encrypted or exotic member, every member's
+checksum right, no copy of the sender's own token, and a ``report.json`` that is one.
 Who sent it is taken from the token: the file's own ids are the console's word only.
+
+Only a few reports are unpacked at once, each member read block by block and dropped
+(but ``report.json``), and at most ``REPORT_RATE_MAX`` reports are stored per creator
+per rolling window, so no creator fills the platform's memory or disk with reports.
 """
 
+import asyncio
 import hashlib
 import io
 import logging
+import math
 import re
+import stat
+import unicodedata
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -25,30 +37,51 @@ from sqlalchemy.engine import Connection
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import (
+    CONTROL,
+    PNG_SIGNATURE,
+    REPORT_MANIFEST,
     REPORT_MANIFEST_MAX_BYTES,
     REPORT_MAX_BYTES,
     REPORT_MAX_MEMBERS,
     REPORT_MAX_UNCOMPRESSED,
     REPORT_MEMBER_NAME_MAX,
+    REPORT_RATE_MAX,
+    REPORT_RATE_WINDOW_SECONDS,
+    REPORT_SCREENSHOTS,
     REPORT_TYPE,
+    report_member_problem,
 )
 from flashbuy_protocol.models import ProblemReport, SupportReceipt
 from flashbuy_server import idempotency
-from flashbuy_server.db import insert_id
+from flashbuy_server.db import Database, insert_id, lock_rows
 from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.sqltypes import utcnow
-from flashbuy_server.tables import creator_shops, support_reports
+from flashbuy_server.tables import creator_shops, creators, idempotency_keys, support_reports
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["support"])
 
-MANIFEST = "report.json"
+MANIFEST = REPORT_MANIFEST
+INSPECTIONS_AT_ONCE = 2  # reports unpacked at the same time (each holds its zip in memory)
 _PATH = "/support/reports"
 _READ_CHUNK = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(CONTROL)
+_SHOWN_MAX = 40  # characters of a member's name that an error repeats: the sender chose it
+# The zip's records (APPNOTE.TXT 4.3): each member's local header, its data and an optional
+# descriptor, back to back from byte 0; the central directory; its end record, last.
+_LOCAL = b"PK\x03\x04"
+_LOCAL_SIZE = 30
+_DESCRIPTOR = b"PK\x07\x08"
+_END = b"PK\x05\x06"
+_END_SIZE = 22
+_FLAG_ENCRYPTED = 0x1
+_FLAG_DESCRIPTOR = 0x8
+_DOS_DIRECTORY = 0x10
+_DOS_REPARSE_POINT = 0x400  # a Windows symbolic link or junction
+_SPECIAL_BITS = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX
 
 
 @dataclass(frozen=True)
@@ -81,6 +114,18 @@ def _too_large(size: int) -> ApiError:
     )
 
 
+def shown(name: str) -> str:
+    """A member's name as an error repeats it: quoted, escaped, and cut to a few characters."""
+    if len(name) > _SHOWN_MAX:
+        return repr(name[:_SHOWN_MAX]) + "…"
+    return repr(name)
+
+
+def _member_error(reason: str, name: str, says: str) -> ApiError:
+    """A refusal about one member, naming it only as far as :func:`shown` does."""
+    return _invalid(reason, f"the member {shown(name)} {says}", member=name[:_SHOWN_MAX])
+
+
 def unsafe_name(name: str) -> str | None:
     """Why a member's name could write outside the folder it is unpacked into, or None."""
     if not name:
@@ -99,29 +144,150 @@ def unsafe_name(name: str) -> str | None:
     return None
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The member's bytes, at most its declared size; its checksum is verified at the end."""
-    out = bytearray()
+def folded(name: str) -> str:
+    """``name`` as a case-insensitive, Unicode-normalising file system compares it."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def not_a_plain_file(info: zipfile.ZipInfo) -> bool:
+    """Whether unpacking ``info`` makes something other than a plain file.
+
+    The high 16 bits of ``external_attr`` are a Unix mode: a symbolic link there is
+    unpacked as a link by Info-ZIP and many archivers, which could point anywhere on
+    the support desk. No file type (0) is what Python's zipfile writes; the low bits
+    are MS-DOS attributes, where a folder or a reparse point (a Windows link) is refused.
+    """
+    mode = info.external_attr >> 16
+    return (
+        stat.S_IFMT(mode) not in (0, stat.S_IFREG)
+        or bool(mode & _SPECIAL_BITS)
+        or bool(info.external_attr & (_DOS_DIRECTORY | _DOS_REPARSE_POINT))
+    )
+
+
+def _u16(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at : at + 2], "little")
+
+
+def _u32(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at : at + 4], "little")
+
+
+def _check_layout(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse bytes that are not part of the zip's own records.
+
+    zipfile reads a zip from its end, so an executable or a web page may stand before it,
+    between its members or after it and the file is still a "valid zip" (a polyglot that
+    support's desk may open as the other kind). A zip that zipfile or a console writes
+    has none of that: members back to back from byte 0, then the central directory,
+    then its end record with no comment. (Zip64 is refused too: 10 MiB never needs it.)
+    """
+
+    def refuse(where: str) -> ApiError:
+        return _invalid("layout", f"the zip has bytes {where} that belong to none of its records")
+
+    end = len(data) - _END_SIZE
+    if end < 0 or data[end : end + 4] != _END or _u16(data, end + 20) != 0:
+        raise refuse("after its end record, or a comment,")
+    directory_size, directory_at = _u32(data, end + 12), _u32(data, end + 16)
+    if directory_at + directory_size != end:
+        raise refuse("before it or after its central directory")
+    at = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset != at or data[at : at + 4] != _LOCAL:
+            raise refuse("before or between its members")
+        at += _LOCAL_SIZE + _u16(data, at + 26) + _u16(data, at + 28) + info.compress_size
+        if info.flag_bits & _FLAG_DESCRIPTOR:  # the sizes and checksum follow the data
+            at += 16 if data[at : at + 4] == _DESCRIPTOR else 12
+    if at != directory_at:
+        raise refuse("between its last member and its central directory")
+
+
+def _check_member(info: zipfile.ZipInfo, seen: set[str]) -> None:
+    """Refuse a member whose name, kind or encoding support's desk should not unpack."""
+    name = info.filename
+    why = unsafe_name(name) or unsafe_name(info.orig_filename)
+    if why is not None:
+        raise _member_error("unsafe_name", name, f"has {why}")
+    key = folded(name)
+    if key in seen:  # Report.json and REPORT.JSON are one file on Windows and macOS
+        raise _member_error(
+            "duplicate_name",
+            name,
+            "is there twice (names are compared ignoring case and Unicode form)",
+        )
+    seen.add(key)
+    why = report_member_problem(name)
+    if why is not None:
+        raise _member_error("unexpected_member", name, f"is not allowed: {why}")
+    if not_a_plain_file(info):
+        raise _member_error(
+            "not_a_file", name, "is not a plain file (a link, a folder or a special file)"
+        )
+    if info.flag_bits & _FLAG_ENCRYPTED:
+        raise _member_error("encrypted", name, "is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _member_error("compression", name, "is neither stored nor deflated")
+
+
+def _scan_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool, secrets: Sequence[bytes]
+) -> bytes:
+    """Read the member to its end, block by block, so zipfile verifies its checksum.
+
+    Only what is kept (``report.json``) is held in memory; every other block is looked
+    at and dropped. A block that holds one of ``secrets`` (checked across block edges)
+    and a picture that does not start as a PNG are refused.
+    """
+    name = info.filename
+    kept = bytearray()
+    head = b""
+    overlap = max((len(s) for s in secrets), default=1) - 1
+    carried = b""
     try:
         with archive.open(info) as member:
             # zipfile stops at the declared size, so a lying header cannot inflate past it.
             while chunk := member.read(_READ_CHUNK):
-                out.extend(chunk)
+                if len(head) < len(PNG_SIGNATURE):
+                    head += chunk[: len(PNG_SIGNATURE) - len(head)]
+                window = carried + chunk
+                if any(secret in window for secret in secrets):
+                    raise _credential(name)
+                carried = window[-overlap:] if overlap else b""
+                if keep:
+                    kept.extend(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise _invalid(
-            "corrupt", f"the member {info.filename!r} cannot be read: {exc}", member=info.filename
+        # zipfile's own message may quote the header's name, of any length: not repeated.
+        raise _member_error(
+            "corrupt", name, "cannot be read: its bytes do not match its checksum or header"
         ) from exc
-    return bytes(out)
+    if name in REPORT_SCREENSHOTS and head != PNG_SIGNATURE:
+        raise _member_error("not_png", name, "is not a PNG picture")
+    return bytes(kept)
 
 
-def inspect_report(data: bytes) -> CheckedReport:
-    """Prove ``data`` a safe, complete problem report; raise the reason it is not."""
+def _credential(name: str) -> ApiError:
+    return _member_error(
+        "credential",
+        name,
+        "holds the sender's own sign-in token; a report must never carry one, so it was "
+        "not stored (sign out and in again if it was sent anywhere else)",
+    )
+
+
+def inspect_report(data: bytes, secrets: Sequence[str] = ()) -> CheckedReport:
+    """Prove ``data`` a safe, complete problem report; raise the reason it is not.
+
+    ``secrets`` are texts no member may contain: the caller's raw bearer token, so a
+    console whose redaction failed cannot make the platform keep a live credential.
+    """
     if len(data) > REPORT_MAX_BYTES:
         raise _too_large(len(data))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise ApiError(ErrorCode.REPORT_NOT_ZIP, "the body is not a zip archive") from exc
+    forbidden = [secret.encode() for secret in secrets if secret]
     with archive:
         infos = archive.infolist()
         if len(infos) > REPORT_MAX_MEMBERS:
@@ -130,25 +296,11 @@ def inspect_report(data: bytes) -> CheckedReport:
                 f"a report holds at most {REPORT_MAX_MEMBERS} files, not {len(infos)}",
                 max_members=REPORT_MAX_MEMBERS,
             )
+        _check_layout(data, infos)
         seen: set[str] = set()
-        declared = 0
         for info in infos:
-            name = info.filename
-            why = unsafe_name(name) or unsafe_name(info.orig_filename)
-            if why is not None:
-                raise _invalid("unsafe_name", f"the member {name!r} has {why}", member=name)
-            if name in seen:
-                raise _invalid("duplicate_name", f"the member {name!r} is there twice", member=name)
-            seen.add(name)
-            if info.flag_bits & 0x1:
-                raise _invalid("encrypted", f"the member {name!r} is encrypted", member=name)
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise _invalid(
-                    "compression",
-                    f"the member {name!r} is neither stored nor deflated",
-                    member=name,
-                )
-            declared += info.file_size
+            _check_member(info, seen)
+        declared = sum(info.file_size for info in infos)
         if declared > REPORT_MAX_UNCOMPRESSED:
             raise ApiError(
                 ErrorCode.REPORT_TOO_LARGE,
@@ -165,9 +317,17 @@ def inspect_report(data: bytes) -> CheckedReport:
                 "manifest_invalid",
                 f"{MANIFEST} is larger than {REPORT_MANIFEST_MAX_BYTES} bytes",
             )
+        # A stored member, a name or a header's extra field carries the token as it is.
+        stored_secret = next((s for s in forbidden if s in data), None)
+        if stored_secret is not None:
+            raise _invalid(
+                "credential",
+                "the zip holds the sender's own sign-in token; a report must never carry "
+                "one, so it was not stored",
+            )
         manifest_bytes = b""
         for info in infos:  # every member, so a corrupt one is refused now, not at support
-            content = _read_member(archive, info)
+            content = _scan_member(archive, info, keep=info is manifest_info, secrets=forbidden)
             if info is manifest_info:
                 manifest_bytes = content
     try:
@@ -186,8 +346,77 @@ def inspect_report(data: bytes) -> CheckedReport:
     )
 
 
+# --- how many, how often ------------------------------------------------------------------
+
+
+def rate_limited(conn: Connection, creator_id: int) -> ApiError | None:
+    """The refusal for a creator who stored ``REPORT_RATE_MAX`` reports this window, or None."""
+    now = utcnow()
+    window = timedelta(seconds=REPORT_RATE_WINDOW_SECONDS)
+    count, oldest = conn.execute(
+        sa.select(sa.func.count(), sa.func.min(support_reports.c.received_at)).where(
+            support_reports.c.creator_id == creator_id,
+            support_reports.c.received_at > now - window,
+        )
+    ).one()
+    if count < REPORT_RATE_MAX:
+        return None
+    wait = max(1, math.ceil((oldest + window - now).total_seconds()))
+    return ApiError(
+        ErrorCode.REPORT_RATE_LIMITED,
+        f"at most {REPORT_RATE_MAX} problem reports per creator every "
+        f"{REPORT_RATE_WINDOW_SECONDS // 60} minutes; the next one is taken in "
+        f"{math.ceil(wait / 60)} minutes",
+        max_reports=REPORT_RATE_MAX,
+        window_seconds=REPORT_RATE_WINDOW_SECONDS,
+        retry_after_seconds=wait,
+    )
+
+
+class ReportGate:
+    """How many reports this process unpacks at once: :data:`INSPECTIONS_AT_ONCE`.
+
+    Unpacking is the costly part (a zip of 10 MiB in memory, up to 64 MiB inflated and
+    checked on a worker thread); the others wait their turn here, holding only their zip.
+    The counters say who is where, for the tests.
+    """
+
+    def __init__(self, inspections: int = INSPECTIONS_AT_ONCE) -> None:
+        self._slots = asyncio.Semaphore(inspections)
+        self.inspecting = 0  # reports being unpacked now
+        self.waiting = 0  # reports read, waiting for a slot
+
+    async def inspect(self, data: bytes, secrets: Sequence[str]) -> CheckedReport:
+        """:func:`inspect_report` on a worker thread, once a slot is free."""
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        self.inspecting += 1
+        try:
+            return await run_in_threadpool(inspect_report, data, secrets)
+        finally:
+            self.inspecting -= 1
+            self._slots.release()
+
+
+def report_gate(app: Any) -> ReportGate:
+    """The app's gate, made on first use (asyncio's locks bind to the loop that waits on them)."""
+    gate: ReportGate | None = getattr(app.state, "report_gate", None)
+    if gate is None:
+        gate = ReportGate()
+        app.state.report_gate = gate
+    return gate
+
+
 def store(conn: Connection, creator_id: int, report: CheckedReport, data: bytes) -> SupportReceipt:
-    """Keep a checked report under the creator that sent it."""
+    """Keep a checked report under the creator that sent it, within the creator's rate."""
+    # Hold the creator's row so that two reports at once (two processes) count in turn.
+    conn.execute(lock_rows(conn, sa.select(creators.c.id).where(creators.c.id == creator_id)))
+    refusal = rate_limited(conn, creator_id)
+    if refusal is not None:
+        raise refusal
     shop_ids = list(
         conn.execute(
             sa.select(creator_shops.c.shop_id)
@@ -261,6 +490,31 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
+def _bearer(request: Request) -> str:
+    """The raw token the caller signed this request with (authentication checked it)."""
+    return request.headers.get("authorization", "").partition(" ")[2].strip()
+
+
+def _precheck_rate(db: Database, principal: str, creator_id: int, key: str | None) -> None:
+    """Refuse a rate-limited creator before the body is read (``store`` checks again).
+
+    A retry of a report already stored under ``key`` is let through: it is answered
+    from the idempotency record, not stored again.
+    """
+    with db.read() as conn:
+        if key is not None:
+            known = conn.execute(
+                sa.select(idempotency_keys.c.key).where(
+                    idempotency_keys.c.principal == principal, idempotency_keys.c.key == key
+                )
+            ).first()
+            if known is not None:
+                return
+        refusal = rate_limited(conn, creator_id)
+    if refusal is not None:
+        raise refusal
+
+
 @router.post(
     _PATH,
     response_model=SupportReceipt,
@@ -285,8 +539,9 @@ async def post_report(
             ErrorCode.REPORT_NOT_ZIP,
             f"send the report as the raw body with Content-Type {REPORT_TYPE}",
         )
+    await run_in_threadpool(_precheck_rate, db, me.key, me.id, key)
     data = await _read_body(request)
-    report = await run_in_threadpool(inspect_report, data)
+    report = await report_gate(request.app).inspect(data, [_bearer(request)])
     return await run_in_threadpool(
         idempotency.run_once,
         db,

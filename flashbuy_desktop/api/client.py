@@ -6,6 +6,7 @@ reads are retried too. Refusals raise :class:`PlatformError` with the platform's
 error code; a platform that cannot be reached raises :class:`OfflineError`.
 """
 
+import io
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -119,7 +120,7 @@ class PlatformClient:
                 resp = self.session.request(
                     method,
                     self.api + path,
-                    data=body,
+                    data=_upload(body),
                     headers=headers,
                     params=params,
                     timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
@@ -263,6 +264,17 @@ class PlatformClient:
             headers={"Content-Type": REPORT_TYPE, "Idempotency-Key": idempotency_key},
             idempotent=True,
         )
+
+
+def _upload(body: bytes | None) -> io.BytesIO | bytes | None:
+    """The body as a fresh file for one attempt (an empty body stays as it is).
+
+    urllib3 sends ``bytes`` in one ``sendall`` under the connect timeout, so a report of
+    a few MiB on a slow uplink times out however steadily it flows. A file is sent in
+    16 KiB blocks, each under a timeout of its own: a slow but moving upload goes through.
+    Each attempt needs its own file, since the previous one was read to its end.
+    """
+    return io.BytesIO(body) if body else body
 
 
 def _refusal(resp: requests.Response) -> PlatformError:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from flashbuy_desktop.api.client import ClientError, OfflineError, PlatformError
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_protocol.limits import REPORT_MAX_BYTES
+from flashbuy_protocol.limits import REPORT_MAX_BYTES, REPORT_RATE_MAX
 
 # Built at import time, before any translator is installed: the sources are marked here
 # (for lupdate) and translated each time one is shown.
@@ -104,6 +104,11 @@ _MESSAGES: Final[dict[str, object]] = {
         "Messages",
         "The platform did not accept the report's content; please save it as a zip for support",
     ),
+    ErrorCode.REPORT_RATE_LIMITED: QT_TRANSLATE_NOOP(
+        "Messages",
+        "You have sent {count} problem reports in the last hour; save this one as a zip "
+        "and send it later",
+    ),
     ErrorCode.NOT_OFFERED_TO_VIEWER: QT_TRANSLATE_NOOP(
         "Messages", "This flash-buy was not offered to this viewer"
     ),
@@ -131,6 +136,8 @@ def describe(error: BaseException) -> str:
         text = QCoreApplication.translate("Messages", str(source))
         if error.code == ErrorCode.REPORT_TOO_LARGE:
             text = text.format(limit=REPORT_MAX_BYTES // (1024 * 1024))
+        elif error.code == ErrorCode.REPORT_RATE_LIMITED:
+            text = text.format(count=REPORT_RATE_MAX)
         return text
     if isinstance(error, OfflineError):
         return QCoreApplication.translate(

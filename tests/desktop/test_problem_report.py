@@ -18,6 +18,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 import sqlalchemy as sa
+from pydantic import ValidationError
 from PySide6.QtCore import QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QInputMethodEvent, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QWidget
@@ -45,9 +46,23 @@ from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.report import ProblemReportDialog
 from flashbuy_desktop.ui.tasks import Tasks
-from flashbuy_protocol.limits import REPORT_DESCRIPTION_MAX, REPORT_MAX_BYTES
+from flashbuy_protocol.limits import (
+    CONTROL_BUT_LINES,
+    PNG_SIGNATURE,
+    REPORT_DESCRIPTION_MAX,
+    REPORT_MAX_BYTES,
+    REPORT_MEMBERS,
+    REPORT_NAME_MAX,
+    REPORT_OS_MAX,
+    REPORT_SHOPS_MAX,
+    REPORT_URL_MAX,
+    REPORT_VERSION_MAX,
+    TEXT_PATTERN,
+    report_member_problem,
+)
 from flashbuy_protocol.models import Creator, ProblemReport, Shop
 from flashbuy_server import accounts
+from flashbuy_server.support import inspect_report
 from flashbuy_server.tables import shops, support_reports
 from tests.support import Platform, World, png_bytes, unique
 
@@ -110,17 +125,64 @@ def test_facts_are_fitted_to_what_the_platform_takes() -> None:
     messy = facts(
         description="第一行\n第二行\t制表\x00\x1b结束" + "长" * REPORT_DESCRIPTION_MAX,
         creator_name="名\n字" * 40,
-        os="Linux\x07 bell",
-        platform_url="https://support:s3cret-pw@platform.example.test",
+        shops=tuple((i, "店" * 100) for i in range(1, REPORT_SHOPS_MAX + 5)),
+        os="Linux\x07 bell" + "x" * 500,
+        platform_url="https://support:s3cret-pw@platform.example.test/" + "p" * 500,
+        app_version="1." * 100,
+        qt_version="6" * 100,
+        pyside_version="6" * 100,
+        python_version="3" * 100,
     )
     manifest = messy.manifest()
     assert manifest.description.startswith("第一行\n第二行\t制表  结束")
     assert len(manifest.description) == REPORT_DESCRIPTION_MAX
-    assert len(manifest.creator_name) == 60
+    assert len(manifest.creator_name) == REPORT_NAME_MAX
     assert "\n" not in manifest.creator_name
-    assert manifest.os == "Linux  bell"
+    assert len(manifest.shops) == REPORT_SHOPS_MAX
+    assert {len(shop.name) for shop in manifest.shops} == {REPORT_NAME_MAX}
+    assert manifest.os.startswith("Linux  bell")
+    assert len(manifest.os) == REPORT_OS_MAX
+    assert len(manifest.platform_url) == REPORT_URL_MAX
     assert "s3cret-pw" not in manifest.platform_url
+    versions = (manifest.app_version, manifest.qt_version, manifest.pyside_version)
+    assert {len(v) for v in (*versions, manifest.python_version)} == {REPORT_VERSION_MAX}
     ProblemReport.model_validate_json(manifest.model_dump_json())  # what the platform checks
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("creator_name", REPORT_NAME_MAX),
+        ("platform_url", REPORT_URL_MAX),
+        ("os", REPORT_OS_MAX),
+        ("app_version", REPORT_VERSION_MAX),
+        ("qt_version", REPORT_VERSION_MAX),
+        ("pyside_version", REPORT_VERSION_MAX),
+        ("python_version", REPORT_VERSION_MAX),
+        ("description", REPORT_DESCRIPTION_MAX),
+    ],
+)
+def test_the_platforms_model_takes_what_the_console_fits_and_no_more(
+    field: str, limit: int
+) -> None:
+    """One number on both sides: the console cuts to the limit the model enforces."""
+    fitted = facts(**{field: "a" * (limit + 1)}).manifest()
+    assert len(getattr(fitted, field)) == limit
+    body = json.loads(fitted.model_dump_json())
+    ProblemReport.model_validate(body)
+    with pytest.raises(ValidationError):
+        ProblemReport.model_validate({**body, field: "a" * (limit + 1)})
+
+
+def test_the_console_controls_characters_as_the_platform_does() -> None:
+    """A fact keeps no control character; the description keeps tab and line breaks only."""
+    every = "".join(chr(c) for c in [*range(0x20), 0x7F])
+    fitted = facts(os=f"a{every}b", description=f"a{every}b").manifest()
+    assert fitted.os == "a" + " " * len(every) + "b"
+    kept = "".join(c if c in "\t\n\r" else " " for c in every)
+    assert fitted.description == f"a{kept}b"
+    assert re.fullmatch(TEXT_PATTERN, fitted.description)
+    assert not re.search(CONTROL_BUT_LINES, fitted.description)
 
 
 def test_gathered_facts_describe_this_machine_and_the_creator() -> None:
@@ -145,14 +207,32 @@ def test_gathered_facts_describe_this_machine_and_the_creator() -> None:
     assert (nobody.creator_id, nobody.shops) == (None, ())
 
 
-def test_the_builder_refuses_a_screenshot_named_like_another_member() -> None:
-    for name in (MANIFEST, LOG_MEMBER, "../x.png", "shot.jpg"):
+def test_the_builder_refuses_a_screenshot_the_platform_would_not_take() -> None:
+    names = (MANIFEST, LOG_MEMBER, "../x.png", "shot.jpg", "other.png", "Console.png", "a.exe")
+    for name in names:
         with pytest.raises(ValueError, match="cannot be called"):
             build_members(facts(), "", [Screenshot(name, png_bytes())])
+    twice = [Screenshot(CONSOLE_SCREENSHOT, png_bytes())] * 2
+    with pytest.raises(ValueError, match="cannot be called"):
+        build_members(facts(), "", twice)
+    with pytest.raises(ValueError, match="not a PNG"):
+        build_members(facts(), "", [Screenshot(FRAME_SCREENSHOT, b"GIF89a" + bytes(64))])
+
+
+def test_the_console_builds_only_what_the_platform_takes() -> None:
+    """One rule on both sides: the console's full bundle passes the platform's own check."""
+    shots = [Screenshot(CONSOLE_SCREENSHOT, png_bytes()), Screenshot(FRAME_SCREENSHOT, png_bytes())]
+    bundle = build_bundle(facts(), "10:00 INFO 开播\n", shots)
+    assert tuple(m.name for m in bundle.members) == REPORT_MEMBERS
+    assert all(report_member_problem(m.name) is None for m in bundle.members)
+    checked = inspect_report(bundle.zip_bytes, ["a-token-that-is-not-in-it"])
+    assert checked.members == list(REPORT_MEMBERS)
+    assert checked.sha256 == bundle.sha256
 
 
 def test_a_bundle_over_the_platforms_limit_is_refused_before_sending() -> None:
-    huge = Screenshot("huge.png", bytes(REPORT_MAX_BYTES))  # stored, not compressed
+    # Stored, not compressed: the zip is larger than the limit.
+    huge = Screenshot(FRAME_SCREENSHOT, PNG_SIGNATURE + bytes(REPORT_MAX_BYTES))
     with pytest.raises(ReportTooLargeError, match="MiB"):
         build_bundle(facts(), "", [huge])
 

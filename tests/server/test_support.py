@@ -9,23 +9,47 @@ import hashlib
 import http.client
 import io
 import json
+import stat
 import subprocess
 import sys
+import threading
+import tracemalloc
 import urllib.parse
 import zipfile
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import sqlalchemy as sa
+from fastapi import Request
 
+from flashbuy_desktop.api.client import PlatformClient, PlatformError
 from flashbuy_protocol.errors import ErrorCode, http_status_for
-from flashbuy_protocol.limits import REPORT_MAX_BYTES, REPORT_MAX_MEMBERS, REPORT_MAX_UNCOMPRESSED
-from flashbuy_server.support import unsafe_name
+from flashbuy_protocol.limits import (
+    PNG_SIGNATURE,
+    REPORT_MAX_BYTES,
+    REPORT_MAX_MEMBERS,
+    REPORT_MAX_UNCOMPRESSED,
+    REPORT_RATE_MAX,
+    REPORT_RATE_WINDOW_SECONDS,
+)
+from flashbuy_server import support
+from flashbuy_server.errors import ApiError
+from flashbuy_server.support import (
+    INSPECTIONS_AT_ONCE,
+    CheckedReport,
+    inspect_report,
+    report_gate,
+    shown,
+    store,
+    unsafe_name,
+)
 from flashbuy_server.tables import support_reports
-from tests.support import Api, Platform, World, expect_error, png_bytes, snapshot
+from tests.support import Api, Platform, World, expect_error, make_world, png_bytes, snapshot
 
 PATH = "/support/reports"
 ZIP = {"Content-Type": "application/zip"}
@@ -52,9 +76,14 @@ def manifest(**overrides: Any) -> dict[str, Any]:
 
 
 def make_zip(
-    members: list[tuple[str, bytes]] | None = None, *, report: dict[str, Any] | None = None
+    members: Sequence[tuple[str | zipfile.ZipInfo, bytes]] | None = None,
+    *,
+    report: dict[str, Any] | None = None,
 ) -> bytes:
-    """A zip of ``members`` (default: report.json, a log and a screenshot)."""
+    """A zip of ``members`` (default: report.json, a log and a screenshot), deflated.
+
+    A member given as a ZipInfo keeps its attributes (a file type, a method).
+    """
     if members is None:
         members = [
             ("report.json", json.dumps(report or manifest(), ensure_ascii=False).encode()),
@@ -65,6 +94,30 @@ def make_zip(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
             archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def report_json() -> tuple[str, bytes]:
+    return ("report.json", json.dumps(manifest()).encode())
+
+
+def attributed(name: str, external_attr: int) -> zipfile.ZipInfo:
+    """A member's header with ``external_attr`` (a Unix mode above, MS-DOS bits below)."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 11, 28, 10, 0, 0))
+    info.create_system = 3  # Unix: archivers then read the mode from the high bits
+    info.external_attr = external_attr
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def with_junk_between_members() -> bytes:
+    """report.json, then an HTML page that no record points at, then the log."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(*report_json())
+        buffer.write(b"<html><script>alert(1)</script></html>")
+        archive.start_dir = buffer.tell()  # the next member goes after the page
+        archive.writestr("console.log", b"log\n")
     return buffer.getvalue()
 
 
@@ -127,15 +180,13 @@ def test_a_report_needs_a_creator_token(world: World) -> None:
 def _bomb() -> bytes:
     """Two members of zeros that together unpack past the limit, in a zip of a few hundred KB."""
     half = b"\0" * (REPORT_MAX_UNCOMPRESSED // 2 + 1)
-    return make_zip(
-        [("report.json", json.dumps(manifest()).encode()), ("a.log", half), ("b.log", half)]
-    )
+    return make_zip([report_json(), ("console.log", half), ("console.png", half)])
 
 
 def _corrupt() -> bytes:
     """A zip whose log's compressed bytes were damaged: its checksum cannot match."""
     log = ("line of the console log\n" * 200).encode()
-    data = bytearray(make_zip([("report.json", json.dumps(manifest()).encode()), ("c.log", log)]))
+    data = bytearray(make_zip([report_json(), ("console.log", log)]))
     header = data.index(b"PK\x03\x04", 1)  # the second member's local header
     name_len = int.from_bytes(data[header + 26 : header + 28], "little")
     extra_len = int.from_bytes(data[header + 28 : header + 30], "little")
@@ -146,7 +197,7 @@ def _corrupt() -> bytes:
 
 def _encrypted() -> bytes:
     """A member marked encrypted (zipfile will not write one: the flag is set by hand)."""
-    data = bytearray(make_zip([("report.json", json.dumps(manifest()).encode()), ("s.log", b"")]))
+    data = bytearray(make_zip([report_json(), ("console.log", b"")]))
     central = data.rindex(b"PK\x01\x02")  # the last member's central directory entry
     local = int.from_bytes(data[central + 42 : central + 46], "little")
     data[central + 8] |= 0x1
@@ -154,92 +205,138 @@ def _encrypted() -> bytes:
     return bytes(data)
 
 
-def _duplicated() -> bytes:
+def _duplicated(*names: str) -> bytes:
+    """report.json's content under each of ``names``."""
+    members: list[tuple[str | zipfile.ZipInfo, bytes]] = [
+        (name, json.dumps(manifest()).encode()) for name in names
+    ]
+    if len(set(names)) == len(names):
+        return make_zip(members)
     with pytest.warns(UserWarning, match="Duplicate name"):
-        return make_zip([("report.json", json.dumps(manifest()).encode())] * 2)
+        return make_zip(members)
 
 
-REFUSALS: dict[str, tuple[Any, ErrorCode, str | None]] = {
-    # name: (body maker, code, details.reason)
-    "empty body": (lambda: b"", ErrorCode.REPORT_NOT_ZIP, None),
-    "not a zip": (lambda: png_bytes(), ErrorCode.REPORT_NOT_ZIP, None),
-    "truncated zip": (lambda: make_zip()[:-30], ErrorCode.REPORT_NOT_ZIP, None),
-    "parent traversal": (
-        lambda: make_zip([("report.json", json.dumps(manifest()).encode()), ("../evil", b"x")]),
-        ErrorCode.REPORT_INVALID,
-        "unsafe_name",
-    ),
-    "nested traversal": (
-        lambda: make_zip([("report.json", json.dumps(manifest()).encode()), ("a/../../x", b"")]),
-        ErrorCode.REPORT_INVALID,
-        "unsafe_name",
-    ),
-    "absolute name": (
-        lambda: make_zip([("report.json", json.dumps(manifest()).encode()), ("/etc/cron", b"")]),
-        ErrorCode.REPORT_INVALID,
-        "unsafe_name",
-    ),
-    "windows drive": (
-        lambda: make_zip([("report.json", json.dumps(manifest()).encode()), ("C:/x.bat", b"")]),
-        ErrorCode.REPORT_INVALID,
-        "unsafe_name",
-    ),
-    "backslash traversal": (
-        lambda: make_zip([("report.json", json.dumps(manifest()).encode()), ("..\\x.dll", b"")]),
-        ErrorCode.REPORT_INVALID,
-        "unsafe_name",
-    ),
+def _commented() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(*report_json())
+        archive.comment = b"see http://example.test/run-me"
+    return buffer.getvalue()
+
+
+def _link(name: str, target: bytes) -> bytes:
+    """``name`` as a symbolic link to ``target``, the way Info-ZIP stores one."""
+    return make_zip([report_json(), (attributed(name, (stat.S_IFLNK | 0o777) << 16), target)])
+
+
+LAYOUT = (ErrorCode.REPORT_INVALID, "layout")
+UNEXPECTED = (ErrorCode.REPORT_INVALID, "unexpected_member")
+NOT_A_FILE = (ErrorCode.REPORT_INVALID, "not_a_file")
+DUPLICATE = (ErrorCode.REPORT_INVALID, "duplicate_name")
+UNSAFE = (ErrorCode.REPORT_INVALID, "unsafe_name")
+MANIFEST_INVALID = (ErrorCode.REPORT_INVALID, "manifest_invalid")
+
+REFUSALS: dict[str, tuple[Any, tuple[ErrorCode, str | None]]] = {
+    # name: (body maker, (code, details.reason))
+    "empty body": (lambda: b"", (ErrorCode.REPORT_NOT_ZIP, None)),
+    "not a zip": (lambda: png_bytes(), (ErrorCode.REPORT_NOT_ZIP, None)),
+    "truncated zip": (lambda: make_zip()[:-30], (ErrorCode.REPORT_NOT_ZIP, None)),
+    "parent traversal": (lambda: make_zip([report_json(), ("../evil", b"x")]), UNSAFE),
+    "nested traversal": (lambda: make_zip([report_json(), ("a/../../x", b"")]), UNSAFE),
+    "absolute name": (lambda: make_zip([report_json(), ("/etc/cron", b"")]), UNSAFE),
+    "windows drive": (lambda: make_zip([report_json(), ("C:/x.bat", b"")]), UNSAFE),
+    "backslash traversal": (lambda: make_zip([report_json(), ("..\\x.dll", b"")]), UNSAFE),
     "too many members": (
-        lambda: make_zip(
-            [("report.json", json.dumps(manifest()).encode())]
-            + [(f"{i}.log", b"x") for i in range(REPORT_MAX_MEMBERS)]
-        ),
-        ErrorCode.REPORT_INVALID,
-        "too_many_members",
+        lambda: make_zip([report_json()] + [(f"{i}.log", b"x") for i in range(REPORT_MAX_MEMBERS)]),
+        (ErrorCode.REPORT_INVALID, "too_many_members"),
     ),
-    "zip bomb": (_bomb, ErrorCode.REPORT_TOO_LARGE, "uncompressed"),
-    "corrupt member": (_corrupt, ErrorCode.REPORT_INVALID, "corrupt"),
-    "encrypted member": (_encrypted, ErrorCode.REPORT_INVALID, "encrypted"),
-    "duplicate names": (_duplicated, ErrorCode.REPORT_INVALID, "duplicate_name"),
+    "zip bomb": (_bomb, (ErrorCode.REPORT_TOO_LARGE, "uncompressed")),
+    "corrupt member": (_corrupt, (ErrorCode.REPORT_INVALID, "corrupt")),
+    "encrypted member": (_encrypted, (ErrorCode.REPORT_INVALID, "encrypted")),
+    "duplicate names": (lambda: _duplicated("report.json", "report.json"), DUPLICATE),
+    "names that differ in case only": (
+        lambda: _duplicated("report.json", "REPORT.JSON"),
+        DUPLICATE,
+    ),
+    "names that differ in Unicode form only": (
+        lambda: _duplicated("report.json", "ｒｅｐｏｒｔ.json"),  # full-width letters (NFKC)
+        DUPLICATE,
+    ),
+    "a capitalised report.json": (lambda: _duplicated("Report.json", "REPORT.JSON"), UNEXPECTED),
+    # Only the console's four files: nothing support could run, open in a browser or follow.
+    "an executable": (lambda: make_zip([report_json(), ("invoice.exe", b"MZ\x90\0")]), UNEXPECTED),
+    "a web page": (lambda: make_zip([report_json(), ("open-me.html", b"<html>")]), UNEXPECTED),
+    "a log under another name": (lambda: make_zip([report_json(), ("a.log", b"x")]), UNEXPECTED),
+    "a folder entry": (lambda: make_zip([report_json(), ("shots/", b"")]), UNEXPECTED),
+    "a symbolic link": (lambda: _link("console.log", b"/etc/passwd"), NOT_A_FILE),
+    "a symbolic link to a picture": (
+        lambda: _link("console.png", b"../../.ssh/id_rsa"),
+        NOT_A_FILE,
+    ),
+    "a folder by its mode": (
+        lambda: make_zip([report_json(), (attributed("console.log", stat.S_IFDIR << 16), b"")]),
+        NOT_A_FILE,
+    ),
+    "a device": (
+        lambda: make_zip([report_json(), (attributed("console.log", stat.S_IFCHR << 16), b"")]),
+        NOT_A_FILE,
+    ),
+    "a set-user-id file": (
+        lambda: make_zip(
+            [report_json(), (attributed("console.log", (stat.S_IFREG | 0o4755) << 16), b"x")]
+        ),
+        NOT_A_FILE,
+    ),
+    "a Windows link (reparse point)": (
+        lambda: make_zip([report_json(), (attributed("console.log", 0x400), b"x")]),
+        NOT_A_FILE,
+    ),
+    "a picture that is not a PNG": (
+        lambda: make_zip([report_json(), ("console.png", b"GIF89a" + b"\0" * 100)]),
+        (ErrorCode.REPORT_INVALID, "not_png"),
+    ),
+    "an empty picture": (
+        lambda: make_zip([report_json(), ("capture-frame.png", b"")]),
+        (ErrorCode.REPORT_INVALID, "not_png"),
+    ),
+    # zipfile reads a zip from its end: whatever stands around it would be stored too.
+    "an executable before the zip (a polyglot)": (
+        lambda: b"MZ\x90\0" + b"\0" * 1020 + make_zip(),
+        LAYOUT,
+    ),
+    "zeros before the zip": (lambda: b"\0" * 4096 + make_zip(), LAYOUT),
+    "bytes after the zip": (lambda: make_zip() + b"<html>", LAYOUT),
+    "a page between the members": (with_junk_between_members, LAYOUT),
+    "an archive comment": (_commented, LAYOUT),
     "no report.json": (
         lambda: make_zip([("console.log", b"hello\n")]),
-        ErrorCode.REPORT_INVALID,
-        "manifest_missing",
+        (ErrorCode.REPORT_INVALID, "manifest_missing"),
     ),
-    "report.json not json": (
-        lambda: make_zip([("report.json", b"{not json")]),
-        ErrorCode.REPORT_INVALID,
-        "manifest_invalid",
-    ),
+    "report.json not json": (lambda: make_zip([("report.json", b"{not json")]), MANIFEST_INVALID),
     "report.json missing a field": (
         lambda: make_zip(report={k: v for k, v in manifest().items() if k != "os"}),
-        ErrorCode.REPORT_INVALID,
-        "manifest_invalid",
+        MANIFEST_INVALID,
     ),
     "report.json wrong type": (
         lambda: make_zip(report=manifest(creator_id="7")),
-        ErrorCode.REPORT_INVALID,
-        "manifest_invalid",
+        MANIFEST_INVALID,
     ),
-    "report.json newer format": (
-        lambda: make_zip(report=manifest(format=2)),
-        ErrorCode.REPORT_INVALID,
-        "manifest_invalid",
-    ),
+    "report.json newer format": (lambda: make_zip(report=manifest(format=2)), MANIFEST_INVALID),
     "report.json naive time": (
         lambda: make_zip(report=manifest(created_at="2026-11-28T10:00:00")),
-        ErrorCode.REPORT_INVALID,
-        "manifest_invalid",
+        MANIFEST_INVALID,
     ),
     "report.json control character": (
         lambda: make_zip(report=manifest(os="Linux\x00")),
-        ErrorCode.REPORT_INVALID,
-        "manifest_invalid",
+        MANIFEST_INVALID,
+    ),
+    "report.json a fact too long": (
+        lambda: make_zip(report=manifest(app_version="1" * 41)),
+        MANIFEST_INVALID,
     ),
     "report.json in a folder only": (
         lambda: make_zip([("x/report.json", json.dumps(manifest()).encode())]),
-        ErrorCode.REPORT_INVALID,
-        "manifest_missing",
+        UNEXPECTED,
     ),
 }
 
@@ -248,7 +345,7 @@ REFUSALS: dict[str, tuple[Any, ErrorCode, str | None]] = {
 def test_an_unsafe_or_malformed_report_is_refused_and_nothing_is_stored(
     world: World, case: str
 ) -> None:
-    make, code, reason = REFUSALS[case]
+    make, (code, reason) = REFUSALS[case]
     data = make()
     before = snapshot(world.platform.db)
     key = "k-" + case.replace(" ", "-")
@@ -311,13 +408,289 @@ def test_a_streamed_body_over_the_limit_is_refused(world: World) -> None:
     assert snapshot(world.platform.db) == before
 
 
+def zip_of_size(size: int) -> bytes:
+    """A valid report of exactly ``size`` bytes: a stored screenshot padded to fit."""
+
+    facts = report_json()
+
+    def build(padding: int) -> bytes:
+        shot = zipfile.ZipInfo("console.png", date_time=(2026, 11, 28, 10, 0, 0))
+        shot.compress_type = zipfile.ZIP_STORED  # stored: the zip grows byte for byte
+        return make_zip([facts, (shot, PNG_SIGNATURE + b"\0" * padding)])
+
+    data = build(size - len(build(0)))
+    assert len(data) == size
+    return data
+
+
 def test_a_report_exactly_at_the_limit_is_taken(world: World) -> None:
-    head = make_zip()
-    # A zip stays readable with bytes before it: pad in front up to exactly the limit.
-    data = b"\0" * (REPORT_MAX_BYTES - len(head)) + head
-    assert len(data) == REPORT_MAX_BYTES
+    data = zip_of_size(REPORT_MAX_BYTES)
     receipt = world.creator.ok("POST", PATH, 201, data=data, headers=ZIP)
     assert receipt["size_bytes"] == REPORT_MAX_BYTES
+    # Padding in front would keep it a "valid zip" for zipfile, but no longer a report.
+    before = snapshot(world.platform.db)
+    padded = b"\0" * 1024 + zip_of_size(REPORT_MAX_BYTES - 1024)
+    details = expect_error(send(world.creator, padded), ErrorCode.REPORT_INVALID)
+    assert details["reason"] == "layout"
+    assert snapshot(world.platform.db) == before
+
+
+def test_refusals_repeat_no_member_name_at_length(world: World) -> None:
+    """A name is the sender's text: an error repeats a few characters of it, escaped."""
+    before = snapshot(world.platform.db)
+    cases = {
+        "x" * 60_000: "unsafe_name",  # over the name limit
+        "open-me-" + "y" * 80 + ".html": "unexpected_member",  # within it, not allowed
+        "z" * 50 + "\n" + "<script>": "unsafe_name",
+    }
+    for name, reason in cases.items():
+        resp = send(world.creator, make_zip([report_json(), (name, b"x")]))
+        details = expect_error(resp, ErrorCode.REPORT_INVALID)
+        assert details["reason"] == reason
+        assert len(resp.content) < 1_000, len(resp.content)
+        message = resp.json()["error"]["message"]
+        assert name[:41] not in message
+        assert name[:41] not in json.dumps(details)
+        assert shown(name) in message
+        assert "<script>" not in resp.text
+    assert snapshot(world.platform.db) == before
+
+
+def test_zipfiles_own_words_about_a_member_are_not_repeated() -> None:
+    """zipfile's error quotes the header's name, which a sender can make anything."""
+    data = bytearray(make_zip([report_json(), ("console.log", b"log\n")]))
+    local = data.index(b"PK\x03\x04", 1)
+    assert data[local + 30 : local + 41] == b"console.log"
+    data[local + 30 : local + 41] = b"evil-name<>"  # the directory still says console.log
+    with pytest.raises(ApiError) as refused:
+        inspect_report(bytes(data))
+    assert refused.value.details["reason"] == "corrupt"
+    assert "evil-name" not in refused.value.message
+    assert "console.log" in refused.value.message
+
+
+def test_members_are_read_in_blocks_not_held_whole() -> None:
+    """Unpacking 48 MiB of log to check it takes a few blocks of memory, not the 48 MiB."""
+    data = make_zip([report_json(), ("console.log", bytes(48 * 1024 * 1024))])
+    tracemalloc.start()
+    try:
+        checked = inspect_report(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert checked.members == ["report.json", "console.log"]
+    assert peak < 4 * 1024 * 1024, peak
+
+
+def test_shown_names_are_short_and_escaped() -> None:
+    assert shown("console.log") == "'console.log'"
+    assert shown("a\nb") == "'a\\nb'"
+    assert shown("é" * 1000) == repr("é" * 40) + "…"
+    assert len(shown("x" * 10**6)) < 50
+
+
+# --- no credential is stored -----------------------------------------------------------
+
+
+def _extra_field(token: str) -> bytes:
+    """The token in a member's extra field: in the zip, in no member's content."""
+    info = zipfile.ZipInfo("console.log", date_time=(2026, 11, 28, 10, 0, 0))
+    info.extra = (0xCAFE).to_bytes(2, "little") + len(token).to_bytes(2, "little") + token.encode()
+    return make_zip([report_json(), (info, b"log\n")])
+
+
+def _deflated(token: str) -> bytes:
+    """The token in the log, deflated: only unpacking the member finds it."""
+    log = ("x" * 70_000 + f"Authorization: Bearer {token}\n" + "y" * 70_000).encode()
+    data = make_zip([report_json(), ("console.log", log)])
+    assert token.encode() not in data
+    return data
+
+
+def _across_blocks(token: str) -> bytes:
+    """The token cut in two by the 64 KiB blocks the platform reads a member in."""
+    log = b"z" * (64 * 1024 - 10) + token.encode() + b"\n"
+    return make_zip([report_json(), ("console.log", log)])
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        pytest.param(lambda t: make_zip(report=manifest(description=f"我的 token {t}")), id="json"),
+        pytest.param(_deflated, id="deflated-log"),
+        pytest.param(_across_blocks, id="across-blocks"),
+        pytest.param(_extra_field, id="extra-field"),
+    ],
+)
+def test_a_report_holding_the_senders_token_is_refused(world: World, plant: Any) -> None:
+    token = world.creator.token
+    assert token is not None
+    before = snapshot(world.platform.db)
+    resp = send(world.creator, plant(token))
+    details = expect_error(resp, ErrorCode.REPORT_INVALID)
+    assert details["reason"] == "credential"
+    assert token not in resp.text
+    assert snapshot(world.platform.db) == before
+
+
+def test_another_text_in_the_report_is_not_taken_for_the_token(world: World) -> None:
+    token = world.creator.token
+    assert token is not None
+    other = token[:-1] + ("A" if token[-1] != "A" else "B")  # the token off by one character
+    data = make_zip(report=manifest(description=f"token {other} and half {token[:20]}"))
+    world.creator.ok("POST", PATH, 201, data=data, headers=ZIP)
+
+
+# --- how many, how often ------------------------------------------------------------------
+
+
+def test_a_creator_stores_at_most_the_rate_and_a_retry_is_still_answered(world: World) -> None:
+    sent: list[tuple[bytes, dict[str, Any]]] = []
+    for i in range(REPORT_RATE_MAX):
+        data = make_zip(report=manifest(description=f"第 {i} 份"))
+        headers = {**ZIP, "Idempotency-Key": f"rate-{i}"}
+        sent.append((data, world.creator.ok("POST", PATH, 201, data=data, headers=headers)))
+
+    before = snapshot(world.platform.db)
+    one_more = make_zip(report=manifest(description="再一份"))
+    for headers in ({"Idempotency-Key": "rate-more"}, {}):
+        details = expect_error(
+            send(world.creator, one_more, **headers), ErrorCode.REPORT_RATE_LIMITED
+        )
+        assert details["max_reports"] == REPORT_RATE_MAX
+        assert details["window_seconds"] == REPORT_RATE_WINDOW_SECONDS
+        assert 0 < details["retry_after_seconds"] <= REPORT_RATE_WINDOW_SECONDS
+    # A retry of a stored report is answered as before, not refused (nor stored again).
+    data, receipt = sent[-1]
+    again = world.creator.ok(
+        "POST",
+        PATH,
+        201,
+        data=data,
+        headers={**ZIP, "Idempotency-Key": f"rate-{REPORT_RATE_MAX - 1}"},
+    )
+    assert again == receipt
+    assert snapshot(world.platform.db) == before
+
+    # Another creator is not held back by this one.
+    other = world.platform.client(make_world(world.platform, viewers=0).creator.token)
+    try:
+        other.ok("POST", PATH, 201, data=one_more, headers=ZIP)
+    finally:
+        other.close()
+
+    # The window rolls: once the oldest report is an hour old, one more is taken.
+    with world.platform.db.write() as conn:
+        conn.execute(
+            support_reports.update()
+            .where(support_reports.c.id == sent[0][1]["id"])
+            .values(received_at=datetime.now(UTC) - timedelta(hours=1, seconds=1))
+        )
+    world.creator.ok("POST", PATH, 201, data=one_more, headers=ZIP)
+    expect_error(send(world.creator, one_more), ErrorCode.REPORT_RATE_LIMITED)
+    assert len(stored(world.platform, world.creator_id)) == REPORT_RATE_MAX + 1
+
+
+def test_the_rate_is_checked_again_where_the_report_is_stored(world: World) -> None:
+    """Two reports that both passed the early check cannot both be stored past the rate."""
+    data = make_zip()
+    checked = inspect_report(data)
+    with world.platform.db.write() as conn:
+        for _ in range(REPORT_RATE_MAX):
+            store(conn, world.creator_id, checked, data)
+    with pytest.raises(ApiError) as refused, world.platform.db.write() as conn:
+        store(conn, world.creator_id, checked, data)
+    assert refused.value.code == ErrorCode.REPORT_RATE_LIMITED
+    assert len(stored(world.platform, world.creator_id)) == REPORT_RATE_MAX
+
+
+def test_a_large_report_over_the_rate_is_answered_not_cut_off(world: World) -> None:
+    """Refused before its 10 MiB are read, it still reaches the console as a refusal."""
+    data = make_zip()
+    checked = inspect_report(data)
+    with world.platform.db.write() as conn:
+        for _ in range(REPORT_RATE_MAX):
+            store(conn, world.creator_id, checked, data)
+    client = PlatformClient(world.platform.url, world.creator.token)
+    try:
+        with pytest.raises(PlatformError) as refused:
+            client.send_report(zip_of_size(REPORT_MAX_BYTES), "large-over-rate")
+    finally:
+        client.close()
+    assert refused.value.code == ErrorCode.REPORT_RATE_LIMITED
+
+
+class _HeldInspections:
+    """inspect_report held on a latch, counting how many run at once."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.release = threading.Event()
+        self.read = 0  # bodies read in full
+        self.running = 0
+        self.peak = 0
+
+    def inspect(self, data: bytes, secrets: Sequence[str] = ()) -> CheckedReport:
+        with self.changed:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+            self.changed.notify_all()
+        try:
+            assert self.release.wait(60), "never released"
+            return inspect_report(data, secrets)
+        finally:
+            with self.changed:
+                self.running -= 1
+
+    async def read_body(self, request: Request) -> bytes:
+        body = await _real_read_body(request)
+        with self.changed:
+            self.read += 1
+            self.changed.notify_all()
+        return body
+
+
+_real_read_body = support._read_body
+
+
+def test_only_a_few_reports_are_unpacked_at_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    senders = INSPECTIONS_AT_ONCE + 2
+    held = _HeldInspections()
+    monkeypatch.setattr(support, "inspect_report", held.inspect)
+    monkeypatch.setattr(support, "_read_body", held.read_body)
+    gate = report_gate(world.platform.server.app)
+    clients = [world.platform.client(world.creator.token) for _ in range(senders)]
+    try:
+        with ThreadPoolExecutor(senders) as pool:
+            try:
+                futures = [
+                    pool.submit(send, client, make_zip(report=manifest(description=str(i))))
+                    for i, client in enumerate(clients)
+                ]
+                with held.changed:
+                    assert held.changed.wait_for(
+                        lambda: held.read == senders and held.running >= INSPECTIONS_AT_ONCE, 60
+                    ), (held.read, held.running)
+                    # All are read; the others wait for a slot instead of unpacking too.
+                    assert not held.changed.wait_for(
+                        lambda: held.running > INSPECTIONS_AT_ONCE, timeout=1
+                    ), held.running
+                assert (gate.inspecting, gate.waiting) == (
+                    INSPECTIONS_AT_ONCE,
+                    senders - INSPECTIONS_AT_ONCE,
+                )
+            finally:
+                held.release.set()
+            responses: list[requests.Response] = [f.result() for f in futures]
+    finally:
+        for client in clients:
+            client.close()
+    assert [r.status_code for r in responses] == [201] * senders
+    assert held.peak == INSPECTIONS_AT_ONCE
+    assert (gate.inspecting, gate.waiting) == (0, 0)
+    assert len(stored(world.platform, world.creator_id)) == senders
 
 
 # --- retries ------------------------------------------------------------------------------

@@ -598,6 +598,10 @@ Category: {category}</translation>
         <translation>The platform did not accept the report&apos;s content; please save it as a zip for support</translation>
     </message>
     <message>
+        <source>You have sent {count} problem reports in the last hour; save this one as a zip and send it later</source>
+        <translation>You have sent {count} problem reports in the last hour; save this one as a zip and send it later</translation>
+    </message>
+    <message>
         <source>This flash-buy was not offered to this viewer</source>
         <translation>This flash-buy was not offered to this viewer</translation>
     </message>

@@ -595,6 +595,10 @@ Category: {category}</source>
         <translation>反馈包内容无效，平台未接收；请保存为 zip 发给客服</translation>
     </message>
     <message>
+        <source>You have sent {count} problem reports in the last hour; save this one as a zip and send it later</source>
+        <translation>一小时内您已发送 {count} 份问题反馈；请先将这份保存为 zip，稍后再发送</translation>
+    </message>
+    <message>
         <source>This flash-buy was not offered to this viewer</source>
         <translation>该闪购没有推送给这位观众</translation>
     </message>
