@@ -92,8 +92,14 @@ class ServerThread:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
+        # No logging config of uvicorn's own: its records go to the root logger, so a
+        # platform embedded in the console logs into the console's (masked) log file.
         config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
+            self.app,
+            log_level="warning",
+            log_config=None,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
         )
         self._server = PlatformServer(config, self.app)
         self._thread = threading.Thread(
