@@ -14,9 +14,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QKeySequenceEdit
 from pytestqt.qtbot import QtBot
 
+from flashbuy_desktop import crash
 from flashbuy_desktop.app import Console
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
+from flashbuy_desktop.ui.crash import CrashReporter
 from flashbuy_desktop.ui.report import ProblemReportDialog
 from flashbuy_desktop.ui.settings_window import SettingsWindow
 from tests.support import PASSWORD, World
@@ -242,3 +244,45 @@ def test_the_password_typed_at_sign_in_never_reaches_the_report(
         assert PASSWORD.encode() not in member.data
         assert token.encode() not in member.data
     dialog.close()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_crash_in_the_console_offers_the_problem_report(
+    qtbot: QtBot, console: Console, tmp_path: Path
+) -> None:
+    window = console.window
+    assert window is not None
+    # As __main__ wires it: the hooks, the one crash window, its report button.
+    reporter = CrashReporter(report=console.report_problem)
+    hooks = crash.install(reporter.notify)
+    try:
+        with qtbot.waitSignal(reporter.crashShown, timeout=10_000):
+            QTimer.singleShot(0, _a_slot_that_fails)
+        crashed = reporter.window
+        assert crashed is not None
+        qtbot.waitExposed(crashed)
+        assert "the new feature failed" in crashed.summary.text()
+        qtbot.mouseClick(crashed.report_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _report_window() is not None, timeout=10_000)
+        report = _report_window()
+        assert report is not None
+        qtbot.waitUntil(lambda: report.bundle is not None, timeout=30_000)
+        assert "console.png" in report.member_names()
+        report.close()
+        crashed.close()
+    finally:
+        hooks.uninstall()
+        reporter.deleteLater()
+
+
+def _a_slot_that_fails() -> None:
+    raise RuntimeError("the new feature failed")
+
+
+def _report_window() -> ProblemReportDialog | None:
+    shown = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, ProblemReportDialog) and w.isVisible()
+    ]
+    return shown[0] if shown else None
