@@ -7,10 +7,10 @@ token and signing in all run as background tasks, and the windows follow their r
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from flashbuy_desktop import logs
+from flashbuy_desktop import i18n, logs
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.embedded import EmbeddedPlatform
@@ -178,10 +178,35 @@ class Console(QObject):
         )
         if edited is None:
             return
+        language = i18n.resolve(edited.language)
+        changed_language = language != i18n.resolve(self.settings.language)
         self.settings = edited
         self.capture.set_config(edited.capture_config())
-        if self.window is not None:
+        if changed_language:
+            self.switch_language(language)
+        elif self.window is not None:
             self.window.apply_hotkeys(edited.hotkeys)
+
+    def switch_language(self, language: str) -> None:
+        """Show the console in ``language`` now: the catalogs, then a main window built anew.
+
+        The window is built again rather than retranslated in place: every text is set where
+        the window is built, so a new window cannot miss one. The room's state is read again
+        and its stream resumed, as after a sign-in; the capture frame stays where it is.
+        """
+        app = QCoreApplication.instance()
+        if app is None:
+            return
+        i18n.install(app, language)
+        QApplication.setApplicationDisplayName(self.tr("Flash-buy console"))
+        log.info("language switched to %s", language)
+        if self.window is None or self.client is None or self.stopped:
+            return
+        old, self.window = self.window, None
+        old.sync.stop()
+        old.close()
+        old.deleteLater()  # later: this may run inside one of its own signals
+        self._show_main()
 
     def report_problem(self) -> None:
         """The problem report (反馈): what support needs, shown before it is sent."""

@@ -171,8 +171,8 @@ class SettingsWindow(QDialog):
 
         self.note = QLabel(
             self.tr(
-                "Hotkeys and capture settings apply as soon as you save. The platform"
-                " address, the language and the rehearsal audience apply the next time"
+                "Hotkeys, capture settings and the language apply as soon as you save. The"
+                " platform address and the rehearsal audience apply the next time"
                 " the console starts."
             ),
             self,

@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QKeySequenceEdit
 from pytestqt.qtbot import QtBot
 
-from flashbuy_desktop import crash
+from flashbuy_desktop import crash, i18n
 from flashbuy_desktop.app import Console
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
@@ -29,7 +29,8 @@ def console(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[Console]:
     """A console signed in to the real platform, showing the world's live room."""
     tokens = TokenStore(backend=keyring.backends.fail.Keyring())
     running = Console(
-        ConsoleSettings(server_url=world.platform.url),
+        # zh_CN, as the tests' catalog (tests/desktop/conftest.py) shows.
+        ConsoleSettings(server_url=world.platform.url, language="zh_CN"),
         tokens,
         settings_path=tmp_path / "settings.json",
     )
@@ -286,3 +287,32 @@ def _report_window() -> ProblemReportDialog | None:
         if isinstance(w, ProblemReportDialog) and w.isVisible()
     ]
     return shown[0] if shown else None
+
+
+def test_a_new_language_applies_at_once_to_a_new_main_window(
+    qtbot: QtBot, console: Console, qapp: QApplication, tmp_path: Path
+) -> None:
+    old = console.window
+    assert old is not None
+    assert old.new_button.text() == "新建全量闪购 (F2)"
+
+    def choose_english(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsWindow)
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    try:
+        _when_modal(qtbot, choose_english)
+        old.settings_action.trigger()
+        window = console.window
+        assert window is not None
+        assert window is not old
+        assert not old.isVisible()
+        qtbot.waitExposed(window)
+        assert window.new_button.text() == "New full flash-buy (F2)"
+        assert window.header.menu_button.text() == "Menu"
+        # The room is shown again, and followed: the new window is the live console.
+        qtbot.waitUntil(lambda: window.room is not None, timeout=30_000)
+        assert ConsoleSettings.load(tmp_path / "settings.json").language == "en"
+    finally:
+        i18n.install(qapp, "zh_CN")  # the other tests read Chinese

@@ -1056,8 +1056,8 @@ Category: {category}</translation>
         <translation>Viewers</translation>
     </message>
     <message>
-        <source>Hotkeys and capture settings apply as soon as you save. The platform address, the language and the rehearsal audience apply the next time the console starts.</source>
-        <translation>Hotkeys and capture settings apply as soon as you save. The platform address, the language and the rehearsal audience apply the next time the console starts.</translation>
+        <source>Hotkeys, capture settings and the language apply as soon as you save. The platform address and the rehearsal audience apply the next time the console starts.</source>
+        <translation>Hotkeys, capture settings and the language apply as soon as you save. The platform address and the rehearsal audience apply the next time the console starts.</translation>
     </message>
     <message>
         <source>Save</source>

@@ -1053,8 +1053,8 @@ Category: {category}</source>
         <translation>观众人数</translation>
     </message>
     <message>
-        <source>Hotkeys and capture settings apply as soon as you save. The platform address, the language and the rehearsal audience apply the next time the console starts.</source>
-        <translation>快捷键和截图设置保存后立即生效；平台地址、语言和彩排观众在下次启动控制台时生效。</translation>
+        <source>Hotkeys, capture settings and the language apply as soon as you save. The platform address and the rehearsal audience apply the next time the console starts.</source>
+        <translation>快捷键、截图设置和语言保存后立即生效；平台地址和彩排观众在下次启动控制台时生效。</translation>
     </message>
     <message>
         <source>Save</source>
