@@ -21,6 +21,7 @@ from pathlib import Path
 import keyring.backends.fail
 from PIL import Image, ImageDraw
 from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +46,12 @@ def _piece(color: str) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)
     return out.getvalue()
+
+
+def save(picture: QPixmap, path: Path) -> None:
+    """Save a screenshot; a path that cannot be written is an error, not a silent no-op."""
+    if not picture.save(str(path)):
+        raise SystemExit(f"could not write {path}")
 
 
 def main(target: str, desktop: bool = False, windows: bool = False, language: str = "zh_CN") -> int:
@@ -95,10 +102,11 @@ def main(target: str, desktop: bool = False, windows: bool = False, language: st
         assert window is not None
         assert client is not None
         folder = Path(target)
+        folder.mkdir(parents=True, exist_ok=True)
         settings = SettingsWindow(console.settings, embedded_demo=True, parent=window)
         settings.show()
         QTimer.singleShot(
-            500, lambda: (settings.grab().save(str(folder / "settings.png")), settings.close())
+            500, lambda: (save(settings.grab(), folder / "settings.png"), settings.close())
         )
         report = ProblemReportDialog(
             client,
@@ -115,7 +123,7 @@ def main(target: str, desktop: bool = False, windows: bool = False, language: st
             if report.bundle is None:
                 QTimer.singleShot(200, report_ready)
                 return
-            report.grab().save(str(folder / "problem-report.png"))
+            save(report.grab(), folder / "problem-report.png")
             report.close()
             reporter = CrashReporter(report=lambda: None)
             try:
@@ -132,7 +140,7 @@ def main(target: str, desktop: bool = False, windows: bool = False, language: st
                 QTimer.singleShot(
                     300,
                     lambda: (
-                        crashed.grab().save(str(folder / "crash.png")),
+                        save(crashed.grab(), folder / "crash.png"),
                         print(f"saved {folder}"),
                         app.quit(),
                     ),
@@ -149,9 +157,9 @@ def main(target: str, desktop: bool = False, windows: bool = False, language: st
             return
         if desktop:  # the whole screen: the window and the capture frame beside it
             screen = app.primaryScreen()
-            screen.grabWindow(0).save(target)
+            save(screen.grabWindow(0), Path(target))
         else:
-            console.window.grab().save(target)
+            save(console.window.grab(), Path(target))
         print(f"saved {target}")
         app.quit()
 
