@@ -1,5 +1,7 @@
 """The platform's FastAPI application: routers, the one error shape, and start-up."""
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -16,6 +18,7 @@ from flashbuy_server import (
     accounts,
     catalog,
     flashbuys,
+    idempotency,
     images,
     migrate,
     orders,
@@ -32,6 +35,8 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 VERSION = "0.1.0"
+PURGE_INTERVAL_S = 3600  # old idempotency keys are forgotten hourly
+START_PURGE_BATCHES = 20  # at most this many batches before the platform serves
 
 # Declaring 4XX keeps FastAPI from advertising its own validation-error shape,
 # which this platform never sends.
@@ -54,9 +59,15 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         # out of the garbage collector's full passes, which otherwise stall every stream.
         gc.freeze()
         await hub.start()
+        # A first, bounded pass before serving; then the hourly one does the rest.
+        await _purge(database, max_batches=START_PURGE_BATCHES)
+        purger = asyncio.create_task(_purge_hourly(database), name="purge-idempotency-keys")
         try:
             yield
         finally:
+            purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purger
             await hub.stop()
             if db is None:
                 database.dispose()
@@ -93,6 +104,23 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(api)
     _install_error_handlers(app)
     return app
+
+
+async def _purge(database: Database, max_batches: int | None = None) -> None:
+    """Forget idempotency keys older than a day, off the event loop."""
+    try:
+        removed = await asyncio.to_thread(idempotency.purge, database, max_batches=max_batches)
+    except Exception:  # a failed pass is retried next hour; serving goes on
+        log.exception("purging old idempotency keys failed")
+    else:
+        if removed:
+            log.info("purged %d idempotency keys older than a day", removed)
+
+
+async def _purge_hourly(database: Database) -> None:
+    while True:
+        await asyncio.sleep(PURGE_INTERVAL_S)
+        await _purge(database)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

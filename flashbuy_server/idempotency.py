@@ -5,12 +5,17 @@ change, so two concurrent requests with one key cannot both run: on PostgreSQL
 the second waits on the first's uncommitted key row, then fails and replays;
 on SQLite ``BEGIN IMMEDIATE`` already makes them take turns. A refused request
 rolls back with its key, so a retry after an error is evaluated afresh.
+
+Keys are kept for :data:`KEEP` (a day: clients retry within seconds or minutes), then
+purged in small batches (:func:`purge`), so the table does not grow without bound and a
+purge never holds the write lock long enough to delay a purchase.
 """
 
 import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from fastapi.responses import JSONResponse
@@ -25,6 +30,8 @@ from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import idempotency_keys
 
 HEADER = "Idempotency-Key"
+KEEP = timedelta(days=1)
+PURGE_BATCH = 500
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")  # printable ASCII, no spaces
 
 
@@ -98,3 +105,29 @@ def run_once(
             # Another request with this key committed first: replay its answer.
             continue
     raise RuntimeError("idempotency key neither claimed nor found")  # pragma: no cover
+
+
+def purge(db: Database, *, now: datetime | None = None, max_batches: int | None = None) -> int:
+    """Forget keys older than :data:`KEEP`; how many went.
+
+    One short write transaction per :data:`PURGE_BATCH` keys. ``max_batches`` bounds the
+    work (the platform's start does a little; the hourly pass does the rest).
+    """
+    cutoff = (now or utcnow()) - KEEP
+    table = idempotency_keys
+    oldest = (
+        sa.select(table.c.principal, table.c.key)
+        .where(table.c.created_at < cutoff)
+        .limit(PURGE_BATCH)
+    )
+    removed = batches = 0
+    while max_batches is None or batches < max_batches:
+        with db.write() as conn:
+            gone = conn.execute(
+                table.delete().where(sa.tuple_(table.c.principal, table.c.key).in_(oldest))
+            ).rowcount
+        removed += gone
+        batches += 1
+        if gone < PURGE_BATCH:
+            break
+    return removed

@@ -241,6 +241,7 @@ idempotency_keys = sa.Table(
     sa.Column("status_code", sa.Integer, nullable=False),
     sa.Column("response", sa.JSON, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index("ix_idempotency_keys_created_at", "created_at"),  # the daily purge
 )
 
 support_reports = sa.Table(

@@ -2,11 +2,18 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_server.tables import flashbuys
+from flashbuy_server import idempotency
+from flashbuy_server.config import Settings
+from flashbuy_server.db import Database
+from flashbuy_server.migrate import upgrade
+from flashbuy_server.server import ServerThread
+from flashbuy_server.sqltypes import utcnow
+from flashbuy_server.tables import flashbuys, idempotency_keys
 from tests.support import World, expect_error, snapshot
 
 
@@ -93,3 +100,70 @@ def test_bad_keys_are_refused(world: World) -> None:
         )
         expect_error(resp, ErrorCode.IDEMPOTENCY_KEY_INVALID)
     assert snapshot(world.platform.db) == before
+
+
+# --- forgetting old keys ---------------------------------------------------------------
+
+
+def _keys(db: Database, *, old: int, recent: int) -> None:
+    """``old`` keys from two days ago and ``recent`` ones from an hour ago."""
+    now = utcnow()
+    rows = [
+        {
+            "principal": "creator:0",
+            "key": f"{age}-{i}",
+            "fingerprint": "0" * 64,
+            "status_code": 201,
+            "response": {},
+            "created_at": now - (timedelta(days=2) if age == "old" else timedelta(hours=1)),
+        }
+        for age, count in (("old", old), ("recent", recent))
+        for i in range(count)
+    ]
+    with db.write() as conn:
+        conn.execute(idempotency_keys.insert(), rows)
+
+
+def _left(db: Database) -> set[str]:
+    with db.read() as conn:
+        return {row.key for row in conn.execute(sa.select(idempotency_keys.c.key))}
+
+
+def test_keys_older_than_a_day_are_forgotten_in_batches(database_url: str) -> None:
+    db = Database(database_url, pool_size=2)
+    try:
+        upgrade(db)
+        _keys(db, old=2 * idempotency.PURGE_BATCH + 1, recent=3)
+        # A bounded pass takes whole batches only.
+        assert idempotency.purge(db, max_batches=1) == idempotency.PURGE_BATCH
+        assert idempotency.purge(db) == idempotency.PURGE_BATCH + 1
+        assert _left(db) == {"recent-0", "recent-1", "recent-2"}
+        assert idempotency.purge(db) == 0
+        # A day later the recent ones go too.
+        assert idempotency.purge(db, now=utcnow() + timedelta(days=1)) == 3
+        assert _left(db) == set()
+    finally:
+        db.dispose()
+
+
+def test_the_platform_forgets_old_keys_as_it_starts(database_url: str) -> None:
+    db = Database(database_url, pool_size=2)
+    upgrade(db)
+    _keys(db, old=3, recent=1)
+    db.dispose()
+    server = ServerThread(Settings(database_url=database_url)).start()
+    try:
+        assert _left(server.app.state.db) == {"recent-0"}
+    finally:
+        server.stop()
+        server.app.state.db.dispose()
+
+
+def test_a_replay_within_the_day_still_returns_the_first_response(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    headers = {"Idempotency-Key": "enter-press-purge"}
+    first = world.creator.post(path, json=world.flashbuy_body(), headers=headers)
+    assert first.status_code == 201
+    idempotency.purge(world.platform.db)
+    replay = world.creator.post(path, json=world.flashbuy_body(), headers=headers)
+    assert (replay.status_code, replay.json()) == (201, first.json())
