@@ -10,6 +10,7 @@ import importlib
 import math
 import multiprocessing
 import os
+import resource
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -309,3 +310,18 @@ def text_table(grid: list[list[str]]) -> str:
         if n == 0:
             text.append("-+-".join("-" * w for w in widths))
     return "\n".join(text)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU seconds of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

@@ -83,11 +83,13 @@ from benchmarks._common import (  # noqa: E402
     REGION,
     PlatformServer,
     cores_line,
+    cpu_seconds,
     database_name,
     database_version,
     each_database,
     fresh_database,
     go_live,
+    own_cpu_seconds,
     percentile,
     text_table,
 )
@@ -127,20 +129,6 @@ def raise_open_files(need: int) -> str:
         return f"open-file limit {soft} (need {need}); raising it failed: {exc}"
     short = "" if target == resource.RLIM_INFINITY or target >= need else " - STILL TOO LOW"
     return f"open-file limit raised from {soft} to {target} (hard limit) for {need}{short}"
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process so far (Linux /proc), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def own_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 class Meter:

@@ -45,7 +45,6 @@ import json
 import math
 import os
 import platform as pyplatform
-import resource
 import socket
 import statistics
 import sys
@@ -81,10 +80,12 @@ from benchmarks._common import (  # noqa: E402
     REGION,
     PlatformServer,
     cores_line,
+    cpu_seconds,
     database_name,
     each_database,
     fresh_database,
     new_session,
+    own_cpu_seconds,
     percentile,
     text_table,
 )
@@ -144,20 +145,6 @@ def serve_arranging(server: "ServerThread", pipe: Pipe) -> None:
             pipe.send(("ok", arrange_in_child(server.app.state.db, *message[1:])))
         except Exception:
             pipe.send(("error", traceback.format_exc()))
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process so far (Linux /proc), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def own_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 # --- viewers --------------------------------------------------------------------------------

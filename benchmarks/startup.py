@@ -95,17 +95,18 @@ def scratch_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_to_window(subject: Subject, scratch: Path, record: bool) -> None:
-    """``flashbuy --quit-when-shown`` under /usr/bin/time: process start to the main window.
+def timed(
+    subject: Subject, scratch: Path, flag: str
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``subject.command flag`` under /usr/bin/time in a fresh scratch HOME.
 
-    The console as a seller starts it (settings, log, embedded demo platform, sign-in), in a
-    fresh scratch HOME, so the demo is prepared from nothing each time.
+    The process, and /usr/bin/time's figures: elapsed seconds and peak memory (KiB).
     """
     home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
     timing = home / "time.txt"
     try:
         done = subprocess.run(  # noqa: S603 - /usr/bin/time and our own program
-            [TIME, "-f", "%e", "-o", str(timing), *subject.command, "--quit-when-shown"],
+            [TIME, "-f", "%e %M", "-o", str(timing), *subject.command, flag],
             capture_output=True,
             text=True,
             timeout=RUN_TIMEOUT_S,
@@ -113,47 +114,44 @@ def run_to_window(subject: Subject, scratch: Path, record: bool) -> None:
             env=scratch_env(home),
             check=False,
         )
-        if done.returncode != 0:
-            subject.failures.append(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
-            return
-        if record:
-            subject.shown_s.append(float(timing.read_text().split()[-1]))
+        figures = timing.read_text().split()[-2:] if timing.exists() else []
+        return done, figures
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def run_to_window(subject: Subject, scratch: Path, record: bool) -> None:
+    """``flashbuy --quit-when-shown``: process start to the main window.
+
+    The console as a seller starts it (settings, log, embedded demo platform, sign-in), in a
+    fresh scratch HOME, so the demo is prepared from nothing each time.
+    """
+    done, figures = timed(subject, scratch, "--quit-when-shown")
+    if done.returncode != 0:
+        subject.failures.append(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
+        return
+    if record:
+        subject.shown_s.append(float(figures[0]))
 
 
 def run_once(subject: Subject, scratch: Path, record: bool) -> None:
-    """One ``--self-check`` under /usr/bin/time, with a fresh scratch HOME."""
-    home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
-    env = scratch_env(home)
-    timing = home / "time.txt"
-    try:
-        done = subprocess.run(  # noqa: S603 - /usr/bin/time and our own program
-            [TIME, "-f", "%e %M", "-o", str(timing), *subject.command, "--self-check"],
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT_S,
-            cwd=REPO,
-            env=env,
-            check=False,
-        )
-        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-        report = json.loads(lines[-1]) if lines else None
-        if done.returncode != 0 or report is None or not report["ok"]:
-            failed = report["failed"] if report else done.stderr.strip().splitlines()[-3:]
-            subject.failures.append(f"exit {done.returncode}: {failed}")
-            return
-        if not record:
-            return
-        elapsed, peak_kb = timing.read_text().split()[-2:]
-        subject.elapsed_s.append(float(elapsed))
-        subject.peak_mb.append(int(peak_kb) / 1024)
-        timings = report["timings_ms"]
-        subject.window_ms.append(timings["process_start_to_window"])
-        subject.before_check_ms.append(timings["process_start_to_check"])
-        subject.check_to_window_ms.append(timings["check_to_window"])
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    """One ``--self-check``: its report's figures, and /usr/bin/time's."""
+    done, figures = timed(subject, scratch, "--self-check")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    report = json.loads(lines[-1]) if lines else None
+    if done.returncode != 0 or report is None or not report["ok"]:
+        failed = report["failed"] if report else done.stderr.strip().splitlines()[-3:]
+        subject.failures.append(f"exit {done.returncode}: {failed}")
+        return
+    if not record:
+        return
+    elapsed, peak_kb = figures
+    subject.elapsed_s.append(float(elapsed))
+    subject.peak_mb.append(int(peak_kb) / 1024)
+    timings = report["timings_ms"]
+    subject.window_ms.append(timings["process_start_to_window"])
+    subject.before_check_ms.append(timings["process_start_to_check"])
+    subject.check_to_window_ms.append(timings["check_to_window"])
 
 
 def median(values: list[float], fmt: str) -> str:
