@@ -221,15 +221,13 @@ class Console(QObject):
                 ).format(path=logs.log_file()),
             )
             return
-        demo = self.embedded.demo if self.embedded is not None else None
         frame = self.frame
         ProblemReportDialog.open_report(
             self.client,
             self.tasks,
             console=self.window,
             frame_rect_provider=lambda: frame.capture_rect() if frame.isVisible() else None,
-            log_tail=logs.read_tail,
-            secrets=(demo.password,) if demo is not None else (),
+            log_tail=logs.read_tail,  # the report masks every secret the log knows of
             parent=self.window,
         )
 

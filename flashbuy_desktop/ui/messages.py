@@ -122,6 +122,13 @@ _MESSAGES: Final[dict[str, object]] = {
 }
 
 
+# The numbers some sentences name, from the limits the platform enforces.
+_VALUES: Final[dict[str, dict[str, int]]] = {
+    ErrorCode.REPORT_TOO_LARGE: {"limit": REPORT_MAX_BYTES // (1024 * 1024)},
+    ErrorCode.REPORT_RATE_LIMITED: {"count": REPORT_RATE_MAX},
+}
+
+
 def describe(error: BaseException) -> str:
     """A sentence for the seller about ``error`` (the platform's code decides it)."""
     if isinstance(error, PlatformError):
@@ -134,11 +141,8 @@ def describe(error: BaseException) -> str:
         if source is None:  # a code newer than this console
             return error.message
         text = QCoreApplication.translate("Messages", str(source))
-        if error.code == ErrorCode.REPORT_TOO_LARGE:
-            text = text.format(limit=REPORT_MAX_BYTES // (1024 * 1024))
-        elif error.code == ErrorCode.REPORT_RATE_LIMITED:
-            text = text.format(count=REPORT_RATE_MAX)
-        return text
+        values = _VALUES.get(str(error.code))
+        return text.format(**values) if values else text
     if isinstance(error, OfflineError):
         return QCoreApplication.translate(
             "Messages", "Cannot reach the platform; retrying. Please check the network"
