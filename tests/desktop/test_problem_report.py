@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 from PySide6.QtCore import QLocale, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QImage, QInputMethodEvent, QPalette
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QWidget
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 import flashbuy_desktop.report as report_module
@@ -64,6 +64,7 @@ from flashbuy_protocol.models import Creator, ProblemReport, Shop
 from flashbuy_server import accounts
 from flashbuy_server.support import inspect_report
 from flashbuy_server.tables import shops, support_reports
+from tests.desktop.keyboard import type_text
 from tests.support import Platform, World, png_bytes, unique
 
 WHEN = datetime(2026, 11, 28, 10, 30, 0, tzinfo=UTC)
@@ -263,17 +264,6 @@ def test_one_line_longer_than_the_tail_keeps_its_end_and_bad_bytes_are_replaced(
 
 
 # --- the window ---------------------------------------------------------------------------
-
-
-def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Type like a seller: ASCII key by key, Chinese committed by the input method."""
-    for chunk in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):
-        if chunk.isascii():
-            qtbot.keyClicks(widget, chunk)
-        else:  # QTest cannot press keys that are not on a keyboard; an IME commits them
-            event = QInputMethodEvent()
-            event.setCommitString(chunk)
-            QApplication.sendEvent(widget, event)
 
 
 @pytest.fixture

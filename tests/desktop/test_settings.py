@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QCheckBox, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QToolButton
 
 from flashbuy_desktop import atomic
 from flashbuy_desktop import settings as settings_module
@@ -24,6 +24,7 @@ from flashbuy_desktop.settings import (
     normalize_hotkey,
 )
 from flashbuy_desktop.ui.settings_window import MODEL_MESSAGES, SettingsWindow
+from tests.desktop.keyboard import type_into
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -429,13 +430,6 @@ def test_the_model_messages_are_marked_for_translation() -> None:
 
 
 # --- the window -------------------------------------------------------------------------
-
-
-def type_into(qtbot: Any, widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    qtbot.keyClicks(widget, text)
 
 
 def press_hotkey(

@@ -1,14 +1,12 @@
 """Shipping templates: the editor and the manager, driven like a seller against the platform."""
 
-import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.ui.shipping import (
@@ -23,6 +21,7 @@ from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.limits import FEE_MAX_FEN
 from flashbuy_protocol.models import ShippingTemplate
 from flashbuy_protocol.money import MoneyError
+from tests.desktop.keyboard import type_into, type_text
 from tests.support import World, unique
 
 LEFT = Qt.MouseButton.LeftButton
@@ -71,24 +70,6 @@ def save(qtbot: Any, editor: ShippingTemplateEditor) -> ShippingTemplate:
     template: ShippingTemplate = blocker.args[0]
     assert editor.template == template
     return template
-
-
-def type_text(qtbot: Any, widget: QWidget, text: str) -> None:
-    """Type like a seller: ASCII key by key, Chinese committed by the input method."""
-    for chunk in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):
-        if chunk.isascii():
-            qtbot.keyClicks(widget, chunk)
-        else:  # QTest cannot press keys that are not on a keyboard; an IME commits them
-            event = QInputMethodEvent()
-            event.setCommitString(chunk)
-            QApplication.sendEvent(widget, event)
-
-
-def type_into(qtbot: Any, widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    type_text(qtbot, widget, text)
 
 
 # --- fees and summaries -------------------------------------------------------------------
