@@ -17,8 +17,9 @@ export FLASHBUY_TEST_REQUIRE_POSTGRES=1 FLASHBUY_TEST_KEYRING=scratch PYTHONDONT
 
 # with-postgres.sh: a PostgreSQL server for this run only (PG* variables point at it).
 # dbus-run-session + gnome-keyring: a real Secret Service, unlocked with a throw-away password.
-# xvfb-run: a 1920x1080 X screen to show windows on and grab from.
+# xvfb-run: a 1920x1080 X screen to show windows on and grab from, managed by openbox.
 bash scripts/with-postgres.sh dbus-run-session -- sh -c '
   printf scratch | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m pytest "$@"
+  exec xvfb-run -a -s "-screen 0 1920x1080x24" \
+    bash scripts/with-desktop.sh .venv/bin/python -m pytest "$@"
 ' pytest "$@"

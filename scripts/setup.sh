@@ -11,6 +11,8 @@ APT_PACKAGES=(
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libegl1
   libfontconfig1 libdbus-1-3 fonts-wqy-microhei
+  # a window manager and real key events, so tests place and focus windows as a desktop does
+  openbox xdotool
   # a real keyring (Secret Service) and a throw-away PostgreSQL for the tests
   dbus gnome-keyring postgresql postgresql-common
   # the packaged build (strip for a smaller folder) and its start-up benchmark (/usr/bin/time)

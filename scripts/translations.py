@@ -3,6 +3,8 @@
     .venv/bin/python scripts/translations.py update   # strings in the code -> the .ts files
     .venv/bin/python scripts/translations.py build    # the .ts files -> the .qm files
     .venv/bin/python scripts/translations.py check    # exit 1 if either is out of date
+    .venv/bin/python scripts/translations.py todo     # unfinished zh_CN strings, as a table
+    .venv/bin/python scripts/translations.py fill T   # update, translate from table T, build
 
 Source strings are English, in ``self.tr("…")``, ``QCoreApplication.translate("Context",
 "…")`` and ``QT_TRANSLATE_NOOP("Context", "…")`` anywhere under flashbuy_desktop/.
@@ -18,16 +20,25 @@ files the console loads; both kinds of file are committed.
 write (a string added, changed or removed in the code), when a zh_CN string or an en
 plural is unfinished, when a translation drops or renames a ``{placeholder}`` (``format``
 would raise), or when a .qm file is not what ``build`` would make of its .ts.
+
+``todo`` prints each unfinished zh_CN string as a line ``context<TAB>source<TAB>``; ``fill``
+takes such lines with the Chinese after the second tab (``\\n`` for a line break, ``#``
+starts a comment line), runs update, writes those translations and builds. Every command
+that writes the catalogs holds one lock, so several people adding strings at once in one
+checkout never lose each other's work.
 """
 
 import argparse
+import contextlib
+import fcntl
+import hashlib
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,20 +256,101 @@ def check() -> int:
     return 1
 
 
+# --- translating from a table -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def catalog_lock() -> Iterator[None]:
+    """Hold this checkout's catalog lock (one writer of the .ts and .qm files at a time)."""
+    name = hashlib.sha256(str(CATALOGS).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"flashbuy-translations-{name}.lock"
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
+
+
+def todo() -> list[str]:
+    """The unfinished zh_CN strings, one table line each (context, source, empty)."""
+    return [
+        f"{_escape(m.context)}\t{_escape(m.source)}\t"
+        for m in read(ts_path("zh_CN"))
+        if not m.finished and not m.numerus
+    ]
+
+
+def fill(table: Path) -> list[str]:
+    """Write the zh_CN translations of ``table`` into the catalog; the lines not used."""
+    wanted: dict[tuple[str, str], str] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        context, source, translation = line.split("\t", 2)
+        if translation.strip():
+            wanted[_unescape(context), _unescape(source)] = _unescape(translation)
+    path = ts_path("zh_CN")
+    tree = ET.parse(path)  # noqa: S314 (our own files)
+    used: set[tuple[str, str]] = set()
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            key = (name, message.findtext("source", ""))
+            translation = message.find("translation")
+            if key not in wanted or translation is None or message.get("numerus") == "yes":
+                continue
+            translation.text = wanted[key]
+            translation.attrib.pop("type", None)
+            used.add(key)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    return [f"{c}: {s!r}" for c, s in wanted.keys() - used]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("update", "build", "check"))
+    parser.add_argument("command", choices=("update", "build", "check", "todo", "fill"))
+    parser.add_argument("table", nargs="?", type=Path, help="fill: the translations table")
     args = parser.parse_args(argv)
-    if args.command == "update":
+    if args.command in ("update", "build", "fill"):
+        with catalog_lock():
+            return _write(args.command, args.table)
+    if args.command == "todo":
+        with catalog_lock():
+            update()
+            print("\n".join(todo()))
+        return 0
+    return check()
+
+
+def _write(command: str, table: Path | None) -> int:
+    if command == "fill":
+        if table is None:
+            raise SystemExit("fill needs a table: scripts/translations.py fill FILE")
+        update()
+        for line in fill(table):
+            print(f"not in the code (left alone): {line}", file=sys.stderr)
+        update()  # lupdate's own layout
+        build()
+        unfinished = [m for m in read(ts_path("zh_CN")) if not m.finished]
+        print(f"filled and built; {len(unfinished)} zh_CN string(s) still to translate")
+        return 0
+    if command == "update":
         update()
         unfinished = [m for m in read(ts_path("zh_CN")) if not m.finished]
         print(f"updated; {len(unfinished)} zh_CN string(s) to translate")
         return 0
-    if args.command == "build":
-        build()
-        return 0
-    return check()
+    build()
+    return 0
 
 
 if __name__ == "__main__":
