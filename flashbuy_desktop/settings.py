@@ -46,7 +46,7 @@ from flashbuy_desktop.capture.types import CaptureConfig
 log = logging.getLogger(__name__)
 
 APP = "flashbuy"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_NAME = "settings.json"
 
 # Bounds shared by the model and the settings window's spin boxes.
@@ -143,7 +143,9 @@ class Hotkeys(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     new_full: str = "F2"  # a new full (every viewer) flash-buy, from anywhere in the console
-    retake: str = "R"  # retake the picture, in the new flash-buy window
+    # Retake the picture, in the new flash-buy window. A function key: the window opens with
+    # the price field focused, where a letter would be typed, not pressed (R until schema 3).
+    retake: str = "F5"
     pause_comments: str = "F3"  # pause or resume the comment list
 
     @field_validator("new_full", "retake", "pause_comments")
@@ -211,6 +213,9 @@ class ConsoleSettings(BaseModel):
         default=33, ge=CAPTURE_INTERVAL_MS_RANGE[0], le=CAPTURE_INTERVAL_MS_RANGE[1]
     )
     hotkeys: Hotkeys = Hotkeys()
+    # New full flash-buy and pause comments taken from the whole desktop, so they work while
+    # the streaming software has focus (off: only while the console has).
+    global_hotkeys: bool = False
 
     # What the file held that this console does not know: top-level settings, and hotkeys
     # (kept here, not in Hotkeys, since a change of hotkeys replaces that whole object).
@@ -373,9 +378,29 @@ def _from_v1(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
+RETAKE_BEFORE_V3 = "R"
+
+
+def _from_v2(raw: dict[str, Any]) -> dict[str, Any]:
+    # Version 3 moved retake's default from R (which the price field types instead) to F5.
+    # A seller who never changed it gets F5; one who chose a key keeps it. Where the file
+    # gives F5 to another hotkey already, R stays: a clash would reset every hotkey.
+    # (global_hotkeys is new and takes its default, off.)
+    hotkeys = raw.get("hotkeys", {})
+    if not isinstance(hotkeys, dict):
+        return raw  # invalid anyway: validation resets it and logs why
+    retake = hotkeys.get("retake", RETAKE_BEFORE_V3)  # absent: v2's default
+    if not isinstance(retake, str) or _normalized(retake) != RETAKE_BEFORE_V3:
+        return raw
+    new = Hotkeys.model_fields["retake"].default
+    chosen = {**Hotkeys().model_dump(), **hotkeys}  # the others' defaults did not change
+    others = {_normalized(v) for k, v in chosen.items() if k != "retake" and isinstance(v, str)}
+    return {**raw, "hotkeys": {**hotkeys, "retake": RETAKE_BEFORE_V3 if new in others else new}}
+
+
 # MIGRATIONS[n] turns a version-n file into a version-(n + 1) one. A release that renames,
 # removes or reinterprets a setting bumps SCHEMA_VERSION and adds its step here.
-MIGRATIONS: dict[int, Migration] = {1: _from_v1}
+MIGRATIONS: dict[int, Migration] = {1: _from_v1, 2: _from_v2}
 
 
 def migrate(raw: dict[str, Any]) -> dict[str, Any]:

@@ -7,12 +7,13 @@ atomically and then emits :attr:`SettingsWindow.saved` with the new settings; Ca
 changes nothing. :meth:`SettingsWindow.edit` opens it modally (callers' tests replace it).
 """
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,9 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop import settings as model
+from flashbuy_desktop.hotkeys import Refusal, parse, system
 from flashbuy_desktop.settings import ConsoleSettings, conflicts, normalize_hotkey
+from flashbuy_desktop.ui.global_hotkeys import GLOBAL_HOTKEYS, refusal_message, unsupported_message
 
 ERROR_STYLE = "color: #c5221f;"
+WARNING_STYLE = "color: #b06000;"
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 
 # The model's messages, marked for the translation catalog (context "ConsoleSettings").
@@ -149,6 +153,28 @@ class SettingsWindow(QDialog):
             self.hotkey_errors[name] = error
             form.addRow(self.action_name(name), edit)
             form.addRow("", error)
+        self.global_hotkeys = QCheckBox(
+            self.tr("Global hotkeys: also work while the streaming software has focus"), hotkeys
+        )
+        self.global_hotkeys.setObjectName("globalHotkeysCheck")
+        self.global_help = QLabel(
+            self.tr(
+                "New full flash-buy and Pause or resume comments then work in every program,"
+                " without switching back to the console. The console takes these keys from the"
+                " whole desktop: other programs no longer receive them."
+            ),
+            hotkeys,
+        )
+        self.global_help.setObjectName("globalHotkeysHelp")
+        self.global_help.setWordWrap(True)
+        self.global_note = QLabel(hotkeys)
+        self.global_note.setObjectName("globalHotkeysNote")
+        self.global_note.setStyleSheet(WARNING_STYLE)
+        self.global_note.setWordWrap(True)
+        self.global_note.hide()
+        form.addRow(self.global_hotkeys)
+        form.addRow(self.global_help)
+        form.addRow(self.global_note)
 
         audience = QGroupBox(self.tr("Rehearsal audience"), self)
         self.audience = QCheckBox(
@@ -222,6 +248,7 @@ class SettingsWindow(QDialog):
         self.interval.setValue(settings.capture_interval_ms)
         for name, edit in self.hotkey_edits.items():
             edit.setKeySequence(QKeySequence.fromString(getattr(settings.hotkeys, name), PORTABLE))
+        self.global_hotkeys.setChecked(settings.global_hotkeys)
         self.audience.setChecked(settings.rehearsal_audience)
         self.viewers.setValue(settings.audience_viewers)
         self.viewers.setEnabled(settings.rehearsal_audience)
@@ -234,6 +261,7 @@ class SettingsWindow(QDialog):
         self.audience.toggled.connect(self.viewers.setEnabled)
         for edit in self.hotkey_edits.values():
             edit.keySequenceChanged.connect(lambda _sequence: self._check_hotkeys())
+        self.global_hotkeys.toggled.connect(lambda _checked: self._check_global())
 
     # --- checking -------------------------------------------------------------------------
 
@@ -271,16 +299,43 @@ class SettingsWindow(QDialog):
         for name, label in self.hotkey_errors.items():
             self._show(label, problems.get(name, ""))
         self.save_button.setEnabled(not problems)
+        self._check_global()
         return not problems
+
+    def _check_global(self) -> None:
+        """Say before saving what cannot become global here (it still works in the console)."""
+        notes: list[str] = []
+        if self.global_hotkeys.isChecked():
+            why = system.support(QGuiApplication.platformName())
+            if why is not None:
+                notes.append(unsupported_message(why))
+            else:
+                for name in GLOBAL_HOTKEYS:
+                    text = self.hotkey_edits[name].keySequence().toString(PORTABLE)
+                    with contextlib.suppress(ValueError):  # no key: said under the field
+                        if parse(text).types_text():
+                            action = self.action_name(name)
+                            notes.append(refusal_message(Refusal.TYPES_TEXT, text, action))
+        self._show(self.global_note, " ".join(notes))
 
     def _show(self, label: QLabel, text: str) -> None:
         label.setText(text)
         label.setVisible(bool(text))
+        if self.isVisible():
+            self._grow()
+
+    def _grow(self) -> None:
         # Grow (never shrink) so that a message appearing does not squeeze the fields.
         self._root.activate()
         needed = self.sizeHint().expandedTo(self.minimumSizeHint())
-        if self.isVisible() and self.height() < needed.height():
+        if self.height() < needed.height():
             self.resize(self.width(), needed.height())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Overrides QDialog: once laid out at its real width, make room for every message
+        already shown (the first size is guessed before word-wrapped lines are known)."""
+        super().showEvent(event)
+        self._grow()
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -292,6 +347,7 @@ class SettingsWindow(QDialog):
             "capture_burst": self.burst.value(),
             "capture_interval_ms": self.interval.value(),
             "hotkeys": self.hotkeys(),
+            "global_hotkeys": self.global_hotkeys.isChecked(),
         }
         if self.embedded_demo:
             values["rehearsal_audience"] = self.audience.isChecked()

@@ -1,4 +1,4 @@
-"""Settings schema 2: migration, newer and damaged files, hotkeys, and the settings window."""
+"""Settings schema 3: migration, newer and damaged files, hotkeys, and the settings window."""
 
 import json
 import logging
@@ -52,29 +52,61 @@ def saved_json(path: Path) -> dict[str, Any]:
 # --- migration --------------------------------------------------------------------------
 
 
-def test_a_v1_file_loads_with_the_new_defaults_and_is_saved_as_v2(tmp_path: Path) -> None:
+def test_a_v1_file_loads_with_the_new_defaults_and_is_saved_as_v3(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text(V1_FILE, encoding="utf-8")
     loaded = ConsoleSettings.load(path)
-    assert loaded.schema_version == SCHEMA_VERSION == 2
+    assert loaded.schema_version == SCHEMA_VERSION == 3
     # Everything the seller had is kept...
     assert loaded.server_url == "https://platform.example"
     assert loaded.rehearsal_audience is False
     assert loaded.audience_viewers == 12
     assert loaded.last_template_id == 7
     assert loaded.capture_frame == (-1280, 200, 640, 360)
-    # ...and what v2 added takes its default.
+    # ...and what v2 and v3 added takes its default.
     assert loaded.language == "auto"
     assert (loaded.capture_burst, loaded.capture_interval_ms) == (3, 33)
-    assert loaded.hotkeys == Hotkeys(new_full="F2", retake="R", pause_comments="F3")
+    assert loaded.hotkeys == Hotkeys(new_full="F2", retake="F5", pause_comments="F3")
+    assert loaded.global_hotkeys is False
     on_disk = saved_json(path)
-    assert on_disk["schema_version"] == 2
-    assert on_disk["hotkeys"] == {"new_full": "F2", "retake": "R", "pause_comments": "F3"}
+    assert on_disk["schema_version"] == 3
+    assert on_disk["hotkeys"] == {"new_full": "F2", "retake": "F5", "pause_comments": "F3"}
+    assert on_disk["global_hotkeys"] is False
     assert on_disk["capture_frame"] == [-1280, 200, 640, 360]
     assert ConsoleSettings.load(path) == loaded
     assert not (tmp_path / "settings.json.broken").exists()
     # The file as the first release wrote it is kept, for going back to that release.
     assert (tmp_path / "settings.json.v1").read_text(encoding="utf-8") == V1_FILE
+
+
+@pytest.mark.parametrize(
+    ("v2_hotkeys", "retake"),
+    [
+        ({"new_full": "F2", "retake": "R", "pause_comments": "F3"}, "F5"),  # v2's default
+        ({"retake": "r"}, "F5"),  # written by hand, the same key
+        ({}, "F5"),  # not in the file: it had v2's default
+        ({"retake": "T"}, "T"),  # the seller's own choice stays
+        ({"retake": "Ctrl+R"}, "Ctrl+R"),
+        ({"new_full": "F5", "retake": "R"}, "R"),  # F5 is taken: R stays, nothing clashes
+        ({"pause_comments": "F5"}, "R"),
+    ],
+)
+def test_a_v2_file_moves_retake_from_r_to_f5_unless_the_seller_chose_it(
+    tmp_path: Path, v2_hotkeys: dict[str, str], retake: str
+) -> None:
+    path = tmp_path / "settings.json"
+    content = json.dumps({"schema_version": 2, "capture_burst": 4, "hotkeys": v2_hotkeys})
+    path.write_text(content, encoding="utf-8")
+    loaded = ConsoleSettings.load(path)
+    assert loaded.hotkeys.retake == retake
+    # Every other hotkey is as the file had it (or its default), and no clash reset them.
+    expected = {"new_full": "F2", "pause_comments": "F3", **v2_hotkeys, "retake": retake}
+    assert loaded.hotkeys == Hotkeys(**expected)
+    assert loaded.capture_burst == 4
+    assert loaded.global_hotkeys is False  # new in v3: off until the seller turns it on
+    assert saved_json(path)["schema_version"] == 3
+    assert saved_json(path)["hotkeys"]["retake"] == retake
+    assert (tmp_path / "settings.json.v2").read_text(encoding="utf-8") == content
 
 
 def test_the_copy_of_the_old_file_is_made_once(tmp_path: Path) -> None:
@@ -175,7 +207,7 @@ def test_a_file_from_a_newer_console_keeps_loading(
     assert loaded.capture_burst == 5
     assert loaded.language == "en"
     assert loaded.hotkeys.new_full == "F6"
-    assert loaded.hotkeys.retake == "R"
+    assert loaded.hotkeys.retake == "F5"  # not in the file: this console's default
     assert loaded.schema_version == 9  # still the newer console's file
     text = caplog.text
     assert "newer console (schema 9" in text
@@ -186,8 +218,8 @@ def test_a_file_from_a_newer_console_keeps_loading(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["settings.json"]
 
 
-V3_FILE = {
-    "schema_version": 3,
+NEWER_FILE = {
+    "schema_version": 4,
     "server_url": "https://platform.example",
     "capture_burst": 5,
     "theme": {"dark": True, "accent": "#c5221f"},
@@ -198,17 +230,17 @@ V3_FILE = {
 def test_settings_from_a_newer_console_survive_a_save_here(tmp_path: Path) -> None:
     # Going back to this console for a while must not lose what only the newer one knows.
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps(V3_FILE), encoding="utf-8")
+    path.write_text(json.dumps(NEWER_FILE), encoding="utf-8")
     loaded = ConsoleSettings.load(path)
     loaded.capture_burst = 7
     loaded.hotkeys = Hotkeys(new_full="F7")  # a whole new set of the hotkeys it knows
     loaded.save(path)
     on_disk = saved_json(path)
-    assert on_disk["schema_version"] == 3
+    assert on_disk["schema_version"] == 4
     assert on_disk["theme"] == {"dark": True, "accent": "#c5221f"}
     assert on_disk["hotkeys"] == {
         "new_full": "F7",
-        "retake": "R",
+        "retake": "F5",
         "pause_comments": "F3",
         "zoom": "Z",
     }
@@ -224,7 +256,7 @@ def test_settings_from_a_newer_console_survive_a_save_here(tmp_path: Path) -> No
 
 def test_a_changed_copy_keeps_the_newer_settings(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps(V3_FILE), encoding="utf-8")
+    path.write_text(json.dumps(NEWER_FILE), encoding="utf-8")
     loaded = ConsoleSettings.load(path)
     changed = loaded.changed({"capture_burst": 2, "hotkeys": {"new_full": "F9"}})
     assert changed.capture_burst == 2
@@ -232,7 +264,7 @@ def test_a_changed_copy_keeps_the_newer_settings(tmp_path: Path) -> None:
     assert loaded.capture_burst == 5  # a copy: the original is left as it was
     changed.save(path)
     on_disk = saved_json(path)
-    assert (on_disk["schema_version"], on_disk["theme"]["dark"]) == (3, True)
+    assert (on_disk["schema_version"], on_disk["theme"]["dark"]) == (4, True)
     assert on_disk["hotkeys"]["zoom"] == "Z"
     assert on_disk["hotkeys"]["new_full"] == "F9"
     with pytest.raises(ValueError, match="capture_burst"):
@@ -243,7 +275,7 @@ def test_one_bad_value_resets_only_itself(tmp_path: Path, caplog: pytest.LogCapt
     path = tmp_path / "settings.json"
     content = json.dumps(
         {
-            "schema_version": 2,
+            "schema_version": SCHEMA_VERSION,
             "server_url": "ftp://platform.example",
             "language": "fr",
             "audience_viewers": -5,
@@ -284,9 +316,11 @@ def test_one_bad_value_resets_only_itself(tmp_path: Path, caplog: pytest.LogCapt
 
 def test_a_file_whose_hotkeys_clash_gets_the_default_hotkeys(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    # "R" is also retake's default: resetting the later one cannot resolve it.
+    # "F5" is also retake's default: resetting the later one cannot resolve it.
     path.write_text(
-        json.dumps({"schema_version": 2, "capture_burst": 6, "hotkeys": {"new_full": "R"}}),
+        json.dumps(
+            {"schema_version": SCHEMA_VERSION, "capture_burst": 6, "hotkeys": {"new_full": "F5"}}
+        ),
         encoding="utf-8",
     )
     loaded = ConsoleSettings.load(path)
@@ -298,18 +332,18 @@ def test_a_file_whose_hotkeys_clash_gets_the_default_hotkeys(tmp_path: Path) -> 
     ("stored", "loaded", "reset"),
     [
         (  # the later duplicate goes back to its default; the others stay
-            {"new_full": "F5", "retake": "T", "pause_comments": "f5"},
-            {"new_full": "F5", "retake": "T", "pause_comments": "F3"},
+            {"new_full": "F6", "retake": "T", "pause_comments": "f6"},
+            {"new_full": "F6", "retake": "T", "pause_comments": "F3"},
             ["pause_comments"],
         ),
         (  # a clash with a default that was not in the file
             {"retake": "F2", "pause_comments": "Ctrl+P"},
-            {"new_full": "F2", "retake": "R", "pause_comments": "Ctrl+P"},
+            {"new_full": "F2", "retake": "F5", "pause_comments": "Ctrl+P"},
             ["retake"],
         ),
         (  # the later duplicate's default is the first one's key: all defaults
             {"new_full": "F3", "retake": "T", "pause_comments": "F3"},
-            {"new_full": "F2", "retake": "R", "pause_comments": "F3"},
+            {"new_full": "F2", "retake": "F5", "pause_comments": "F3"},
             None,
         ),
     ],
@@ -322,7 +356,9 @@ def test_clashing_hotkeys_reset_only_the_later_duplicate(
     reset: list[str] | None,
 ) -> None:
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps({"schema_version": 2, "hotkeys": stored}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"schema_version": SCHEMA_VERSION, "hotkeys": stored}), encoding="utf-8"
+    )
     with caplog.at_level(logging.WARNING, logger="flashbuy_desktop.settings"):
         assert ConsoleSettings.load(path).hotkeys == Hotkeys(**loaded)
     if reset is None:
@@ -359,6 +395,7 @@ def test_a_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.M
     ("typed", "stored"),
     [
         ("F2", "F2"),
+        ("f5", "F5"),
         ("ctrl+f2", "Ctrl+F2"),
         (" r ", "R"),
         ("Shift+Return", "Shift+Return"),
@@ -403,10 +440,10 @@ def test_a_hotkey_is_one_usable_key_combination(typed: str, reason: str) -> None
 def test_hotkeys_change_together_and_never_clash() -> None:
     settings = ConsoleSettings()
     with pytest.raises(ValueError, match=settings_module.HOTKEY_TWICE):
-        settings.hotkeys = Hotkeys(new_full="R")
+        settings.hotkeys = Hotkeys(new_full="F5")  # retake's
     assert settings.hotkeys == Hotkeys()  # the refused change left the old set
-    settings.hotkeys = Hotkeys(new_full="R", retake="Ctrl+R")
-    assert settings.hotkeys.new_full == "R"
+    settings.hotkeys = Hotkeys(new_full="F5", retake="Ctrl+R")
+    assert settings.hotkeys.new_full == "F5"
     with pytest.raises(ValueError, match="frozen"):
         settings.hotkeys.retake = "T"  # type: ignore[misc]
 
@@ -470,15 +507,17 @@ def test_save_writes_what_was_typed_and_emits_it(qtbot: Any, tmp_path: Path) -> 
     current = ConsoleSettings(last_template_id=4, capture_frame=(0, 0, 800, 450))
     window = open_window(qtbot, current, path)
     assert window.server_url.text() == ""
-    assert window.hotkeys() == {"new_full": "F2", "retake": "R", "pause_comments": "F3"}
+    assert window.hotkeys() == {"new_full": "F2", "retake": "F5", "pause_comments": "F3"}
+    assert not window.global_hotkeys.isChecked()
 
     type_into(qtbot, window.server_url, "http://127.0.0.1:8700/")
     window.language.setFocus()
     qtbot.keyClick(window.language, Qt.Key.Key_End)  # the last language: English
     type_into(qtbot, window.burst, "5")
     type_into(qtbot, window.interval, "120")
-    press_hotkey(qtbot, window, "new_full", Qt.Key.Key_F5)
+    press_hotkey(qtbot, window, "new_full", Qt.Key.Key_F6)
     press_hotkey(qtbot, window, "pause_comments", Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    click_box(qtbot, window.global_hotkeys)
     click_box(qtbot, window.audience)
     assert not window.viewers.isEnabled()
     # Meanwhile the console saved the frame's new place: Save must not undo that.
@@ -492,7 +531,8 @@ def test_save_writes_what_was_typed_and_emits_it(qtbot: Any, tmp_path: Path) -> 
     assert result.server_url == "http://127.0.0.1:8700"
     assert result.language == "en"
     assert (result.capture_burst, result.capture_interval_ms) == (5, 120)
-    assert result.hotkeys == Hotkeys(new_full="F5", retake="R", pause_comments="Ctrl+P")
+    assert result.hotkeys == Hotkeys(new_full="F6", retake="F5", pause_comments="Ctrl+P")
+    assert result.global_hotkeys is True
     assert result.rehearsal_audience is False
     assert result.last_template_id == 4
     assert result.capture_frame == (10, 10, 900, 500)
@@ -556,6 +596,39 @@ def test_a_hotkey_clash_is_shown_and_save_disabled(qtbot: Any, tmp_path: Path) -
     with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
         qtbot.mouseClick(window.save_button, LEFT)
     assert saved.args[0].hotkeys.retake == "F4"
+
+
+def test_global_hotkeys_are_opt_in_and_say_what_cannot_be_global(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "settings.json"
+    window = open_window(qtbot, ConsoleSettings(), path)
+    box = window.global_hotkeys
+    assert not box.isChecked()
+    assert box.text() == "全局快捷键：在直播软件里也能按"
+    assert window.global_help.isVisible()
+    assert "新建全量闪购" in window.global_help.text()
+    assert "其他程序" in window.global_help.text()
+    assert not window.global_note.isVisible()
+
+    # A letter would be typed in every other program: said before saving, Save still allowed.
+    press_hotkey(qtbot, window, "pause_comments", Qt.Key.Key_P)
+    assert not window.global_note.isVisible()  # only matters once global
+    click_box(qtbot, box)
+    assert box.isChecked()
+    assert window.global_note.isVisible()
+    assert window.global_note.text().startswith("P（暂停或继续评论）会输入文字")
+    assert window.save_button.isEnabled()
+    press_hotkey(qtbot, window, "pause_comments", Qt.Key.Key_F3)
+    assert not window.global_note.isVisible()
+
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert saved.args[0].global_hotkeys is True
+    assert ConsoleSettings.load(path).global_hotkeys is True
+    again = open_window(qtbot, ConsoleSettings.load(path), path)
+    assert again.global_hotkeys.isChecked()
+    again.close()
 
 
 def test_the_audience_is_only_for_the_embedded_demo(qtbot: Any, tmp_path: Path) -> None:
@@ -626,14 +699,14 @@ def test_the_window_says_why_a_write_failed_and_leaves_the_old_file(
 
 def test_the_window_keeps_the_newer_consoles_settings(qtbot: Any, tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps(V3_FILE), encoding="utf-8")
+    path.write_text(json.dumps(NEWER_FILE), encoding="utf-8")
     window = open_window(qtbot, ConsoleSettings.load(path), path)
     press_hotkey(qtbot, window, "retake", Qt.Key.Key_T)
     with qtbot.waitSignal(window.saved, timeout=5_000):
         qtbot.mouseClick(window.save_button, LEFT)
     on_disk = saved_json(path)
-    assert on_disk["schema_version"] == 3
-    assert on_disk["theme"] == V3_FILE["theme"]
+    assert on_disk["schema_version"] == 4
+    assert on_disk["theme"] == NEWER_FILE["theme"]
     assert on_disk["hotkeys"] == {
         "new_full": "F6",
         "retake": "T",
