@@ -1,19 +1,29 @@
 """``flashbuy``: start the console (the embedded demo platform unless --server is given)."""
 
 import argparse
+import contextlib
 import logging
+import math
 import os
+import signal
+import socket
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from flashbuy_desktop import crash, i18n, logs
 from flashbuy_desktop.settings import ConsoleSettings
 
 log = logging.getLogger("flashbuy_desktop")
+
+
+# The rehearsal audience's comments a second: the embedded platform's default and bound,
+# repeated here so that --help and a wrong argument need not import the platform.
+AUDIENCE_RATE_DEFAULT = 3
+AUDIENCE_RATE_MAX = 2_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-audience",
         action="store_true",
         help="no rehearsal viewers in the embedded demo, for this run",
+    )
+    parser.add_argument(
+        "--audience-rate",
+        metavar="N",
+        help="comments a second from the demo's rehearsal audience, for this run: 0 to "
+        f"{AUDIENCE_RATE_MAX:,}, a real flood (default: {AUDIENCE_RATE_DEFAULT})",
     )
     parser.add_argument(
         "--quit-when-shown",
@@ -52,6 +68,61 @@ def _server_url(parser: argparse.ArgumentParser, text: str | None) -> str | None
         parser.error(f"--server {text!r}: {reason}")
 
 
+def _audience_rate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> float | None:
+    """The --audience-rate asked for; a clear error if it is not one the demo can make."""
+    text: str | None = args.audience_rate
+    if text is None:
+        return None
+    if args.server is not None:
+        parser.error("--audience-rate is for the embedded demo's audience; it takes no --server")
+    if args.no_audience:
+        parser.error("--audience-rate with --no-audience: there is no audience to comment")
+    try:
+        rate = float(text)
+    except ValueError:
+        parser.error(f"--audience-rate {text!r}: a number of comments a second, such as 50")
+    if not math.isfinite(rate) or not 0 <= rate <= AUDIENCE_RATE_MAX:
+        parser.error(f"--audience-rate {text!r}: from 0 to {AUDIENCE_RATE_MAX} comments a second")
+    return rate
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM and SIGINT (Ctrl+C) quit as closing the window does: the orderly shutdown.
+
+    Python runs a signal handler only once the interpreter gets control, which a Qt event
+    loop waiting in C++ does not give it; the wake-up socket makes the loop wake, and the
+    handler runs with the notifier's slot.
+    """
+    reader, writer = socket.socketpair()
+    for end in (reader, writer):
+        end.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    notifier.activated.connect(drain)
+
+    def quit_now(signum: int, _frame: object) -> None:
+        log.info("%s: quitting", signal.Signals(signum).name)
+        # exit(), not quit(): Qt's quit() first asks every window to close, and the main
+        # window asks the seller during a live; a signal (a logout, a service manager)
+        # does not wait for an answer. aboutToQuit still runs the orderly shutdown.
+        app.exit(0)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, quit_now)
+
+    def close_sockets() -> None:
+        reader.close()
+        writer.close()
+
+    # The connection keeps both sockets (and so the wake-up descriptor) as long as the app.
+    app.destroyed.connect(close_sockets)
+
+
 def _end_now() -> None:
     log.info("main window shown; ending now (--quit-when-shown)")
     logging.shutdown()
@@ -70,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_check()
     server_url = _server_url(parser, args.server)
+    audience_rate = _audience_rate(parser, args)
 
     log_path = logs.setup_logging()
     hooks = crash.install()  # from here on, no exception in any thread goes unseen
@@ -94,10 +166,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         server_url=server_url,
         audience=False if args.no_audience else None,
     )
+    if audience_rate is not None and console.embedded is not None:
+        console.embedded.comment_rate = audience_rate
     reporter = CrashReporter(report=console.report_problem, parent=app)
     hooks.add_listener(reporter.notify)
     console.failed.connect(lambda why: (QMessageBox.critical(None, title, why), app.quit()))
     app.aboutToQuit.connect(console.shutdown)
+    _quit_on_signals(app)
     if args.quit_when_shown:
         # After the turn of the event loop that shows and paints the window. The process ends
         # there: the shutdown (the audience leaving, the platform stopping) is not start-up

@@ -1,9 +1,14 @@
 """The rehearsal audience: simulated viewers that join a live, comment, and buy.
 
-It drives a platform only through its public HTTP API, like real viewers'
-apps: each viewer joins, reads its own event stream (resuming with
-Last-Event-ID after a drop), and tries to buy the invitations it receives.
-Used by ``flashbuy-audience``, by the embedded demo, and by load tests.
+It drives a platform through its public HTTP API, like real viewers' apps: each
+viewer joins, reads its own event stream (resuming with Last-Event-ID after a
+drop), and tries to buy the invitations it receives. The one exception is a
+flood: above ``HTTP_COMMENT_RATE`` an embedder that runs the platform in-process
+may pass ``post_comments``, which stores each moment's comments in one
+transaction (see ``flashbuy_server.demo.post_comments``). Given ``next_live``, the
+audience follows the creator from an ended live into the next one. Used by
+``flashbuy-audience``, by the demo (``flashbuy-server --demo``, the console's
+embedded platform), and by load tests.
 
     audience = Audience(AudienceConfig(server="http://127.0.0.1:8700", room_id=1, viewers=50))
     audience.start()   # in a thread of its own
@@ -14,13 +19,17 @@ Used by ``flashbuy-audience``, by the embedded demo, and by load tests.
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import logging
 import random
 import signal
+import ssl
 import sys
 import threading
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -85,9 +94,37 @@ def comment_text(rng: random.Random, intent_share: float = 0.35) -> str:
     return rng.choice(_SMALL_TALK)
 
 
+# Requests under way at once on the shared connection pool (joins, comments, purchases,
+# leaves); each viewer's event stream has a connection of its own besides.
+CALLS_AT_ONCE = 32
+# Joins in flight at once: the platform takes them one transaction at a time anyway, and
+# a queue of hundreds would hold up the seller's own requests behind it.
+JOINS_AT_ONCE = 8
+# Above this rate the chatter posts each moment's comments in one batch, through
+# ``post_comments`` when the embedder gives one: one Python process cannot post thousands
+# of requests a second, each with its own authentication, idempotency and transaction.
+HTTP_COMMENT_RATE = 20.0
+TICK_SECONDS = 0.05  # a flood is posted in batches this often
+FOLLOW_POLL_SECONDS = 0.25  # after a live ended: how often to look for the next one
+INVITED_KEPT = 10_000  # the newest invitations kept in ``Audience.invited``
+
+# ``post_comments(room_id, [(viewer_id, text), ...])``: stores the comments, returns how many.
+PostComments = Callable[[int, Sequence[tuple[int, str]]], int]
+# ``next_live(ended_room_id)``: the room of the creator's live now, or None while there is none.
+NextLive = Callable[[int], int | None]
+
+
 @dataclass(frozen=True)
 class AudienceConfig:
-    """What the audience does; ``comment_rate`` is comments per second for the whole room."""
+    """What the audience does; ``comment_rate`` is comments per second for the whole room.
+
+    ``buyers_per_offer``, if set, caps how many viewers (on average) try to buy one offer to
+    every viewer: with a thousand viewers, ``buy_probability`` alone would send hundreds of
+    purchases at one unique piece. A targeted offer's viewer buys with ``buy_probability``.
+    ``leave_on_stop``: whether the viewers leave the room when the audience stops.
+    ``stop_grace``: how long requests under way may take to finish at the stop, so that the
+    stats say what the platform did (default: ``request_timeout``).
+    """
 
     server: str
     room_id: int
@@ -97,6 +134,9 @@ class AudienceConfig:
     reaction_seconds: tuple[float, float] = (0.2, 2.0)
     seed: int | None = None
     request_timeout: float = 10.0
+    buyers_per_offer: float | None = None
+    leave_on_stop: bool = True
+    stop_grace: float | None = None
 
     def __post_init__(self) -> None:
         if not self.server.startswith(("http://", "https://")):
@@ -114,11 +154,15 @@ class AudienceConfig:
         low, high = self.reaction_seconds
         if not 0 <= low <= high:
             raise ValueError("the reaction time range must be 0 <= low <= high")
+        if self.buyers_per_offer is not None and self.buyers_per_offer < 0:
+            raise ValueError("the buyers per offer must be 0 or more")
+        if self.stop_grace is not None and self.stop_grace < 0:
+            raise ValueError("the stop grace must be 0 seconds or more")
 
 
 @dataclass
 class AudienceStats:
-    """What the audience did so far."""
+    """What the audience did so far (``joined`` counts every join, in every live)."""
 
     joined: int = 0
     comments: int = 0
@@ -127,6 +171,7 @@ class AudienceStats:
     orders: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     errors: int = 0
+    skipped: int = 0  # comments not sent: the platform was still busy with earlier ones
 
 
 @dataclass
@@ -134,82 +179,87 @@ class _Viewer:
     id: int
     nickname: str
     region: str
-    client: httpx.AsyncClient
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
 
 
 class Audience:
-    """Simulated viewers of one live room, run on an asyncio loop of their own."""
+    """Simulated viewers of a creator's live, run on an asyncio loop of their own.
 
-    def __init__(self, config: AudienceConfig) -> None:
+    Viewers join one after another (a few at a time, as a real audience trickles in) and
+    comment from the moment the first is in. Each reads its own event stream and may buy
+    what it is offered. When the live ends, the viewers leave it; given ``next_live``, they
+    wait for the creator's next live and join it (as the same viewers), and so on.
+    """
+
+    def __init__(
+        self,
+        config: AudienceConfig,
+        *,
+        next_live: NextLive | None = None,
+        post_comments: PostComments | None = None,
+    ) -> None:
         self.config = config
         self.stats = AudienceStats()
+        self.room_id = config.room_id  # the live the audience is in (or going to)
+        self.listening = 0  # viewers whose stream of that live is open
+        self.ready = threading.Event()  # every viewer has joined the first live and listens
+        self.invited: deque[tuple[int, int]] = deque(maxlen=INVITED_KEPT)  # (viewer, offer)
+        self._next_live = next_live
+        self._post_comments = post_comments
         self._rng = random.Random(config.seed)  # noqa: S311 (a simulation, not a secret)
-        self._viewers: list[_Viewer] = []
+        self._crowd: dict[int, _Viewer] = {}  # seat -> viewer: who re-enters the next live
+        self._present: list[_Viewer] = []  # in self.room_id now: who may comment
+        self._arrived = asyncio.Event()  # someone is in self._present
+        self._settled = 0  # viewers of this live that listen, or gave up
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._calls: httpx.AsyncClient | None = None  # requests, on a shared pool
+        self._base = ""
+        self._tls: ssl.SSLContext | None = None
         self._bought: set[tuple[int, int]] = set()
-        self._inflight: set[asyncio.Task[None]] = set()  # comments and purchases under way
-        self.ready = threading.Event()  # set once every viewer has joined and listens
-        self.invited: list[tuple[int, int]] = []  # (viewer id, flash-buy id), as received
+        self._inflight: set[asyncio.Task[None]] = set()  # comments, purchases, leaves
+        self._lane_failing = False  # post_comments failed last time (logged once)
         self._news = threading.Condition()
 
     # --- running ------------------------------------------------------------------------
 
     async def run(self) -> AudienceStats:
-        """Join, comment and buy until :meth:`request_stop`; then leave and return the stats."""
+        """Join, comment and buy until :meth:`request_stop`; then stop and return the stats."""
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
+        _without_sniffio()
         base = self.config.server.rstrip("/") + "/api/v1"
-        limits = httpx.Limits(max_connections=self.config.viewers * 2 + 10)
-        timeout = httpx.Timeout(self.config.request_timeout, read=None)
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as shared:
-            tasks: list[asyncio.Task[None]] = []
+        # One TLS context for every client: building one takes about 16 ms and 0.8 MB, and
+        # httpx builds one per client unless given one.
+        self._tls = ssl.create_default_context()
+        calls = httpx.AsyncClient(
+            base_url=base,
+            verify=self._tls,
+            timeout=httpx.Timeout(self.config.request_timeout),
+            limits=httpx.Limits(
+                max_connections=CALLS_AT_ONCE, max_keepalive_connections=CALLS_AT_ONCE
+            ),
+        )
+        self._base, self._calls = base, calls
+        async with calls:
+            attending = _task(self._attend(), "attend")
+            chatter = _task(self._chatter(), "chatter")
             try:
-                joined = await asyncio.gather(
-                    *(self._join(shared) for _ in range(self.config.viewers)),
-                    return_exceptions=True,
-                )
-                self._viewers = [v for v in joined if isinstance(v, _Viewer)]
-                listening = [asyncio.Event() for _ in self._viewers]
-                tasks = [
-                    asyncio.create_task(self._listen(v, ev), name=f"viewer-{v.id}")
-                    for v, ev in zip(self._viewers, listening, strict=True)
-                ]
-                tasks.append(asyncio.create_task(self._chatter(), name="chatter"))
-                await self._until_listening(listening)
-                self.ready.set()
                 await self._stop.wait()
             finally:
                 self.ready.set()
-                for task in tasks:  # no new comments or offers from here on
+                for task in (attending, chatter):  # no new comments or offers from here on
                     task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                # Let requests under way finish, so the stats say what the platform did.
-                if self._inflight:
-                    await asyncio.wait(list(self._inflight), timeout=self.config.request_timeout)
-                for task in list(self._inflight):
-                    task.cancel()
-                await asyncio.gather(*self._inflight, return_exceptions=True)
-                await asyncio.gather(
-                    *(self._leave(v) for v in self._viewers), return_exceptions=True
-                )
-                for viewer in self._viewers:
-                    await viewer.client.aclose()
+                await asyncio.gather(attending, chatter, return_exceptions=True)
+                await self._finish_inflight()
+                if self.config.leave_on_stop:
+                    await self._leave_all(self.room_id, self._present)
         return self.stats
-
-    async def _until_listening(self, listening: list[asyncio.Event]) -> None:
-        """Wait until every viewer's stream is open (or gave up), or a stop."""
-        assert self._stop is not None
-        everyone: asyncio.Future[list[bool]] = asyncio.ensure_future(
-            asyncio.gather(*(ev.wait() for ev in listening))
-        )
-        stopped: asyncio.Future[bool] = asyncio.ensure_future(self._stop.wait())
-        waiters: list[asyncio.Future[Any]] = [everyone, stopped]
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        for waiter in (everyone, stopped):
-            waiter.cancel()
-        await asyncio.gather(everyone, stopped, return_exceptions=True)
 
     def request_stop(self) -> None:
         """Ask :meth:`run` to finish (thread-safe)."""
@@ -228,7 +278,7 @@ class Audience:
         return self
 
     def stop(self, timeout: float = 30) -> AudienceStats:
-        """Stop the thread started by :meth:`start`: viewers leave, connections close."""
+        """Stop the thread started by :meth:`start` and wait for it; the stats."""
         thread = self._thread
         if thread is not None:
             # The loop may not exist yet if stop follows start at once: wait for it.
@@ -239,51 +289,194 @@ class Audience:
             self._thread = None
         return self.stats
 
+    def present_ids(self) -> list[int]:
+        """The viewers in the audience's live now (a copy; from any thread)."""
+        return [viewer.id for viewer in list(self._present)]
+
+    def wait_until(self, check: Callable[["Audience"], bool], timeout: float = 30) -> bool:
+        """Wait (from another thread) until ``check(self)`` holds; False on timeout."""
+        with self._news:
+            return self._news.wait_for(lambda: check(self), timeout)
+
+    def _tell(self) -> None:
+        with self._news:
+            self._news.notify_all()
+
+    async def _finish_inflight(self) -> None:
+        # Let requests under way finish, so the stats say what the platform did.
+        grace = self.config.stop_grace
+        if self._inflight:
+            await asyncio.wait(
+                list(self._inflight),
+                timeout=self.config.request_timeout if grace is None else grace,
+            )
+        for task in list(self._inflight):
+            task.cancel()
+        await asyncio.gather(*self._inflight, return_exceptions=True)
+
+    # --- following the creator's lives --------------------------------------------------
+
+    async def _attend(self) -> None:
+        """Be the audience of the live, and of each next one when ``next_live`` is given."""
+        room_id = self.config.room_id
+        while True:
+            await self._watch(room_id)  # returns once this live has ended
+            self.ready.set()
+            ended, left = room_id, list(self._present)
+            self._present = []
+            self._arrived.clear()
+            if self._next_live is None:
+                return
+            self._spawn(self._leave_all(ended, left))
+            room_id = await self._find_next_live(ended)
+            log.info("rehearsal audience: the live %s ended; joining live %s", ended, room_id)
+
+    async def _find_next_live(self, ended: int) -> int:
+        assert self._next_live is not None
+        while True:
+            try:
+                room_id = await asyncio.to_thread(self._next_live, ended)
+            except Exception:  # looked again in a moment
+                log.exception("rehearsal audience: finding the next live failed")
+                room_id = None
+            if room_id is not None and room_id != ended:
+                return room_id
+            await asyncio.sleep(FOLLOW_POLL_SECONDS)
+
+    async def _watch(self, room_id: int) -> None:
+        """Everyone joins ``room_id`` and listens there, until the live ends."""
+        began = time.monotonic()
+        self.room_id, self.listening, self._settled = room_id, 0, 0
+        self._present = []
+        self._arrived.clear()
+        self._tell()
+        wanted = self.config.viewers
+        if wanted == 0:
+            self.ready.set()
+            await asyncio.Event().wait()  # nobody to follow the live: until the stop
+        ended = asyncio.Event()
+        seats: asyncio.Queue[int] = asyncio.Queue()
+        for seat in range(wanted):
+            seats.put_nowait(seat)
+        listeners: list[asyncio.Task[None]] = []
+
+        async def usher() -> None:
+            while not ended.is_set() and not seats.empty():
+                viewer = await self._join(room_id, seats.get_nowait(), ended)
+                if viewer is None:
+                    self._settle(room_id)
+                    continue
+                self._present.append(viewer)
+                self._arrived.set()
+                listeners.append(_task(self._listen(room_id, viewer, ended), f"viewer-{viewer.id}"))
+
+        ushers = [_task(usher(), "usher") for _ in range(min(JOINS_AT_ONCE, wanted))]
+        try:
+            await asyncio.gather(*ushers)
+            log.info(
+                "rehearsal audience: %d of %d viewers joined live %s in %.1f s",
+                len(self._present),
+                wanted,
+                room_id,
+                time.monotonic() - began,
+            )
+            await ended.wait()
+        finally:
+            for task in [*ushers, *listeners]:
+                task.cancel()
+            await asyncio.gather(*ushers, *listeners, return_exceptions=True)
+
+    def _settle(self, room_id: int, *, listens: bool = False) -> None:
+        """One viewer of ``room_id`` listens now, or gave up."""
+        if room_id != self.room_id:
+            return
+        self._settled += 1
+        self.listening += listens
+        if self._settled >= self.config.viewers:
+            self.ready.set()
+        self._tell()
+
     # --- one viewer ---------------------------------------------------------------------
 
-    async def _join(self, shared: httpx.AsyncClient) -> _Viewer:
-        name = nickname(self._rng)
-        region = self._rng.choice(REGIONS[:31])  # mainland provinces
-        resp = await shared.post(
-            f"/rooms/{self.config.room_id}/join", json={"nickname": name, "region": region}
-        )
-        if resp.status_code != 200:
-            self.stats.errors += 1
-            raise RuntimeError(f"join failed: {resp.status_code} {resp.text[:200]}")
-        body = resp.json()
-        client = httpx.AsyncClient(
-            base_url=str(shared.base_url),
-            headers={"Authorization": f"Bearer {body['token']}"},
-            timeout=httpx.Timeout(self.config.request_timeout, read=None),
-        )
-        self.stats.joined += 1
-        return _Viewer(body["viewer"]["id"], name, region, client)
-
-    async def _listen(self, viewer: _Viewer, listening: asyncio.Event) -> None:
-        """Read the viewer's stream for ever, resuming after drops, reacting to invitations."""
+    async def _join(self, room_id: int, seat: int, ended: asyncio.Event) -> _Viewer | None:
+        """The viewer of ``seat`` enters the live (as the same viewer as before, if known)."""
+        assert self._calls is not None
+        known = self._crowd.get(seat)
+        if known is not None:
+            name, region, headers = known.nickname, known.region, known.auth
+        else:
+            name, region, headers = nickname(self._rng), self._rng.choice(REGIONS[:31]), {}
         try:
-            await self._read_stream(viewer, listening)
-        finally:
-            listening.set()  # a viewer that gave up must not hold back the others
+            resp = await self._calls.post(
+                f"/rooms/{room_id}/join", json={"nickname": name, "region": region}, headers=headers
+            )
+            if resp.status_code == 401 and known is not None:  # the token expired: a new viewer
+                resp = await self._calls.post(
+                    f"/rooms/{room_id}/join", json={"nickname": name, "region": region}
+                )
+        except httpx.HTTPError as exc:
+            self.stats.errors += 1
+            log.warning("rehearsal audience: a join failed: %s", exc)
+            return None
+        if resp.status_code != 200:
+            if _error_code(resp) == "LIVE_NOT_ACTIVE":
+                ended.set()
+            else:
+                self.stats.errors += 1
+                log.warning(
+                    "rehearsal audience: join refused: %s %s", resp.status_code, resp.text[:200]
+                )
+            return None
+        body = resp.json()
+        viewer = _Viewer(int(body["viewer"]["id"]), name, region, str(body["token"]))
+        self._crowd[seat] = viewer
+        self.stats.joined += 1
+        return viewer
 
-    async def _read_stream(self, viewer: _Viewer, listening: asyncio.Event) -> None:
+    async def _listen(self, room_id: int, viewer: _Viewer, ended: asyncio.Event) -> None:
+        """Read the viewer's stream, resuming after drops, until the live ends.
+
+        Each viewer has a client of its own for its stream, as its app would: one shared
+        pool of a thousand never-ending streams makes every request scan them all.
+        """
+        client = httpx.AsyncClient(
+            base_url=self._base,
+            verify=self._tls or True,
+            headers=viewer.auth,
+            timeout=httpx.Timeout(self.config.request_timeout, read=None),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=0),
+        )
+        listening = False
+        try:
+            async with client:
+                listening = await self._read_stream(client, room_id, viewer, ended)
+        finally:
+            if not listening:  # a viewer that gave up must not hold back the others
+                self._settle(room_id)
+
+    async def _read_stream(
+        self, client: httpx.AsyncClient, room_id: int, viewer: _Viewer, ended: asyncio.Event
+    ) -> bool:
         last_id: str | None = None
         backoff = 0.2
+        listening = False
         while True:
             headers = {"Last-Event-ID": last_id} if last_id else {}
             try:
-                async with viewer.client.stream(
-                    "GET", f"/rooms/{self.config.room_id}/viewer-events", headers=headers
+                async with client.stream(
+                    "GET", f"/rooms/{room_id}/viewer-events", headers=headers
                 ) as resp:
                     if resp.status_code != 200:
                         self.stats.errors += 1
                         log.warning("viewer %s stream refused: %s", viewer.id, resp.status_code)
-                        return
+                        return listening
                     decoder = SseDecoder()
                     async for line in resp.aiter_lines():
                         if line == ": connected":
-                            listening.set()
                             backoff = 0.2
+                            if not listening:
+                                listening = True
+                                self._settle(room_id, listens=True)
                         message = decoder.feed_line(line)
                         if message is None:
                             continue
@@ -291,36 +484,37 @@ class Audience:
                         if message.event == "flashbuy.created":
                             self._invited(viewer, json.loads(message.data)["data"])
                         elif message.event == "live.ended":
-                            return
+                            ended.set()
+                            return listening
             except (httpx.HTTPError, OSError):
                 pass
             await asyncio.sleep(backoff)  # reconnect, resuming where we were
             backoff = min(backoff * 2, 5.0)
-
-    def wait_until(self, check: Callable[["Audience"], bool], timeout: float = 30) -> bool:
-        """Wait (from another thread) until ``check(self)`` holds; False on timeout."""
-        with self._news:
-            return self._news.wait_for(lambda: check(self), timeout)
 
     def _invited(self, viewer: _Viewer, offer: dict[str, Any]) -> None:
         self.stats.invitations += 1
         with self._news:
             self.invited.append((viewer.id, int(offer["id"])))
             self._news.notify_all()
-        if self._rng.random() < self.config.buy_probability:
+        chance = self.config.buy_probability
+        cap = self.config.buyers_per_offer
+        if offer.get("mode") != "targeted" and cap is not None and self._present:
+            chance = min(chance, cap / len(self._present))
+        if self._rng.random() < chance:
             delay = self._rng.uniform(*self.config.reaction_seconds)
             self._spawn(self._buy(viewer, offer["id"], delay))
 
     async def _buy(self, viewer: _Viewer, flashbuy_id: int, delay: float) -> None:
+        assert self._calls is not None
         await asyncio.sleep(delay)
         if (viewer.id, flashbuy_id) in self._bought:
             return
         self.stats.attempts += 1
         try:
-            resp = await viewer.client.post(
+            resp = await self._calls.post(
                 f"/flash-buys/{flashbuy_id}/orders",
                 json={"region": viewer.region},
-                headers={"Idempotency-Key": uuid.uuid4().hex},
+                headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex},
             )
         except httpx.HTTPError:
             self.stats.errors += 1
@@ -332,38 +526,118 @@ class Audience:
             code = _error_code(resp)
             self.stats.refused[code] = self.stats.refused.get(code, 0) + 1
 
+    # --- comments -----------------------------------------------------------------------
+
     async def _chatter(self) -> None:
-        """Comments from random viewers at the configured rate (a Poisson process)."""
-        if self.config.comment_rate <= 0 or not self._viewers:
+        """Comments from random viewers in the live at the configured rate (Poisson)."""
+        rate = self.config.comment_rate
+        if rate <= 0:
             return
+        batched = self._post_comments is not None and rate > HTTP_COMMENT_RATE
+        most = max(1, int(rate))  # a stall of over a second is not made up for
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         while True:
-            await asyncio.sleep(self._rng.expovariate(self.config.comment_rate))
-            viewer = self._rng.choice(self._viewers)
-            self._spawn(self._comment(viewer, comment_text(self._rng)))
+            if not self._present:  # between lives, or before the first viewer is in
+                await self._arrived.wait()
+                due = loop.time()  # the first one in says something at once
+            now = loop.time()
+            count = 0
+            while due <= now and count < most:
+                count += 1
+                due += self._rng.expovariate(rate)
+            due = max(due, now)  # too far behind: from now on
+            present, room_id = self._present, self.room_id
+            if count and present:
+                said = [(self._rng.choice(present), comment_text(self._rng)) for _ in range(count)]
+                if batched:
+                    await self._post_batch(room_id, said)
+                else:
+                    for viewer, text in said:
+                        if len(self._inflight) >= CALLS_AT_ONCE * 4:
+                            self.stats.skipped += 1
+                        else:
+                            self._spawn(self._comment(room_id, viewer, text))
+            await asyncio.sleep(max(due - loop.time(), TICK_SECONDS if batched else 0.0))
+
+    async def _post_batch(self, room_id: int, said: list[tuple[_Viewer, str]]) -> None:
+        assert self._post_comments is not None
+        try:
+            stored = await asyncio.to_thread(
+                self._post_comments, room_id, [(viewer.id, text) for viewer, text in said]
+            )
+        except Exception:  # said once; the next batch tries again
+            self.stats.errors += 1
+            if not self._lane_failing:
+                log.exception("rehearsal audience: comments could not be posted")
+            self._lane_failing = True
+            return
+        self._lane_failing = False
+        self.stats.comments += stored
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
 
-    async def _comment(self, viewer: _Viewer, text: str) -> None:
+    async def _comment(self, room_id: int, viewer: _Viewer, text: str) -> None:
+        assert self._calls is not None
         try:
-            resp = await viewer.client.post(
-                f"/rooms/{self.config.room_id}/comments",
+            resp = await self._calls.post(
+                f"/rooms/{room_id}/comments",
                 json={"text": text},
-                headers={"Idempotency-Key": uuid.uuid4().hex},
+                headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex},
             )
         except httpx.HTTPError:
             self.stats.errors += 1
             return
         if resp.status_code == 201:
             self.stats.comments += 1
-        else:
-            self.stats.errors += 1
+        elif _error_code(resp) not in ("LIVE_NOT_ACTIVE", "VIEWER_NOT_IN_ROOM"):
+            self.stats.errors += 1  # (the live ended under it: no error)
 
-    async def _leave(self, viewer: _Viewer) -> None:
+    async def _leave_all(self, room_id: int, viewers: Sequence[_Viewer]) -> None:
+        """The viewers leave ``room_id``, a few at a time."""
+        queue = list(viewers)
+
+        async def walk_out() -> None:
+            while queue:
+                await self._leave(room_id, queue.pop())
+
+        await asyncio.gather(*(walk_out() for _ in range(min(JOINS_AT_ONCE, len(queue)))))
+
+    async def _leave(self, room_id: int, viewer: _Viewer) -> None:
+        assert self._calls is not None
         with contextlib.suppress(httpx.HTTPError):
-            await viewer.client.post(f"/rooms/{self.config.room_id}/leave")
+            await self._calls.post(f"/rooms/{room_id}/leave", headers=viewer.auth)
+
+
+def _without_sniffio() -> None:
+    """Make a missing ``sniffio`` fail to import at once.
+
+    httpcore tries ``import sniffio`` several times per request; where it is not installed
+    (anyio no longer needs it) every try searches the whole import path on disk again,
+    which cost the audience a fifth of its time. A ``None`` in ``sys.modules`` is Python's
+    own way to say "not importable": the import fails as before, without the search.
+    """
+    if "sniffio" in sys.modules:
+        return
+    try:
+        importlib.import_module("sniffio")
+    except ImportError:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+def _task(work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    """A task whose unexpected failure is logged, not lost."""
+    task = asyncio.get_running_loop().create_task(work, name=name)
+
+    def done(finished: asyncio.Task[None]) -> None:
+        if not finished.cancelled() and finished.exception() is not None:
+            log.error("rehearsal audience: %s failed", name, exc_info=finished.exception())
+
+    task.add_done_callback(done)
+    return task
 
 
 def _error_code(resp: httpx.Response) -> str:
@@ -385,13 +659,25 @@ def _parser() -> argparse.ArgumentParser:
         "--server", required=True, help="platform address, e.g. http://127.0.0.1:8700"
     )
     parser.add_argument("--room", type=int, required=True, help="live room id")
-    parser.add_argument("--viewers", type=int, default=20, help="how many viewers (0-5000)")
     parser.add_argument(
-        "--comment-rate", type=float, default=2.0, help="comments per second in all"
+        "--viewers", type=int, default=20, help="how many viewers, 0-5000 (default: 20)"
     )
-    parser.add_argument("--buy-probability", type=float, default=0.3, help="chance to buy an offer")
-    parser.add_argument("--duration", type=float, help="stop after this many seconds")
-    parser.add_argument("--seed", type=int, help="make the run repeatable")
+    parser.add_argument(
+        "--comment-rate",
+        type=float,
+        default=2.0,
+        help="comments per second from all viewers, each one a request (default: 2)",
+    )
+    parser.add_argument(
+        "--buy-probability",
+        type=float,
+        default=0.3,
+        help="chance that a viewer tries to buy an offer it gets (default: 0.3)",
+    )
+    parser.add_argument(
+        "--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)"
+    )
+    parser.add_argument("--seed", type=int, help="make the run repeatable (default: random)")
     return parser
 
 

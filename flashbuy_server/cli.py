@@ -80,15 +80,25 @@ def _name(limit: int) -> Callable[[str], str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flashbuy-server", description="The flash-buy platform.")
     parser.add_argument(
-        "--database-url", help="SQLAlchemy URL; default FLASHBUY_DATABASE_URL or SQLite"
+        "--database-url",
+        help="SQLAlchemy URL (default: FLASHBUY_DATABASE_URL, else SQLite in the data folder)",
     )
-    parser.add_argument("--data-dir", type=Path, help="where the default SQLite file lives")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="the folder of the SQLite file, for serve and admin alike "
+        "(default: FLASHBUY_DATA_DIR, else ./data in the current folder)",
+    )
     sub = parser.add_subparsers(dest="command")
 
     # Serving options work with or without the word "serve": `flashbuy-server --demo`.
     serving = argparse.ArgumentParser(add_help=False)
-    serving.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serving.add_argument("--port", type=_port, default=8700, help="port to listen on")
+    serving.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serving.add_argument(
+        "--port", type=_port, default=8700, help="port to listen on (default: 8700)"
+    )
     serving.add_argument(
         "--demo", action="store_true", help="prepare the demo shop, creator, catalog and live room"
     )
@@ -97,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_viewers,
         default=0,
         metavar="N",
-        help="with --demo: N rehearsal viewers join the demo live, comment and buy",
+        help="with --demo: N rehearsal viewers join the demo live, comment and buy (default: 0)",
     )
     for action in serving._actions:
         parser._add_action(action)

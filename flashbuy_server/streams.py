@@ -148,6 +148,11 @@ class RoomFeed:
         self.room_id = room_id
         self.last_id = last_id  # every event up to here is in the database and in order
         self.ring: deque[EventRecord] = deque(maxlen=RING_SIZE)
+        # What viewers may see, also kept apart: a flood of comments (the creator's only)
+        # pushes everything else out of the ring above within seconds, and every viewer
+        # stream would then read the gap from the database to find nothing in it for them.
+        self.public_ring: deque[EventRecord] = deque(maxlen=RING_SIZE)
+        self.public_floor = last_id  # every public event after this id is in public_ring
         self.changed = asyncio.Event()  # any new event: wakes the creator's streams
         self.changed_public = asyncio.Event()  # one a viewer may see: wakes viewer streams
         self.subscribers = 0
@@ -177,6 +182,7 @@ class RoomFeed:
                 return
             if batch:
                 self.ring.extend(batch)
+                self._keep_public([e for e in batch if e.audience != AUDIENCE_CREATOR])
                 self.last_id = batch[-1].id
                 self._signal(public=any(e.audience != AUDIENCE_CREATOR for e in batch))
             if len(batch) < FETCH_BATCH and not self._dirty:
@@ -184,6 +190,24 @@ class RoomFeed:
             # More came in meanwhile: gather it for a moment, so a flood of comments
             # wakes the streams at most every COALESCE_SECONDS, in batches.
             await asyncio.sleep(max(0.0, COALESCE_SECONDS - (loop.time() - started)))
+
+    def _keep_public(self, public: list[EventRecord]) -> None:
+        dropped = len(self.public_ring) + len(public) - RING_SIZE
+        if dropped > 0:  # the newest public event that falls out sets the floor
+            self.public_floor = [*self.public_ring, *public][dropped - 1].id
+        self.public_ring.extend(public)
+
+    def public_after(self, cursor: int) -> list[EventRecord] | None:
+        """Public events after ``cursor`` (to :attr:`last_id`), or None when not all are kept."""
+        if cursor < self.public_floor:
+            return None
+        newer: list[EventRecord] = []
+        for event in reversed(self.public_ring):
+            if event.id <= cursor:
+                break
+            newer.append(event)
+        newer.reverse()
+        return newer
 
     def _signal(self, *, public: bool = True) -> None:
         # Wake the waiting streams, and give later waiters a fresh event to wait on.
@@ -306,16 +330,19 @@ class Hub:
         try:
             yield CONNECTED
             while not self.closing:
-                batch = feed.after(cursor)
-                if batch is None:  # behind the ring: catch up from the database
+                kept = feed.public_after(cursor) if public else None
+                ringed = feed.after(cursor) if kept is None else None
+                if kept is not None:  # all a viewer may see, up to the feed's newest event
+                    batch, gap_end = kept, feed.last_id
+                elif ringed is not None:
+                    batch, gap_end = ringed, ringed[-1].id if ringed else cursor
+                else:  # behind the ring: catch up from the database
                     first = feed.ring[0].id if feed.ring else feed.last_id + 1
                     batch = await run_in_threadpool(
                         read_events, self.db, room_id, cursor, first, public=public
                     )
                     # A short batch covers the whole gap (all of it this stream may see).
                     gap_end = batch[-1].id if len(batch) == FETCH_BATCH else first - 1
-                else:
-                    gap_end = batch[-1].id if batch else cursor
                 if gap_end > cursor:
                     frames = [f for f in (visible(e) for e in batch) if f is not None]
                     cursor = gap_end
