@@ -20,7 +20,9 @@ The parts, from the network to the screen:
   by comment id, so a stream that replays after a reconnect shows nothing twice.
 * :class:`IntentFilter` hides everything but purchase intent when asked.
 * :class:`CommentDelegate` paints a row on one line: nickname, text (intent on a
-  warm background), time and a "+" button, which asks for a targeted flash-buy.
+  warm background), time and a "+" button, which asks for a targeted flash-buy. A
+  nickname is whole wherever it fits (:func:`~flashbuy_desktop.listing.nickname_width`);
+  one too long for its row is cut, and the pointer resting on it shows it whole.
 * :class:`CommentView` puts them together: hovering the list pauses the feed,
   leaving resumes it; it follows the newest comment while not paused.
 
@@ -34,6 +36,7 @@ Typical wiring (the main window's job)::
 """
 
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -41,7 +44,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import IntEnum
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from pydantic import ValidationError
 from PySide6.QtCore import (
@@ -66,6 +69,7 @@ from PySide6.QtGui import (
     QEnterEvent,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QHelpEvent,
     QHideEvent,
     QKeyEvent,
@@ -89,6 +93,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashbuy_desktop.listing import nickname_width
 from flashbuy_protocol.models import Comment, Event
 
 log = logging.getLogger(__name__)
@@ -537,6 +542,7 @@ class _Look:
         self.bold.setBold(True)
         self.plain_metrics = QFontMetrics(self.font)
         self.bold_metrics = QFontMetrics(self.bold)
+        self.bold_metrics_f = QFontMetricsF(self.bold)
         self.time_width = self.plain_metrics.horizontalAdvance("00:00:00")
         self.palette_key = palette.cacheKey()
         self.dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
@@ -550,12 +556,30 @@ class _Look:
         self.nick_colors: dict[int, QColor] = {}
 
     def nick_width(self, nickname: str) -> int:
+        """The whole pixels ``nickname`` needs in bold, rounded up.
+
+        QFontMetrics.horizontalAdvance rounds to the nearest pixel, while elidedText
+        elides whatever is wider than the width given, fractions included: a name
+        measured 64.6 -> 65 fits, one measured 102.4 -> 102 lost its last character.
+        """
         width = self.nick_widths.get(nickname)
         if width is None:
             if len(self.nick_widths) > _CACHE_MAX:
                 self.nick_widths.clear()
-            width = self.nick_widths[nickname] = self.bold_metrics.horizontalAdvance(nickname)
+            advance = self.bold_metrics_f.horizontalAdvance(nickname)
+            width = self.nick_widths[nickname] = math.ceil(advance)
         return width
+
+    def fit_nickname(self, nickname: str, text: str, intent: bool, space: int) -> tuple[str, int]:
+        """The nickname as painted (whole, or elided) and its width, out of ``space``."""
+        need = self.nick_width(nickname)
+        if need <= space // 2:  # the usual case: no need to measure the text
+            return nickname, need
+        metrics = self.bold_metrics if intent else self.plain_metrics
+        width = nickname_width(need, metrics.horizontalAdvance(text), space)
+        if width >= need:
+            return nickname, width
+        return self.bold_metrics.elidedText(nickname, Qt.TextElideMode.ElideRight, width), width
 
     def nick_color(self, viewer_id: int) -> QColor:
         color = self.nick_colors.get(viewer_id)
@@ -566,15 +590,38 @@ class _Look:
         return color
 
 
+class _Parts(NamedTuple):
+    """Where the parts of one painted row go."""
+
+    button: QRect  # the "+" button
+    time_left: int  # x where the time starts
+    nickname: str  # the nickname as painted: whole, or elided to nick_width
+    nick_width: int
+    text_left: int  # x where the comment's text starts
+
+
+def _parts(look: _Look, rect: QRect, row: _Row) -> _Parts:
+    left, top, width, height = rect.x(), rect.y(), rect.width(), rect.height()
+    side = max(12, height - 2 * (_PAD - 1))
+    button = QRect(left + width - _PAD - side, top + (height - side) // 2, side, side)
+    time_left = button.x() - _PAD - look.time_width
+    # What the nickname and the text share: from the left padding to the time's padding,
+    # less the small gap between them.
+    space = max(0, time_left - _PAD - (left + _PAD) - _PAD // 2)
+    nickname = look.nick_format.format(nickname=row[_NICKNAME])
+    shown, nick_width = look.fit_nickname(nickname, row[_TEXT], row[_INTENT], space)
+    return _Parts(button, time_left, shown, nick_width, left + _PAD + nick_width + _PAD // 2)
+
+
 class CommentDelegate(QStyledItemDelegate):
     """Paints a comment on one line: nickname, text, time, and a "+" button at the right edge.
 
-    A click on "+" emits ``targetRequested(viewer_id, nickname)``; the click does
+    A click on "+" emits ``targetRequested(viewer_id, nickname, text)``; the click does
     not select the row. Painting asks the model once per row and keeps fonts and
     metrics between rows: in a flood every row painted costs GUI time.
     """
 
-    targetRequested = Signal(int, str)  # viewer id, nickname
+    targetRequested = Signal(int, str, str)  # viewer id, nickname, the comment's text
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -616,7 +663,7 @@ class CommentDelegate(QStyledItemDelegate):
         state = option.state.value
         selected = bool(state & _SELECTED)
         rect = option.rect
-        left, top, width, height = rect.x(), rect.y(), rect.width(), rect.height()
+        left, top, height = rect.x(), rect.y(), rect.height()
 
         painter.save()
         if intent and not selected:
@@ -624,24 +671,13 @@ class CommentDelegate(QStyledItemDelegate):
         # Selection and hover, as the style draws them; the rest is ours.
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
 
-        side = max(12, height - 2 * (_PAD - 1))
-        button = QRect(left + width - _PAD - side, top + (height - side) // 2, side, side)
-        time_left = button.x() - _PAD - look.time_width
-        nickname = look.nick_format.format(nickname=row[_NICKNAME])
-        nick_width = min(look.nick_width(nickname), max(0, width // 3))
-        text_left = left + _PAD + nick_width + _PAD // 2
+        parts = _parts(look, rect, row)
+        button, time_left, text_left = parts.button, parts.time_left, parts.text_left
         text_width = max(0, time_left - _PAD - text_left)
 
         painter.setFont(look.bold)
         painter.setPen(look.highlighted if selected else look.nick_color(row[_VIEWER]))
-        painter.drawText(
-            left + _PAD,
-            top,
-            nick_width,
-            height,
-            _LEFT,
-            look.bold_metrics.elidedText(nickname, Qt.TextElideMode.ElideRight, nick_width),
-        )
+        painter.drawText(left + _PAD, top, parts.nick_width, height, _LEFT, parts.nickname)
         metrics = look.bold_metrics if intent else look.plain_metrics
         if not intent:
             painter.setFont(look.font)
@@ -693,18 +729,40 @@ class CommentDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: _Index,
     ) -> bool:
-        """Override QAbstractItemDelegate::helpEvent: say what "+" does."""
-        if event.type() == QEvent.Type.ToolTip and self.button_rect(option.rect).contains(
-            event.pos()
-        ):
-            nickname = str(index.data(CommentRole.NICKNAME) or "")
+        """Override QAbstractItemDelegate::helpEvent: say what "+" does; a cut name whole."""
+        if event.type() != QEvent.Type.ToolTip:
+            return bool(super().helpEvent(event, view, option, index))
+        nickname = str(index.data(CommentRole.NICKNAME) or "")
+        if self.button_rect(option.rect).contains(event.pos()):
             QToolTip.showText(
                 event.globalPos(),
                 self.tr("Start a targeted flash-buy for {nickname}").format(nickname=nickname),
                 view,
             )
             return True
+        row = index.data(_ROW_ROLE)
+        if isinstance(row, tuple):
+            look = self._look_for(option)
+            parts = _parts(look, option.rect, row)
+            whole = look.nick_format.format(nickname=nickname)
+            left, top = option.rect.x(), option.rect.y()
+            name_rect = QRect(left, top, parts.text_left - left, option.rect.height())
+            if parts.nickname != whole and name_rect.contains(event.pos()):
+                QToolTip.showText(event.globalPos(), nickname, view, name_rect)
+                return True
         return bool(super().helpEvent(event, view, option, index))
+
+    def painted_nickname(self, index: _Index, rect: QRect) -> str:
+        """The nickname (with its colon) as :meth:`paint` draws it in ``rect``: whole or cut.
+
+        Uses the font and palette of the last paint (the view's own), or the
+        application's before the first one.
+        """
+        row = index.data(_ROW_ROLE)
+        if not isinstance(row, tuple):
+            return ""
+        look = self._look or _Look(QApplication.font(), QApplication.palette())
+        return _parts(look, rect, row).nickname
 
     def request_target(self, index: _Index) -> None:
         """Emit ``targetRequested`` for the comment at ``index``."""
@@ -713,7 +771,11 @@ class CommentDelegate(QStyledItemDelegate):
         viewer_id = index.data(CommentRole.VIEWER_ID)
         if viewer_id is None:
             return
-        self.targetRequested.emit(int(viewer_id), str(index.data(CommentRole.NICKNAME) or ""))
+        self.targetRequested.emit(
+            int(viewer_id),
+            str(index.data(CommentRole.NICKNAME) or ""),
+            str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+        )
 
 
 # --- the widget ---------------------------------------------------------------------------
@@ -755,11 +817,11 @@ class CommentView(QWidget):
 
     The pointer resting on the list pauses the feed ("已暂停，N 条新评论");
     leaving resumes it, and the list follows the newest comment again. "+" on a
-    row, or Enter on the selected row, emits ``targetRequested(viewer_id, nickname)``.
+    row, or Enter on the selected row, emits ``targetRequested(viewer_id, nickname, text)``.
     Without a ``feed`` the view makes its own; a feed without a parent becomes the view's.
     """
 
-    targetRequested = Signal(int, str)  # viewer id, nickname: a targeted flash-buy for them
+    targetRequested = Signal(int, str, str)  # viewer id, nickname, comment: a targeted flash-buy
 
     def __init__(self, feed: CommentFeed | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,6 +14,7 @@ Three layers, each usable alone:
 
 import bisect
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QRect,
     QSize,
     QSortFilterProxyModel,
     Qt,
@@ -54,7 +56,11 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.listing import buyers_brief, title_names_piece
+from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.messages import describe
+from flashbuy_desktop.ui.picture_popup import PicturePopup
+from flashbuy_desktop.ui.sort_header import SortHeader
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.models import (
@@ -70,6 +76,7 @@ from flashbuy_protocol.money import format_fen
 log = logging.getLogger(__name__)
 
 THUMBNAIL_PX = 48
+PICTURES_KEPT = 8  # pictures fetched to be shown large, kept for the next look
 ROW_HEIGHT_PX = THUMBNAIL_PX + 8
 SEARCH_DEBOUNCE_MS = 200
 
@@ -81,6 +88,7 @@ _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+_INITIAL_SORT = Qt.ItemDataRole.InitialSortOrderRole.value
 
 # A finished flash-buy never becomes active again; a later state wins over an earlier one.
 _RANK = {FlashBuyStatus.ACTIVE: 0, FlashBuyStatus.SOLD_OUT: 1, FlashBuyStatus.ENDED: 2}
@@ -99,9 +107,10 @@ class Column(IntEnum):
     TITLE = 1
     PRICE = 2
     SOLD = 3
-    MODE = 4
-    STATUS = 5
-    CREATED = 6
+    BUYERS = 4
+    MODE = 5
+    STATUS = 6
+    CREATED = 7
 
 
 class Role(IntEnum):
@@ -116,6 +125,19 @@ class Role(IntEnum):
     CATEGORY_ID = Qt.ItemDataRole.UserRole.value + 7  # int
     FLASHBUY = Qt.ItemDataRole.UserRole.value + 8  # the FlashBuy itself
     BUYERS = Qt.ItemDataRole.UserRole.value + 9  # list[str] of buyers' nicknames
+
+
+# The order a first click on a column sorts by: ascending (▲), but the newest first.
+_FIRST_ORDER: dict[int, Qt.SortOrder] = {Column.CREATED: Qt.SortOrder.DescendingOrder}
+
+
+def shown_title(fb: FlashBuy) -> str:
+    """The title as the table shows it: with its piece number once ("#3 · 冰种" or "3号 冰种")."""
+    if not fb.piece_no or title_names_piece(fb.title, fb.piece_no):
+        return fb.title
+    return QCoreApplication.translate("FlashBuyTableModel", "#{piece} · {title}").format(
+        piece=fb.piece_no, title=fb.title
+    )
 
 
 def _merged(old: FlashBuy, new: FlashBuy) -> FlashBuy:
@@ -188,6 +210,7 @@ class FlashBuyTableModel(QAbstractTableModel):
             self.tr("Title"),
             self.tr("Price"),
             self.tr("Sold/stock"),
+            self.tr("Buyer"),
             self.tr("Mode"),
             self.tr("Status"),
             self.tr("Created"),
@@ -221,8 +244,10 @@ class FlashBuyTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
             if role == _DISPLAY:
                 return self._headers[section]
-            if role == _ALIGNMENT and section != Column.TITLE:
+            if role == _ALIGNMENT and section not in (Column.TITLE, Column.BUYERS):
                 return Qt.AlignmentFlag.AlignCenter
+            if role == _INITIAL_SORT:
+                return _FIRST_ORDER.get(section, Qt.SortOrder.AscendingOrder)
         return None
 
     def data(  # override
@@ -356,6 +381,10 @@ class FlashBuyTableModel(QAbstractTableModel):
         """The flash-buy shown in ``row``."""
         return self._rows[row].fb
 
+    def thumbnail(self, row: int) -> QPixmap | None:
+        """The thumbnail of ``row`` if its picture has arrived."""
+        return self._thumbs.get(self._rows[row].fb.picture_id)
+
     def buyers(self, row: int) -> list[str]:
         """The nicknames of the buyers of the flash-buy in ``row``, first buyer first."""
         return self._rows[row].buyers
@@ -400,13 +429,14 @@ class FlashBuyTableModel(QAbstractTableModel):
     def _render(self, item: _Row) -> None:
         """Work out the row's texts once per change rather than per paint."""
         fb = item.fb
-        title = (
-            self.tr("#{piece} · {title}").format(piece=fb.piece_no, title=fb.title)
-            if fb.piece_no
-            else fb.title
-        )
+        title = shown_title(fb)
         sold = self.tr("Sold {sold}/{stock}").format(sold=fb.sold, stock=fb.stock)
         buyers = item.buyers
+        buyers_tip = (
+            self.tr("Buyers: {names}").format(names=", ".join(buyers))
+            if buyers
+            else self.tr("No buyers yet")
+        )
         if fb.mode is Mode.TARGETED:
             names = ", ".join(t.nickname for t in fb.targets)
             mode = self.tr("Targeted: {names}").format(names=names)
@@ -428,17 +458,17 @@ class FlashBuyTableModel(QAbstractTableModel):
             title,
             "¥" + format_fen(fb.price_fen),
             sold,
+            buyers_brief(buyers),
             mode,
             self._status_text[fb.status],
             created.strftime("%H:%M:%S"),
         )
         item.tips = (
-            title_tip,
+            self.tr("Click to see the picture large") + "\n" + title_tip,
             title_tip,
             None,
-            self.tr("Buyers: {names}").format(names=", ".join(buyers))
-            if buyers
-            else self.tr("No buyers yet"),
+            buyers_tip,
+            buyers_tip,
             mode,
             status_tip,
             created.strftime("%Y-%m-%d %H:%M:%S"),
@@ -471,6 +501,9 @@ class FlashBuyTableModel(QAbstractTableModel):
                 return fb.price_fen
             if column == Column.SOLD:
                 return fb.sold
+            if column == Column.BUYERS:
+                buyers = item.buyers
+                return buyers[0].casefold() if buyers else ""
             if column == Column.MODE:
                 return fb.mode.value
             if column == Column.STATUS:
@@ -665,51 +698,40 @@ class FlashBuyFilter(QSortFilterProxyModel):
 
 
 class ConfirmEnd:
-    """The question asked before a flash-buy is ended; tests replace :meth:`ask`."""
+    """The question asked before a flash-buy is ended (a :class:`Confirm`).
 
-    END_BUTTON = "confirmEndButton"
-    CANCEL_BUTTON = "cancelEndButton"
+    Tests replace :meth:`ask`.
+    """
+
+    END_BUTTON = Confirm.ACT_BUTTON
+    CANCEL_BUTTON = Confirm.SAFE_BUTTON
+
+    @staticmethod
+    def question(fb: FlashBuy) -> Question:
+        """What is asked, with its two named buttons."""
+        return Question(
+            title=QCoreApplication.translate("FlashBuys", "End flash-buy"),
+            text=QCoreApplication.translate("FlashBuys", "End the flash-buy “{name}”?").format(
+                name=shown_title(fb)
+            ),
+            details=QCoreApplication.translate(
+                "FlashBuys",
+                "Once ended it disappears from the live room at once, viewers can no longer"
+                " buy it, and it cannot be restored.",
+            ),
+            act=QCoreApplication.translate("FlashBuys", "End flash-buy"),
+            safe=QCoreApplication.translate("FlashBuys", "Cancel"),
+        )
 
     @classmethod
     def build(cls, parent: QWidget | None, fb: FlashBuy) -> QMessageBox:
         """The dialog, not yet shown; its buttons are named :attr:`END_BUTTON` and so on."""
-        name = f"#{fb.piece_no} {fb.title}" if fb.piece_no else fb.title
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(QCoreApplication.translate("FlashBuys", "End flash-buy"))
-        box.setText(
-            QCoreApplication.translate("FlashBuys", "End the flash-buy “{name}”?").format(name=name)
-        )
-        box.setInformativeText(
-            QCoreApplication.translate(
-                "FlashBuys",
-                "Once ended it disappears from the live room at once, viewers can no longer"
-                " buy it, and it cannot be restored.",
-            )
-        )
-        end = box.addButton(
-            QCoreApplication.translate("FlashBuys", "End flash-buy"),
-            QMessageBox.ButtonRole.DestructiveRole,
-        )
-        end.setObjectName(cls.END_BUTTON)
-        cancel = box.addButton(
-            QCoreApplication.translate("FlashBuys", "Cancel"), QMessageBox.ButtonRole.RejectRole
-        )
-        cancel.setObjectName(cls.CANCEL_BUTTON)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        return box
+        return Confirm.build(parent, cls.question(fb))
 
     @classmethod
     def ask(cls, parent: QWidget | None, fb: FlashBuy) -> bool:
         """Whether the seller confirms ending ``fb`` (a modal question)."""
-        box = cls.build(parent, fb)
-        try:
-            box.exec()
-            clicked = box.clickedButton()
-            return clicked is not None and clicked.objectName() == cls.END_BUTTON
-        finally:
-            box.deleteLater()
+        return Confirm.ask(parent, cls.question(fb))
 
 
 class FlashBuyPanel(QWidget):
@@ -729,11 +751,14 @@ class FlashBuyPanel(QWidget):
         tasks: Tasks,
         room_id: int,
         parent: QWidget | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks
         self.room_id = room_id
+        self.read_only = read_only  # a past live's table: looked at, never changed
         self._ending: set[int] = set()  # ids whose End request is on its way
         self._categories_loaded_once = False
 
@@ -783,6 +808,7 @@ class FlashBuyPanel(QWidget):
 
         self.view = QTableView(self)
         self.view.setObjectName("flashbuyTable")
+        self.view.setHorizontalHeader(SortHeader(self.view))
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(Column.CREATED, Qt.SortOrder.DescendingOrder)
@@ -794,6 +820,11 @@ class FlashBuyPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.clicked.connect(self._clicked)
+        self.view.setMouseTracking(True)  # the hand over a thumbnail says it can be clicked
+        self.view.entered.connect(self._hovered)
+        self.picture_popup: PicturePopup | None = None
+        self._pictures: OrderedDict[str, bytes] = OrderedDict()  # the last few shown large
         rows = self.view.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -807,6 +838,7 @@ class FlashBuyPanel(QWidget):
         self.view.setColumnWidth(Column.PICTURE, THUMBNAIL_PX + 8)
         columns.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         columns.setSectionResizeMode(Column.MODE, QHeaderView.ResizeMode.Interactive)
+        columns.setSectionResizeMode(Column.BUYERS, QHeaderView.ResizeMode.ResizeToContents)
         self.view.setColumnWidth(Column.MODE, 150)
 
         self.end_action = QAction(self.tr("End flash-buy"), self)
@@ -822,8 +854,15 @@ class FlashBuyPanel(QWidget):
         )
         self.end_button.setAutoDefault(False)
         self.end_button.clicked.connect(self.end_selected)
+        self.picture_action = QAction(self.tr("See the picture large"), self)
+        self.picture_action.setObjectName("showPictureAction")
+        self.picture_action.triggered.connect(self._picture_of_selected)
         self._menu = QMenu(self)
+        self._menu.addAction(self.picture_action)
         self._menu.addAction(self.end_action)
+        if read_only:
+            self.end_button.hide()
+            self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         selection = self.view.selectionModel()
         selection.selectionChanged.connect(self._update_actions)
@@ -1055,6 +1094,8 @@ class FlashBuyPanel(QWidget):
         self._failed(self.tr("Could not end the flash-buy"))(exc)
 
     def _can_end(self, fb: FlashBuy | None) -> bool:
+        if self.read_only:
+            return False
         return fb is not None and fb.status is FlashBuyStatus.ACTIVE and fb.id not in self._ending
 
     @Slot()
@@ -1097,6 +1138,71 @@ class FlashBuyPanel(QWidget):
     def _apply_search(self) -> None:
         self._search_timer.stop()
         self.proxy.set_search(self.search_edit.text())
+
+    # --- the picture, large ----------------------------------------------------------------
+
+    def show_picture(self, flashbuy_id: int) -> PicturePopup | None:
+        """Open the picture of ``flashbuy_id`` large, beside its thumbnail (if shown)."""
+        row = self.model.row_of(flashbuy_id)
+        if row < 0:
+            return None
+        fb = self.model.flashbuy(row)
+        if self.picture_popup is not None:
+            self.picture_popup.close()
+        popup = PicturePopup(shown_title(fb), self.model.thumbnail(row), self)
+        self.picture_popup = popup
+        popup.destroyed.connect(lambda _obj=None: self._popup_gone(popup))
+        at = self.proxy.mapFromSource(self.model.index(row, Column.PICTURE))
+        viewport = self.view.viewport()
+        cell = self.view.visualRect(at) if at.isValid() else viewport.rect()
+        popup.show_beside(QRect(viewport.mapToGlobal(cell.topLeft()), cell.size()))
+        picture_id = fb.picture_id
+        known = self._pictures.get(picture_id)
+        if known is not None:
+            self._pictures.move_to_end(picture_id)
+            popup.set_picture(known)
+            return popup
+        client = self.client
+
+        def arrived(data: bytes) -> None:
+            self._pictures[picture_id] = data
+            while len(self._pictures) > PICTURES_KEPT:
+                self._pictures.popitem(last=False)
+            if self.picture_popup is popup and shiboken6.isValid(popup):
+                popup.set_picture(data)
+
+        def lost(exc: Exception) -> None:
+            log.warning("picture %s could not be loaded: %s", picture_id, exc)
+            if self.picture_popup is popup and shiboken6.isValid(popup):
+                popup.failed(describe(exc))
+
+        self.tasks.run(lambda: client.picture(picture_id), arrived, lost)
+        return popup
+
+    def _popup_gone(self, popup: PicturePopup) -> None:
+        if self.picture_popup is popup:
+            self.picture_popup = None
+
+    @Slot(QModelIndex)
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.column() == Column.PICTURE:
+            fid = index.data(Role.ID)
+            if isinstance(fid, int):
+                self.show_picture(fid)
+
+    @Slot(QModelIndex)
+    def _hovered(self, index: QModelIndex) -> None:
+        viewport = self.view.viewport()
+        if index.column() == Column.PICTURE:
+            viewport.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            viewport.unsetCursor()
+
+    @Slot()
+    def _picture_of_selected(self) -> None:
+        fb = self.selected_flashbuy()
+        if fb is not None:
+            self.show_picture(fb.id)
 
     @Slot(QPoint)
     def _context_menu(self, pos: QPoint) -> None:

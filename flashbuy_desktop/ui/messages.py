@@ -15,7 +15,7 @@ from flashbuy_protocol.limits import REPORT_MAX_BYTES, REPORT_RATE_MAX
 # Built at import time, before any translator is installed: the sources are marked here
 # (for lupdate) and translated each time one is shown.
 _MESSAGES: Final[dict[str, object]] = {
-    ErrorCode.INVALID_CREDENTIALS: QT_TRANSLATE_NOOP("Messages", "Wrong username or password"),
+    ErrorCode.INVALID_CREDENTIALS: QT_TRANSLATE_NOOP("Messages", "Wrong account or password"),
     ErrorCode.UNAUTHENTICATED: QT_TRANSLATE_NOOP("Messages", "Please sign in again"),
     ErrorCode.TOKEN_EXPIRED: QT_TRANSLATE_NOOP(
         "Messages", "Your sign-in has expired; please sign in again"

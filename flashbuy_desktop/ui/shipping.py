@@ -1,9 +1,13 @@
 """Shipping templates (运费模板): the editor for one template and the creator's list of them.
 
 Fees are typed in yuan and carried in whole fen, never through a float. The editor checks
-every rule the platform enforces before it is asked (:class:`ShippingTemplateIn`), shows
-the reasons in the seller's language and enables Save only when the template is valid; the
-platform's own refusal, if any, is shown in the same place and the editor stays open.
+every rule the platform enforces before it is asked (:class:`ShippingTemplateIn`) and says
+the reasons in the seller's language: a field's problem once the seller edited it, every
+problem once they press Save (which then sends nothing and puts the cursor in the first
+field to fix), never at open (:mod:`flashbuy_desktop.form_errors`). The reasons have room
+kept for them, so Save and Cancel never move. 添加地区 puts the cursor in the new region's
+fee. The platform's own refusal, if any, is shown in the same place and the editor stays
+open.
 """
 
 import re
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -35,53 +40,70 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient, PlatformError
+from flashbuy_desktop.form_errors import Problem, fit_lines, shown
+from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import TemplateKind
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import FEE_MAX_FEN, REGIONS, TEMPLATE_NAME_MAX, TEXT_PATTERN
 from flashbuy_protocol.models import ShippingTemplate, ShippingTemplateIn
-from flashbuy_protocol.money import MoneyError, format_fen
+from flashbuy_protocol.money import MoneyError, MoneyProblem, format_fen, parse_yuan
 
-_FEE = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?")  # ASCII digits only
 _TEXT = re.compile(TEXT_PATTERN)
 _ERROR_STYLE = "color: #c0392b;"
+ERROR_LINES = 3  # lines of problems the editor has room for (then "…and 2 more")
+# The editor's fields, as its problems name them.
+_NAME, _FLAT, _DEFAULT = "name", "flat", "default"
+
+
+def _fee_field(region: str) -> str:
+    return f"fee:{region}"
+
+
 SUMMARY_REGIONS = 3  # region fees shown in a list's summary before "…"
 
 
 def parse_fee(text: str) -> int:
     """Return the fen in a postage typed in yuan (``"0"``, ``"12"``, ``"¥1,288.50"``).
 
-    The rules of :func:`flashbuy_protocol.money.parse_yuan` (digits, at most two
-    decimals, optional ¥ and thousands commas), except that 0 is a valid fee and the
-    maximum is :data:`FEE_MAX_FEN`. Raises :class:`MoneyError` saying why, in the seller's
-    language.
+    :func:`flashbuy_protocol.money.parse_yuan` decides, with 0 as a valid fee and
+    :data:`FEE_MAX_FEN` as the maximum. Raises :class:`FeeError` saying why, in the
+    seller's language.
     """
-    cleaned = text.strip().removeprefix("¥").removeprefix("￥").strip().replace(",", "")
-    if not cleaned:
-        raise MoneyError(QCoreApplication.translate("Shipping", "Enter the postage"))
-    if cleaned.startswith("-"):
-        raise MoneyError(QCoreApplication.translate("Shipping", "The postage cannot be negative"))
-    match = _FEE.fullmatch(cleaned)
-    if match is None:
-        raise MoneyError(
-            QCoreApplication.translate(
-                "Shipping", "The postage can contain only digits and a decimal point"
-            )
-        )
-    frac = match.group("frac") or ""
-    if len(frac) > 2:
-        raise MoneyError(
-            QCoreApplication.translate("Shipping", "The postage has at most two decimals")
-        )
-    fen = int(match.group("whole")) * 100 + int(frac.ljust(2, "0"))
-    if fen > FEE_MAX_FEN:
-        raise MoneyError(
-            QCoreApplication.translate("Shipping", "The postage is at most {max} yuan").format(
-                max=format_fen(FEE_MAX_FEN)
-            )
-        )
-    return fen
+    try:
+        return parse_yuan(text, minimum=0, maximum=FEE_MAX_FEN)
+    except MoneyError as exc:
+        raise FeeError(exc) from exc
+
+
+class FeeError(MoneyError):
+    """A postage that is not an amount; ``str()`` says why in the seller's language."""
+
+    def __init__(self, error: MoneyError) -> None:
+        ValueError.__init__(self, fee_reason(error))
+        self.problem, self.minimum, self.maximum = error.problem, error.minimum, error.maximum
+
+
+def fee_reason(error: MoneyError) -> str:
+    """Why ``error``'s postage was refused, in the seller's language."""
+    # Marked with QT_TRANSLATE_NOOP (lupdate reads literal strings only, never a helper's
+    # argument) and translated here, when shown.
+    reasons = {
+        MoneyProblem.EMPTY: QT_TRANSLATE_NOOP("Shipping", "Enter the postage"),
+        MoneyProblem.NEGATIVE: QT_TRANSLATE_NOOP("Shipping", "The postage cannot be negative"),
+        MoneyProblem.NOT_AN_AMOUNT: QT_TRANSLATE_NOOP(
+            "Shipping", "The postage can contain only digits and a decimal point"
+        ),
+        MoneyProblem.TOO_MANY_DECIMALS: QT_TRANSLATE_NOOP(
+            "Shipping", "The postage has at most two decimals"
+        ),
+        MoneyProblem.TOO_LOW: QT_TRANSLATE_NOOP("Shipping", "The postage cannot be negative"),
+        MoneyProblem.TOO_HIGH: QT_TRANSLATE_NOOP("Shipping", "The postage is at most {max} yuan"),
+    }
+    return QCoreApplication.translate("Shipping", str(reasons[error.problem])).format(
+        max=format_fen(error.maximum)
+    )
 
 
 def fen_text(fen: int) -> str:
@@ -165,6 +187,10 @@ class ShippingTemplateEditor(QDialog):
         self.template: ShippingTemplate | None = None
         self._body: ShippingTemplateIn | None = None
         self._saving = False
+        # Problems show for the fields the seller edited, or all once they tried to save.
+        self._touched: set[str] = set()
+        self._tried = False
+        self._ready = False  # filling in a loaded template is not the seller's editing
         self.setWindowTitle(
             self.tr("Edit shipping template") if template else self.tr("New shipping template")
         )
@@ -172,6 +198,7 @@ class ShippingTemplateEditor(QDialog):
         self._build()
         if template is not None:
             self._load(template)
+        self._ready = True
         self._validate()
 
     # --- layout ---------------------------------------------------------------------------
@@ -235,6 +262,11 @@ class ShippingTemplateEditor(QDialog):
         self.errorLabel.setObjectName("errorLabel")
         self.errorLabel.setStyleSheet(_ERROR_STYLE)
         self.errorLabel.setWordWrap(True)
+        self.errorLabel.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Room for ERROR_LINES lines, kept whether empty or full: a problem appearing never
+        # moves Save and Cancel under the pointer, nor grows the window.
+        self.errorLabel.setFixedHeight(self.errorLabel.fontMetrics().lineSpacing() * ERROR_LINES)
+        self.errorLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         self.buttons = QDialogButtonBox(self)
         self.okButton = self.buttons.addButton(
@@ -256,10 +288,10 @@ class ShippingTemplateEditor(QDialog):
         layout.addWidget(self.errorLabel)
         layout.addWidget(self.buttons)
 
-        self.nameEdit.textChanged.connect(self._validate)
+        self.nameEdit.textChanged.connect(lambda _text: self._touch(_NAME))
         self.kindGroup.idToggled.connect(self._kind_toggled)
-        self.flatFeeEdit.textChanged.connect(self._validate)
-        self.defaultFeeEdit.textChanged.connect(self._validate)
+        self.flatFeeEdit.textChanged.connect(lambda _text: self._touch(_FLAT))
+        self.defaultFeeEdit.textChanged.connect(lambda _text: self._touch(_DEFAULT))
         self.excludedList.itemChanged.connect(self._validate)
 
     def _free_page(self) -> QWidget:
@@ -303,9 +335,7 @@ class ShippingTemplateEditor(QDialog):
         self.addRegionButton = QPushButton(self.tr("Add region"), page)
         self.addRegionButton.setObjectName("addRegionButton")
         self.addRegionButton.setAutoDefault(False)
-        self.addRegionButton.clicked.connect(
-            lambda: self.add_region(self.regionCombo.currentText())
-        )
+        self.addRegionButton.clicked.connect(self._add_chosen_region)
         adder.addWidget(self.addRegionButton)
         adder.addStretch(1)
         layout.addLayout(adder)
@@ -330,9 +360,11 @@ class ShippingTemplateEditor(QDialog):
     # --- the per-region table ------------------------------------------------------------
 
     def _add_chosen_region(self) -> None:
+        """添加地区: the new region's fee field takes the keyboard, so the fee typed lands there."""
         edit = self.add_region(self.regionCombo.currentText())
         if edit is not None:
-            edit.setFocus()
+            self.regionTable.scrollToBottom()
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def region_rows(self) -> list[tuple[str, QLineEdit]]:
         """The regions priced in the table, in order, with their fee fields."""
@@ -361,7 +393,7 @@ class ShippingTemplateEditor(QDialog):
         edit.setObjectName(f"regionFee_{region}")
         edit.setPlaceholderText(self.tr("yuan"))
         edit.setFrame(False)
-        edit.textChanged.connect(self._validate)
+        edit.textChanged.connect(lambda _text: self._touch(_fee_field(region)))
         self.regionTable.setCellWidget(row, 1, edit)
         remove = QPushButton(self.tr("Remove"), self.regionTable)
         remove.setObjectName(f"removeRegion_{region}")
@@ -419,28 +451,38 @@ class ShippingTemplateEditor(QDialog):
             self._validate()
 
     def errors(self) -> list[str]:
-        """Why the template cannot be saved as it stands (empty when it can)."""
-        return self._check()[1]
+        """Why the template cannot be saved as it stands (empty when it can), shown or not."""
+        return [problem.text for problem in self._check()[1]]
 
-    def _check(self) -> tuple[ShippingTemplateIn | None, list[str]]:
-        errors: list[str] = []
+    def shown_errors(self) -> list[str]:
+        """The problems the window says now: those of edited fields, all after trying to save."""
+        return [p.text for p in shown(self._check()[1], self._touched, self._tried)]
+
+    def _check(self) -> tuple[ShippingTemplateIn | None, list[Problem]]:
+        errors: list[Problem] = []
         name = self.nameEdit.text().strip()
         if not name:
-            errors.append(self.tr("Enter a template name"))
+            errors.append(Problem(_NAME, self.tr("Enter a template name")))
         elif len(name) > TEMPLATE_NAME_MAX:
             errors.append(
-                self.tr("The template name has at most {max} characters (now {n})").format(
-                    max=TEMPLATE_NAME_MAX, n=len(name)
+                Problem(
+                    _NAME,
+                    self.tr("The template name has at most {max} characters (now {n})").format(
+                        max=TEMPLATE_NAME_MAX, n=len(name)
+                    ),
                 )
             )
         elif not _TEXT.fullmatch(name):
-            errors.append(self.tr("The template name cannot contain control characters"))
+            errors.append(
+                Problem(_NAME, self.tr("The template name cannot contain control characters"))
+            )
 
-        def fee(label: str, text: str) -> int | None:
+        def fee(field: str, label: str, text: str) -> int | None:
             try:
                 return parse_fee(text)
             except MoneyError as exc:
-                errors.append(self.tr("{field}: {reason}").format(field=label, reason=exc))
+                reason = self.tr("{field}: {reason}").format(field=label, reason=exc)
+                errors.append(Problem(field, reason))
                 return None
 
         kind = self.kind()
@@ -448,20 +490,20 @@ class ShippingTemplateEditor(QDialog):
         flat_fee = default_fee = None
         region_fees: dict[str, int] = {}
         if kind is TemplateKind.FLAT:
-            flat_fee = fee(self.tr("Postage"), self.flatFeeEdit.text())
+            flat_fee = fee(_FLAT, self.tr("Postage"), self.flatFeeEdit.text())
         elif kind is TemplateKind.BY_REGION:
-            default_fee = fee(self.tr("Default postage"), self.defaultFeeEdit.text())
+            default_fee = fee(_DEFAULT, self.tr("Default postage"), self.defaultFeeEdit.text())
             for region, edit in self.region_rows():
-                value = fee(self.tr("Postage to {region}").format(region=region), edit.text())
+                label = self.tr("Postage to {region}").format(region=region)
+                value = fee(_fee_field(region), label, edit.text())
                 if value is not None:
                     region_fees[region] = value
             for region, _ in self.region_rows():
                 if region in excluded:
-                    errors.append(
-                        self.tr(
-                            "{region} has a postage and is also not shipped to; choose one"
-                        ).format(region=region)
-                    )
+                    text = self.tr(
+                        "{region} has a postage and is also not shipped to; choose one"
+                    ).format(region=region)
+                    errors.append(Problem(_fee_field(region), text, at_once=True))
         if errors:
             return None, errors
         body = ShippingTemplateIn(
@@ -474,12 +516,31 @@ class ShippingTemplateEditor(QDialog):
         )
         return body, []
 
+    def _touch(self, field: str) -> None:
+        if self._ready:
+            self._touched.add(field)
+        self._validate()
+
     def _validate(self) -> None:
         if self._saving:
             return
-        self._body, errors = self._check()
-        self.errorLabel.setText("\n".join(errors))
-        self.okButton.setEnabled(self._body is not None)
+        self._body, problems = self._check()
+        texts = [p.text for p in shown(problems, self._touched, self._tried)]
+        lines = fit_lines(
+            texts, ERROR_LINES, lambda n: self.tr("…and {n} more (see the tooltip)").format(n=n)
+        )
+        self.errorLabel.setText("\n".join(lines))
+        self.errorLabel.setToolTip("\n".join(texts) if len(lines) < len(texts) else "")
+        self.okButton.setEnabled(True)  # Save says what is missing rather than staying grey
+
+    def _field_widget(self, field: str) -> QWidget | None:
+        if field == _NAME:
+            return self.nameEdit
+        if field == _FLAT:
+            return self.flatFeeEdit
+        if field == _DEFAULT:
+            return self.defaultFeeEdit
+        return next((e for r, e in self.region_rows() if _fee_field(r) == field), None)
 
     def _load(self, template: ShippingTemplate) -> None:
         self.nameEdit.setText(template.name)
@@ -497,9 +558,16 @@ class ShippingTemplateEditor(QDialog):
     # --- saving ---------------------------------------------------------------------------
 
     def _save(self) -> None:
+        if self._saving:
+            return
+        self._tried = True
         self._validate()
         body = self._body
-        if body is None or self._saving:
+        if body is None:
+            problems = self._check()[1]
+            widget = self._field_widget(problems[0].field) if problems else None
+            if widget is not None:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         client, original = self._client, self._original
 
@@ -576,51 +644,40 @@ class ShippingTemplateEditor(QDialog):
 
 
 class ConfirmDelete:
-    """The question asked before a template is deleted; tests replace :meth:`ask`."""
+    """The question asked before a template is deleted (a :class:`Confirm`).
 
-    DELETE_BUTTON = "confirmDeleteButton"
-    CANCEL_BUTTON = "cancelDeleteButton"
+    Tests replace :meth:`ask`.
+    """
+
+    DELETE_BUTTON = Confirm.ACT_BUTTON
+    CANCEL_BUTTON = Confirm.SAFE_BUTTON
+
+    @staticmethod
+    def question(template: ShippingTemplate) -> Question:
+        """What is asked, with its two named buttons."""
+        return Question(
+            title=QCoreApplication.translate("Shipping", "Delete shipping template"),
+            text=QCoreApplication.translate(
+                "Shipping", "Delete the shipping template “{name}”?"
+            ).format(name=template.name),
+            details=QCoreApplication.translate(
+                "Shipping",
+                "Once deleted it cannot be chosen for new flash-buys; the postage of orders"
+                " already placed does not change.",
+            ),
+            act=QCoreApplication.translate("Shipping", "Delete"),
+            safe=QCoreApplication.translate("Shipping", "Cancel"),
+        )
 
     @classmethod
     def build(cls, parent: QWidget | None, template: ShippingTemplate) -> QMessageBox:
         """The dialog, not yet shown; its buttons are named :attr:`DELETE_BUTTON` and so on."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(QCoreApplication.translate("Shipping", "Delete shipping template"))
-        box.setText(
-            QCoreApplication.translate("Shipping", "Delete the shipping template “{name}”?").format(
-                name=template.name
-            )
-        )
-        box.setInformativeText(
-            QCoreApplication.translate(
-                "Shipping",
-                "Once deleted it cannot be chosen for new flash-buys; the postage of orders"
-                " already placed does not change.",
-            )
-        )
-        delete = box.addButton(
-            QCoreApplication.translate("Shipping", "Delete"), QMessageBox.ButtonRole.DestructiveRole
-        )
-        delete.setObjectName(cls.DELETE_BUTTON)
-        cancel = box.addButton(
-            QCoreApplication.translate("Shipping", "Cancel"), QMessageBox.ButtonRole.RejectRole
-        )
-        cancel.setObjectName(cls.CANCEL_BUTTON)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        return box
+        return Confirm.build(parent, cls.question(template))
 
     @classmethod
     def ask(cls, parent: QWidget | None, template: ShippingTemplate) -> bool:
         """Whether the seller confirms deleting ``template`` (a modal question)."""
-        box = cls.build(parent, template)
-        try:
-            box.exec()
-            clicked = box.clickedButton()
-            return clicked is not None and clicked.objectName() == cls.DELETE_BUTTON
-        finally:
-            box.deleteLater()
+        return Confirm.ask(parent, cls.question(template))
 
 
 class ShippingTemplateManager(QDialog):

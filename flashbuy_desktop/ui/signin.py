@@ -1,12 +1,13 @@
-"""The sign-in window: the platform's address, username and password."""
+"""The sign-in window: the platform's address, the creator's account and password."""
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +17,8 @@ from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.models import SignInResult
+
+ERROR_LINES = 2  # lines kept for the reason a sign-in failed
 
 
 class SignInDialog(QDialog):
@@ -38,6 +41,12 @@ class SignInDialog(QDialog):
         self.error.setObjectName("signInError")
         self.error.setStyleSheet("color: #c5221f;")
         self.error.setWordWrap(True)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Room for two lines from the start, whether or not a reason shows: a message
+        # appearing never grows the window and moves 登录 from under the pointer.
+        self.error.setFixedHeight(self.error.fontMetrics().lineSpacing() * ERROR_LINES)
+        self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.error.setMinimumWidth(320)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -2,6 +2,7 @@
 
 import gc
 import itertools
+import os
 import queue
 import threading
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QEnterEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
@@ -32,6 +33,7 @@ from tests.support import World
 # The offscreen platform (a plain pytest run without an X server) says this of every window.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
+SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
 WARM = QColor("#fff1d6")  # the delegate's background of a purchase-intent row (light theme)
 START = datetime(2024, 5, 1, 4, 5, 6, tzinfo=UTC)
 
@@ -377,7 +379,7 @@ def test_clicking_plus_asks_for_a_targeted_flash_buy_for_that_viewer(
     assert plus.right() >= rect.right() - 8  # at the right edge
     with qtbot.waitSignal(view.targetRequested) as asked:
         qtbot.mouseClick(view.list_view.viewport(), Qt.MouseButton.LeftButton, pos=plus.center())
-    assert asked.args == [22, "观众22"]
+    assert asked.args == [22, "观众22", "3号多少钱"]
     assert not view.list_view.selectionModel().hasSelection()  # "+" does not select the row
 
     with qtbot.assertNotEmitted(view.targetRequested, wait=50):
@@ -394,7 +396,7 @@ def test_enter_on_the_selected_comment_asks_for_its_viewer(qtbot: QtBot, view: C
     view.list_view.setCurrentIndex(view.filter.index(2, 0))
     with qtbot.waitSignal(view.targetRequested) as asked:
         qtbot.keyClick(view.list_view, Qt.Key.Key_Return)
-    assert asked.args == [33, "观众33"]
+    assert asked.args == [33, "观众33", "好"]
 
 
 def test_intent_only_shows_just_purchase_intent_highlighted(
@@ -432,6 +434,90 @@ def test_the_delegate_keeps_a_long_comment_on_one_line(qtbot: QtBot, view: Comme
     short = view.list_view.visualRect(view.filter.index(0, 0))
     long = view.list_view.visualRect(view.filter.index(1, 0))
     assert long.height() == short.height() < 3 * view.fontMetrics().height()
+
+
+def named(cid: int, nickname: str, text: str) -> Comment:
+    return Comment(
+        id=cid,
+        room_id=1,
+        viewer_id=200 + cid,
+        nickname=nickname,
+        text=text,
+        created_at=START + timedelta(seconds=cid),
+    )
+
+
+@pytest.fixture
+def split_view(qtbot: QtBot) -> Iterator[CommentView]:
+    """A comment view as wide as the main window gives it at its default size (440 px)."""
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    QCursor.setPos(screen.bottomRight() - QPoint(5, 5))
+    widget = CommentView(CommentFeed(interval_ms=20))
+    qtbot.addWidget(widget)
+    widget.setGeometry(screen.left() + 10, screen.top() + 10, 440, 360)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.close()
+
+
+SHORT_NAMES = ["罗阿杰70", "Rose Lee 2024", "张三丰1988", "Alice 12", "jade_lover_88", "小王"]
+
+
+def test_nicknames_are_whole_where_they_fit(qtbot: QtBot, split_view: CommentView) -> None:
+    view = split_view
+    texts = ["3号多少钱", "how much is no. 3?", "好漂亮", "要了", "主播好", "#5"]
+    view.feed.extend(
+        [named(i, n, t) for i, (n, t) in enumerate(zip(SHORT_NAMES, texts, strict=True), 1)]
+    )
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(SHORT_NAMES))
+    view.list_view.viewport().grab()  # painted once, with the view's own font
+    painted = []
+    for row in range(view.filter.rowCount()):
+        index = view.filter.index(row, 0)
+        painted.append(view.delegate.painted_nickname(index, view.list_view.visualRect(index)))
+    assert painted == [f"{n}：" for n in SHORT_NAMES]
+
+
+def test_a_name_too_long_is_cut_and_shown_whole_on_hover(
+    qtbot: QtBot, split_view: CommentView
+) -> None:
+    view = split_view
+    long_name = "翡翠玉石收藏爱好者之家官方旗舰店大号" + "2024"
+    view.feed.extend(
+        [
+            named(1, long_name, "这个镯子的种水真的很好，请问3号还有吗，能不能再看一下侧面"),
+            named(2, "小王", "好"),
+            *(named(i, n, "3号多少钱") for i, n in enumerate(SHORT_NAMES, 3)),
+        ]
+    )
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 + len(SHORT_NAMES))
+    viewport = view.list_view.viewport()
+    view.list_view.scrollToTop()
+    if SHOTS:
+        view.grab().save(os.path.join(SHOTS, "comments-names.png"))
+    index = view.filter.index(0, 0)
+    rect = view.list_view.visualRect(index)
+    painted = view.delegate.painted_nickname(index, rect)
+    assert painted.endswith("…")
+    assert long_name.startswith(painted.removesuffix("…"))
+
+    # The pointer resting on the cut name shows it whole.
+    qtbot.mouseMove(viewport, QPoint(rect.left() + 30, rect.center().y()))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5_000)
+    assert QToolTip.text() == long_name
+    QToolTip.hideText()
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+    # A whole name has no tooltip of its own: the row's says who wrote what.
+    short = view.filter.index(1, 0)
+    short_rect = view.list_view.visualRect(short)
+    assert view.delegate.painted_nickname(short, short_rect) == "小王："
+    qtbot.mouseMove(viewport, QPoint(short_rect.left() + 10, short_rect.center().y()))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5_000)
+    assert QToolTip.text() == "小王：好"
+    QToolTip.hideText()
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
 
 
 def test_an_attached_feed_is_paused_by_the_pointer(qtbot: QtBot, view: CommentView) -> None:

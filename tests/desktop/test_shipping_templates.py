@@ -1,12 +1,13 @@
 """Shipping templates: the editor and the manager, driven like a seller against the platform."""
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.ui.shipping import (
@@ -58,7 +59,29 @@ def open_editor(
     qtbot.addWidget(editor)
     editor.show()
     qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)  # the keyboard is the editor's, as for a seller
     return editor
+
+
+def focused() -> QWidget:
+    """Whatever has the keyboard now: where a seller's key presses go."""
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def type_here(qtbot: Any, text: str) -> None:
+    """Type ``text`` into whatever has the keyboard, as a seller does."""
+    type_text(qtbot, focused(), text)
+
+
+def click_save_refused(qtbot: Any, editor: ShippingTemplateEditor) -> None:
+    """Click Save on a template with a problem: the editor stays, nothing is sent."""
+    with qtbot.assertNotEmitted(editor.saved, wait=50):
+        qtbot.mouseClick(editor.okButton, LEFT)
+    assert editor.isVisible()
+    assert editor.nameEdit.isEnabled()  # not saving
 
 
 def save(qtbot: Any, editor: ShippingTemplateEditor) -> ShippingTemplate:
@@ -81,12 +104,13 @@ def test_parse_fee_accepts_zero_and_yuan_and_refuses_the_rest() -> None:
     assert parse_fee(" ¥1,288.5 ") == 128_850
     assert parse_fee("23") == 2300
     assert parse_fee("99999.99") == FEE_MAX_FEN
+    assert parse_fee("１２元") == 1200  # as a Chinese input method types it in 全角 mode
     for bad, reason in (
         ("", "请输入运费"),
         ("-1", "负数"),
         ("1.234", "两位小数"),
         ("abc", "数字"),
-        ("12元", "数字"),
+        ("12块", "数字"),
         ("100000", "最多"),
     ):
         with pytest.raises(MoneyError, match=reason):
@@ -130,7 +154,6 @@ def test_create_free_template_with_excluded_regions(
     qtbot: Any, world: World, client: PlatformClient, tasks: Tasks
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
-    assert not editor.okButton.isEnabled()  # no name yet
     name = unique("包邮")[:30]
     type_text(qtbot, editor.nameEdit, name)
     qtbot.mouseClick(editor.freeRadio, LEFT)
@@ -154,9 +177,12 @@ def test_create_flat_template(
     type_text(qtbot, editor.nameEdit, name)
     qtbot.mouseClick(editor.flatRadio, LEFT)
     assert editor.kindPages.currentIndex() == 1
-    assert not editor.okButton.isEnabled()
-    assert "请输入运费" in editor.errorLabel.text()
-    type_text(qtbot, editor.flatFeeEdit, "23")
+    assert editor.errorLabel.text() == ""  # not before the seller had a chance to type it
+    click_save_refused(qtbot, editor)
+    assert editor.errorLabel.text() == "运费：请输入运费"
+    assert focused() is editor.flatFeeEdit  # where the missing fee goes
+    type_here(qtbot, "23")
+    assert editor.errorLabel.text() == ""
     save(qtbot, editor)
     stored = on_platform(world, name)
     assert stored is not None
@@ -191,13 +217,15 @@ def test_create_by_region_template(
     assert editor.regionCombo.findText("广东") == -1  # offered once only
     guangdong = editor.fee_edit("广东")
     assert guangdong is not None
-    assert not editor.okButton.isEnabled()  # its fee is still empty
-    type_text(qtbot, guangdong, "0")
+    assert editor.errors() == ["广东运费：请输入运费"]  # its fee is still empty...
+    assert editor.errorLabel.text() == ""  # ...but the seller is about to type it
+    type_here(qtbot, "0")
     editor.regionCombo.setCurrentText("新疆")
     qtbot.mouseClick(editor.addRegionButton, LEFT)
     xinjiang = editor.fee_edit("新疆")
     assert xinjiang is not None
-    type_text(qtbot, xinjiang, "30.5")
+    type_here(qtbot, "30.5")
+    assert (guangdong.text(), xinjiang.text()) == ("0", "30.5")
     editor.regionCombo.setCurrentText("北京")
     qtbot.mouseClick(editor.addRegionButton, LEFT)
     remove = editor.regionTable.findChild(QAbstractButton, "removeRegion_北京")
@@ -230,7 +258,7 @@ def test_create_by_region_template(
         (lambda e, q: by_region(e, q, "5", "5", exclude=True), "广东既设置了运费又设为不发货"),
     ],
 )
-def test_bad_input_disables_ok_with_the_reason(
+def test_bad_input_says_why_and_is_not_saved(
     qtbot: Any,
     client: PlatformClient,
     tasks: Tasks,
@@ -240,9 +268,10 @@ def test_bad_input_disables_ok_with_the_reason(
     editor = open_editor(qtbot, client, tasks)
     type_text(qtbot, editor.nameEdit, "江浙沪")
     arrange(editor, qtbot)
-    assert not editor.okButton.isEnabled()
     assert reason in editor.errorLabel.text(), editor.errorLabel.text()
     assert any(reason in e for e in editor.errors())
+    click_save_refused(qtbot, editor)
+    assert reason in editor.errorLabel.text(), editor.errorLabel.text()
     editor.reject()
 
 
@@ -269,15 +298,109 @@ def test_fixing_the_input_enables_ok_again(
     editor = open_editor(qtbot, client, tasks)
     type_text(qtbot, editor.nameEdit, "江浙沪")
     by_region(editor, qtbot, "5", "5", exclude=True)
-    assert not editor.okButton.isEnabled()
+    assert editor.errorLabel.text() == "广东既设置了运费又设为不发货，请二选一"
     editor.excluded_item("广东").setCheckState(Qt.CheckState.Unchecked)
-    assert editor.okButton.isEnabled()
+    assert editor.errors() == []
     assert editor.errorLabel.text() == ""
     # fees of a kind not chosen do not count
     type_into(qtbot, editor.defaultFeeEdit, "bad")
-    assert not editor.okButton.isEnabled()
+    assert editor.errorLabel.text() == "默认运费：运费只能包含数字和小数点"
     qtbot.mouseClick(editor.freeRadio, LEFT)
-    assert editor.okButton.isEnabled()
+    assert editor.errors() == []
+    assert editor.errorLabel.text() == ""
+    editor.reject()
+
+
+SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
+
+
+def test_the_editor_opens_without_a_reproach_and_says_what_is_missing_on_save(
+    qtbot: Any, client: PlatformClient, tasks: Tasks
+) -> None:
+    editor = open_editor(qtbot, client, tasks)
+    assert editor.errorLabel.text() == ""  # nothing typed, nothing wrong yet
+    assert editor.errors() == ["请填写模板名称"]
+    assert focused() is editor.nameEdit  # the name is typed first
+    click_save_refused(qtbot, editor)
+    assert editor.errorLabel.text() == "请填写模板名称"
+    assert focused() is editor.nameEdit
+    type_here(qtbot, "江浙沪包邮")
+    assert editor.errorLabel.text() == ""
+    editor.reject()
+
+
+def test_a_name_typed_then_deleted_is_missed_at_once(
+    qtbot: Any, client: PlatformClient, tasks: Tasks
+) -> None:
+    editor = open_editor(qtbot, client, tasks)
+    type_here(qtbot, "江")
+    assert editor.errorLabel.text() == ""
+    qtbot.keyClick(focused(), Qt.Key.Key_Backspace)
+    assert editor.errorLabel.text() == "请填写模板名称"
+    editor.reject()
+
+
+def test_a_region_added_takes_the_fee_typed_next(
+    qtbot: Any, world: World, client: PlatformClient, tasks: Tasks
+) -> None:
+    editor = open_editor(qtbot, client, tasks)
+    name = unique("按地区")[:30]
+    type_here(qtbot, name)
+    qtbot.mouseClick(editor.byRegionRadio, LEFT)
+    qtbot.mouseClick(editor.defaultFeeEdit, LEFT)
+    type_here(qtbot, "10")
+    editor.regionCombo.setCurrentText("新疆")
+    qtbot.mouseClick(editor.addRegionButton, LEFT)
+    xinjiang = editor.fee_edit("新疆")
+    assert xinjiang is not None
+    assert focused() is xinjiang  # 添加地区 hands the keyboard to the new fee
+    type_here(qtbot, "25")
+    editor.regionCombo.setCurrentText("西藏")
+    qtbot.mouseClick(editor.addRegionButton, LEFT)
+    type_here(qtbot, "30")
+    assert [(r, e.text()) for r, e in editor.region_rows()] == [("新疆", "25"), ("西藏", "30")]
+    assert editor.defaultFeeEdit.text() == "10"
+    assert editor.errorLabel.text() == ""
+    if SHOTS:
+        editor.grab().save(os.path.join(SHOTS, "shipping-editor.png"))
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)  # Enter in a field saves
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=30_000)
+    stored = on_platform(world, name)
+    assert stored is not None
+    assert stored["region_fees"] == {"新疆": 2500, "西藏": 3000}
+
+
+def test_problems_showing_never_move_the_buttons(
+    qtbot: Any, client: PlatformClient, tasks: Tasks
+) -> None:
+    editor = open_editor(qtbot, client, tasks)
+
+    def where() -> tuple[QPoint, QPoint, QSize]:
+        return (
+            editor.okButton.mapToGlobal(QPoint(0, 0)),
+            editor.cancelButton.mapToGlobal(QPoint(0, 0)),
+            editor.size(),
+        )
+
+    before = where()
+    click_save_refused(qtbot, editor)  # one problem
+    assert editor.errorLabel.text() == "请填写模板名称"
+    QApplication.processEvents()
+    assert where() == before
+
+    qtbot.mouseClick(editor.byRegionRadio, LEFT)
+    for region in ("北京", "上海", "江苏", "浙江", "广东", "新疆", "西藏", "青海", "海南", "云南"):
+        editor.regionCombo.setCurrentText(region)
+        qtbot.mouseClick(editor.addRegionButton, LEFT)
+    click_save_refused(qtbot, editor)  # twelve problems: more than the room kept for them
+    QApplication.processEvents()
+    assert where() == before
+    lines = editor.errorLabel.text().split("\n")
+    assert lines == ["请填写模板名称", "默认运费：请输入运费", "…还有 10 处问题（悬停查看）"]
+    assert editor.errorLabel.toolTip().split("\n") == editor.errors()
+    assert len(editor.errors()) == 12
+    if SHOTS:
+        editor.grab().save(os.path.join(SHOTS, "shipping-editor-problems.png"))
     editor.reject()
 
 
