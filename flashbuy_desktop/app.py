@@ -12,17 +12,20 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from flashbuy_desktop import i18n, logs
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.capture.occlusion import Occluders
+from flashbuy_desktop.capture.x11_windows import other_console_windows
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.embedded import EmbeddedPlatform
 from flashbuy_desktop.settings import ConsoleSettings, data_dir
 from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
-from flashbuy_desktop.ui.main_window import MainWindow
+from flashbuy_desktop.ui.main_window import MainWindow, ViewState
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.report import ProblemReportDialog
 from flashbuy_desktop.ui.settings_window import SettingsWindow
 from flashbuy_desktop.ui.signin import SignInDialog
 from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_desktop.ui.window_watch import WindowWatch
 from flashbuy_protocol.models import SignInResult
 
 log = logging.getLogger(__name__)
@@ -68,8 +71,15 @@ class Console(QObject):
         self.frame = CaptureFrame()
         self.frame.restore(settings)
         self.frame.geometryCommitted.connect(lambda _rect: self._save_frame())
+        # Where the console's own windows are, so a capture never photographs them.
+        self.occluders = Occluders(others=other_console_windows)
+        self.window_watch = WindowWatch(self.occluders, self)
         self.capture = CaptureService(
-            self.frame, self.tasks, config=settings.capture_config(), parent=self
+            self.frame,
+            self.tasks,
+            config=settings.capture_config(),
+            occluders=self.occluders,
+            parent=self,
         )
 
     # --- starting -----------------------------------------------------------------------
@@ -118,7 +128,9 @@ class Console(QObject):
         self._close_splash()
         self.dialog = SignInDialog(self.client, self.tasks)
         if self.embedded is not None and self.embedded.demo is not None:
+            # The demo's account is published: one Enter signs in again.
             self.dialog.username.setText(self.embedded.demo.username)
+            self.dialog.password.setText(self.embedded.demo.password)
         self.dialog.signedIn.connect(self._signed_in)
         self.dialog.rejected.connect(self._dialog_closed)
         self.dialog.show()
@@ -140,11 +152,14 @@ class Console(QObject):
                 )
             )
 
-    def _show_main(self) -> None:
+    def _show_main(self, state: ViewState | None = None) -> None:
         assert self.client is not None
         if self.stopped:
             return
         self._close_splash()
+        if self.dialog is not None:
+            self.dialog.deleteLater()  # signed in: the sign-in window has closed
+            self.dialog = None
         self.window = MainWindow(
             self.client,
             self.tasks,
@@ -152,6 +167,7 @@ class Console(QObject):
             capture=self.capture,
             last_template_id=self.settings.last_template_id,
             hotkeys=self.settings.hotkeys,
+            global_keys=self.settings.global_hotkeys,
         )
         logs.add_secret(self.client.token)  # the embedded demo signs in without the dialog
         self.window.lastTemplateChanged.connect(self._remember_template)
@@ -159,8 +175,12 @@ class Console(QObject):
         self.window.settingsRequested.connect(self.edit_settings)
         self.window.reportRequested.connect(self.report_problem)
         self.window.frameLockChanged.connect(lambda _locked: self._save_frame())
+        if state is not None:
+            self.window.restore_view_state(state)
         self.window.show()
         log.info("main window shown (%s)", self.server_url)
+        if self.frame.is_first_start() and not self.frame.isVisible():
+            self.frame.place_beside(self.window.frameGeometry())  # never over the console
         self.frame.show()
         self.window.load()
         self.capture.warm_up()
@@ -185,7 +205,7 @@ class Console(QObject):
         if changed_language:
             self.switch_language(language)
         elif self.window is not None:
-            self.window.apply_hotkeys(edited.hotkeys)
+            self.window.apply_hotkeys(edited.hotkeys, global_keys=edited.global_hotkeys)
 
     def switch_language(self, language: str) -> None:
         """Show the console in ``language`` now: the catalogs, then a main window built anew.
@@ -200,13 +220,16 @@ class Console(QObject):
         i18n.install(app, language)
         QApplication.setApplicationDisplayName(self.tr("Flash-buy console"))
         log.info("language switched to %s", language)
+        self.frame.retranslate()  # the capture frame's title follows the language too
         if self.window is None or self.client is None or self.stopped:
             return
         old, self.window = self.window, None
         old.sync.stop()
+        # The new window shows before the old one closes: the console is never without a
+        # window (which would quit it), and it opens where the old one was, as it was.
+        self._show_main(old.view_state())
         old.close()
         old.deleteLater()  # later: this may run inside one of its own signals
-        self._show_main()
 
     def report_problem(self) -> None:
         """The problem report (反馈): what support needs, shown before it is sent."""
@@ -253,20 +276,33 @@ class Console(QObject):
     # --- signing out and stopping -----------------------------------------------------
 
     def sign_out(self) -> None:
-        """Revoke the token on the platform, forget it here, and ask again."""
+        """Forget the token here, revoke it on the platform, and show the sign-in window.
+
+        The console keeps running: the sign-in window shows before the main window closes
+        (the last window closing would quit it). A live stays on on the platform.
+        """
         assert self.client is not None
         assert self.server_url is not None
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
-            self.window = None
         url, client = self.server_url, self.client
         self.tokens.delete(url)
+        # Revoked on a client of its own, so signing in again at once cannot race with it.
+        leaving = PlatformClient(url, client.token)
+        client.token = None
 
-        def done(_: object = None) -> None:
-            self._ask()
+        def revoke() -> None:
+            try:
+                leaving.sign_out()
+            finally:
+                leaving.close()
 
-        self.tasks.run(client.sign_out, done, lambda _e: done())
+        self.tasks.run(
+            revoke, None, lambda exc: log.warning("the token could not be revoked: %s", exc)
+        )
+        window, self.window = self.window, None
+        self._ask()
+        if window is not None:
+            window.close()
+            window.deleteLater()
 
     def shutdown(self) -> None:
         """Stop everything this console started (blocking; at exit)."""
@@ -282,6 +318,7 @@ class Console(QObject):
             self.dialog = None
         self._close_splash()
         self.capture.cancel()
+        self.window_watch.stop()
         self.frame.close()
         self.frame.deleteLater()
         self.tasks.wait()

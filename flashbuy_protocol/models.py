@@ -241,6 +241,14 @@ class Room(Response):
     last_event_id: int
 
 
+class LiveSummary(Room):
+    """A live with its totals so far: flash-buys made, orders placed, and their sum (fen)."""
+
+    flashbuy_count: int
+    order_count: int
+    sales_fen: int
+
+
 class JoinRoom(Request):
     """A viewer entering a live room."""
 

@@ -15,6 +15,7 @@ from flashbuy_protocol.models import (
     JoinResult,
     JoinRoom,
     LiveStart,
+    LiveSummary,
     Room,
     Viewer,
 )
@@ -42,7 +43,15 @@ from flashbuy_server.roomaccess import (
     to_room,
 )
 from flashbuy_server.sqltypes import utcnow
-from flashbuy_server.tables import comments, creators, room_members, rooms, viewers
+from flashbuy_server.tables import (
+    comments,
+    creators,
+    flashbuys,
+    orders,
+    room_members,
+    rooms,
+    viewers,
+)
 
 router = APIRouter(tags=["rooms"])
 
@@ -109,6 +118,59 @@ def my_rooms(me: CreatorDep, db: DbDep) -> list[Room]:
             sa.select(rooms).where(rooms.c.creator_id == me.id).order_by(rooms.c.id.desc())
         ).all()
     return [to_room(r) for r in rows]
+
+
+SUMMARIES_MAX = 500
+
+
+@router.get("/rooms/summaries", response_model=list[LiveSummary])
+def my_lives(
+    me: CreatorDep,
+    db: DbDep,
+    limit: Annotated[int, Query(ge=1, le=SUMMARIES_MAX)] = 100,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
+) -> list[LiveSummary]:
+    """The creator's lives, newest first, each with its flash-buys, orders and sales so far."""
+    # Declared before /rooms/{room_id}, which would otherwise take "summaries" for an id.
+    made = (
+        sa.select(sa.func.count())
+        .select_from(flashbuys)
+        .where(flashbuys.c.room_id == rooms.c.id)
+        .scalar_subquery()
+    )
+    placed = (
+        sa.select(sa.func.count())
+        .select_from(orders)
+        .where(orders.c.room_id == rooms.c.id)
+        .scalar_subquery()
+    )
+    sales = (
+        sa.select(sa.func.coalesce(sa.func.sum(orders.c.price_fen), 0))
+        .where(orders.c.room_id == rooms.c.id)
+        .scalar_subquery()
+    )
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(
+                rooms,
+                made.label("flashbuy_count"),
+                placed.label("order_count"),
+                sales.label("sales_fen"),
+            )
+            .where(rooms.c.creator_id == me.id)
+            .order_by(rooms.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    return [
+        LiveSummary(
+            **to_room(r).model_dump(),
+            flashbuy_count=int(r.flashbuy_count),
+            order_count=int(r.order_count),
+            sales_fen=int(r.sales_fen),  # PostgreSQL sums a BIGINT as NUMERIC
+        )
+        for r in rows
+    ]
 
 
 @router.get("/rooms/{room_id}", response_model=Room)
@@ -218,16 +280,41 @@ def leave(room_id: PathId, me: ViewerDep, db: DbDep) -> None:
             )
 
 
+RECENT_COMMENTS_FOR_ACTIVITY = 5_000  # how far back "recently active" looks
+
+
 @router.get("/rooms/{room_id}/viewers", response_model=list[Viewer])
 def present_viewers(room_id: PathId, me: CreatorDep, db: DbDep) -> list[Viewer]:
-    """The viewers in the creator's room now (the targets one can name)."""
+    """The viewers in the creator's room now (the targets one can name), most recently active
+    first: by their latest comment in this room, then those who never commented, newest
+    arrivals first."""
+    # Only the room's newest comments are read (by the room/id index): a long live's
+    # whole history would make each look-up slower than the flood it reads.
+    recent = (
+        sa.select(comments.c.viewer_id, comments.c.id)
+        .where(comments.c.room_id == room_id)
+        .order_by(comments.c.id.desc())
+        .limit(RECENT_COMMENTS_FOR_ACTIVITY)
+        .subquery()
+    )
+    latest = (
+        sa.select(recent.c.viewer_id, sa.func.max(recent.c.id).label("last_comment"))
+        .group_by(recent.c.viewer_id)
+        .subquery()
+    )
     with db.read() as conn:
         owned_room(conn, me.id, room_id)
         rows = conn.execute(
             sa.select(viewers)
             .join(room_members, room_members.c.viewer_id == viewers.c.id)
+            .outerjoin(latest, latest.c.viewer_id == viewers.c.id)
             .where(room_members.c.room_id == room_id, room_members.c.present.is_(True))
-            .order_by(viewers.c.id)
+            .order_by(
+                latest.c.last_comment.is_(None),
+                latest.c.last_comment.desc(),
+                room_members.c.joined_at.desc(),
+                viewers.c.id.desc(),
+            )
         ).all()
     return [Viewer(id=r.id, nickname=r.nickname, region=r.region) for r in rows]
 

@@ -24,6 +24,7 @@ from flashbuy_protocol.models import (
     FlashBuyCreate,
     FlashBuyList,
     LiveStart,
+    LiveSummary,
     Order,
     Picture,
     Product,
@@ -189,6 +190,10 @@ class PlatformClient:
 
     def rooms(self) -> list[Room]:
         return self._call("GET", "/rooms", list[Room])
+
+    def live_summaries(self, limit: int = 500) -> list[LiveSummary]:
+        """The creator's lives, newest first, with their flash-buys, orders and sales."""
+        return self._call("GET", "/rooms/summaries", list[LiveSummary], params={"limit": limit})
 
     def room(self, room_id: int) -> Room:
         return self._call("GET", f"/rooms/{room_id}", Room)

@@ -64,22 +64,27 @@ class LiveHeader(QWidget):
         self.set_connection(StreamState.CONNECTING)
 
     def set_room(self, room: Room | None) -> None:
-        """Show a room (or that there is no live)."""
+        """Show a room (or that there is no live).
+
+        An ended live keeps its title and its sales, says it has ended, and no longer
+        shows a viewer count, which would read as people watching now; the go-live
+        button then offers a new live.
+        """
         self._room = room
         live = room is not None and room.status is LiveStatus.LIVE
         self.title.setText(room.title if room else self.tr("Not live"))
-        self.state.setText(
-            self.tr("● Live") if live else self.tr("Ended", "the live") if room else ""
-        )
+        self.state.setText(self.tr("● Live") if live else self.tr("Live ended") if room else "")
         self.state.setProperty("live", live)
         self.state.setStyleSheet(
             "color: white; background: #e8453c; border-radius: 4px; padding: 2px 8px;"
             if live
-            else "color: #5f6368;"
+            else "color: #5f6368; font-weight: bold;"
         )
+        self.go_live.setText(self.tr("Start a new live") if room else self.tr("Go live"))
         self.go_live.setVisible(not live)
         self.end_live.setVisible(live)
-        self.set_viewer_count(room.viewer_count if room else 0)
+        self.viewers.setVisible(live)
+        self.set_viewer_count(room.viewer_count if live and room else 0)
 
     def set_viewer_count(self, count: int) -> None:
         """How many viewers are in the room now."""
@@ -90,11 +95,6 @@ class LiveHeader(QWidget):
         self.orders.setText(
             self.tr("%n order(s) · sales ¥{sales}", "", orders).format(sales=format_fen(sales_fen))
         )
-
-    def set_live_ended(self) -> None:
-        """The live has ended (from the event stream)."""
-        if self._room is not None:
-            self.set_room(self._room.model_copy(update={"status": LiveStatus.ENDED}))
 
     def set_connection(self, state: StreamState, reason: str = "") -> None:
         """The event stream's state, readable at a glance."""

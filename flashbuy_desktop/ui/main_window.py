@@ -6,14 +6,14 @@ table never shows a stale status after a reconnect.
 """
 
 import logging
+from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QWidget,
@@ -21,24 +21,50 @@ from PySide6.QtWidgets import (
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.screenfit import fitted_size
 from flashbuy_desktop.settings import Hotkeys
 from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.comments import CommentBridge, CommentFeed, CommentView
+from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
+from flashbuy_desktop.ui.global_hotkeys import GLOBAL_HOTKEYS, Binding, GlobalHotkeys
+from flashbuy_desktop.ui.golive import GoLiveDialog
 from flashbuy_desktop.ui.header import LiveHeader
+from flashbuy_desktop.ui.lives import LivesWindow
 from flashbuy_desktop.ui.messages import describe
-from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog
+from flashbuy_desktop.ui.new_flashbuy import LiveContext, NewFlashBuyDialog
 from flashbuy_desktop.ui.shipping import ShippingTemplateManager
 from flashbuy_desktop.ui.sync import RoomSync
 from flashbuy_desktop.ui.tasks import Tasks
-from flashbuy_protocol.enums import LiveStatus
+from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus
 from flashbuy_protocol.models import Comment, Event, FlashBuy, FlashBuyList, Room
 
 log = logging.getLogger(__name__)
 
-# The title a live started from the console gets (translated when it starts).
+# The title the go-live window suggests for a creator's first live (translated when shown).
 LIVE_TITLE_DEFAULT = QT_TRANSLATE_NOOP("MainWindow", "Jade live")
+DEFAULT_SIZE = (1280, 800)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the seller arranged in the window, carried into a window built anew.
+
+    Geometry, the splitter, the flash-buy filters, search and sort, and the comment
+    filter: a language change rebuilds the window, and it must come back as it was.
+    """
+
+    geometry: QByteArray
+    splitter: QByteArray
+    status: FlashBuyStatus | None
+    mode_index: int
+    category: tuple[int, str] | None  # id and name: the list of categories loads later
+    search: str
+    sort_column: int
+    sort_order: Qt.SortOrder
+    intent_only: bool
+    comments_held: bool
 
 
 class MainWindow(QMainWindow):
@@ -47,7 +73,7 @@ class MainWindow(QMainWindow):
     signOutRequested = Signal()
     settingsRequested = Signal()
     reportRequested = Signal()
-    targetRequested = Signal(int, str)  # viewer id, nickname: a targeted flash-buy for them
+    targetRequested = Signal(int, str, str)  # viewer id, nickname, comment: a targeted one
     frameLockChanged = Signal(bool)
     lastTemplateChanged = Signal(int)  # the template the seller used last (to preselect)
 
@@ -61,6 +87,7 @@ class MainWindow(QMainWindow):
         capture: CaptureService | None = None,
         last_template_id: int | None = None,
         hotkeys: Hotkeys | None = None,
+        global_keys: bool = False,
     ) -> None:
         super().__init__(parent)
         self.client = client
@@ -68,13 +95,14 @@ class MainWindow(QMainWindow):
         self.room: Room | None = None
         self.closed = False
         self.setWindowTitle(self.tr("Flash-buy console"))
-        self.resize(1280, 800)
+        self._fit_first_size()
 
         self.header = LiveHeader()
         self.comments = CommentView()
         self.feed = CommentFeed(self.comments.model)
         self.comments.attach_feed(self.feed)
-        self.bridge = CommentBridge(self.feed, self)
+        self.bridge = CommentBridge(None, self)
+        self.bridge.commentsArrived.connect(self._comments_arrived)
         self.panel = FlashBuyPanel(client, self.tasks, room_id=0)
         self.sync = RoomSync(client, self, comments=self.bridge.on_event)
 
@@ -84,6 +112,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([440, 840])  # nicknames and comments readable from the start
+        self.splitter = splitter
         self.setMenuWidget(self.header)
         self.setCentralWidget(splitter)
         self.error_bar = QLabel()
@@ -96,8 +125,12 @@ class MainWindow(QMainWindow):
         self.report_action = QAction(self.tr("Report a problem…"), self)
         self.report_action.triggered.connect(self.reportRequested)
         self.sign_out_action = QAction(self.tr("Sign out"), self)
-        self.sign_out_action.triggered.connect(self.signOutRequested)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.lives_action = QAction(self.tr("Past lives…"), self)
+        self.lives_action.triggered.connect(self.show_lives)
+        self.lives_window: LivesWindow | None = None
         menu = self.header.menu
+        menu.addAction(self.lives_action)
         menu.addAction(self.settings_action)
         menu.addAction(self.report_action)
         menu.addSeparator()
@@ -107,6 +140,7 @@ class MainWindow(QMainWindow):
             self._add_frame_controls(frame)
         self.capture = capture
         self.last_template_id = last_template_id
+        self.last_product_id: int | None = None  # kept for the next flash-buy if still usable
         self.new_dialog: NewFlashBuyDialog | None = None
         # Hotkeys work wherever the console has focus (not only in this window).
         self.new_full_action = QAction(self.tr("New full flash-buy"), self)
@@ -120,13 +154,16 @@ class MainWindow(QMainWindow):
         self.new_button = QPushButton()
         self.new_button.setObjectName("newFlashBuyButton")
         self.new_button.clicked.connect(self.new_full_flashbuy)
-        self.retake_key = QKeySequence(Qt.Key.Key_R)
-        self.apply_hotkeys(hotkeys or Hotkeys())
+        self.retake_key = QKeySequence(Qt.Key.Key_F5)
+        self.global_hotkeys = GlobalHotkeys(self)  # the keys from the whole desktop, if asked
+        global_actions = {"new_full": self.new_full_action, "pause_comments": self.pause_action}
+        self.global_hotkeys.activated.connect(lambda name: global_actions[name].trigger())
+        self.apply_hotkeys(hotkeys or Hotkeys(), global_keys=global_keys)
         self.templates_button = QPushButton(self.tr("Shipping templates…"))
         self.templates_button.clicked.connect(self.manage_templates)
         self.statusBar().addPermanentWidget(self.templates_button)
         self.statusBar().addPermanentWidget(self.new_button)
-        self.targetRequested.connect(lambda viewer, nick: self.new_targeted_flashbuy(viewer, nick))
+        self.targetRequested.connect(self.new_targeted_flashbuy)
         self.header.goLiveRequested.connect(self.go_live)
         self.header.endLiveRequested.connect(self.end_live)
         self.sync.eventArrived.connect(self.apply_event)
@@ -137,8 +174,9 @@ class MainWindow(QMainWindow):
         self.comments.targetRequested.connect(self.targetRequested)
         self.tasks.failed.connect(self.show_error)
 
-    def apply_hotkeys(self, hotkeys: Hotkeys) -> None:
-        """Use the seller's hotkeys from now on (new full flash-buy, retake, pause comments)."""
+    def apply_hotkeys(self, hotkeys: Hotkeys, *, global_keys: bool = False) -> None:
+        """Use the seller's hotkeys from now on (new full flash-buy, retake, pause comments);
+        with ``global_keys``, new full flash-buy and pause also from any other program."""
 
         def key(text: str) -> QKeySequence:
             return QKeySequence(text, QKeySequence.SequenceFormat.PortableText)
@@ -151,6 +189,30 @@ class MainWindow(QMainWindow):
         self.pause_action.setShortcut(key(hotkeys.pause_comments))
         self.comments.hold_key = key(hotkeys.pause_comments).toString(native)
         self.retake_key = key(hotkeys.retake)
+        actions = {"new_full": self.new_full_action, "pause_comments": self.pause_action}
+        wanted = [Binding(name, getattr(hotkeys, name), actions[name].text())
+                  for name in GLOBAL_HOTKEYS] if global_keys else []  # fmt: skip
+        taken, problems = self.global_hotkeys.start(wanted)
+        for name in taken:
+            # The system hands these keys to the console wherever the focus is; the shortcut
+            # as well would fire a second time where both see the press.
+            actions[name].setShortcut(QKeySequence())
+        if problems:
+            self.show_error(" ".join(problems))
+
+    def _fit_first_size(self) -> None:
+        """1280x800, or what the screen can show (1920x1080 at 200% is 960x540)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_SIZE)
+            return
+        area = screen.availableGeometry()
+        available = (area.x(), area.y(), area.width(), area.height())
+        width, height = fitted_size(DEFAULT_SIZE, available)
+        self.resize(width, height)
+        if (width, height) != DEFAULT_SIZE:
+            # Too big for the screen: put it at the top left, where it all shows.
+            self.move(area.topLeft())
 
     def _add_frame_controls(self, frame: CaptureFrame) -> None:
         """Show/hide and lock the capture frame, from the status bar (always at hand)."""
@@ -177,6 +239,11 @@ class MainWindow(QMainWindow):
     def show_room(self, room: Room | None) -> None:
         """Show ``room``: its state now, then every change as it happens."""
         self.sync.stop()
+        if room is None or self.room is None or room.id != self.room.id:
+            # Another live (a new one): nothing of the last one's comments or sales stays.
+            self.feed.clear()
+            self.panel.set_room(room.id if room else 0)
+            self.header.set_sales(0, 0)
         self.room = room
         self.header.set_room(room)
         if room is None:
@@ -216,8 +283,15 @@ class MainWindow(QMainWindow):
             sum(fb.sold for fb in rows), sum(fb.sold * fb.price_fen for fb in rows)
         )
 
+    def _comments_arrived(self, comments: list[Comment]) -> None:
+        # A stream stopped for another room may still have some on their way.
+        if self.room is not None:
+            self.feed.extend(c for c in comments if c.room_id == self.room.id)
+
     def apply_event(self, event: Event) -> None:
         """One change in the room, in order."""
+        if self.room is None or event.room_id != self.room.id:
+            return  # queued before the stream of a room no longer shown was stopped
         kind = event.type
         if kind == "comment.posted":
             self.feed.push(Comment.model_validate(event.data))
@@ -227,7 +301,16 @@ class MainWindow(QMainWindow):
         elif kind in ("viewer.joined", "viewer.left"):
             self.header.set_viewer_count(int(event.data["viewer_count"]))
         elif kind == "live.ended":
-            self.header.set_live_ended()
+            self._live_ended(self.room.model_copy(update={"status": LiveStatus.ENDED}))
+
+    def _live_ended(self, room: Room) -> None:
+        """The live is over (ended here or elsewhere): no more flash-buys, no audience count."""
+        if self.room is None or room.id != self.room.id:
+            return
+        self.room = room
+        self.header.set_room(room)
+        if self.new_dialog is not None:
+            self.new_dialog.live_ended()  # it says so before anything more is typed
 
     # --- actions ------------------------------------------------------------------------
 
@@ -235,12 +318,12 @@ class MainWindow(QMainWindow):
         """F2: a flash-buy for every viewer; the picture is being captured as the window opens."""
         self._open_new_flashbuy([])
 
-    def new_targeted_flashbuy(self, viewer_id: int, nickname: str) -> None:
-        """+ on a comment: a flash-buy for that viewer only."""
-        self._open_new_flashbuy([(viewer_id, nickname)])
+    def new_targeted_flashbuy(self, viewer_id: int, nickname: str, comment: str = "") -> None:
+        """+ on a comment: a flash-buy for that viewer only (the comment prefills the piece)."""
+        self._open_new_flashbuy([(viewer_id, nickname)], comment)
 
-    def _open_new_flashbuy(self, targets: list[tuple[int, str]]) -> None:
-        if self.room is None or self.room.status is not LiveStatus.LIVE:
+    def _open_new_flashbuy(self, targets: list[tuple[int, str]], comment: str = "") -> None:
+        if self.room is None:
             self.show_error(self.tr("Go live first, then create flash-buys"))
             return
         if self.capture is None:
@@ -250,6 +333,11 @@ class MainWindow(QMainWindow):
             self.new_dialog.raise_()
             self.new_dialog.activateWindow()
             return
+        model = self.panel.model
+        flashbuys = sorted(
+            (model.flashbuy(row) for row in range(model.rowCount())),
+            key=lambda fb: (fb.created_at, fb.id),
+        )
         dialog = NewFlashBuyDialog(
             self.client,
             self.tasks,
@@ -258,10 +346,18 @@ class MainWindow(QMainWindow):
             targets=targets,
             last_template_id=self.last_template_id,
             retake_key=self.retake_key,
+            live=LiveContext(
+                flashbuys=flashbuys,
+                last_product_id=self.last_product_id,
+                comment=comment or None,
+                ended=self.room.status is not LiveStatus.LIVE,
+            ),
             parent=self,
         )
         dialog.created.connect(self._flashbuy_created)
         dialog.finished.connect(lambda _result: self._new_dialog_closed(dialog))
+        # A window opened while the platform was unreachable loads again once it is back.
+        self.sync.stateChanged.connect(dialog.on_stream_state)
         self.new_dialog = dialog
         dialog.open()
 
@@ -271,6 +367,8 @@ class MainWindow(QMainWindow):
         self._show_sales()
 
     def _new_dialog_closed(self, dialog: NewFlashBuyDialog) -> None:
+        self.sync.stateChanged.disconnect(dialog.on_stream_state)
+        self.last_product_id = dialog.last_product_id
         chosen = dialog.last_template_id
         if chosen is not None and chosen != self.last_template_id:
             self.last_template_id = chosen
@@ -286,23 +384,128 @@ class MainWindow(QMainWindow):
         manager.open()
 
     def go_live(self) -> None:
-        """Start a new live."""
-        title = self.tr(str(LIVE_TITLE_DEFAULT))
-        self.tasks.run(lambda: self.client.go_live(title), self.show_room, self.show_error)
+        """Ask for the new live's title, then start it and show it (a clean console)."""
+        title = self.room.title if self.room is not None else self.tr(str(LIVE_TITLE_DEFAULT))
+        dialog = GoLiveDialog(self.client, self.tasks, title, self)
+        dialog.started.connect(self.show_room)
+        dialog.alreadyLive.connect(self.load)  # show the live that is on, wherever it began
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def end_live(self) -> None:
         """End the live (and with it every active flash-buy), after asking."""
-        if self.room is None:
+        if not self.is_live():
             return
-        answer = QMessageBox.question(
-            self,
-            self.tr("End live"),
-            self.tr("Ending the live ends every active flash-buy. End it now?"),
+        assert self.room is not None
+        question = Question(
+            title=self.tr("End live"),
+            text=self.tr("End the live “{title}” now?").format(title=self.room.title),
+            details=self.tr(
+                "The live room closes: every active flash-buy ends at once and can no longer"
+                " be bought. An ended live cannot be resumed; you can start a new one."
+            ),
+            act=self.tr("End live"),
+            safe=self.tr("Keep the live on"),
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not Confirm.ask(self, question) or not self.is_live():
             return
         room_id = self.room.id
-        self.tasks.run(lambda: self.client.end_live(room_id), self.header.set_room, self.show_error)
+        self.tasks.run(lambda: self.client.end_live(room_id), self._live_ended, self.show_error)
+
+    def is_live(self) -> bool:
+        """Whether the room shown is broadcasting (as far as this console knows)."""
+        return self.room is not None and self.room.status is LiveStatus.LIVE
+
+    def sign_out(self) -> None:
+        """Ask, then hand over to the console, which shows the sign-in window."""
+        details = (
+            self.tr(
+                "The live goes on on the platform: viewers can still buy its active"
+                " flash-buys. Sign in again to manage it."
+            )
+            if self.is_live()
+            else ""
+        )
+        question = Question(
+            title=self.tr("Sign out"),
+            text=self.tr("Sign out of the console?"),
+            details=details,
+            act=self.tr("Sign out"),
+            safe=self.tr("Cancel"),
+        )
+        if Confirm.ask(self, question):
+            self.signOutRequested.emit()
+
+    def _may_quit(self) -> bool:
+        assert self.room is not None
+        return Confirm.ask(
+            self,
+            Question(
+                title=self.tr("Quit the console"),
+                text=self.tr("The live “{title}” is still on. Quit the console?").format(
+                    title=self.room.title
+                ),
+                details=self.tr(
+                    "The live goes on on the platform without the console: viewers stay and"
+                    " can still buy its active flash-buys, and nobody here sees their comments."
+                    " To end it, choose Keep the console open, then End live."
+                ),
+                act=self.tr("Quit the console"),
+                safe=self.tr("Keep the console open"),
+            ),
+        )
+
+    def show_lives(self) -> None:
+        """往期直播: every live with its totals; each opens its flash-buys read-only."""
+        if self.lives_window is not None:
+            self.lives_window.raise_()
+            self.lives_window.activateWindow()
+            return
+        window = LivesWindow(self.client, self.tasks, self)
+        self.lives_window = window
+        window.destroyed.connect(lambda _o=None: setattr(self, "lives_window", None))
+        window.show()
+        window.load()
+
+    def view_state(self) -> ViewState:
+        """What the seller arranged here, for a window built anew (:meth:`restore_view_state`)."""
+        panel = self.panel
+        category = panel.category_combo.currentData()
+        columns = panel.view.horizontalHeader()
+        return ViewState(
+            geometry=self.saveGeometry(),
+            splitter=self.splitter.saveState(),
+            status=panel.proxy.status,
+            mode_index=panel.mode_combo.currentIndex(),
+            category=(
+                (int(category), panel.category_combo.currentText())
+                if category is not None
+                else None
+            ),
+            search=panel.search_edit.text(),
+            sort_column=columns.sortIndicatorSection(),
+            sort_order=columns.sortIndicatorOrder(),
+            intent_only=self.comments.intent_only.isChecked(),
+            comments_held=self.comments.is_held(),
+        )
+
+    def restore_view_state(self, state: ViewState) -> None:
+        """Arrange this window as ``state`` says; call before it is shown."""
+        self.restoreGeometry(state.geometry)  # and onto the screen, if it hung off it
+        self.splitter.restoreState(state.splitter)
+        panel = self.panel
+        panel.status_buttons[state.status].click()
+        panel.mode_combo.setCurrentIndex(state.mode_index)
+        if state.category is not None:
+            category_id, name = state.category
+            panel.category_combo.addItem(name, category_id)  # kept when the list loads
+            panel.category_combo.setCurrentIndex(panel.category_combo.count() - 1)
+        panel.search_edit.setText(state.search)
+        panel.proxy.set_search(state.search)  # now, not after the typing pause
+        panel.view.sortByColumn(state.sort_column, state.sort_order)
+        self.comments.intent_only.setChecked(state.intent_only)
+        if state.comments_held != self.comments.is_held():
+            self.comments.toggle_hold()
 
     def show_error(self, error: object) -> None:
         """The one place errors are shown to the seller."""
@@ -312,7 +515,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("", 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop following the room before the window goes (and never start again)."""
+        """Ask first if the seller closes it during a live; then stop following the room.
+
+        Only a close from the window system (the close button, Alt+F4) asks: the console's
+        own closes (sign-out, a new language, quitting) were decided already.
+        """
+        if event.spontaneous() and not self.closed and self.is_live() and not self._may_quit():
+            event.ignore()
+            return
         self.closed = True
         self.sync.stop()
+        self.global_hotkeys.stop()
         super().closeEvent(event)

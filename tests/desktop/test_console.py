@@ -68,6 +68,7 @@ def test_sign_in_keeps_the_token_in_the_keyring_and_sign_out_revokes_it(
     qtbot.waitUntil(lambda: second.dialog is not None and second.dialog.isVisible())
     assert TokenStore(service=scratch_keyring.service).load(url) is None
     stale = world.platform.client(token)
+    qtbot.waitUntil(lambda: stale.get("/me").status_code == 401, timeout=10_000)
     expect_error(stale.get("/me"), ErrorCode.TOKEN_REVOKED)
     stale.close()
     second.shutdown()

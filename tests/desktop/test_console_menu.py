@@ -177,6 +177,7 @@ def test_the_menu_opens_the_problem_report_with_the_log_and_the_console(
     window = console.window
     assert window is not None
     assert [a.text() for a in window.header.menu.actions() if a.text()] == [
+        "往期直播…",
         "设置…",
         "问题反馈…",
         "退出登录",

@@ -184,15 +184,29 @@ def test_joining_is_refused_where_it_cannot_happen(world: World) -> None:
     assert snapshot(world.platform.db) == before
 
 
+def test_the_viewers_most_recently_active_come_first(world: World) -> None:
+    """The targeted window's picker lists who spoke last at the top."""
+    first, second = world.viewer_ids
+    silent = join(world, "阿珍").json()["viewer"]["id"]
+    comment(world.viewers[1], world.room_id, "3号多少钱")
+    comment(world.viewers[0], world.room_id, "要了")
+    listed = [v["id"] for v in world.creator.ok("GET", f"/rooms/{world.room_id}/viewers")]
+    assert listed == [first, second, silent]  # the last to speak first; the silent one after
+    comment(world.viewers[1], world.room_id, "好看")
+    listed = [v["id"] for v in world.creator.ok("GET", f"/rooms/{world.room_id}/viewers")]
+    assert listed == [second, first, silent]
+
+
 def test_the_creator_sees_who_is_in_the_room(world: World) -> None:
     zhen = join(world, "阿珍", region="福建").json()
     listed = world.creator.ok("GET", f"/rooms/{world.room_id}/viewers")
-    assert [v["id"] for v in listed] == [*world.viewer_ids, zhen["viewer"]["id"]]
-    assert listed[-1] == {"id": zhen["viewer"]["id"], "nickname": "阿珍", "region": "福建"}
+    # Nobody has commented yet: the newest arrivals first.
+    assert [v["id"] for v in listed] == [zhen["viewer"]["id"], *reversed(world.viewer_ids)]
+    assert listed[0] == {"id": zhen["viewer"]["id"], "nickname": "阿珍", "region": "福建"}
 
     world.viewers[0].ok("POST", f"/rooms/{world.room_id}/leave", 204)
     listed = world.creator.ok("GET", f"/rooms/{world.room_id}/viewers")
-    assert [v["id"] for v in listed] == [world.viewer_ids[1], zhen["viewer"]["id"]]
+    assert [v["id"] for v in listed] == [zhen["viewer"]["id"], world.viewer_ids[1]]
 
     other = make_world(world.platform, viewers=0)
     try:
@@ -346,3 +360,50 @@ def test_a_lives_events_are_logged_in_order(world: World) -> None:
     first_log = room_events(world.platform, world.room_id)
     assert [e.id for e in first_log] == list(range(1, len(first_log) + 1))
     assert first_log[-1].type == "live.ended"
+
+
+# --- past lives ---------------------------------------------------------------------------
+
+
+def test_past_lives_are_listed_newest_first_with_their_totals(world: World) -> None:
+    first = world.create_flashbuy(piece_no="1", price_fen=128_800, stock=2)
+    world.create_flashbuy(piece_no="2", price_fen=50_000)
+    for viewer in world.viewers:
+        viewer.ok("POST", f"/flash-buys/{first['id']}/orders", 201, json={"region": "浙江"})
+    world.creator.ok("POST", f"/rooms/{world.room_id}/end")
+    second = world.creator.ok("POST", "/rooms", 201, json={"title": "和田玉专场"})
+    other = make_world(world.platform, viewers=1)  # another creator's live is not listed
+    try:
+        other.create_flashbuy()
+
+        lives = world.creator.ok("GET", "/rooms/summaries")
+        assert [(s["id"], s["title"], s["status"]) for s in lives] == [
+            (second["id"], "和田玉专场", "live"),
+            (world.room_id, "翡翠专场", "ended"),
+        ]
+        assert [(s["flashbuy_count"], s["order_count"], s["sales_fen"]) for s in lives] == [
+            (0, 0, 0),
+            (2, 2, 257_600),
+        ]
+        assert lives[1]["ended_at"]
+        assert lives[1]["started_at"]
+        # The same room as GET /rooms/{id}, plus its totals.
+        plain = room(world)
+        assert {k: v for k, v in lives[1].items() if k in plain} == plain
+
+        newest = world.creator.ok("GET", "/rooms/summaries", params={"limit": 1})
+        assert [s["id"] for s in newest] == [second["id"]]
+        older = world.creator.ok("GET", "/rooms/summaries", params={"limit": 1, "offset": 1})
+        assert [s["id"] for s in older] == [world.room_id]
+        for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+            expect_error(
+                world.creator.get("/rooms/summaries", params=bad), ErrorCode.VALIDATION_FAILED
+            )
+        expect_error(world.viewers[0].get("/rooms/summaries"), ErrorCode.FORBIDDEN)
+        anonymous = world.platform.client()
+        try:
+            expect_error(anonymous.get("/rooms/summaries"), ErrorCode.UNAUTHENTICATED)
+        finally:
+            anonymous.close()
+    finally:
+        other.close()
