@@ -32,6 +32,7 @@ import numpy.typing as npt
 from flashbuy_desktop.capture.encode import encode_jpeg
 from flashbuy_desktop.capture.grab import grab
 from flashbuy_desktop.capture.locate import crop_box, locate
+from flashbuy_desktop.capture.occlusion import CoveredError, Occluders
 from flashbuy_desktop.capture.sharpness import sharpness
 from flashbuy_desktop.capture.types import (
     CaptureCancelledError,
@@ -63,17 +64,27 @@ def is_blurry(chosen: float, burst_best: float, history: Sequence[float] = ()) -
 class CaptureEngine:
     """Takes pictures of a screen region; one engine serves one capture at a time."""
 
-    def __init__(self, config: CaptureConfig = CaptureConfig(), grabber: Grabber = grab) -> None:  # noqa: B008 - frozen
+    def __init__(
+        self,
+        config: CaptureConfig = CaptureConfig(),  # noqa: B008 - frozen
+        grabber: Grabber = grab,
+        occluders: Occluders | None = None,
+    ) -> None:
         self.config = config
         self._grabber = grabber
+        # The console's own windows: a frame grabbed while one may have been over the
+        # region is not used (see :mod:`.occlusion`).
+        self.occluders = occluders
         self._history: dict[tuple[int, int], deque[float]] = {}
         self._lock = threading.Lock()
 
     def capture(self, region: Region, cancel: threading.Event | None = None) -> CaptureResult:
         """Grab a burst of ``region``, keep the best frame, crop it to card and piece, encode.
 
-        Raises :class:`CaptureCancelledError` once ``cancel`` is set and :class:`CaptureError`
-        when the screen cannot be grabbed (for instance a region wholly off the screen).
+        Raises :class:`CaptureCancelledError` once ``cancel`` is set, :class:`CoveredError`
+        when one of the console's own windows may have been over the region during every
+        grab, and :class:`CaptureError` when the screen cannot be grabbed (for instance a
+        region wholly off the screen).
         """
         config = self.config
         stop = cancel if cancel is not None else threading.Event()
@@ -101,11 +112,15 @@ class CaptureEngine:
                 raise CaptureError(f"the grabber gave an image of shape {frame.shape}")
             measured = time.monotonic()
             grab_s += measured - began
+            if self.occluders is not None and self.occluders.covers(region, began, measured):
+                continue  # it may show our own window, not the stream
             frames.append(frame)
             scores.append(sharpness(frame))
             pick_s += time.monotonic() - measured
         timings["grab"] = grab_s * 1000
         check()
+        if not frames:
+            raise CoveredError()
 
         began = time.monotonic()
         order = sorted(range(len(frames)), key=lambda i: scores[i], reverse=True)

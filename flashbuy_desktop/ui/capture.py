@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from flashbuy_desktop.capture.occlusion import CoveredError, Occluders
 from flashbuy_desktop.capture.types import (
     CaptureCancelledError,
     CaptureConfig,
@@ -29,11 +30,13 @@ Engine = Callable[[Region, threading.Event], CaptureResult]
 _KEY = "capture"
 
 
-def default_engine(config: CaptureConfig | None = None) -> Engine:
+def default_engine(
+    config: CaptureConfig | None = None, occluders: Occluders | None = None
+) -> Engine:
     """The real engine (imported only when first used: it loads OpenCV)."""
     from flashbuy_desktop.capture.engine import CaptureEngine
 
-    return CaptureEngine(config or CaptureConfig()).capture
+    return CaptureEngine(config or CaptureConfig(), occluders=occluders).capture
 
 
 class CaptureService(QObject):
@@ -42,6 +45,7 @@ class CaptureService(QObject):
     started = Signal()
     captured = Signal(object)  # CaptureResult
     failed = Signal(str)  # words for the seller, e.g. the frame is off every screen
+    covered = Signal()  # every frame may show one of the console's own windows: none is used
 
     def __init__(
         self,
@@ -50,6 +54,7 @@ class CaptureService(QObject):
         engine: Engine | None = None,
         *,
         config: CaptureConfig | None = None,
+        occluders: Occluders | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -58,6 +63,17 @@ class CaptureService(QObject):
         self._engine = engine
         self._config = config
         self._cancel: threading.Event | None = None
+        # Where the console's own windows are (written by a WindowWatch): the engine drops
+        # frames they may cover, and the windows ask whether the frame is clear again.
+        self.occluders = occluders if occluders is not None else Occluders()
+
+    def is_clear(self) -> bool:
+        """Whether none of the console's windows is (or just was) over the capture frame."""
+        try:
+            region = self.frame.region()
+        except CaptureError:
+            return True  # nothing to cover; the capture itself will say what is wrong
+        return not self.occluders.covering_now(region)
 
     def request(self) -> None:
         """Start capturing the frame's region now; a capture still running is replaced."""
@@ -85,7 +101,7 @@ class CaptureService(QObject):
 
         def warm() -> None:
             # A frame-sized grab, so locating (OpenCV's slowest first call) warms up too.
-            default_engine(config)(Region(0, 0, 640, 360), threading.Event())
+            default_engine(config)(Region(0, 0, 640, 360), threading.Event())  # no guard: a warm-up
 
         self.tasks.run(
             warm,
@@ -118,7 +134,7 @@ class CaptureService(QObject):
 
     def _engine_once(self) -> Engine:
         if self._engine is None:
-            self._engine = default_engine(self._config)
+            self._engine = default_engine(self._config, self.occluders)
         return self._engine
 
     def _on_captured(self, result: CaptureResult) -> None:
@@ -129,6 +145,9 @@ class CaptureService(QObject):
         self._cancel = None
         if isinstance(error, CaptureCancelledError):
             return  # replaced by a newer capture (normally dropped by the key already)
+        if isinstance(error, CoveredError):
+            self.covered.emit()
+            return
         if isinstance(error, CaptureError):
             self.failed.emit(str(error))
             return

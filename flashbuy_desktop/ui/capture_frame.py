@@ -8,6 +8,9 @@ the seller can drag from inside); on an X11 desktop without a compositor, where 
 not honoured, the inside is cut out of the window with a shape mask and the frame is
 dragged by its border instead.
 
+A tab above the top border (:data:`TAB`) is the frame's visible grip: drag it to move the
+frame. At first start (no saved place yet) it also says how to move and resize the frame.
+
 It never takes the keyboard, so the streaming software keeps it.
 """
 
@@ -20,6 +23,7 @@ from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QGuiApplication,
     QMouseEvent,
     QPainter,
@@ -30,16 +34,19 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from flashbuy_desktop.capture.geometry import ScreenInfo, to_physical
+from flashbuy_desktop.capture.placement import frame_beside
 from flashbuy_desktop.capture.types import CaptureError, Region
 from flashbuy_desktop.settings import ConsoleSettings
 
 log = logging.getLogger(__name__)
 
 MARGIN = 12  # logical px of chrome around the capture rectangle (border + handles)
+TAB = 24  # logical px of the grip tab above the top band (drag it to move the frame)
 BORDER = 3  # the coloured border, just outside the capture rectangle
 GRIP = 7  # the outer part of an edge that resizes; the rest of the band moves
 CORNER = 26  # a corner handle's reach along each edge
 HANDLE = 5  # a corner handle's thickness
+TAB_PADDING = 8  # around the tab's words
 RIM = 1  # a dark rim around border and handles
 MIN_SIZE = QSize(160, 120)  # of the capture rectangle, logical px
 DEFAULT_SIZE = QSize(640, 360)
@@ -129,6 +136,7 @@ class CaptureFrame(QWidget):
         self._shape_mask = _x11_without_compositor() if shape_mask is None else shape_mask
         self._locked = False
         self._drag: _Edges | None = None  # None: no drag; _MOVE: moving; else resizing
+        self._first_start = False  # no saved place yet: the tab says how to move it
         self._press_global = QPoint()
         self._press_geometry = QRect()
         self.set_capture_rect(self._default_rect())
@@ -151,6 +159,7 @@ class CaptureFrame(QWidget):
 
     def restore(self, settings: ConsoleSettings) -> None:
         """Put the frame where the seller left it, or centred when that is off every screen."""
+        self._first_start = settings.capture_frame is None
         if settings.capture_frame is None:
             self.set_capture_rect(self._default_rect())
             return
@@ -160,6 +169,52 @@ class CaptureFrame(QWidget):
         except CaptureError:  # the monitor it was on is gone
             log.info("the saved capture frame is off every screen; centring it")
             self.set_capture_rect(self._default_rect())
+
+    def is_first_start(self) -> bool:
+        """Whether the seller has not placed the frame yet (no saved place)."""
+        return self._first_start
+
+    def place_beside(self, window: QRect) -> None:
+        """First start: put the frame beside ``window`` (the main window), never on it."""
+        screen = QGuiApplication.screenAt(window.center()) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        margins = _margins()
+        # The whole frame, chrome included, goes beside the window.
+        outer = DEFAULT_SIZE.grownBy(margins)
+        smallest = MIN_SIZE.grownBy(margins)
+        x, y, w, h = frame_beside(
+            (window.x(), window.y(), window.width(), window.height()),
+            (area.x(), area.y(), area.width(), area.height()),
+            (outer.width(), outer.height()),
+            (smallest.width(), smallest.height()),
+        )
+        self.set_capture_rect(QRect(x, y, w, h).marginsRemoved(margins))
+
+    def retranslate(self) -> None:
+        """Say the frame's words again in the language just installed."""
+        self.setWindowTitle(self.tr("Capture frame"))
+        self._update_mask()
+        self.update()
+
+    def tab_text(self) -> str:
+        """What the grip tab says: how to move and resize at first start, else its name."""
+        if self._first_start:
+            return self.tr("⠿ Drag here to move · drag the corners to resize")
+        return self.tr("⠿ Capture frame")
+
+    def tab_rect(self) -> QRect:
+        """The grip tab, in the window's coordinates: above the top border, at the left."""
+        metrics = QFontMetrics(self._tab_font())
+        width = metrics.horizontalAdvance(self.tab_text()) + 2 * TAB_PADDING
+        width = min(max(width, 80), self.width() - 2 * CORNER)
+        return QRect(CORNER, 0, width, TAB)
+
+    def _tab_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(13)
+        return font
 
     def save_into(self, settings: ConsoleSettings) -> None:
         """Write the capture rectangle into ``settings`` (the caller saves the file)."""
@@ -236,11 +291,20 @@ class CaptureFrame(QWidget):
             self._update_mask()
             self.update()
         if self.geometry() != self._press_geometry:
+            if self._first_start:
+                self._first_start = False  # the seller has found out how: the hint goes
+                self._update_mask()
+                self.update()
             self.geometryCommitted.emit(self.capture_rect())
         event.accept()
 
     def _edges_at(self, pos: QPoint) -> _Edges:
-        x, y, w, h = pos.x(), pos.y(), self.width(), self.height()
+        if self.tab_rect().contains(pos):
+            return _MOVE  # the grip
+        # Below the tab, the band around the capture rectangle as before the tab existed.
+        x, y, w, h = pos.x(), pos.y() - TAB, self.width(), self.height() - TAB
+        if y < 0:
+            return _MOVE
         if MARGIN <= x < w - MARGIN and MARGIN <= y < h - MARGIN:
             return _MOVE  # inside: move
         near_left, near_right = x < CORNER, x >= w - CORNER
@@ -279,7 +343,7 @@ class CaptureFrame(QWidget):
 
     def _label_rect(self) -> QRect:
         rect = QRect(0, 0, 150, 40)
-        rect.moveCenter(self.rect().center())
+        rect.moveCenter(self.rect().marginsRemoved(_margins()).center())
         return rect
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -297,6 +361,7 @@ class CaptureFrame(QWidget):
         if not self._locked:
             for rect, _ in self._handle_rects():
                 mask = mask.united(QRegion(rect))
+            mask = mask.united(QRegion(self.tab_rect()))
         if self.is_resizing():
             mask = mask.united(QRegion(self._label_rect()))
         self.setMask(mask)
@@ -305,7 +370,8 @@ class CaptureFrame(QWidget):
         """Each corner's L-bracket as rectangles: (rect, True) the colour, (rect, False) rim."""
         w, h = self.width(), self.height()
         rects: list[tuple[QRect, bool]] = []
-        for x0, y0, sx, sy in ((0, 0, 1, 1), (w, 0, -1, 1), (0, h, 1, -1), (w, h, -1, -1)):
+        top = TAB  # the band starts below the grip tab
+        for x0, y0, sx, sy in ((0, top, 1, 1), (w, top, -1, 1), (0, h, 1, -1), (w, h, -1, -1)):
             for grow, coloured in ((RIM, False), (0, True)):
                 for rect in (
                     QRect(0, 0, CORNER + grow, HANDLE + grow),
@@ -341,9 +407,22 @@ class CaptureFrame(QWidget):
             for rect, coloured in self._handle_rects():
                 if coloured:
                     painter.fillRect(rect, colour)
+            self._paint_tab(painter, colour)
         if self.is_resizing():
             self._paint_size(painter)
         painter.end()
+
+    def _paint_tab(self, painter: QPainter, colour: QColor) -> None:
+        tab = self.tab_rect()
+        painter.fillRect(tab, RIM_COLOUR)
+        painter.fillRect(tab.adjusted(RIM, RIM, -RIM, 0), colour)
+        painter.setFont(self._tab_font())
+        painter.setPen(QColor("white"))
+        painter.drawText(
+            tab.adjusted(TAB_PADDING, 0, -TAB_PADDING // 2, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            self.tab_text(),
+        )
 
     def _paint_size(self, painter: QPainter) -> None:
         rect = self._label_rect()
@@ -360,7 +439,7 @@ class CaptureFrame(QWidget):
 
 
 def _margins() -> QMargins:
-    return QMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+    return QMargins(MARGIN, MARGIN + TAB, MARGIN, MARGIN)
 
 
 def _cursor_for(edges: _Edges) -> Qt.CursorShape:

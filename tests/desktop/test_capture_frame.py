@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QCursor, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -23,7 +24,7 @@ from flashbuy_desktop.capture.types import (
 )
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_desktop.ui.capture import CaptureService
-from flashbuy_desktop.ui.capture_frame import MARGIN, MIN_SIZE, CaptureFrame
+from flashbuy_desktop.ui.capture_frame import MARGIN, MIN_SIZE, TAB, CaptureFrame
 from flashbuy_desktop.ui.tasks import Tasks
 
 # Offscreen Qt (a plain pytest run) cannot raise an always-on-top window, and says so.
@@ -40,12 +41,43 @@ def frame(qtbot: QtBot) -> Iterator[CaptureFrame]:
     widget.set_capture_rect(QRect(200, 150, 400, 300))
     widget.show()
     qtbot.waitExposed(widget)
+    settle(qtbot, widget)
     yield widget
     widget.close()
 
 
+def settle(qtbot: QtBot, widget: QWidget) -> None:
+    """Wait until Qt knows where the window manager put the window.
+
+    A window manager reparents a window as it maps it, and for a moment Qt reports the
+    window at the origin of its new parent; a drag begun then starts from there.
+    """
+    if QApplication.platformName() != "xcb" or shutil.which("xdotool") is None:
+        return
+
+    def placed() -> bool:
+        out = subprocess.run(
+            ["xdotool", "getwindowgeometry", "--shell", str(int(widget.winId()))],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
+        fields = dict(line.split("=", 1) for line in out.split())
+        return widget.pos() == QPoint(int(fields["X"]), int(fields["Y"]))
+
+    qtbot.waitUntil(placed)
+
+
 def drag(qtbot: QtBot, widget: QWidget, start: QPoint, delta: QPoint) -> None:
-    """Press, one move, release: the release happens where the pointer ended, in the window."""
+    """Press, one move, release: the release happens where the pointer ended, in the window.
+
+    The real pointer is put at the start first: on a real X server QTest moves it too, and
+    the motion the X server reports on the way from wherever it was would drag as well.
+    """
+    target = widget.mapToGlobal(start)
+    QCursor.setPos(target)
+    qtbot.waitUntil(lambda: QCursor.pos() == target)
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(widget, pos=start + delta)
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=start + delta)
@@ -79,7 +111,7 @@ def test_dragging_the_bottom_right_corner_resizes(qtbot: QtBot, frame: CaptureFr
 def test_the_top_left_corner_resizes_but_never_below_the_minimum(
     qtbot: QtBot, frame: CaptureFrame
 ) -> None:
-    drag(qtbot, frame, QPoint(3, 3), QPoint(1000, 1000))
+    drag(qtbot, frame, QPoint(3, TAB + 3), QPoint(1000, 1000))
     rect = frame.capture_rect()
     assert rect.size() == MIN_SIZE
     assert rect.bottomRight() == QRect(200, 150, 400, 300).bottomRight()  # the far corner stays
@@ -96,8 +128,9 @@ def test_the_cursor_says_what_a_drag_will_do(qtbot: QtBot) -> None:
         (QPoint(w - 2, h - 2), Qt.CursorShape.SizeFDiagCursor),
         (QPoint(2, h - 2), Qt.CursorShape.SizeBDiagCursor),
         (QPoint(2, h // 2), Qt.CursorShape.SizeHorCursor),
-        (QPoint(w // 2, 2), Qt.CursorShape.SizeVerCursor),
-        (QPoint(w // 2, MARGIN - 2), Qt.CursorShape.SizeAllCursor),  # the border line moves
+        (QPoint(w // 2, TAB + 2), Qt.CursorShape.SizeVerCursor),
+        (QPoint(w // 2, TAB + MARGIN - 2), Qt.CursorShape.SizeAllCursor),  # the border moves
+        (frame.tab_rect().center(), Qt.CursorShape.SizeAllCursor),  # the grip tab moves
     ]:
         hover = QMouseEvent(
             QEvent.Type.MouseMove,
@@ -214,7 +247,9 @@ def test_the_region_is_the_inside_of_the_border_in_physical_pixels(frame: Captur
         round(400 * ratio),
         round(300 * ratio),
     )
-    assert frame.geometry() == QRect(200, 150, 400, 300).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    assert frame.geometry() == QRect(200, 150, 400, 300).adjusted(
+        -MARGIN, -MARGIN - TAB, MARGIN, MARGIN
+    )
 
 
 # --- the capture service ----------------------------------------------------------------
@@ -379,7 +414,9 @@ class Scene(QWidget):
 
 scene = Scene()
 scene.setWindowFlags(Qt.WindowType.FramelessWindowHint)
-scene.setGeometry(screen.geometry())
+# Not the whole screen: a window manager raises an undecorated window that fills the screen
+# into its full-screen layer, above the frame's always-on-top one.
+scene.setGeometry(screen.geometry().adjusted(0, 0, 0, -20))
 scene.show()
 frame = CaptureFrame()
 frame.set_capture_rect(RED)
