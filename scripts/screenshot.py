@@ -5,6 +5,7 @@ Run under an X server (the test command's Xvfb, or `xvfb-run -a -s "-screen 0 19
     .venv/bin/python scripts/screenshot.py docs/screenshots/main-window.png
     .venv/bin/python scripts/screenshot.py --desktop docs/screenshots/desktop.png
     .venv/bin/python scripts/screenshot.py --windows docs/screenshots/   # settings, report, crash
+    .venv/bin/python scripts/screenshot.py --flashbuy docs/screenshots/  # both new flash-buy modes
     .venv/bin/python scripts/screenshot.py --language en /tmp/main-window-en.png
 
 It starts the console exactly as `flashbuy` does (embedded platform, demo, rehearsal
@@ -14,8 +15,10 @@ seller would, lets the room run for a few seconds, and saves the window.
 
 import argparse
 import io
+import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring.backends.fail
@@ -33,9 +36,12 @@ from flashbuy_desktop.crash import Crash  # noqa: E402
 from flashbuy_desktop.credentials import TokenStore  # noqa: E402
 from flashbuy_desktop.settings import ConsoleSettings  # noqa: E402
 from flashbuy_desktop.ui.crash import CrashReporter  # noqa: E402
+from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog  # noqa: E402
 from flashbuy_desktop.ui.report import ProblemReportDialog  # noqa: E402
 from flashbuy_desktop.ui.settings_window import SettingsWindow  # noqa: E402
 from flashbuy_protocol.models import FlashBuyCreate  # noqa: E402
+
+PREVIEW_AT = ("1000", "120", "900", "620")  # x, y, width, height of the stand-in preview
 
 
 def _piece(color: str) -> bytes:
@@ -54,7 +60,13 @@ def save(picture: QPixmap, path: Path) -> None:
         raise SystemExit(f"could not write {path}")
 
 
-def main(target: str, desktop: bool = False, windows: bool = False, language: str = "zh_CN") -> int:
+def main(
+    target: str,
+    desktop: bool = False,
+    windows: bool = False,
+    language: str = "zh_CN",
+    flashbuy: bool = False,
+) -> int:
     app = QApplication(sys.argv[:1])
     i18n.install(app, language)
     data = tempfile.TemporaryDirectory()
@@ -150,10 +162,55 @@ def main(target: str, desktop: bool = False, windows: bool = False, language: st
 
         QTimer.singleShot(1_000, report_ready)
 
+    def shoot_flashbuy() -> None:
+        """Both new flash-buy windows over the stand-in stream preview, as a seller sees them."""
+        window = console.window
+        assert window is not None
+        folder = Path(target)
+        folder.mkdir(parents=True, exist_ok=True)
+        window.new_full_flashbuy()
+
+        def when_ready(then: Callable[[NewFlashBuyDialog], None]) -> None:
+            dialog = window.new_dialog
+            if dialog is None or dialog.captured_result() is None or not dialog._products_loaded:
+                QTimer.singleShot(100, lambda: when_ready(then))
+                return
+            then(dialog)
+
+        def full(dialog: NewFlashBuyDialog) -> None:
+            dialog.price_edit.setText("1888")
+            QTimer.singleShot(300, lambda: shot(dialog, "new-flashbuy-full.png", targeted))
+
+        def shot(dialog: NewFlashBuyDialog, name: str, then: Callable[[], None]) -> None:
+            save(dialog.grab(), folder / name)
+            dialog.reject()
+            QTimer.singleShot(300, then)
+
+        def targeted() -> None:
+            model = window.comments.model
+            said = [model.comment(r) for r in range(model.rowCount())]
+            asking = [c for c in said if "号" in c.text] or said
+            asker = asking[-1]
+            window.new_targeted_flashbuy(asker.viewer_id, asker.nickname, asker.text)
+            when_ready(with_error)
+
+        def with_error(dialog: NewFlashBuyDialog) -> None:
+            dialog.price_edit.setText("12.345")
+            QTimer.singleShot(300, lambda: shot(dialog, "new-flashbuy-targeted.png", done))
+
+        def done() -> None:
+            print(f"saved {folder}")
+            app.quit()
+
+        when_ready(full)
+
     def shoot() -> None:
         assert console.window is not None
         if windows:
             shoot_windows()
+            return
+        if flashbuy:
+            shoot_flashbuy()
             return
         if desktop:  # the whole screen: the window and the capture frame beside it
             screen = app.primaryScreen()
@@ -169,14 +226,32 @@ def main(target: str, desktop: bool = False, windows: bool = False, language: st
         if desktop:
             console.window.move(0, 0)
             console.frame.set_capture_rect(QRect(1420, 260, 480, 360))
+        if flashbuy:  # the frame over the stand-in preview, the window beside it
+            console.window.setGeometry(10, 40, 960, 760)
+            console.frame.set_capture_rect(QRect(1040, 180, 820, 500))
         QTimer.singleShot(3_000, sell)  # let the room fill, then sell like a seller
         QTimer.singleShot(12_000, shoot)
 
     console.ready.connect(ready)
     console.failed.connect(lambda why: (print(why, file=sys.stderr), app.exit(1)))
     app.aboutToQuit.connect(console.shutdown)
+    preview = None
+    if flashbuy:  # the streaming software's preview, in a process of its own
+        preview = subprocess.Popen(  # noqa: S603 (our own script)
+            [
+                sys.executable,
+                str(REPO / "tests" / "desktop" / "stream_preview.py"),
+                "1000",
+                "120",
+                "900",
+                "620",
+            ]
+        )
     console.start()
     code = app.exec()
+    if preview is not None:
+        preview.terminate()
+        preview.wait(10)
     data.cleanup()
     return code
 
@@ -186,6 +261,7 @@ if __name__ == "__main__":
     parser.add_argument("target", nargs="?", default="main-window.png", help="file (or folder)")
     parser.add_argument("--desktop", action="store_true", help="the whole screen")
     parser.add_argument("--windows", action="store_true", help="settings, report, crash windows")
+    parser.add_argument("--flashbuy", action="store_true", help="both new flash-buy windows")
     parser.add_argument("--language", choices=i18n.LANGUAGES, default="zh_CN")
     args = parser.parse_args()
-    sys.exit(main(args.target, args.desktop, args.windows, args.language))
+    sys.exit(main(args.target, args.desktop, args.windows, args.language, args.flashbuy))

@@ -10,13 +10,23 @@ dropped connection can never make two flash-buys.
 
 import importlib
 import logging
-import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import ValidationError
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -28,11 +38,13 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QShortcut,
+    QShowEvent,
     QStandardItem,
     QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QFormLayout,
     QFrame,
@@ -50,34 +62,42 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import OfflineError, PlatformClient, PlatformError
+from flashbuy_desktop.capture.placement import clear_spot
 from flashbuy_desktop.capture.types import CaptureResult, CaptureWarning
+from flashbuy_desktop.room.pieces import next_piece_number, piece_number_in, same_piece
 from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
-from flashbuy_protocol.enums import Mode
+from flashbuy_desktop.ui.window_watch import BORDER, TITLE_BAR
+from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import NOTE_MAX, PIECE_NO_MAX, STOCK_MAX, STOCK_MIN, TITLE_MAX
 from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, Product, ShippingTemplate, Viewer
-from flashbuy_protocol.money import (
-    MAX_PRICE_FEN,
-    MIN_PRICE_FEN,
-    MoneyError,
-    format_fen,
-    parse_yuan,
-)
+from flashbuy_protocol.money import MoneyError, MoneyProblem, format_fen, parse_yuan
 
 log = logging.getLogger(__name__)
 
 CREATE_ATTEMPTS = 3  # presses of Enter retried automatically after the platform went unreachable
 JPEG_QUALITY = 90
 MIN_CROP_PX = 8  # a drag shorter than this (on screen) is a click, not a crop
-_AMOUNT = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?")  # as parse_yuan reads it
 _PLACEHOLDER_PICTURE = "0" * 64  # validates the body before the picture is uploaded
 ERROR_STYLE = "color: #d0312d;"
+WARNING_STYLE = "color: #b35c00;"
+COVERED_POLL_MS = 100  # how often a covered frame is looked at again, to retake once clear
 BANNER_STYLE = (
     "QLabel { background: #fdecea; color: #a4161a; border: 1px solid #f5c2c0;"
     " border-radius: 4px; padding: 6px; }"
 )
+
+
+@dataclass(frozen=True)
+class LiveContext:
+    """What the window knows of the live it publishes into (from the main window)."""
+
+    flashbuys: Sequence[FlashBuy] = ()  # this live's flash-buys so far, oldest first
+    last_product_id: int | None = None  # the product the seller used last, kept if usable
+    comment: str | None = None  # the comment whose + opened a targeted window
+    ended: bool = False  # the live has ended: nothing can be published any more
 
 
 class TemplateEditorHook:
@@ -292,10 +312,14 @@ class TargetChip(QFrame):
         layout.addWidget(self.remove_button)
 
 
-def _error_label(parent: QWidget) -> QLabel:
+def _error_label(parent: QWidget, style: str = ERROR_STYLE) -> QLabel:
     label = QLabel(parent)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(style)
     label.setWordWrap(True)
+    # Hidden, it keeps its line: an error that appears never moves the buttons below it.
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
     label.hide()
     return label
 
@@ -320,13 +344,16 @@ class NewFlashBuyDialog(QDialog):
         targets: list[tuple[int, str]] | None = None,
         last_template_id: int | None = None,
         retake_key: QKeySequence | None = None,
+        live: LiveContext | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks.scoped(self)
         self.capture = capture
-        self.retake_key = retake_key if retake_key is not None else QKeySequence(Qt.Key.Key_R)
+        self.retake_key = retake_key if retake_key is not None else QKeySequence(Qt.Key.Key_F5)
+        self.live = live or LiveContext()
+        self._ended = self.live.ended
         self.room_id = room_id
         self.mode = Mode.TARGETED if targets else Mode.FULL
         self._targets: dict[int, str] = dict(targets or [])
@@ -340,6 +367,11 @@ class NewFlashBuyDialog(QDialog):
         self._closed = False
         self._products_loaded = False
         self._templates_loaded = False
+        self._load_failed = False  # reload as soon as the platform is reachable again
+        self._last_product_note: str | None = None  # why the last product is not preselected
+        self._duplicate_ok: str | None = None  # the repeated piece number the seller accepted
+        self._covered_timer = QTimer(self)  # while our own window covers the frame
+        self._covered_timer.setInterval(COVERED_POLL_MS)
         # The idempotency key of the submission that could not reach the platform, and what
         # it submitted: pressing Enter again on the same submission reuses the key.
         self._pending_key: str | None = None
@@ -354,9 +386,15 @@ class NewFlashBuyDialog(QDialog):
         self._build()
         self.retake_shortcut = QShortcut(self.retake_key, self)
         self._connect()
+        self._prefill_piece()
+        self.price_edit.setFocus()  # the widget that takes the keys once the window shows
+        if self._ended:
+            self._say_ended()
         self._update_state()
+        self._place_clear_of_frame()
 
-        self.capture.request()  # the picture is taken as the window appears
+        if not self._ended:
+            self.capture.request()  # the picture is taken as the window appears
         self._load()
 
     # --- layout ---------------------------------------------------------------------------
@@ -433,6 +471,12 @@ class NewFlashBuyDialog(QDialog):
         self.targets_box = QWidget(self.form_box)
         targets_layout = QVBoxLayout(self.targets_box)
         targets_layout.setContentsMargins(0, 0, 0, 0)
+        self.comment_label = QLabel(self.targets_box)
+        self.comment_label.setWordWrap(True)
+        self.comment_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.comment_label.setStyleSheet("color: #444; background: #f4f4f4; padding: 4px;")
+        self.comment_label.setVisible(bool(self.live.comment))
+        targets_layout.addWidget(self.comment_label)
         self.chips_layout = QHBoxLayout()
         self.chips_layout.setSpacing(4)
         self.chips_layout.addStretch(1)
@@ -441,6 +485,17 @@ class NewFlashBuyDialog(QDialog):
         self.viewer_combo = QComboBox(self.targets_box)
         self.viewer_combo.setPlaceholderText(self.tr("Choose a viewer in the live room"))
         self.viewer_combo.setMinimumContentsLength(12)
+        # Searchable: typing any part of a nickname narrows the list (most active first).
+        self.viewer_combo.setEditable(True)
+        self.viewer_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.viewer_combo.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(self.tr("Search viewers by nickname"))
+        completer = QCompleter(self.viewer_combo.model(), self.viewer_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.viewer_combo.setCompleter(completer)
         add_row.addWidget(self.viewer_combo, 1)
         self.add_target_button = QPushButton(self.tr("Add viewer"), self.targets_box)
         self.add_target_button.setAutoDefault(False)
@@ -465,6 +520,11 @@ class NewFlashBuyDialog(QDialog):
         self.product_combo.setModel(self.product_model)
         self.product_combo.setPlaceholderText(self.tr("Loading products…"))
         self.product_combo.setMinimumContentsLength(14)
+        # The list shows names, shops and quotas in full; the closed box elides them rather
+        # than pushing the category off the window.
+        self.product_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         product_row.addWidget(self.product_combo, 1)
         self.category_label = QLabel(self.form_box)
         self.category_label.setStyleSheet("color: #555;")
@@ -475,7 +535,7 @@ class NewFlashBuyDialog(QDialog):
         self.piece_edit = QLineEdit(self.form_box)
         self.piece_edit.setMaxLength(PIECE_NO_MAX)
         self.piece_edit.setPlaceholderText(self.tr("e.g. 3"))
-        self.piece_error = _error_label(self.form_box)
+        self.piece_error = _error_label(self.form_box, WARNING_STYLE)
         form.addRow(self.tr("Piece no."), self._stack(self.piece_edit, self.piece_error))
 
         self.title_edit = QLineEdit(self.form_box)
@@ -554,11 +614,14 @@ class NewFlashBuyDialog(QDialog):
         self.capture.started.connect(self._on_capture_started)
         self.capture.captured.connect(self._on_captured)
         self.capture.failed.connect(self._on_capture_failed)
+        self.capture.covered.connect(self._on_covered)
+        self._covered_timer.timeout.connect(self._retake_when_clear)
         self.retake_button.clicked.connect(self.retake)
         self.retake_shortcut.activated.connect(self.retake)
         self.preview.cropChanged.connect(self._on_crop_changed)
         self.product_combo.currentIndexChanged.connect(self._on_product_changed)
         self.piece_edit.textChanged.connect(self._prefill_title)
+        self.piece_edit.textChanged.connect(self._check_piece)
         self.title_edit.textEdited.connect(self._on_title_edited)
         self.title_edit.textChanged.connect(lambda _text: _show(self.title_error, None))
         self.price_edit.textChanged.connect(self._check_price)
@@ -571,6 +634,7 @@ class NewFlashBuyDialog(QDialog):
     # --- loading --------------------------------------------------------------------------
 
     def _load(self) -> None:
+        self._load_failed = False
         client = self.client
         self.tasks.run(client.products, self._on_products, self._on_load_failed, key="products")
         self.tasks.run(client.templates, self._on_templates, self._on_load_failed, key="templates")
@@ -585,38 +649,119 @@ class NewFlashBuyDialog(QDialog):
 
     def _on_load_failed(self, error: Exception) -> None:
         log.warning("new flash-buy: loading failed: %s", error)
-        _show(self.banner, describe(error))
+        self._load_failed = True
+        if not self._ended:
+            _show(self.banner, describe(error))
+
+    def on_stream_state(self, state: str, _reason: str = "") -> None:
+        """The room's stream changed state (StreamState value): connected means reachable."""
+        self.connection_changed(state == "connected")
+
+    def connection_changed(self, connected: bool) -> None:
+        """The platform is reachable again (or not): reload what could not be loaded."""
+        if connected and self._load_failed and not self._closed:
+            log.info("new flash-buy: the platform is back; loading again")
+            _show(self.banner, None)
+            self._load()
+
+    def live_ended(self) -> None:
+        """The live ended while the window was open: nothing can be published any more."""
+        if not self._ended:
+            self._ended = True
+            self._say_ended()
+            self._update_state()
+
+    def _say_ended(self) -> None:
+        _show(
+            self.banner,
+            self.tr("The live has ended, so nothing can be published: start a new live first"),
+        )
 
     def _on_products(self, products: list[Product]) -> None:
         self._products = products
         self._products_loaded = True
         self.product_model.clear()
-        first_eligible = -1
-        first_with_quota = -1  # eligible, with this mode's quota left: what the seller wants
-        for row, product in enumerate(products):
-            text = product.name
-            if not product.eligible:
-                text = self.tr("{product} ({reason})").format(
-                    product=text, reason=self._short_reason(product.ineligible_reason)
-                )
-            item = QStandardItem(text)
+        shops = {p.shop_id for p in products}
+        for product in products:
+            item = QStandardItem(self.product_text(product, with_shop=len(shops) > 1))
             item.setData(product.id, Qt.ItemDataRole.UserRole)
-            item.setEnabled(product.eligible)
-            if not product.eligible:
-                item.setToolTip(self._reason(product.ineligible_reason))
+            reason = self._unusable_reason(product)
+            item.setEnabled(reason is None)
+            item.setToolTip(reason or "")
             self.product_model.appendRow(item)
-            if product.eligible and first_eligible < 0:
-                first_eligible = row
-            left = (
-                product.quota.full_left if self.mode is Mode.FULL else product.quota.targeted_left
-            )
-            if product.eligible and left > 0 and first_with_quota < 0:
-                first_with_quota = row
-        self.product_combo.setPlaceholderText(self.tr("No product can be flash-bought"))
-        preferred = first_with_quota if first_with_quota >= 0 else first_eligible
-        self.product_combo.setCurrentIndex(max(preferred, 0))
+        self.product_combo.setPlaceholderText(self.tr("Choose a product"))
+        view = self.product_combo.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24)
+        self.product_combo.setCurrentIndex(self._preferred_row())
         self._on_product_changed(self.product_combo.currentIndex())
         self._show_eligibility()
+
+    def product_text(self, product: Product, *, with_shop: bool) -> str:
+        """A product as the list shows it: name (shop), and what is left of its quotas."""
+        q = product.quota
+        name = (
+            self.tr("{product} · {shop}").format(product=product.name, shop=product.shop_name)
+            if with_shop
+            else product.name
+        )
+        if not product.eligible:
+            return self.tr("{product} ({reason})").format(
+                product=name, reason=self._short_reason(product.ineligible_reason)
+            )
+        return self.tr(
+            "{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}"
+        ).format(
+            product=name,
+            full_left=q.full_left,
+            full_limit=q.full_limit,
+            t_left=q.targeted_left,
+            t_limit=q.targeted_limit,
+        )
+
+    def _unusable_reason(self, product: Product) -> str | None:
+        """Why ``product`` cannot be flash-bought in this window's mode (None: it can)."""
+        if not product.eligible:
+            return self._reason(product.ineligible_reason)
+        q = product.quota
+        if self.mode is Mode.FULL and q.full_left <= 0:
+            return self.tr("No full flash-buys left for this product ({left}/{limit})").format(
+                left=q.full_left, limit=q.full_limit
+            )
+        if self.mode is Mode.TARGETED and q.targeted_left <= 0:
+            return self.tr("No targeted flash-buys left for this product ({left}/{limit})").format(
+                left=q.targeted_left, limit=q.targeted_limit
+            )
+        return None
+
+    def _preferred_row(self) -> int:
+        """The product to preselect: the last one used, if it can still be used.
+
+        Never another one in its place: a silent swap would publish this piece's picture
+        under another product's name. When the last product cannot be used, nothing is
+        selected and the banner says why, so the seller chooses. Only when the seller has
+        used no product yet is the first usable one preselected.
+        """
+        self._last_product_note = None
+        last = self.live.last_product_id
+        if last is not None:
+            for row, product in enumerate(self._products):
+                if product.id == last:
+                    reason = self._unusable_reason(product)
+                    if reason is None:
+                        return row
+                    self._last_product_note = self.tr(
+                        "The product used last, “{product}”, cannot be used: {reason}."
+                        " Choose a product."
+                    ).format(product=product.name, reason=reason)
+                    return -1
+            self._last_product_note = self.tr(
+                "The product used last is no longer offered. Choose a product."
+            )
+            return -1
+        for row, product in enumerate(self._products):
+            if self._unusable_reason(product) is None:
+                return row
+        return -1
 
     def _on_templates(self, templates: list[ShippingTemplate]) -> None:
         self._templates = templates
@@ -652,7 +797,9 @@ class NewFlashBuyDialog(QDialog):
 
     def _show_eligibility(self) -> None:
         """Say up front why nothing (or not everything) can be flash-bought."""
-        if not self._products:
+        if self._ended:
+            self._say_ended()
+        elif not self._products:
             _show(
                 self.banner,
                 self.tr(
@@ -660,8 +807,9 @@ class NewFlashBuyDialog(QDialog):
                     " category in your shop"
                 ),
             )
-        elif not any(p.eligible for p in self._products):
-            reasons = dict.fromkeys(self._reason(p.ineligible_reason) for p in self._products)
+        elif all(self._unusable_reason(p) is not None for p in self._products):
+            # Not eligible, or this mode's quota used up: the same words as in the list.
+            reasons = dict.fromkeys(str(self._unusable_reason(p)) for p in self._products)
             separator = self.tr("; ", "between reasons")
             _show(
                 self.banner,
@@ -670,7 +818,7 @@ class NewFlashBuyDialog(QDialog):
                 ),
             )
         else:
-            _show(self.banner, None)
+            _show(self.banner, self._last_product_note)
         self._update_state()
 
     def selected_product(self) -> Product | None:
@@ -684,6 +832,10 @@ class NewFlashBuyDialog(QDialog):
     def _on_product_changed(self, _index: int) -> None:
         product_id = self.product_combo.currentData(Qt.ItemDataRole.UserRole)
         product = next((p for p in self._products if p.id == product_id), None)
+        if product is not None and self._last_product_note is not None:
+            self._last_product_note = None  # the seller chose: the note has done its job
+            if self.banner.isVisible() and not self._ended:
+                _show(self.banner, None)
         self.category_label.setText(product.category_name if product else "")
         _show(self.product_error, None)
         self._prefill_title()
@@ -705,11 +857,15 @@ class NewFlashBuyDialog(QDialog):
 
     def blocking_reason(self) -> str | None:
         """Why this window cannot create right now, whatever is typed (None: it can)."""
+        if self._ended:
+            return self.tr("The live has ended")
         if not self._products_loaded:
             return self.tr("Loading products…")
         product = self.selected_product()
         if product is None:
-            return self.banner.text() or self.tr("Choose a product that can be flash-bought")
+            if self._load_failed:
+                return self.banner.text()
+            return self.tr("Choose a product that can be flash-bought")
         if self.mode is Mode.FULL and product.quota.full_left <= 0:
             return self.tr("This product has no full flash-buys left ({left}/{limit})").format(
                 left=product.quota.full_left, limit=product.quota.full_limit
@@ -755,6 +911,7 @@ class NewFlashBuyDialog(QDialog):
                 self.tr("The captured picture cannot be shown; please retake it")
             )
             return
+        self._covered_timer.stop()
         self._result = result
         self.preview.set_picture(pixmap)
         self.preview_stack.setCurrentIndex(1)
@@ -765,7 +922,23 @@ class NewFlashBuyDialog(QDialog):
         _show(self.warnings_label, "\n".join("⚠ " + words[w] for w in result.warnings))
         _show(self.status_label, None)
 
+    def _on_covered(self) -> None:
+        """Every frame may show one of our own windows: none is used; retake once clear."""
+        self._on_capture_failed(
+            self.tr(
+                "A console window covers the capture frame, so this picture cannot be used."
+                " Move the window off the frame: the picture is retaken as soon as it is clear."
+            )
+        )
+        self._covered_timer.start()
+
+    def _retake_when_clear(self) -> None:
+        if self.capture.is_clear():
+            self._covered_timer.stop()
+            self.retake()
+
     def _on_capture_failed(self, message: str) -> None:
+        self._covered_timer.stop()
         self._result = None
         self.preview.set_picture(None)
         self.capture_spinner.hide()
@@ -802,8 +975,56 @@ class NewFlashBuyDialog(QDialog):
         )
         return title.strip()[:TITLE_MAX]
 
+    def _prefill_piece(self) -> None:
+        """The piece number the clicked comment names, or the one after the last flash-buy's."""
+        if self.live.comment:
+            self.comment_label.setText(
+                self.tr("Comment: “{comment}”").format(comment=self.live.comment)
+            )
+            piece = piece_number_in(self.live.comment)
+        elif self.mode is Mode.FULL and self.live.flashbuys:
+            piece = next_piece_number(self.live.flashbuys[-1].piece_no)
+        else:
+            piece = None
+        if piece:
+            self.piece_edit.setText(piece)
+
+    def repeated_pieces(self) -> list[FlashBuy]:
+        """This live's active or sold flash-buys with the piece number typed."""
+        live = [
+            fb
+            for fb in self.live.flashbuys
+            if fb.status in (FlashBuyStatus.ACTIVE, FlashBuyStatus.SOLD_OUT)
+        ]
+        same = set(same_piece(self.piece_edit.text(), [fb.piece_no for fb in live]))
+        return [fb for fb in live if fb.piece_no in same]
+
+    def _check_piece(self) -> None:
+        """Warn when this piece number already has an active or sold flash-buy in this live."""
+        repeated = self.repeated_pieces()
+        if not repeated:
+            _show(self.piece_error, None)
+            return
+        latest = repeated[-1]
+        state = (
+            self.tr("sold", "a flash-buy")
+            if latest.status is FlashBuyStatus.SOLD_OUT
+            else self.tr("on sale", "a flash-buy")
+        )
+        _show(
+            self.piece_error,
+            self.tr(
+                "⚠ No. {piece} already has a flash-buy in this live ({state}: {title},"
+                " ¥{price}). Press Enter again to publish it anyway."
+            ).format(
+                piece=self.piece_edit.text().strip(),
+                state=state,
+                title=latest.title,
+                price=format_fen(latest.price_fen),
+            ),
+        )
+
     def _prefill_title(self) -> None:
-        _show(self.piece_error, None)
         if not self._title_edited:
             self.title_edit.setText(self._suggested_title())
 
@@ -817,7 +1038,7 @@ class NewFlashBuyDialog(QDialog):
         try:
             fen = parse_yuan(text)
         except MoneyError as exc:
-            _show(self.price_error, self.price_reason(text, exc) if text.strip() else None)
+            _show(self.price_error, self.price_reason(exc) if text.strip() else None)
             self.price_edit.setStyleSheet("QLineEdit { border: 1px solid #d0312d; }")
             if not text.strip():
                 self.price_edit.setStyleSheet("")
@@ -826,28 +1047,23 @@ class NewFlashBuyDialog(QDialog):
         self.price_edit.setStyleSheet("")
         return fen
 
-    def price_reason(self, text: str, error: MoneyError) -> str:
-        """Why ``parse_yuan`` refused ``text``, in the seller's language.
-
-        ``parse_yuan`` decides; its own reasons are fixed bilingual sentences, so the
-        window says them again through the translation catalog, by the same rules.
-        """
-        cleaned = text.strip().removeprefix("¥").removeprefix("￥").strip().replace(",", "")
-        if not cleaned:
-            return self.tr("Enter a price")
-        if cleaned.startswith("-"):
-            return self.tr("The price cannot be negative")
-        match = _AMOUNT.fullmatch(cleaned)
-        if match is None:
-            return self.tr("The price can contain only digits and a decimal point")
-        if len(match.group("frac") or "") > 2:
-            return self.tr("The price has at most two decimals")
-        fen = int(match.group("whole")) * 100 + int((match.group("frac") or "").ljust(2, "0"))
-        if fen < MIN_PRICE_FEN:
-            return self.tr("The price is at least {min} yuan").format(min=format_fen(MIN_PRICE_FEN))
-        if fen > MAX_PRICE_FEN:
-            return self.tr("The price is at most {max} yuan").format(max=format_fen(MAX_PRICE_FEN))
-        return str(error)
+    def price_reason(self, error: MoneyError) -> str:
+        """Why ``parse_yuan`` refused the price, in the seller's language."""
+        reasons = {
+            MoneyProblem.EMPTY: self.tr("Enter a price"),
+            MoneyProblem.NEGATIVE: self.tr("The price cannot be negative"),
+            MoneyProblem.NOT_AN_AMOUNT: self.tr(
+                "The price can contain only digits and a decimal point"
+            ),
+            MoneyProblem.TOO_MANY_DECIMALS: self.tr("The price has at most two decimals"),
+            MoneyProblem.TOO_LOW: self.tr("The price is at least {min} yuan").format(
+                min=format_fen(error.minimum)
+            ),
+            MoneyProblem.TOO_HIGH: self.tr("The price is at most {max} yuan").format(
+                max=format_fen(error.maximum)
+            ),
+        }
+        return reasons[error.problem]
 
     def price_fen(self) -> int | None:
         """The price typed, in fen, or None when it is not a valid amount."""
@@ -859,6 +1075,12 @@ class NewFlashBuyDialog(QDialog):
     def template_id(self) -> int | None:
         data = self.template_combo.currentData()
         return data if isinstance(data, int) else None
+
+    @property
+    def last_product_id(self) -> int | None:
+        """The product chosen here, for the caller to keep next time."""
+        product = self.selected_product()
+        return product.id if product is not None else self.live.last_product_id
 
     @property
     def last_template_id(self) -> int | None:
@@ -930,7 +1152,7 @@ class NewFlashBuyDialog(QDialog):
             try:
                 parse_yuan(self.price_edit.text())
             except MoneyError as exc:
-                _show(self.price_error, self.price_reason(self.price_edit.text(), exc))
+                _show(self.price_error, self.price_reason(exc))
             ok = False
         title = self.title_edit.text().strip()
         if not title:
@@ -979,6 +1201,20 @@ class NewFlashBuyDialog(QDialog):
             return
         body = self._validated()
         if body is None or self._result is None:
+            return
+        if self.repeated_pieces() and self._duplicate_ok != body.piece_no:
+            # The first Enter shows what would repeat; the second one publishes anyway
+            # (a second identical bangle is legitimate).
+            self._duplicate_ok = body.piece_no
+            self._check_piece()
+            _show(
+                self.status_label,
+                self.tr(
+                    "No. {piece} was already published in this live: press Enter again to"
+                    " publish it anyway"
+                ).format(piece=body.piece_no),
+            )
+            self.status_label.setStyleSheet(WARNING_STYLE)
             return
         crop = self.preview.crop()
         jpeg = self._result.jpeg
@@ -1060,6 +1296,44 @@ class NewFlashBuyDialog(QDialog):
         """The key a retry of the last unconfirmed submission would carry."""
         return self._pending_key
 
+    def _place_clear_of_frame(self) -> None:
+        """Open beside the capture frame, never over it (the picture would show this window)."""
+        frame = self.capture.frame
+        parent = self.parentWidget()
+        if not isinstance(frame, QWidget) or not frame.isVisible():
+            return  # no frame on screen to keep clear of
+        screen = (parent or frame).screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        avoid = frame.geometry()
+        near = parent.frameGeometry() if parent is not None else avoid
+        title, border = TITLE_BAR, BORDER  # what a window manager adds around the window
+        size = (self.width() + 2 * border, self.height() + title + border)
+        spot = clear_spot(
+            size,
+            (avoid.x(), avoid.y(), avoid.width(), avoid.height()),
+            (area.x(), area.y(), area.width(), area.height()),
+            (near.x(), near.y(), near.width(), near.height()),
+        )
+        if spot is not None:
+            self.move(spot[0] + border, spot[1] + title)
+        # Else the window may cover the frame: the capture drops every frame it may show
+        # (see capture.occlusion) and asks the seller to move it.
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The price is what the seller types first, the moment the window appears.
+        QTimer.singleShot(0, self._focus_price)
+
+    def _focus_price(self) -> None:
+        if self._closed:
+            return
+        self.activateWindow()
+        self.raise_()
+        if self.price_edit.isEnabled():
+            self.price_edit.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # The retake shortcut already covers an active window; this covers a key that reached
         # the dialog unused (focus on a button) when the shortcut could not match.
@@ -1077,6 +1351,8 @@ class NewFlashBuyDialog(QDialog):
     def done(self, result: int) -> None:
         if not self._closed:
             self._closed = True
+            self._covered_timer.stop()
+            self.capture.covered.disconnect(self._on_covered)
             self.capture.started.disconnect(self._on_capture_started)
             self.capture.captured.disconnect(self._on_captured)
             self.capture.failed.disconnect(self._on_capture_failed)

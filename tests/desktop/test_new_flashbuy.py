@@ -176,13 +176,18 @@ def test_opens_with_capture_requested_and_shows_picture_and_warnings(
     assert "画面模糊，建议重拍" in dialog.warnings_label.text()
 
 
-def test_r_and_the_button_retake(qtbot: Any, world: World, open_dialog: Open, engine: FakeEngine):
+def test_f5_from_any_field_and_the_button_retake(
+    qtbot: Any, world: World, open_dialog: Open, engine: FakeEngine
+):
     dialog = open_dialog(world)
     assert engine.calls == 1
     assert dialog.warnings_label.isHidden()  # a clean capture has no warnings
-    dialog.retake_button.setFocus()
-    qtbot.keyClick(dialog.retake_button, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.price_edit, timeout=TIMEOUT)
+    qtbot.keyClicks(QApplication.focusWidget(), "12")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F5)  # from the price field
     qtbot.waitUntil(lambda: engine.calls == 2, timeout=TIMEOUT)
+    assert dialog.price_edit.text() == "12"  # nothing typed into it, no price error
+    assert dialog.price_error.isHidden()
     qtbot.mouseClick(dialog.retake_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: engine.calls == 3, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: dialog.preview_stack.currentIndex() == 1, timeout=TIMEOUT)
@@ -433,11 +438,15 @@ def test_the_21st_full_flashbuy_is_disabled_with_the_reason(
     for n in range(20):
         world.create_flashbuy(piece_no=str(n), title=f"{n}号 冰种翡翠手镯")
     dialog = open_dialog(world)
-    assert "全量 0/20" in dialog.quota_label.text()
-    assert "定向 100/100" in dialog.quota_label.text()
+    # No other product to swap in silently: nothing is selected and the banner says why.
+    assert dialog.product_combo.currentIndex() == -1
+    item = dialog.product_model.item(0)
+    assert "全量 0/20" in item.text()
+    assert "定向 100/100" in item.text()
+    assert not item.isEnabled()
     assert not dialog.create_button.isEnabled()
-    assert "全量闪购次数已用完" in dialog.quota_error.text()
-    assert not dialog.quota_error.isHidden()
+    assert "全量闪购次数已用完（0/20）" in dialog.banner.text()
+    assert not dialog.banner.isHidden()
     qtbot.keyClicks(dialog.price_edit, "1288")
     press_enter(qtbot, dialog)
     assert dialog.isVisible()

@@ -105,7 +105,7 @@ def test_plus_on_a_comment_offers_to_that_viewer_only(
     asker.ok("POST", f"/rooms/{world.room_id}/comments", 201, json={"text": "3号多少钱"})
     qtbot.waitUntil(lambda: window.comments.model.rowCount() == 1, timeout=TIMEOUT)
     comment = window.comments.model.comment(0)
-    window.comments.targetRequested.emit(comment.viewer_id, comment.nickname)  # the + click
+    window.comments.targetRequested.emit(comment.viewer_id, comment.nickname, comment.text)
     _type_price_and_enter(qtbot, window, "880")
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == 1, timeout=TIMEOUT)
     fb = window.panel.model.flashbuy(0)
