@@ -6,13 +6,28 @@ capture engine (``CaptureEngine``, default config: a burst of 3 frames 33 ms apa
 card with a written number, a jade piece), the real ``NewFlashBuyDialog``, the platform over
 HTTP on 127.0.0.1 in a child process, and a few viewers in the live room, each with its own
 viewer event stream read on a thread of this process. A test-driver does what pytest-qt's
-QtBot does (``QTest.keyClick``/``keyClicks``) and waits for conditions by running a Qt event
-loop with a 1 ms precise timer and a deadline (no fixed sleeps).
+QtBot does (``QTest.keyClick``/``keyClicks``/``mouseClick``) and waits for conditions by
+running a Qt event loop with a 1 ms precise timer and a deadline (no fixed sleeps).
+
+The seller's keys go where the keyboard focus is, never to a named widget: the price is typed
+into ``QApplication.focusWidget()`` and Return is pressed there. When the price field did not
+get the price (the focus was elsewhere), that flash-buy counts as "keys lost" and the driver
+falls back to the old way for it: the price typed, and Return pressed, into the price field by
+name, so its latency is still measured. The piece number (件号) is the window's own when it
+prefills one (the one after the last flash-buy's; the one a comment names); only when it is
+empty (an older console) does the driver type one into the piece field by name, as setup,
+outside every timed interval. Full pieces are numbered 1, 2, 3...; targeted ones continue
+after the last full one, so no number repeats (a repeat warning would be answered by a
+second Return, counted).
+
+The code under test is whatever ``flashbuy_desktop`` imports as (printed at the start): run
+with ``PYTHONPATH`` set to another checkout (a ``git worktree`` of an older commit) to measure
+that one with the same script.
 
 For each database (SQLite; PostgreSQL too when ``PGHOST`` is set):
 
 * full flash-buys (``--count``): F2 on the main window, wait for the picture and the form,
-  type the piece number and the price, Enter. Measured:
+  type the price to the focus, Return. Measured:
   (a) Enter -> the ``flashbuy.created`` frame arriving at each viewer's stream (pooled over
   viewers and flash-buys; ``time.perf_counter()`` just before the key is sent, and on the
   stream thread as the frame's line is read; frames are matched by the flash-buy's title,
@@ -21,16 +36,19 @@ For each database (SQLite; PostgreSQL too when ``PGHOST`` is set):
   when the driver's event loop sees it); beside it, the engine's own time for the capture,
   F2 -> the form ready (products and templates loaded) and Enter -> the console has it
   (the dialog's ``created`` signal);
-* targeted flash-buys (``--targeted``): a viewer comments over HTTP; once the comment is in
-  the console's comment list, the + on it (``window.comments.targetRequested.emit``, as the
-  tests do), wait for picture and form, type piece number and price, Enter. Measured:
+* targeted flash-buys (``--targeted``): a viewer comments over HTTP ("103号多少钱"); once the
+  comment is in the console's comment list, a mouse click on its + (at the button's place in
+  the list's viewport), wait for picture and form, type the price to the focus, Return.
+  Measured:
   (c) Enter -> the named viewer's stream has it; also + -> the picture, and the comment's
   POST -> its row in the console. Leaks (another viewer's stream carrying a targeted offer)
   are counted once a full "fence" flash-buy, created after the last one, reached everyone.
 
 A product allows ``QUOTA_FULL_DEFAULT`` (20) full flash-buys; this benchmark does not change
 the platform's settings: it creates enough products and, when the preselected product has no
-full quota left, the driver picks the first one that has (counted, as "product switches").
+full quota left (or none is selected: a newer console keeps the last product and selects
+nothing once its quota is used up), the driver picks the first one that has, as setup
+(counted, as "product switches").
 Two flash-buys are made first to warm up (not measured).
 
 Aims: p99 of (a) within 150 ms, of (b) within 250 ms; (c) is held to the aim of (a).
@@ -62,7 +80,8 @@ from typing import TYPE_CHECKING, Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+    # Last, not first: a checkout on PYTHONPATH (an older console, for a "before" run) wins.
+    sys.path.append(str(REPO_ROOT))
 
 import requests  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -115,6 +134,7 @@ PRICE_TARGETED = "880"
 
 def arrange_in_child(db: Any, password: str, products: int) -> dict[str, Any]:
     """Shop, creator, category and ``products`` products, through the platform's functions."""
+    import flashbuy_server
     from benchmarks._common import database_version
     from flashbuy_server import accounts, catalog
 
@@ -129,7 +149,12 @@ def arrange_in_child(db: Any, password: str, products: int) -> dict[str, Any]:
             catalog.create_product(conn, shop_id, category_id, "冰种翡翠手镯")
             for _ in range(products)
         ]
-    return {"username": username, "product_ids": ids, "version": database_version(db)}
+    return {
+        "username": username,
+        "product_ids": ids,
+        "version": database_version(db),
+        "code": str(Path(flashbuy_server.__file__).parent),
+    }
 
 
 def serve_arranging(server: "ServerThread", pipe: Pipe) -> None:
@@ -280,6 +305,17 @@ class Samples:
     comment_shown: list[float] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
     product_switches: int = 0
+    # Keys lost: the price typed to the focus did not land in the price field (per kind,
+    # measured flash-buys only), out of how many were typed, and where the focus was.
+    keys_lost: Counter[str] = field(default_factory=Counter)
+    keys_typed: Counter[str] = field(default_factory=Counter)
+    lost_to: Counter[str] = field(default_factory=Counter)
+    keys_lost_warm_up: int = 0
+    pieces_prefilled: int = 0  # the window's own piece number, used as it was
+    pieces_unexpected: int = 0  # ... which was not the number the driver expected
+    pieces_typed: int = 0  # typed by name as setup: the window left the field empty
+    repeat_enters: int = 0  # a second Return after the window warned of a repeated piece
+    repeated_titles: int = 0  # a title seen before: its arrivals cannot be told apart
     missing: int = 0
     leaks: int = 0
     notes: list[str] = field(default_factory=list)
@@ -381,16 +417,26 @@ def arrange(server: PlatformServer, viewers: int, products: int) -> tuple[Stage,
         streams,
         sessions,
     )
+    print(f"  platform code: {value['code']}", flush=True)
     return stage, str(value["version"])
 
 
 class Driver:
-    """Drives the console's window with its keys, as a seller would, and stamps each step."""
+    """Drives the console's window as a seller would, and stamps each step.
+
+    Keys go to whatever has the keyboard focus (``QApplication.focusWidget()``); only setup
+    (a product with quota, a piece number the window left empty) and the fallback after lost
+    keys touch a field by name.
+    """
 
     def __init__(self, window: "MainWindow", stage: Stage, samples: Samples) -> None:
         self.window = window
         self.stage = stage
         self.samples = samples
+        self.next_full = 1  # the piece number the next full flash-buy should carry
+        self.highest = 0  # the highest numeric piece number used so far
+        self.targeted_base: int | None = None  # the first targeted piece number
+        self.titles: set[str] = set()
 
     def _open_dialog(self) -> "NewFlashBuyDialog":
         dialog = self.window.new_dialog
@@ -440,20 +486,84 @@ class Driver:
                 return
         raise RuntimeError("no product has quota left (create more products)")
 
+    def _fill_piece(self, dialog: "NewFlashBuyDialog", expected: str) -> str:
+        """The window's piece number if it prefilled one; else ``expected``, typed by name."""
+        prefilled = dialog.piece_edit.text().strip()
+        if prefilled:
+            self.samples.pieces_prefilled += 1
+            if prefilled != expected:
+                self.samples.pieces_unexpected += 1
+            piece = prefilled
+        else:  # an older console: setup, so that each title is unique
+            QTest.keyClicks(dialog.piece_edit, expected)
+            self.samples.pieces_typed += 1
+            piece = expected
+        if piece.isdigit():
+            self.highest = max(self.highest, int(piece))
+        return piece
+
+    @staticmethod
+    def _name_of(dialog: "NewFlashBuyDialog", widget: QWidget | None) -> str:
+        """What had the focus, by the dialog's attribute name when it has one."""
+        if widget is None:
+            return "nothing (no active window)"
+        for owner in (dialog, dialog.parentWidget()):
+            if owner is None:
+                continue
+            for name, value in vars(owner).items():
+                if value is widget:
+                    return f"{type(owner).__name__}.{name}"
+        label = type(widget).__name__
+        return f"{label} {widget.objectName()!r}" if widget.objectName() else label
+
     def _type_and_enter(
-        self, dialog: "NewFlashBuyDialog", piece: str, price: str, full: bool
+        self, dialog: "NewFlashBuyDialog", kind: str, piece: str, price: str, measured: bool
     ) -> tuple[str, float, dict[str, float]]:
-        """Type the piece number and the price, Enter; (title, Enter's stamp, console stamps)."""
+        """The price typed to the focus, then Return to it; (title, Enter's stamp, stamps).
+
+        Keys lost (the price field did not get the price): counted, and the price typed and
+        Return pressed in the price field by name instead, so the latency is still measured.
+        """
+        full = kind == "full"
         self._pick_product_with_quota(dialog, full)
-        QTest.keyClicks(dialog.piece_edit, piece)
-        QTest.keyClicks(dialog.price_edit, price)
+        self._fill_piece(dialog, piece)
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            QTest.keyClicks(focus, price)
+        lost = dialog.price_edit.text() != price
+        if measured:
+            self.samples.keys_typed[kind] += 1
+        if lost:
+            if measured:
+                self.samples.keys_lost[kind] += 1
+                self.samples.lost_to[f"{kind}: {self._name_of(dialog, focus)}"] += 1
+            else:
+                self.samples.keys_lost_warm_up += 1
+            dialog.price_edit.clear()
+            QTest.keyClicks(dialog.price_edit, price)
+            self._pick_product_with_quota(dialog, full)  # keys elsewhere may have moved it
         title = dialog.title_edit.text()
         if not dialog.create_button.isEnabled():
             raise RuntimeError(f"cannot create: {dialog.create_button.toolTip()}")
         created: dict[str, float] = {}
         dialog.created.connect(lambda _fb: created.setdefault("created", time.perf_counter()))
+
+        def receiver() -> QWidget:
+            return (None if lost else QApplication.focusWidget()) or dialog.price_edit
+
+        repeated = getattr(dialog, "repeated_pieces", None)  # a newer console warns first
+        if callable(repeated) and repeated():
+            QTest.keyClick(receiver(), Qt.Key.Key_Return)
+            warned = wait_until(
+                {"warned": lambda: getattr(dialog, "_duplicate_ok", None) is not None},
+                STEP_TIMEOUT,
+            )
+            must(warned, ["warned"], f"the repeat warning for {title!r}")
+            self.samples.repeat_enters += 1
+        if title in self.titles:
+            self.samples.repeated_titles += 1
         enter = time.perf_counter()
-        QTest.keyClick(dialog.price_edit, Qt.Key.Key_Return)
+        QTest.keyClick(receiver(), Qt.Key.Key_Return)
         return title, enter, created
 
     def full(self, n: int, measured: bool) -> None:
@@ -463,8 +573,9 @@ class Driver:
         QTest.keyClick(self.window, Qt.Key.Key_F2)
         dialog = self._open_dialog()
         picture_ms = self._wait_picture_and_form(dialog, f2, measured)
-        piece = f"{n}" if measured else f"W{n}"
-        title, enter, created = self._type_and_enter(dialog, piece, PRICE_FULL, full=True)
+        expected = str(self.next_full)
+        title, enter, created = self._type_and_enter(dialog, "full", expected, PRICE_FULL, measured)
+        self.next_full = self.highest + 1
         viewers = self.stage.viewers
         conditions: dict[str, Callable[[], bool]] = {
             f"viewer {v.viewer_id}": (lambda v=v: v.arrival(title) is not None) for v in viewers
@@ -473,7 +584,9 @@ class Driver:
         conditions["closed"] = lambda: self.window.new_dialog is None
         stamps = wait_until(conditions, STEP_TIMEOUT)
         must(stamps, ["created", "closed"], f"flash-buy {title!r} in the console")
-        if not measured:
+        ambiguous = title in self.titles
+        self.titles.add(title)
+        if not measured or ambiguous:
             return
         self.samples.picture.append(picture_ms)
         self.samples.created.append((created["created"] - enter) * 1000)
@@ -484,12 +597,45 @@ class Driver:
         if got:
             self.samples.slowest_viewer.append(max(got))
 
+    def _click_plus(self, text: str, viewer_id: int) -> float:
+        """A mouse click on the + of the comment; the stamp just before it."""
+        from flashbuy_desktop.ui.comments import CommentDelegate
+
+        view = self.window.comments
+        model = view.model
+        row = next(
+            (
+                r
+                for r in range(model.rowCount() - 1, -1, -1)
+                if model.comment(r).text == text and model.comment(r).viewer_id == viewer_id
+            ),
+            -1,
+        )
+        index = view.filter.mapFromSource(model.index(row, 0)) if row >= 0 else None
+        if index is None or not index.isValid():
+            raise RuntimeError(f"the comment {text!r} is not in the list as shown")
+        view.list_view.scrollTo(index)  # it follows the newest already; setup, untimed
+        button = CommentDelegate.button_rect(view.list_view.visualRect(index))
+        viewport = view.list_view.viewport()
+        if not viewport.rect().contains(button):
+            raise RuntimeError(f"the + of {text!r} is not on the screen: {button}")
+        plus = time.perf_counter()
+        QTest.mouseClick(
+            viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, button.center()
+        )
+        return plus
+
     def targeted(self, k: int, titles: dict[str, int]) -> None:
         stage = self.stage
         index = k % len(stage.viewers)
         viewer, session = stage.viewers[index], stage.viewer_sessions[index]
-        text = f"{k + 1}号多少钱"
+        if self.targeted_base is None:
+            self.targeted_base = self.highest + 1  # after every full one: no repeat
+        piece = str(self.targeted_base + k)
+        text = f"{piece}号多少钱"
         model = self.window.comments.model
+        if QApplication.activeWindow() is not self.window and not activate(self.window):
+            raise RuntimeError("the main window is not active again (the + is clicked in it)")
         posted = time.perf_counter()
         failure: list[str] = []
 
@@ -507,27 +653,25 @@ class Driver:
 
         poster = threading.Thread(target=post, name="comment-post", daemon=True)
         poster.start()
-        found: list[Any] = []
 
         def shown() -> bool:
             for row in range(model.rowCount() - 1, -1, -1):
                 comment = model.comment(row)
                 if comment.text == text and comment.viewer_id == viewer.viewer_id:
-                    found.append(comment)
                     return True
             return bool(failure)
 
         stamps = wait_until({"shown": shown}, STEP_TIMEOUT)
         poster.join(STEP_TIMEOUT)
-        if failure or not found:
+        if failure or "shown" not in stamps:
             raise RuntimeError(f"the comment never reached the console: {failure}")
         self.samples.comment_shown.append((stamps["shown"] - posted) * 1000)
-        comment = found[0]
-        plus = time.perf_counter()
-        self.window.comments.targetRequested.emit(comment.viewer_id, comment.nickname)  # the +
+        plus = self._click_plus(text, viewer.viewer_id)
         dialog = self._open_dialog()
         self.samples.targeted_picture.append(self._wait_picture_and_form(dialog, plus))
-        title, enter, created = self._type_and_enter(dialog, f"D{k + 1}", PRICE_TARGETED, False)
+        title, enter, created = self._type_and_enter(
+            dialog, "targeted", piece, PRICE_TARGETED, True
+        )
         stamps = wait_until(
             {
                 "named": lambda: viewer.arrival(title) is not None,
@@ -537,6 +681,10 @@ class Driver:
             STEP_TIMEOUT,
         )
         must(stamps, ["created", "closed"], f"targeted flash-buy {title!r} in the console")
+        ambiguous = title in self.titles
+        self.titles.add(title)
+        if ambiguous:
+            return
         arrived = viewer.arrival(title)
         if arrived is None:
             self.samples.missing += 1
@@ -636,7 +784,9 @@ def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame:
     finally:
         if window.new_dialog is not None:
             window.new_dialog.reject()
-        window.close()
+        # A newer console asks before quitting during a live; the benchmark decides (an
+        # older one has no such question and no close_quietly).
+        getattr(window, "close_quietly", window.close)()
         QApplication.processEvents()
         tasks.wait()
         client.close()
@@ -714,15 +864,23 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
         s = section.samples
         db = section.name
         viewers = f"{args.viewers} viewers x flash-buys"
+        lost_full = f"keys lost {s.keys_lost['full']}/{s.keys_typed['full']}"
+        lost_targeted = f"keys lost {s.keys_lost['targeted']}/{s.keys_typed['targeted']}"
         grid += [
-            row(db, "(a) full: Enter -> invitation at a viewer", s.invitation, 150, viewers),
+            row(
+                db,
+                "(a) full: Enter -> invitation at a viewer",
+                s.invitation,
+                150,
+                f"{viewers}; {lost_full}",
+            ),
             row(db, "    full: Enter -> slowest viewer of each", s.slowest_viewer, None),
             row(db, "    full: Enter -> console has it (created)", s.created, None),
-            row(db, "(b) full: F2 -> picture shown in the dialog", s.picture, 250),
+            row(db, "(b) full: F2 -> picture shown in the dialog", s.picture, 250, lost_full),
             row(db, "    capture engine total (in (b) and +)", s.engine, None, "burst 3"),
             row(db, "    F2 or + -> form ready (products, tmpl)", s.ready, None),
-            row(db, "(c) targeted: Enter -> named viewer has it", s.targeted, 150),
-            row(db, "    targeted: + -> picture shown", s.targeted_picture, None),
+            row(db, "(c) targeted: Enter -> named viewer has it", s.targeted, 150, lost_targeted),
+            row(db, "    targeted: + -> picture shown", s.targeted_picture, None, lost_targeted),
             row(db, "    comment POST -> row in the console", s.comment_shown, None),
         ]
         steps = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in s.engine_steps.items() if v)
@@ -730,13 +888,34 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
         print(f"\n[{db}] {section.version}")
         print(f"  capture engine steps, median ms: {steps}")
         print(f"  capture warnings over all pictures: {warnings}")
-        print(f"  product switches by the driver (full quota used up): {s.product_switches}")
+        print(f"  product switches by the driver (quota used up): {s.product_switches}")
+        print(
+            f"  keys lost (the price typed to the focus missed the price field): "
+            f"full {s.keys_lost['full']}/{s.keys_typed['full']}, "
+            f"targeted {s.keys_lost['targeted']}/{s.keys_typed['targeted']}, "
+            f"warm-up {s.keys_lost_warm_up}/{WARM_UP}"
+        )
+        for where, times in sorted(s.lost_to.items()):
+            print(f"    the focus was on {where}: {times}")
+        if s.keys_lost or s.keys_lost_warm_up:
+            print(
+                "    (each of those: price typed and Return pressed in the price field by name "
+                "instead, so its latency is still measured)"
+            )
+        print(
+            f"  piece numbers (件号, warm-up included): prefilled by the window "
+            f"{s.pieces_prefilled} ({s.pieces_unexpected} not the one expected), typed by "
+            f"name as setup {s.pieces_typed}; second Return after a repeat warning: "
+            f"{s.repeat_enters}; repeated titles (not measured): {s.repeated_titles}"
+        )
         print(f"  invitations missing: {s.missing}; targeted leaks: {s.leaks}")
         for note in s.notes:
             print(f"  {note}")
         problems += [f"[{db}] {p}" for p in s.problems]
         if s.missing:
             problems.append(f"[{db}] {s.missing} invitations never arrived")
+        if s.repeated_titles:
+            problems.append(f"[{db}] {s.repeated_titles} flash-buys repeated a title")
     print()
     print("Operator's actions, full flash-buy: F2, type the price, Enter (3 actions)")
     print(
@@ -744,8 +923,9 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
         "type the price, Enter (3 actions)"
     )
     print(
-        "  (the driver also types a piece number, 件号, before the price, to make each title "
-        "unique; it is outside every timed interval)"
+        "  (price and Enter go to the widget with the keyboard focus; the driver types a "
+        "piece number, 件号, by name only when the window left it empty, outside every "
+        "timed interval)"
     )
     print(
         f"settings: --count {args.count}, --targeted {args.targeted}, --viewers {args.viewers}, "
@@ -757,6 +937,7 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
         f"{screen}; Python {pyplatform.python_version()}; "
         f"Qt platform {QGuiApplication.platformName()}"
     )
+    print(f"console code: {console_code()}")
     print(cores_line())
     print()
     print(text_table(grid))
@@ -807,6 +988,13 @@ def show_scene(app: QApplication) -> tuple[DeskScene, Any, str]:
     return scene, frame, text
 
 
+def console_code() -> str:
+    """Where the console under test comes from (PYTHONPATH may name an older checkout)."""
+    import flashbuy_desktop
+
+    return str(Path(flashbuy_desktop.__file__).resolve().parent)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10 full, 5 targeted")
@@ -826,6 +1014,7 @@ def main() -> int:
         print("needs an X server: run under xvfb-run -a -s '-screen 0 1920x1080x24'")
         return 2
     app = QApplication(sys.argv[:1])
+    print(f"console code: {console_code()}", flush=True)
     scene, frame, screen = show_scene(app)
     print(f"{screen}; {cores_line()}", flush=True)
     try:
