@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from flashbuy_desktop import i18n
 
 # Threads the console starts; each must be stopped by whatever started it.
-CONSOLE_THREADS = ("room-events", "rehearsal-audience")
+CONSOLE_THREADS = ("room-events", "rehearsal-audience", "global-hotkeys")
 
 
 @pytest.fixture(scope="session", autouse=True)

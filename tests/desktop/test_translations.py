@@ -79,7 +79,7 @@ TIMEOUT = 30_000
 # Latin words a Chinese screen may show: key names, abbreviations and units everyone reads
 # as is, the zip format, and "English" (a language is named in its own language).
 ALLOWED_WORDS = frozenset(
-    {"F2", "F3", "Enter", "Esc", "Ctrl", "Shift", "Alt", "ID", "URL", "zip", "KiB", "MiB"}
+    {"F2", "F3", "F5", "Enter", "Esc", "Ctrl", "Shift", "Alt", "ID", "URL", "zip", "KiB", "MiB"}
     | {"English"}
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")

@@ -7,6 +7,14 @@
         <source>Capture frame</source>
         <translation>Capture frame</translation>
     </message>
+    <message>
+        <source>⠿ Drag here to move · drag the corners to resize</source>
+        <translation>⠿ Drag here to move · drag the corners to resize</translation>
+    </message>
+    <message>
+        <source>⠿ Capture frame</source>
+        <translation>⠿ Capture frame</translation>
+    </message>
 </context>
 <context>
     <name>CaptureService</name>
@@ -203,6 +211,10 @@
         <translation>End the selected active flash-buy: it disappears from the live room at once and viewers can no longer buy it</translation>
     </message>
     <message>
+        <source>See the picture large</source>
+        <translation>See the picture large</translation>
+    </message>
+    <message>
         <source>Could not load the buyers</source>
         <translation>Could not load the buyers</translation>
     </message>
@@ -258,6 +270,10 @@
         <translation>Sold/stock</translation>
     </message>
     <message>
+        <source>Buyer</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
@@ -280,6 +296,10 @@
     <message>
         <source>Ended</source>
         <translation>Ended</translation>
+    </message>
+    <message>
+        <source>Click to see the picture large</source>
+        <translation>Click to see the picture large</translation>
     </message>
     <message>
         <source>#{piece} · {title}</source>
@@ -343,6 +363,68 @@ Category: {category}</translation>
     </message>
 </context>
 <context>
+    <name>GlobalHotkeys</name>
+    <message>
+        <source>On Wayland, global hotkeys work only while an X11 program has focus.</source>
+        <translation>On Wayland, global hotkeys work only while an X11 program has focus.</translation>
+    </message>
+    <message>
+        <source>{key} ({action}) cannot be global on this system; it works only while the console has focus.</source>
+        <translation>{key} ({action}) cannot be global on this system; it works only while the console has focus.</translation>
+    </message>
+    <message>
+        <source>{key} ({action}) is taken by another program, which gets it instead of the console; choose another key for it in the settings.</source>
+        <translation>{key} ({action}) is taken by another program, which gets it instead of the console; choose another key for it in the settings.</translation>
+    </message>
+    <message>
+        <source>{key} ({action}) types text, so it cannot be global; it works only while the console has focus. Choose a function key such as F2 for it.</source>
+        <translation>{key} ({action}) types text, so it cannot be global; it works only while the console has focus. Choose a function key such as F2 for it.</translation>
+    </message>
+    <message>
+        <source>The system refused {key} ({action}) as a global hotkey; it works only while the console has focus.</source>
+        <translation>The system refused {key} ({action}) as a global hotkey; it works only while the console has focus.</translation>
+    </message>
+    <message>
+        <source>Global hotkeys need X11 or XWayland, and this Wayland session has no XWayland; the hotkeys work only while the console has focus.</source>
+        <translation>Global hotkeys need X11 or XWayland, and this Wayland session has no XWayland; the hotkeys work only while the console has focus.</translation>
+    </message>
+    <message>
+        <source>This system does not allow global hotkeys; the hotkeys work only while the console has focus.</source>
+        <translation>This system does not allow global hotkeys; the hotkeys work only while the console has focus.</translation>
+    </message>
+</context>
+<context>
+    <name>GoLiveDialog</name>
+    <message>
+        <source>Give the live a title</source>
+        <translation>Give the live a title</translation>
+    </message>
+    <message>
+        <source>A title has at most {n} characters</source>
+        <translation>A title has at most {n} characters</translation>
+    </message>
+    <message>
+        <source>The title holds a character that cannot be shown; type it again</source>
+        <translation>The title holds a character that cannot be shown; type it again</translation>
+    </message>
+    <message>
+        <source>Go live</source>
+        <translation>Go live</translation>
+    </message>
+    <message>
+        <source>Title of the new live (viewers see it in the live room):</source>
+        <translation>Title of the new live (viewers see it in the live room):</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Going live…</source>
+        <translation>Going live…</translation>
+    </message>
+</context>
+<context>
     <name>LiveHeader</name>
     <message>
         <source>Not live</source>
@@ -365,9 +447,12 @@ Category: {category}</translation>
         <translation>● Live</translation>
     </message>
     <message>
-        <source>Ended</source>
-        <comment>the live</comment>
-        <translation>Ended</translation>
+        <source>Live ended</source>
+        <translation>Live ended</translation>
+    </message>
+    <message>
+        <source>Start a new live</source>
+        <translation>Start a new live</translation>
     </message>
     <message numerus="yes">
         <source>%n viewer(s)</source>
@@ -405,6 +490,72 @@ Category: {category}</translation>
     </message>
 </context>
 <context>
+    <name>LivesModel</name>
+    <message>
+        <source>Title</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>Flash-buys</source>
+        <translation>Flash-buys</translation>
+    </message>
+    <message>
+        <source>Started at</source>
+        <translation>Started at</translation>
+    </message>
+    <message>
+        <source>Ended at</source>
+        <translation>Ended at</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>Live now</source>
+        <translation>Live now</translation>
+    </message>
+</context>
+<context>
+    <name>LivesWindow</name>
+    <message>
+        <source>Past lives</source>
+        <translation>Past lives</translation>
+    </message>
+    <message>
+        <source>Loading the lives…</source>
+        <translation>Loading the lives…</translation>
+    </message>
+    <message>
+        <source>Open flash-buys</source>
+        <translation>Open flash-buys</translation>
+    </message>
+    <message>
+        <source>Lives: {n}</source>
+        <translation>Lives: {n}</translation>
+    </message>
+    <message>
+        <source>No lives yet</source>
+        <translation>No lives yet</translation>
+    </message>
+    <message>
+        <source>Could not load the lives: {why}</source>
+        <translation>Could not load the lives: {why}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Jade live</source>
@@ -425,6 +576,10 @@ Category: {category}</translation>
     <message>
         <source>Sign out</source>
         <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Past lives…</source>
+        <translation>Past lives…</translation>
     </message>
     <message>
         <source>New full flash-buy</source>
@@ -463,15 +618,51 @@ Category: {category}</translation>
         <translation>End live</translation>
     </message>
     <message>
-        <source>Ending the live ends every active flash-buy. End it now?</source>
-        <translation>Ending the live ends every active flash-buy. End it now?</translation>
+        <source>End the live “{title}” now?</source>
+        <translation>End the live “{title}” now?</translation>
+    </message>
+    <message>
+        <source>The live room closes: every active flash-buy ends at once and can no longer be bought. An ended live cannot be resumed; you can start a new one.</source>
+        <translation>The live room closes: every active flash-buy ends at once and can no longer be bought. An ended live cannot be resumed; you can start a new one.</translation>
+    </message>
+    <message>
+        <source>Keep the live on</source>
+        <translation>Keep the live on</translation>
+    </message>
+    <message>
+        <source>The live goes on on the platform: viewers can still buy its active flash-buys. Sign in again to manage it.</source>
+        <translation>The live goes on on the platform: viewers can still buy its active flash-buys. Sign in again to manage it.</translation>
+    </message>
+    <message>
+        <source>Sign out of the console?</source>
+        <translation>Sign out of the console?</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Quit the console</source>
+        <translation>Quit the console</translation>
+    </message>
+    <message>
+        <source>The live “{title}” is still on. Quit the console?</source>
+        <translation>The live “{title}” is still on. Quit the console?</translation>
+    </message>
+    <message>
+        <source>The live goes on on the platform without the console: viewers stay and can still buy its active flash-buys, and nobody here sees their comments. To end it, choose Keep the console open, then End live.</source>
+        <translation>The live goes on on the platform without the console: viewers stay and can still buy its active flash-buys, and nobody here sees their comments. To end it, choose Keep the console open, then End live.</translation>
+    </message>
+    <message>
+        <source>Keep the console open</source>
+        <translation>Keep the console open</translation>
     </message>
 </context>
 <context>
     <name>Messages</name>
     <message>
-        <source>Wrong username or password</source>
-        <translation>Wrong username or password</translation>
+        <source>Wrong account or password</source>
+        <translation>Wrong account or password</translation>
     </message>
     <message>
         <source>Please sign in again</source>
@@ -669,6 +860,10 @@ Category: {category}</translation>
         <translation>Choose a viewer in the live room</translation>
     </message>
     <message>
+        <source>Search viewers by nickname</source>
+        <translation>Search viewers by nickname</translation>
+    </message>
+    <message>
         <source>Add viewer</source>
         <translation>Add viewer</translation>
     </message>
@@ -734,12 +929,20 @@ Category: {category}</translation>
         <translation>Create (Enter)</translation>
     </message>
     <message>
-        <source>{product} ({reason})</source>
-        <translation>{product} ({reason})</translation>
+        <source>The live has ended, so nothing can be published: start a new live first</source>
+        <translation>The live has ended, so nothing can be published: start a new live first</translation>
     </message>
     <message>
-        <source>No product can be flash-bought</source>
-        <translation>No product can be flash-bought</translation>
+        <source>Choose a product</source>
+        <translation>Choose a product</translation>
+    </message>
+    <message>
+        <source>{product} · {shop}</source>
+        <translation>{product} · {shop}</translation>
+    </message>
+    <message>
+        <source>{product} ({reason})</source>
+        <translation>{product} ({reason})</translation>
     </message>
     <message>
         <source>Make a shipping template</source>
@@ -787,6 +990,10 @@ Category: {category}</translation>
         <translation>Full {full_left}/{full_limit}    Targeted {targeted_left}/{targeted_limit}</translation>
     </message>
     <message>
+        <source>The live has ended</source>
+        <translation>The live has ended</translation>
+    </message>
+    <message>
         <source>Choose a product that can be flash-bought</source>
         <translation>Choose a product that can be flash-bought</translation>
     </message>
@@ -811,8 +1018,30 @@ Category: {category}</translation>
         <translation>The picture is blurry; better retake it</translation>
     </message>
     <message>
+        <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
+        <translation>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</translation>
+    </message>
+    <message>
         <source>Press {key} to retake</source>
         <translation>Press {key} to retake</translation>
+    </message>
+    <message>
+        <source>Comment: “{comment}”</source>
+        <translation>Comment: “{comment}”</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <comment>a flash-buy</comment>
+        <translation>sold</translation>
+    </message>
+    <message>
+        <source>on sale</source>
+        <comment>a flash-buy</comment>
+        <translation>on sale</translation>
+    </message>
+    <message>
+        <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
+        <translation>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</translation>
     </message>
     <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
@@ -821,6 +1050,26 @@ Category: {category}</translation>
     <message>
         <source>Cropped to {width}×{height} (double-click to undo)</source>
         <translation>Cropped to {width}×{height} (double-click to undo)</translation>
+    </message>
+    <message>
+        <source>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</source>
+        <translation>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</translation>
+    </message>
+    <message>
+        <source>No full flash-buys left for this product ({left}/{limit})</source>
+        <translation>No full flash-buys left for this product ({left}/{limit})</translation>
+    </message>
+    <message>
+        <source>No targeted flash-buys left for this product ({left}/{limit})</source>
+        <translation>No targeted flash-buys left for this product ({left}/{limit})</translation>
+    </message>
+    <message>
+        <source>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</source>
+        <translation>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</translation>
+    </message>
+    <message>
+        <source>The product used last is no longer offered. Choose a product.</source>
+        <translation>The product used last is no longer offered. Choose a product.</translation>
     </message>
     <message>
         <source>No. {piece} {product}</source>
@@ -867,12 +1116,50 @@ Category: {category}</translation>
         <translation>Invalid input: {reason}</translation>
     </message>
     <message>
+        <source>No. {piece} was already published in this live: press Enter again to publish it anyway</source>
+        <translation>No. {piece} was already published in this live: press Enter again to publish it anyway</translation>
+    </message>
+    <message>
         <source>Creating…</source>
         <translation>Creating…</translation>
     </message>
     <message>
         <source>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</source>
         <translation>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</translation>
+    </message>
+</context>
+<context>
+    <name>PastLiveWindow</name>
+    <message>
+        <source>Past live: {title}</source>
+        <translation>Past live: {title}</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>since {start}, still live</source>
+        <translation>since {start}, still live</translation>
+    </message>
+    <message>
+        <source>Flash-buys {flashbuys} · orders {orders} · sales ¥{sales}</source>
+        <translation>Flash-buys {flashbuys} · orders {orders} · sales ¥{sales}</translation>
+    </message>
+</context>
+<context>
+    <name>PicturePopup</name>
+    <message>
+        <source>{title} (loading the picture…)</source>
+        <translation>{title} (loading the picture…)</translation>
+    </message>
+    <message>
+        <source>{title} (the picture could not be read)</source>
+        <translation>{title} (the picture could not be read)</translation>
+    </message>
+    <message>
+        <source>{title} ({reason})</source>
+        <translation>{title} ({reason})</translation>
     </message>
 </context>
 <context>
@@ -1038,6 +1325,14 @@ Category: {category}</translation>
     <message>
         <source>Hotkeys</source>
         <translation>Hotkeys</translation>
+    </message>
+    <message>
+        <source>Global hotkeys: also work while the streaming software has focus</source>
+        <translation>Global hotkeys: also work while the streaming software has focus</translation>
+    </message>
+    <message>
+        <source>New full flash-buy and Pause or resume comments then work in every program, without switching back to the console. The console takes these keys from the whole desktop: other programs no longer receive them.</source>
+        <translation>New full flash-buy and Pause or resume comments then work in every program, without switching back to the console. The console takes these keys from the whole desktop: other programs no longer receive them.</translation>
     </message>
     <message>
         <source>Rehearsal audience</source>
@@ -1277,6 +1572,10 @@ Category: {category}</translation>
     <message>
         <source>{region} has a postage and is also not shipped to; choose one</source>
         <translation>{region} has a postage and is also not shipped to; choose one</translation>
+    </message>
+    <message>
+        <source>…and {n} more (see the tooltip)</source>
+        <translation>…and {n} more (see the tooltip)</translation>
     </message>
     <message>
         <source>Saving…</source>

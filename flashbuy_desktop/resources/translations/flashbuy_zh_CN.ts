@@ -7,6 +7,14 @@
         <source>Capture frame</source>
         <translation>捕获框</translation>
     </message>
+    <message>
+        <source>⠿ Drag here to move · drag the corners to resize</source>
+        <translation>⠿ 拖这里移动 · 拖四角调整大小</translation>
+    </message>
+    <message>
+        <source>⠿ Capture frame</source>
+        <translation>⠿ 捕获框</translation>
+    </message>
 </context>
 <context>
     <name>CaptureService</name>
@@ -202,6 +210,10 @@
         <translation>结束选中的进行中闪购：直播间立即隐藏，观众无法再购买</translation>
     </message>
     <message>
+        <source>See the picture large</source>
+        <translation>查看大图</translation>
+    </message>
+    <message>
         <source>Could not load the buyers</source>
         <translation>无法加载买家</translation>
     </message>
@@ -257,6 +269,10 @@
         <translation>已售/库存</translation>
     </message>
     <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
@@ -279,6 +295,10 @@
     <message>
         <source>Ended</source>
         <translation>已结束</translation>
+    </message>
+    <message>
+        <source>Click to see the picture large</source>
+        <translation>点击查看大图</translation>
     </message>
     <message>
         <source>#{piece} · {title}</source>
@@ -342,6 +362,68 @@ Category: {category}</source>
     </message>
 </context>
 <context>
+    <name>GlobalHotkeys</name>
+    <message>
+        <source>On Wayland, global hotkeys work only while an X11 program has focus.</source>
+        <translation>Wayland 下，全局快捷键只在 X11 程序有焦点时有效。</translation>
+    </message>
+    <message>
+        <source>{key} ({action}) cannot be global on this system; it works only while the console has focus.</source>
+        <translation>本系统无法将 {key}（{action}）设为全局快捷键，只在控制台有焦点时有效。</translation>
+    </message>
+    <message>
+        <source>{key} ({action}) is taken by another program, which gets it instead of the console; choose another key for it in the settings.</source>
+        <translation>{key}（{action}）已被其他程序占用，按下时控制台收不到；请在设置里换一个键。</translation>
+    </message>
+    <message>
+        <source>{key} ({action}) types text, so it cannot be global; it works only while the console has focus. Choose a function key such as F2 for it.</source>
+        <translation>{key}（{action}）会输入文字，不能设为全局快捷键，只在控制台有焦点时有效。请改用 F2 这类功能键。</translation>
+    </message>
+    <message>
+        <source>The system refused {key} ({action}) as a global hotkey; it works only while the console has focus.</source>
+        <translation>系统拒绝将 {key}（{action}）设为全局快捷键，只在控制台有焦点时有效。</translation>
+    </message>
+    <message>
+        <source>Global hotkeys need X11 or XWayland, and this Wayland session has no XWayland; the hotkeys work only while the console has focus.</source>
+        <translation>全局快捷键需要 X11 或 XWayland，当前 Wayland 会话没有 XWayland，快捷键只在控制台有焦点时有效。</translation>
+    </message>
+    <message>
+        <source>This system does not allow global hotkeys; the hotkeys work only while the console has focus.</source>
+        <translation>本系统不支持全局快捷键，快捷键只在控制台有焦点时有效。</translation>
+    </message>
+</context>
+<context>
+    <name>GoLiveDialog</name>
+    <message>
+        <source>Give the live a title</source>
+        <translation>请填写直播标题</translation>
+    </message>
+    <message>
+        <source>A title has at most {n} characters</source>
+        <translation>标题最多 {n} 个字</translation>
+    </message>
+    <message>
+        <source>The title holds a character that cannot be shown; type it again</source>
+        <translation>标题里有无法显示的字符，请重新输入</translation>
+    </message>
+    <message>
+        <source>Go live</source>
+        <translation>开播</translation>
+    </message>
+    <message>
+        <source>Title of the new live (viewers see it in the live room):</source>
+        <translation>新直播的标题（观众在直播间看到）：</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Going live…</source>
+        <translation>正在开播…</translation>
+    </message>
+</context>
+<context>
     <name>LiveHeader</name>
     <message>
         <source>Not live</source>
@@ -364,9 +446,12 @@ Category: {category}</source>
         <translation>● 直播中</translation>
     </message>
     <message>
-        <source>Ended</source>
-        <comment>the live</comment>
-        <translation>已结束</translation>
+        <source>Live ended</source>
+        <translation>直播已结束</translation>
+    </message>
+    <message>
+        <source>Start a new live</source>
+        <translation>开始新直播</translation>
     </message>
     <message numerus="yes">
         <source>%n viewer(s)</source>
@@ -402,6 +487,72 @@ Category: {category}</source>
     </message>
 </context>
 <context>
+    <name>LivesModel</name>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>Flash-buys</source>
+        <translation>闪购</translation>
+    </message>
+    <message>
+        <source>Started at</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Ended at</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>成交额</translation>
+    </message>
+    <message>
+        <source>Live now</source>
+        <translation>直播中</translation>
+    </message>
+</context>
+<context>
+    <name>LivesWindow</name>
+    <message>
+        <source>Past lives</source>
+        <translation>往期直播</translation>
+    </message>
+    <message>
+        <source>Loading the lives…</source>
+        <translation>正在加载直播…</translation>
+    </message>
+    <message>
+        <source>Open flash-buys</source>
+        <translation>查看闪购</translation>
+    </message>
+    <message>
+        <source>Lives: {n}</source>
+        <translation>共 {n} 场直播</translation>
+    </message>
+    <message>
+        <source>No lives yet</source>
+        <translation>还没有直播</translation>
+    </message>
+    <message>
+        <source>Could not load the lives: {why}</source>
+        <translation>无法加载直播：{why}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Jade live</source>
@@ -422,6 +573,10 @@ Category: {category}</source>
     <message>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Past lives…</source>
+        <translation>往期直播…</translation>
     </message>
     <message>
         <source>New full flash-buy</source>
@@ -460,15 +615,51 @@ Category: {category}</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <source>Ending the live ends every active flash-buy. End it now?</source>
-        <translation>结束直播后，所有进行中的闪购都会结束。确定结束吗？</translation>
+        <source>End the live “{title}” now?</source>
+        <translation>现在结束直播“{title}”吗？</translation>
+    </message>
+    <message>
+        <source>The live room closes: every active flash-buy ends at once and can no longer be bought. An ended live cannot be resumed; you can start a new one.</source>
+        <translation>直播间将关闭：所有进行中的闪购立即结束，观众无法再购买。直播结束后不能恢复，但可以开始新的直播。</translation>
+    </message>
+    <message>
+        <source>Keep the live on</source>
+        <translation>继续直播</translation>
+    </message>
+    <message>
+        <source>The live goes on on the platform: viewers can still buy its active flash-buys. Sign in again to manage it.</source>
+        <translation>直播仍在平台上继续，观众仍可购买进行中的闪购。重新登录即可继续管理这场直播。</translation>
+    </message>
+    <message>
+        <source>Sign out of the console?</source>
+        <translation>要退出登录吗？</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Quit the console</source>
+        <translation>退出控制台</translation>
+    </message>
+    <message>
+        <source>The live “{title}” is still on. Quit the console?</source>
+        <translation>直播“{title}”仍在进行中，要退出控制台吗？</translation>
+    </message>
+    <message>
+        <source>The live goes on on the platform without the console: viewers stay and can still buy its active flash-buys, and nobody here sees their comments. To end it, choose Keep the console open, then End live.</source>
+        <translation>退出后直播仍在平台上继续：观众留在直播间，仍可购买进行中的闪购，但这里不再显示他们的评论。如要结束直播，请选择“不退出”，再点“结束直播”。</translation>
+    </message>
+    <message>
+        <source>Keep the console open</source>
+        <translation>不退出</translation>
     </message>
 </context>
 <context>
     <name>Messages</name>
     <message>
-        <source>Wrong username or password</source>
-        <translation>用户名或密码不对</translation>
+        <source>Wrong account or password</source>
+        <translation>账号或密码不对</translation>
     </message>
     <message>
         <source>Please sign in again</source>
@@ -666,6 +857,10 @@ Category: {category}</source>
         <translation>选择直播间里的观众</translation>
     </message>
     <message>
+        <source>Search viewers by nickname</source>
+        <translation>搜索观众昵称</translation>
+    </message>
+    <message>
         <source>Add viewer</source>
         <translation>添加观众</translation>
     </message>
@@ -731,12 +926,20 @@ Category: {category}</source>
         <translation>创建 (Enter)</translation>
     </message>
     <message>
-        <source>{product} ({reason})</source>
-        <translation>{product}（{reason}）</translation>
+        <source>The live has ended, so nothing can be published: start a new live first</source>
+        <translation>直播已结束，不能再发布闪购；请先开始新的直播</translation>
     </message>
     <message>
-        <source>No product can be flash-bought</source>
-        <translation>没有可闪购的商品</translation>
+        <source>Choose a product</source>
+        <translation>请选择商品</translation>
+    </message>
+    <message>
+        <source>{product} · {shop}</source>
+        <translation>{product} · {shop}</translation>
+    </message>
+    <message>
+        <source>{product} ({reason})</source>
+        <translation>{product}（{reason}）</translation>
     </message>
     <message>
         <source>Make a shipping template</source>
@@ -784,6 +987,10 @@ Category: {category}</source>
         <translation>全量 {full_left}/{full_limit}    定向 {targeted_left}/{targeted_limit}</translation>
     </message>
     <message>
+        <source>The live has ended</source>
+        <translation>直播已结束</translation>
+    </message>
+    <message>
         <source>Choose a product that can be flash-bought</source>
         <translation>请选择可闪购的商品</translation>
     </message>
@@ -808,8 +1015,30 @@ Category: {category}</source>
         <translation>画面模糊，建议重拍</translation>
     </message>
     <message>
+        <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
+        <translation>控制台的窗口挡住了捕获框，这张图不能用。请把窗口移开，移开后会自动重拍。</translation>
+    </message>
+    <message>
         <source>Press {key} to retake</source>
         <translation>按 {key} 重拍</translation>
+    </message>
+    <message>
+        <source>Comment: “{comment}”</source>
+        <translation>评论：“{comment}”</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <comment>a flash-buy</comment>
+        <translation>已售出</translation>
+    </message>
+    <message>
+        <source>on sale</source>
+        <comment>a flash-buy</comment>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
+        <translation>⚠ 件号 {piece} 本场已有闪购（{state}：{title}，¥{price}）。再按一次 Enter 仍然发布。</translation>
     </message>
     <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
@@ -818,6 +1047,26 @@ Category: {category}</source>
     <message>
         <source>Cropped to {width}×{height} (double-click to undo)</source>
         <translation>已裁剪为 {width}×{height}（双击取消）</translation>
+    </message>
+    <message>
+        <source>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</source>
+        <translation>{product}    全量 {full_left}/{full_limit} · 定向 {t_left}/{t_limit}</translation>
+    </message>
+    <message>
+        <source>No full flash-buys left for this product ({left}/{limit})</source>
+        <translation>该商品的全量闪购次数已用完（{left}/{limit}）</translation>
+    </message>
+    <message>
+        <source>No targeted flash-buys left for this product ({left}/{limit})</source>
+        <translation>该商品的定向闪购次数已用完（{left}/{limit}）</translation>
+    </message>
+    <message>
+        <source>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</source>
+        <translation>上次用的商品“{product}”现在不能用：{reason}。请选择商品。</translation>
+    </message>
+    <message>
+        <source>The product used last is no longer offered. Choose a product.</source>
+        <translation>上次用的商品已不在可选列表中，请选择商品。</translation>
     </message>
     <message>
         <source>No. {piece} {product}</source>
@@ -864,12 +1113,50 @@ Category: {category}</source>
         <translation>填写有误：{reason}</translation>
     </message>
     <message>
+        <source>No. {piece} was already published in this live: press Enter again to publish it anyway</source>
+        <translation>件号 {piece} 本场已发布过：再按一次 Enter 仍然发布</translation>
+    </message>
+    <message>
         <source>Creating…</source>
         <translation>正在创建…</translation>
     </message>
     <message>
         <source>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</source>
         <translation>连不上平台，闪购未确认创建；请检查网络后再按 Enter 重试</translation>
+    </message>
+</context>
+<context>
+    <name>PastLiveWindow</name>
+    <message>
+        <source>Past live: {title}</source>
+        <translation>往期直播：{title}</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>since {start}, still live</source>
+        <translation>{start} 开始，仍在直播</translation>
+    </message>
+    <message>
+        <source>Flash-buys {flashbuys} · orders {orders} · sales ¥{sales}</source>
+        <translation>闪购 {flashbuys} · 订单 {orders} · 成交 ¥{sales}</translation>
+    </message>
+</context>
+<context>
+    <name>PicturePopup</name>
+    <message>
+        <source>{title} (loading the picture…)</source>
+        <translation>{title}（正在加载大图…）</translation>
+    </message>
+    <message>
+        <source>{title} (the picture could not be read)</source>
+        <translation>{title}（图片无法读取）</translation>
+    </message>
+    <message>
+        <source>{title} ({reason})</source>
+        <translation>{title}（{reason}）</translation>
     </message>
 </context>
 <context>
@@ -1035,6 +1322,14 @@ Category: {category}</source>
     <message>
         <source>Hotkeys</source>
         <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Global hotkeys: also work while the streaming software has focus</source>
+        <translation>全局快捷键：在直播软件里也能按</translation>
+    </message>
+    <message>
+        <source>New full flash-buy and Pause or resume comments then work in every program, without switching back to the console. The console takes these keys from the whole desktop: other programs no longer receive them.</source>
+        <translation>开启后，“新建全量闪购”和“暂停或继续评论”在任何程序里都能按，不必切回控制台。这两个键由控制台独占，其他程序不再收到。</translation>
     </message>
     <message>
         <source>Rehearsal audience</source>
@@ -1274,6 +1569,10 @@ Category: {category}</source>
     <message>
         <source>{region} has a postage and is also not shipped to; choose one</source>
         <translation>{region}既设置了运费又设为不发货，请二选一</translation>
+    </message>
+    <message>
+        <source>…and {n} more (see the tooltip)</source>
+        <translation>…还有 {n} 处问题（悬停查看）</translation>
     </message>
     <message>
         <source>Saving…</source>
