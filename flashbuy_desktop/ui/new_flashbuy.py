@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QRectF,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -596,7 +597,7 @@ class NewFlashBuyDialog(QDialog):
 
         for target_id, nickname in self._targets.items():
             self._add_chip(target_id, nickname)
-        self.resize(880, 520)
+        self.resize(self.minimumSizeHint().expandedTo(QSize(880, 520)))
 
     def _stack(self, content: QWidget | QHBoxLayout, error: QLabel) -> QWidget:
         box = QWidget(self.form_box)
