@@ -325,3 +325,16 @@ def own_cpu_seconds() -> float:
     """User + system CPU seconds of this process so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def scratch_env(home: Path) -> dict[str, str]:
+    """The environment of one console run: a fresh scratch HOME, nothing of the user's."""
+    env = {**os.environ, "HOME": str(home)}
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        env[var] = str(home / sub)
+    return env

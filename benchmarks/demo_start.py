@@ -54,7 +54,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import HTTP_TIMEOUT, cores_line, new_session, text_table
+from benchmarks._common import HTTP_TIMEOUT, cores_line, new_session, scratch_env, text_table
 from flashbuy_protocol.sse import SseDecoder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,16 +82,9 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
 
-def scratch_env(home: Path, source: Path) -> dict[str, str]:
+def console_env(home: Path, source: Path) -> dict[str, str]:
     """A scratch HOME and XDG folders; ``source`` first on the import path."""
-    env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(source)}
-    for var, sub in (
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-        ("XDG_STATE_HOME", ".local/state"),
-    ):
-        env[var] = str(home / sub)
+    env = {**scratch_env(home), "PYTHONPATH": str(source)}
     # The embedded demo signs in without the keyring; this keeps any other use off the real one.
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     env.pop("QT_QPA_PLATFORM", None)
@@ -316,7 +309,7 @@ def start_once(
     name: str, source: Path, home: Path, args: argparse.Namespace, extra: list[str]
 ) -> Run:
     run = Run(name)
-    env = scratch_env(home, source)
+    env = console_env(home, source)
     command = [sys.executable, "-m", "flashbuy_desktop", *extra]
     started_wall = time.time()
     started = time.monotonic()

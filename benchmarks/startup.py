@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import build_spec
-from benchmarks._common import cores_line, text_table
+from benchmarks._common import cores_line, scratch_env, text_table
 
 REPO = Path(__file__).resolve().parent.parent
 AIM_MB = 200
@@ -80,19 +80,6 @@ def build(dist: Path, work: Path, keep_all: bool) -> float:
         command.append("--keep-all")
     subprocess.run(command, cwd=REPO, check=True, timeout=1800)  # noqa: S603 - our own script
     return time.monotonic() - began
-
-
-def scratch_env(home: Path) -> dict[str, str]:
-    """The environment of one run: a fresh scratch HOME, nothing of the user's."""
-    env = {**os.environ, "HOME": str(home)}
-    for var, sub in (
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-        ("XDG_STATE_HOME", ".local/state"),
-    ):
-        env[var] = str(home / sub)
-    return env
 
 
 def timed(
