@@ -57,7 +57,15 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
                         height=height,
                     )
                 image.load()  # a truncated or corrupt file fails here, not in a viewer's app
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombWarning) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        # Pillow decides from the header, before decoding, that the picture declares more
+        # pixels than it will decode; any such picture is far over our side limit too.
+        raise ApiError(
+            ErrorCode.PICTURE_TOO_LARGE,
+            f"the picture declares more pixels than allowed; at most {PICTURE_MAX_SIDE} px a side",
+            max_side=PICTURE_MAX_SIDE,
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ApiError(
             ErrorCode.PICTURE_INVALID, "the file is not a readable JPEG or PNG picture"
         ) from exc

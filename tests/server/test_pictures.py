@@ -3,6 +3,8 @@
 import hashlib
 import io
 import random
+import struct
+import zlib
 from collections.abc import Callable
 
 import pytest
@@ -195,6 +197,36 @@ TOO_LARGE: dict[str, tuple[Callable[[], bytes], str]] = {
     "png-4097-wide": (lambda: png_bytes(PICTURE_MAX_SIDE + 1, 10), "image/png"),
     "jpeg-4097-tall": (lambda: jpeg_bytes(10, PICTURE_MAX_SIDE + 1), "image/jpeg"),
 }
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A small PNG whose header declares ``width`` x ``height``: a decompression bomb's shape."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    pixels = zlib.compress(b"\0" * 1024)  # far less than the header promises
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(100_000, 100_000), (10_000, 10_000), (4_097, 30_000), (60_000, 4_000)],
+)
+def test_a_picture_declaring_too_many_pixels_is_too_large_not_a_crash(
+    world: World, width: int, height: int
+) -> None:
+    """Decided from the header, before any decoding: 413, never a 500 or 'not readable'."""
+    data = _png_declaring(width, height)
+    assert len(data) < 2_000
+    before = snapshot(world.platform.db)
+    resp = world.creator.post("/pictures", data=data, headers={"Content-Type": "image/png"})
+    expect_error(resp, ErrorCode.PICTURE_TOO_LARGE)
+    assert snapshot(world.platform.db) == before
 
 
 @pytest.mark.parametrize("case", list(TOO_LARGE))
