@@ -5,7 +5,7 @@ a stock, ``"12"`` is not a price), so a client's mistake is refused instead of
 silently coerced. Money fields are whole fen (``*_fen``).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -307,6 +307,26 @@ class Picture(Response):
 REPORT_FORMAT = 1  # report.json's layout; a console that changes it raises this
 
 
+# The times the platform accepts from a client: in this range, in UTC, whatever the offset.
+# A date at the edge of what datetime holds (9999-12-31T23:59:59-14:00) cannot even be
+# converted to UTC; such a value is refused as a validation error, never a 500.
+TIMESTAMP_MIN = datetime(2000, 1, 1, tzinfo=UTC)
+TIMESTAMP_MAX = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("the time is out of range (2000 to 2100)") from exc
+    if not TIMESTAMP_MIN <= utc < TIMESTAMP_MAX:
+        raise ValueError("the time is out of range (2000 to 2100)")
+    return utc
+
+
+AcceptedTime = Annotated[AwareDatetime, AfterValidator(_in_range)]
+
+
 def _fact(max_length: int) -> StringConstraints:
     """A fact the console states about itself: within length, no control characters."""
     return StringConstraints(max_length=max_length, pattern=TEXT_PATTERN)
@@ -331,7 +351,7 @@ class ProblemReport(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     format: Literal[1]
-    created_at: AwareDatetime
+    created_at: AcceptedTime
     creator_id: Id | None
     creator_name: Annotated[str, _fact(REPORT_NAME_MAX)]
     shops: Annotated[list[ReportShop], Field(max_length=REPORT_SHOPS_MAX)]

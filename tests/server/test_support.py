@@ -326,6 +326,19 @@ REFUSALS: dict[str, tuple[Any, tuple[ErrorCode, str | None]]] = {
         lambda: make_zip(report=manifest(created_at="2026-11-28T10:00:00")),
         MANIFEST_INVALID,
     ),
+    # At the edges of what a datetime holds, these cannot even be converted to UTC.
+    "report.json time at the end of the calendar": (
+        lambda: make_zip(report=manifest(created_at="9999-12-31T23:59:59-14:00")),
+        MANIFEST_INVALID,
+    ),
+    "report.json time at the start of the calendar": (
+        lambda: make_zip(report=manifest(created_at="0001-01-01T00:00:00+14:00")),
+        MANIFEST_INVALID,
+    ),
+    "report.json time before 2000": (
+        lambda: make_zip(report=manifest(created_at="1999-12-31T23:59:59Z")),
+        MANIFEST_INVALID,
+    ),
     "report.json control character": (
         lambda: make_zip(report=manifest(os="Linux\x00")),
         MANIFEST_INVALID,
@@ -353,6 +366,13 @@ def test_an_unsafe_or_malformed_report_is_refused_and_nothing_is_stored(
     if reason is not None:
         assert details["reason"] == reason, details
     assert snapshot(world.platform.db) == before
+
+
+def test_a_time_out_of_range_is_a_422_that_names_the_field(world: World) -> None:
+    data = make_zip(report=manifest(created_at="9999-12-31T23:59:59-14:00"))
+    resp = send(world.creator, data, **{"Idempotency-Key": "k-time-range"})
+    assert resp.status_code == 422
+    assert "created_at" in resp.json()["error"]["message"]
 
 
 def test_unsafe_names_are_told_from_safe_ones() -> None:
