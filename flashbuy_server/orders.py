@@ -145,7 +145,6 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
         )
     # Room first, like every writer: purchases, ends and the live's end never deadlock.
     events.hold_room(conn, offer.room_id)
-    _refuse_unavailable(flashbuy_id, offer.status)
     buyer = conn.execute(
         _BUYER, {"room": offer.room_id, "fb": flashbuy_id, "viewer": viewer_id}
     ).one()
@@ -160,6 +159,9 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
         raise ApiError(
             ErrorCode.VIEWER_NOT_IN_ROOM, f"join room {offer.room_id} first", room_id=offer.room_id
         )
+    # Only now the stock: a viewer a targeted offer was not for must not learn that it
+    # exists and has sold (or ended) from a different answer.
+    _refuse_unavailable(flashbuy_id, offer.status)
     template = conn.execute(_TEMPLATE, {"template": offer.template_id}).one()
     if body.region is None and needs_region(template):
         raise ApiError(

@@ -4,6 +4,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from flashbuy_protocol.errors import ErrorCode
@@ -129,6 +130,22 @@ def test_a_targeted_flashbuy_sells_only_to_the_named_viewer(world: World) -> Non
 
     order = buy(named, fb["id"])
     assert order["viewer_id"] == world.viewer_ids[0]
+
+
+@pytest.mark.parametrize("how", ["sold_out", "ended"])
+def test_a_targeted_offer_never_tells_another_viewer_it_exists(world: World, how: str) -> None:
+    """The offer is checked before the stock: sold out or ended, the answer to someone else
+    is the same 403 as while it was on sale."""
+    named, other = world.viewers[:2]
+    fb = world.create_flashbuy(mode="targeted", target_viewer_ids=[world.viewer_ids[0]])
+    if how == "sold_out":
+        buy(named, fb["id"])
+    else:
+        world.creator.ok("POST", f"/flash-buys/{fb['id']}/end")
+    before = snapshot(world.platform.db)
+    resp = other.post(order_path(fb["id"]), json={})
+    assert expect_error(resp, ErrorCode.NOT_OFFERED_TO_VIEWER)["flashbuy_id"] == fb["id"]
+    assert snapshot(world.platform.db) == before
 
 
 def test_a_viewer_who_left_the_room_cannot_buy_a_full_flashbuy(world: World) -> None:
