@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from flashbuy_protocol.errors import ErrorCode, ErrorResponse
 from flashbuy_server import (
@@ -123,6 +124,20 @@ async def _purge_hourly(database: Database) -> None:
         await _purge(database)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this request's path (asked of the routes as they
+    are nested: a router included in another is one entry of its parent's list)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    ]
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -147,9 +162,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error.body(), error.status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
         if exc.status_code == 405:
             error = ApiError(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed here")
+            # Starlette's Allow names the methods of the first route on the path only; the
+            # path may have several (GET and POST /rooms are two routes).
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         elif exc.status_code == 404:
             error = ApiError(ErrorCode.NOT_FOUND, "no such endpoint")
         elif exc.status_code == 400:
@@ -157,8 +176,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             error = ApiError(ErrorCode.MALFORMED_JSON, "the request body is not UTF-8 JSON")
         else:
             error = ApiError(ErrorCode.VALIDATION_FAILED, str(exc.detail))
-        # The code decides the status, so the two can never disagree.
-        return JSONResponse(error.body(), error.status)
+        # The code decides the status, so the two can never disagree; the exception's own
+        # headers stay (a 405 names the methods that are allowed in Allow, RFC 9110).
+        return JSONResponse(error.body(), error.status, headers=headers)
 
     @app.exception_handler(Exception)
     async def crashed(_request: Request, exc: Exception) -> JSONResponse:

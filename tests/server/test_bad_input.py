@@ -899,6 +899,15 @@ def test_an_unknown_route_or_method_is_refused(
     refused(ctx.platform, lambda: ctx.world.creator.request(method, path, json={}), code)
 
 
+def test_a_method_not_allowed_names_the_allowed_ones(ctx: Ctx) -> None:
+    """RFC 9110: a 405 carries Allow."""
+    resp = ctx.world.creator.request("DELETE", "/rooms", json={})
+    assert resp.status_code == 405
+    allowed = {m.strip() for m in resp.headers["Allow"].split(",")}
+    assert {"GET", "POST"} <= allowed
+    assert "DELETE" not in allowed
+
+
 # --- the limits are exactly where they are said to be -------------------------------------
 
 
