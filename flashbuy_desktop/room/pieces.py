@@ -11,16 +11,15 @@ import unicodedata
 from collections.abc import Iterable
 
 # One number a comment names, in any of the ways viewers write it; never a date (3月5号)
-# nor part of a longer number.
-_NAMED = re.compile(
-    r"""
+# nor part of a longer number. A verbose, case-blind pattern on NFKC text: the comment
+# list's purchase-intent highlight includes it as it is.
+PIECE_NUMBER = r"""
       (?<![月0-9])(?P<digits>[0-9]{1,4})\s*号
     | (?P<chinese>[零一二两三四五六七八九十]{1,3})号
     | \#\s*(?P<hash>[0-9]{1,4})(?![0-9])
     | (?<![a-z])no\.?\s*(?P<no>[0-9]{1,4})(?![0-9])
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
+"""
+_NAMED = re.compile(PIECE_NUMBER, re.IGNORECASE | re.VERBOSE)
 _DIGITS = {
     "零": 0,
     "一": 1,

@@ -94,6 +94,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.listing import nickname_width
+from flashbuy_desktop.room.pieces import PIECE_NUMBER
 from flashbuy_protocol.models import Comment, Event
 
 log = logging.getLogger(__name__)
@@ -116,11 +117,8 @@ _INTENT_PATTERN = re.compile(
     | 我要 | 我也要 | 想要 | (?<!不)要了                    # 我要, 要了; not 不要了
     | ^\W*要+[\W\d]*$                                       # the whole comment is 要 (要! 要要要)
     | 我拍 | 已拍 | (?<!不)拍了 | ^\W*拍+\W*$               # 拍了, or just 拍; not 拍照
-    | (?<![月0-9])[0-9]{1,4}\s*号                           # 3号 (but not the date 3月5号)
-    | [零一二两三四五六七八九十]{1,3}号                     # 三号
-    | \#\s*[0-9]+                                           # #3
-    | (?<![a-z])no\.?\s*[0-9]+                              # No.3, no3
-    """,
+    |"""  # a piece number (3号, 三号, #3, No.3), as the new flash-buy window reads it
+    + PIECE_NUMBER,
     re.IGNORECASE | re.VERBOSE,
 )
 
