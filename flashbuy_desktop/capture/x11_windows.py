@@ -1,4 +1,4 @@
-"""Where another console's windows are on an X11 desktop (a second console, another seller).
+"""What the X11 desktop says: where another console's windows are, whether it composites.
 
 This console's own windows are in its :class:`~.occlusion.Occluders` record; a second
 console process on the same desktop is not, yet its windows photograph just as well. X11
@@ -72,7 +72,10 @@ def _xlib() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("X11")
     if name is None:
         return None
-    x = ctypes.CDLL(name)
+    try:
+        x = ctypes.CDLL(name)
+    except OSError:
+        return None
     x.XOpenDisplay.restype = ctypes.c_void_p
     x.XOpenDisplay.argtypes = [ctypes.c_char_p]
     x.XCloseDisplay.argtypes = [ctypes.c_void_p]
@@ -95,6 +98,9 @@ def _xlib() -> ctypes.CDLL | None:
     x.XSetErrorHandler.restype = ctypes.c_void_p
     x.XSetErrorHandler.argtypes = [ctypes.c_void_p]
     x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    x.XDefaultScreen.argtypes = [ctypes.c_void_p]
+    x.XGetSelectionOwner.restype = _Window
+    x.XGetSelectionOwner.argtypes = [ctypes.c_void_p, _Atom]
     return x
 
 
@@ -191,4 +197,24 @@ def other_console_windows(own_pid: int | None = None) -> list[Region]:
     finally:
         x.XSync(display, 0)
         x.XSetErrorHandler(previous)
+        x.XCloseDisplay(display)
+
+
+def compositor_running() -> bool:
+    """Whether a compositing manager runs on this X11 display (alpha is honoured).
+
+    False also when there is no libX11 or display to ask: the caller then takes the safe
+    path of a window cut down to what it paints.
+    """
+    x = _xlib()
+    if x is None:
+        return False
+    display = x.XOpenDisplay(None)
+    if not display:
+        return False
+    try:
+        screen = int(x.XDefaultScreen(display))
+        atom = x.XInternAtom(display, f"_NET_WM_CM_S{screen}".encode(), 0)
+        return int(x.XGetSelectionOwner(display, atom)) != 0
+    finally:
         x.XCloseDisplay(display)

@@ -14,8 +14,6 @@ frame. At first start (no saved place yet) it also says how to move and resize t
 It never takes the keyboard, so the streaming software keeps it.
 """
 
-import ctypes
-import ctypes.util
 import logging
 from dataclasses import dataclass
 
@@ -36,6 +34,7 @@ from PySide6.QtWidgets import QWidget
 from flashbuy_desktop.capture.geometry import ScreenInfo, to_physical
 from flashbuy_desktop.capture.placement import frame_beside
 from flashbuy_desktop.capture.types import CaptureError, Region
+from flashbuy_desktop.capture.x11_windows import compositor_running
 from flashbuy_desktop.settings import ConsoleSettings
 
 log = logging.getLogger(__name__)
@@ -85,32 +84,7 @@ def qt_screens() -> list[ScreenInfo]:
 
 def _x11_without_compositor() -> bool:
     """True on an X11 display where no compositing manager runs (alpha is not honoured)."""
-    if QGuiApplication.platformName() != "xcb":
-        return False
-    try:
-        lib = ctypes.util.find_library("X11")
-        if lib is None:
-            return True
-        x11 = ctypes.CDLL(lib)
-        x11.XOpenDisplay.restype = ctypes.c_void_p
-        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        x11.XDefaultScreen.argtypes = [ctypes.c_void_p]
-        x11.XInternAtom.restype = ctypes.c_ulong
-        x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-        x11.XGetSelectionOwner.restype = ctypes.c_ulong
-        x11.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        display = x11.XOpenDisplay(None)
-        if not display:
-            return True
-        try:
-            screen = int(x11.XDefaultScreen(display))
-            atom = x11.XInternAtom(display, f"_NET_WM_CM_S{screen}".encode(), 0)
-            return int(x11.XGetSelectionOwner(display, atom)) == 0
-        finally:
-            x11.XCloseDisplay(display)
-    except (OSError, AttributeError):  # no libX11 to ask: be safe and cut the inside out
-        return True
+    return QGuiApplication.platformName() == "xcb" and not compositor_running()
 
 
 class CaptureFrame(QWidget):

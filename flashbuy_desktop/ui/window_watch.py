@@ -12,7 +12,7 @@ import ctypes
 import logging
 import sys
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from flashbuy_desktop.capture.geometry import to_physical
@@ -76,9 +76,7 @@ def _macos_sharing_none(view: int) -> bool:
 
 
 class WindowWatch(QObject):
-    """Records where the console's top-level windows are; ``changed`` after each change."""
-
-    changed = Signal()
+    """Records where the console's top-level windows are (the capture reads the record)."""
 
     def __init__(self, occluders: Occluders, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -117,7 +115,6 @@ class WindowWatch(QObject):
                 self._excluded.add(key)
                 exclude_from_capture(widget)
             self.occluders.place(key, self._physical(widget))
-        self.changed.emit()
 
     @staticmethod
     def _physical(widget: QWidget) -> Region | None:
