@@ -14,7 +14,8 @@ from flashbuy_desktop.app import Console
 from flashbuy_desktop.credentials import TokenStore
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_protocol.errors import ErrorCode
-from tests.support import PASSWORD, World, expect_error
+from tests.desktop.console_steps import sign_in
+from tests.support import World, expect_error
 
 
 @pytest.fixture
@@ -33,21 +34,11 @@ def _console(world: World, tokens: TokenStore) -> Console:
     return Console(ConsoleSettings(server_url=world.platform.url), tokens)
 
 
-def _sign_in(qtbot: QtBot, console: Console, world: World) -> None:
-    console.start()
-    qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
-    assert console.dialog is not None
-    qtbot.keyClicks(console.dialog.username, world.username)
-    qtbot.keyClicks(console.dialog.password, PASSWORD)
-    with qtbot.waitSignal(console.ready, timeout=30_000):
-        console.dialog.ok.click()
-
-
 def test_sign_in_keeps_the_token_in_the_keyring_and_sign_out_revokes_it(
     qtbot: QtBot, world: World, scratch_keyring: TokenStore
 ) -> None:
     first = _console(world, scratch_keyring)
-    _sign_in(qtbot, first, world)
+    sign_in(qtbot, first, world)
     assert first.client is not None
     token = first.client.token
     assert token
@@ -79,7 +70,7 @@ def test_without_a_keyring_the_console_says_so_and_writes_no_file(
 ) -> None:
     tokens = TokenStore(backend=keyring.backends.fail.Keyring())
     console = _console(world, tokens)
-    _sign_in(qtbot, console, world)
+    sign_in(qtbot, console, world)
     assert console.window is not None
     assert "钥匙串" in console.window.error_bar.text()
     assert console.client is not None
@@ -117,7 +108,7 @@ def test_the_capture_frame_shows_with_the_console_and_stays_where_the_seller_put
     console = Console(
         ConsoleSettings(server_url=world.platform.url), tokens, settings_path=settings_path
     )
-    _sign_in(qtbot, console, world)
+    sign_in(qtbot, console, world)
     frame = console.frame
     qtbot.waitExposed(frame)
     assert not frame.isActiveWindow()  # the streaming software keeps the keyboard

@@ -4,7 +4,7 @@ Against the real platform, with the real settings window and the real report win
 only the file dialog that would block is left out.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring.backends.fail
@@ -21,6 +21,7 @@ from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
 from flashbuy_desktop.ui.crash import CrashReporter
 from flashbuy_desktop.ui.report import ProblemReportDialog
 from flashbuy_desktop.ui.settings_window import SettingsWindow
+from tests.desktop.console_steps import sign_in, when_modal
 from tests.support import PASSWORD, World
 
 
@@ -34,31 +35,12 @@ def console(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[Console]:
         tokens,
         settings_path=tmp_path / "settings.json",
     )
-    running.start()
-    qtbot.waitUntil(lambda: running.dialog is not None and running.dialog.isVisible())
-    assert running.dialog is not None
-    qtbot.keyClicks(running.dialog.username, world.username)
-    qtbot.keyClicks(running.dialog.password, PASSWORD)
-    with qtbot.waitSignal(running.ready, timeout=30_000):
-        running.dialog.ok.click()
+    sign_in(qtbot, running, world)
     assert running.window is not None
     qtbot.waitExposed(running.window)
     qtbot.waitUntil(lambda: running.window is not None and running.window.room is not None)
     yield running
     running.shutdown()
-
-
-def _when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
-    """Run ``act`` on the modal window as soon as it is up (``exec()`` blocks the test)."""
-
-    def poll() -> None:
-        modal = QApplication.activeModalWidget()
-        if isinstance(modal, QDialog) and modal.isVisible():
-            act(modal)
-        else:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 def _press(qtbot: QtBot, console: Console, key: Qt.Key) -> None:
@@ -84,7 +66,7 @@ def test_new_hotkeys_and_capture_settings_apply_as_soon_as_they_are_saved(
         dialog.interval.setValue(20)
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
-    _when_modal(qtbot, change)
+    when_modal(change)
     window.settings_action.trigger()  # returns when the window closed
 
     # Saved to the file, kept by the console, and in force in the open window.
@@ -121,7 +103,7 @@ def test_cancelling_the_settings_window_changes_nothing(
         dialog.hotkey_edits["new_full"].setKeySequence(QKeySequence("F7"))
         dialog.reject()
 
-    _when_modal(qtbot, cancel)
+    when_modal(cancel)
     window.settings_action.trigger()
     assert console.settings is before
     assert console.settings.hotkeys == Hotkeys()
@@ -303,7 +285,7 @@ def test_a_new_language_applies_at_once_to_a_new_main_window(
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
     try:
-        _when_modal(qtbot, choose_english)
+        when_modal(choose_english)
         old.settings_action.trigger()
         window = console.window
         assert window is not None

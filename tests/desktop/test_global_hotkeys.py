@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from pytestqt.qtbot import QtBot
@@ -42,7 +42,8 @@ from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
 from flashbuy_desktop.ui.confirm import Confirm
 from flashbuy_desktop.ui.global_hotkeys import refusal_message, unsupported_message
 from flashbuy_desktop.ui.settings_window import SettingsWindow
-from tests.support import PASSWORD, World
+from tests.desktop.console_steps import sign_in, when_modal
+from tests.support import World
 
 STAND_IN = Path(__file__).with_name("hotkeys_stand_in.py")
 X11 = pytest.mark.skipif(
@@ -424,13 +425,7 @@ def start_console(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[Consol
         assert tokens.persistent, "needs the throw-away keyring scripts/pytest.sh starts"
         console = Console(settings, tokens, settings_path=tmp_path / "settings.json")
         started.append(console)
-        console.start()
-        qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
-        assert console.dialog is not None
-        qtbot.keyClicks(console.dialog.username, world.username)
-        qtbot.keyClicks(console.dialog.password, PASSWORD)
-        with qtbot.waitSignal(console.ready, timeout=30_000):
-            console.dialog.ok.click()
+        sign_in(qtbot, console, world)
         window = console.window
         assert window is not None
         qtbot.waitExposed(window)
@@ -533,7 +528,7 @@ def test_turning_global_hotkeys_off_releases_the_keys_at_once(
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    _when_modal(turn_off)
+    when_modal(turn_off)
     window.settings_action.trigger()  # returns when the settings window closed
     assert console.settings.global_hotkeys is False
     assert not window.global_hotkeys.is_active()
@@ -555,7 +550,7 @@ def test_signing_out_releases_the_keys(
         assert button is not None
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
-    _when_modal(confirm)
+    when_modal(confirm)
     window.sign_out_action.trigger()  # returns when the question is answered
     qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
     assert not window.global_hotkeys.is_active()
@@ -576,7 +571,7 @@ def test_a_new_language_moves_the_keys_to_the_new_window(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     try:
-        _when_modal(choose_english)
+        when_modal(choose_english)
         old.settings_action.trigger()
         window = console.window
         assert window is not None
@@ -595,16 +590,3 @@ def test_a_new_language_moves_the_keys_to_the_new_window(
         qtbot.waitUntil(lambda: window.new_dialog is None)
     finally:
         i18n.install(qapp, "zh_CN")
-
-
-def _when_modal(act: Callable[[QDialog], None]) -> None:
-    """Run ``act`` on the modal window as soon as it is up (``exec()`` blocks the test)."""
-
-    def poll() -> None:
-        modal = QApplication.activeModalWidget()
-        if isinstance(modal, QDialog) and modal.isVisible():
-            act(modal)
-        else:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)

@@ -37,6 +37,7 @@ from flashbuy_desktop.ui.lives import LivesWindow, PastLiveWindow
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import FlashBuyStatus
+from tests.desktop.console_steps import sign_in
 from tests.desktop.keyboard import type_into
 from tests.support import PASSWORD, World
 
@@ -448,13 +449,7 @@ def _signed_in_console(qtbot: QtBot, world: World) -> Console:
         ConsoleSettings(server_url=world.platform.url),
         TokenStore(backend=keyring.backends.fail.Keyring()),
     )
-    console.start()
-    qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
-    assert console.dialog is not None
-    qtbot.keyClicks(console.dialog.username, world.username)
-    qtbot.keyClicks(console.dialog.password, PASSWORD)
-    with qtbot.waitSignal(console.ready, timeout=30_000):
-        qtbot.keyClick(console.dialog.password, Qt.Key.Key_Return)
+    sign_in(qtbot, console, world, enter=True)
     return console
 
 

@@ -39,8 +39,9 @@ from flashbuy_server import catalog
 from flashbuy_server.config import sqlite_url
 from flashbuy_server.db import Database
 from flashbuy_server.migrate import upgrade
+from tests.desktop.console_steps import sign_in
 from tests.desktop.keyboard import type_text
-from tests.support import PASSWORD, ProcessPlatform, ServerProcess, World, make_world
+from tests.support import ProcessPlatform, ServerProcess, World, make_world
 
 TIMEOUT = 30_000
 PREVIEW = QRect(1000, 120, 900, 620)  # where the stand-in stream preview shows
@@ -108,13 +109,7 @@ def _sign_in(qtbot: QtBot, world: World, settings: ConsoleSettings, path: Path) 
     console = Console(
         settings, TokenStore(backend=keyring.backends.fail.Keyring()), settings_path=path
     )
-    console.start()
-    qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
-    assert console.dialog is not None
-    qtbot.keyClicks(console.dialog.username, world.username)
-    qtbot.keyClicks(console.dialog.password, PASSWORD)
-    with qtbot.waitSignal(console.ready, timeout=TIMEOUT):
-        console.dialog.ok.click()
+    sign_in(qtbot, console, world)
     window = console.window
     assert window is not None
     qtbot.waitExposed(window)
