@@ -395,7 +395,16 @@ def test_past_lives_are_listed_newest_first_with_their_totals(world: World) -> N
         assert [s["id"] for s in newest] == [second["id"]]
         older = world.creator.ok("GET", "/rooms/summaries", params={"limit": 1, "offset": 1})
         assert [s["id"] for s in older] == [world.room_id]
-        for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+        for bad in (
+            {"limit": 0},
+            {"limit": 501},
+            {"offset": -1},
+            {"offset": 2**63},
+            {"limit": "abc"},
+            {"limit": 1.5},
+            {"limit": "１０"},
+            {"offset": "1e3"},
+        ):
             expect_error(
                 world.creator.get("/rooms/summaries", params=bad), ErrorCode.VALIDATION_FAILED
             )
