@@ -240,7 +240,9 @@ class Audience:
         calls = httpx.AsyncClient(
             base_url=base,
             verify=self._tls,
-            timeout=httpx.Timeout(self.config.request_timeout),
+            # No read timeout, as before the shared pool: a platform saturated by the flood
+            # answers late, not wrongly; the stop bounds what is still under way.
+            timeout=httpx.Timeout(self.config.request_timeout, read=None),
             limits=httpx.Limits(
                 max_connections=CALLS_AT_ONCE, max_keepalive_connections=CALLS_AT_ONCE
             ),
@@ -516,8 +518,9 @@ class Audience:
                 json={"region": viewer.region},
                 headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex},
             )
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             self.stats.errors += 1
+            log.warning("rehearsal audience: a purchase failed: %r", exc)
             return
         if resp.status_code == 201:
             self.stats.orders += 1
@@ -588,8 +591,9 @@ class Audience:
                 json={"text": text},
                 headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex},
             )
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             self.stats.errors += 1
+            log.warning("rehearsal audience: a comment failed: %r", exc)
             return
         if resp.status_code == 201:
             self.stats.comments += 1
