@@ -56,19 +56,24 @@ def create_product(conn: Connection, shop_id: int, category_id: int, name: str) 
     )
 
 
-def _product_query() -> sa.Select[Any]:
+def _product_query(creator_id: int) -> sa.Select[Any]:
+    """The products of the shops ``creator_id`` is bound to: the only ones it may see."""
     return (
         sa.select(*_PRODUCT_COLUMNS)
         .join(shops, shops.c.id == products.c.shop_id)
         .join(categories, categories.c.id == products.c.category_id)
+        .join(creator_shops, creator_shops.c.shop_id == products.c.shop_id)
+        .where(creator_shops.c.creator_id == creator_id)
     )
 
 
 def ineligibility(conn: Connection, creator_id: int, row: Row[Any]) -> ApiError | None:
     """Why ``creator_id`` may not flash-buy the product in ``row``, or None if it may.
 
-    The order is the one a seller can act on: the creator's invitation first,
-    then the shop, then the category.
+    ``row`` is one of the creator's own products (:func:`product_row`): a product of a
+    shop the creator is not bound to does not exist for it at all (NOT_FOUND), so
+    SHOP_NOT_BOUND is never the answer. The order is the one a seller can act on: the
+    creator's invitation first, then the shop, then the category.
     """
     invited = conn.execute(
         sa.select(creators.c.invited).where(creators.c.id == creator_id)
@@ -77,17 +82,6 @@ def ineligibility(conn: Connection, creator_id: int, row: Row[Any]) -> ApiError 
         return ApiError(
             ErrorCode.CREATOR_NOT_INVITED,
             "flash-buy is by invitation: this creator has not been invited by the platform",
-        )
-    bound = conn.execute(
-        sa.select(creator_shops.c.shop_id).where(
-            creator_shops.c.creator_id == creator_id, creator_shops.c.shop_id == row.shop_id
-        )
-    ).first()
-    if bound is None:
-        return ApiError(
-            ErrorCode.SHOP_NOT_BOUND,
-            f"this creator does not sell for shop {row.shop_name}",
-            shop_id=row.shop_id,
         )
     if not row.shop_qualified:
         return ApiError(
@@ -116,9 +110,11 @@ def quota_of(row: Row[Any], settings: Settings) -> Quota:
     )
 
 
-def product_row(conn: Connection, product_id: int) -> Row[Any] | None:
-    """The product with its shop's and category's names and flags."""
-    return conn.execute(_product_query().where(products.c.id == product_id)).first()
+def product_row(conn: Connection, creator_id: int, product_id: int) -> Row[Any] | None:
+    """The product with its shop's and category's names and flags, if it is one of a shop
+    ``creator_id`` is bound to; None for another shop's product as for one that does not
+    exist, so that the caller answers both alike."""
+    return conn.execute(_product_query(creator_id).where(products.c.id == product_id)).first()
 
 
 def to_product(conn: Connection, creator_id: int, row: Row[Any], settings: Settings) -> Product:
@@ -149,12 +145,7 @@ def list_categories(_me: CreatorDep, db: DbDep) -> list[Category]:
 def list_products(me: CreatorDep, db: DbDep, settings: SettingsDep) -> list[Product]:
     """The products of the creator's shops, with eligibility and quotas."""
     with db.read() as conn:
-        rows = conn.execute(
-            _product_query()
-            .join(creator_shops, creator_shops.c.shop_id == products.c.shop_id)
-            .where(creator_shops.c.creator_id == me.id)
-            .order_by(products.c.id)
-        ).all()
+        rows = conn.execute(_product_query(me.id).order_by(products.c.id)).all()
         return [to_product(conn, me.id, r, settings) for r in rows]
 
 
@@ -162,7 +153,7 @@ def list_products(me: CreatorDep, db: DbDep, settings: SettingsDep) -> list[Prod
 def get_product(product_id: PathId, me: CreatorDep, db: DbDep, settings: SettingsDep) -> Product:
     """One product of the creator's shops, with eligibility and quota."""
     with db.read() as conn:
-        row = product_row(conn, product_id)
+        row = product_row(conn, me.id, product_id)
         if row is None:
             raise not_found("product", product_id)
         return to_product(conn, me.id, row, settings)

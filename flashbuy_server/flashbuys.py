@@ -103,6 +103,19 @@ def load(conn: Connection, flashbuy_id: int) -> FlashBuy:
     return to_flashbuys(conn, rows)[0]
 
 
+def owned_flashbuy(conn: Connection, creator_id: int, flashbuy_id: int) -> FlashBuy:
+    """One of the creator's flash-buys by id; another creator's is the same 404 as one
+    that does not exist (neither its existence nor its room is told)."""
+    rows = conn.execute(
+        select_flashbuys().where(
+            flashbuys.c.id == flashbuy_id, flashbuys.c.creator_id == creator_id
+        )
+    ).all()
+    if not rows:
+        raise not_found("flash-buy", flashbuy_id)
+    return to_flashbuys(conn, rows)[0]
+
+
 def audience_of(fb: FlashBuy) -> dict[str, Any]:
     """Who on the viewer streams may see events about ``fb``."""
     if fb.mode is Mode.TARGETED:
@@ -121,7 +134,7 @@ def create(
     """Create a flash-buy, enforcing every rule, in the caller's transaction."""
     room = owned_room(conn, creator_id, room_id, lock=True)
     require_live(room)
-    product = product_row(conn, body.product_id)
+    product = product_row(conn, creator_id, body.product_id)
     if product is None:
         raise not_found("product", body.product_id)
     problem = ineligibility(conn, creator_id, product)
@@ -305,16 +318,14 @@ def list_flashbuys(
 def get_flashbuy(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> FlashBuy:
     """One of the creator's flash-buys."""
     with db.read() as conn:
-        fb = load(conn, flashbuy_id)
-        owned_room(conn, me.id, fb.room_id)
-    return fb
+        return owned_flashbuy(conn, me.id, flashbuy_id)
 
 
 @router.post("/flash-buys/{flashbuy_id}/end", response_model=FlashBuy)
 def end_flashbuy(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> FlashBuy:
     """End a flash-buy now: hidden at once, no longer for sale. Ending twice is harmless."""
     with db.write() as conn:
-        fb = load(conn, flashbuy_id)
+        fb = owned_flashbuy(conn, me.id, flashbuy_id)
         owned_room(conn, me.id, fb.room_id, lock=True)
         end_active(conn, fb.room_id, flashbuys.c.id == flashbuy_id)
         return load(conn, flashbuy_id)

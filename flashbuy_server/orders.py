@@ -14,9 +14,9 @@ from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order, OrderCreate
 from flashbuy_server import events, idempotency
 from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId, ViewerDep
-from flashbuy_server.errors import ApiError
-from flashbuy_server.flashbuys import load, select_flashbuys, to_flashbuys
-from flashbuy_server.roomaccess import owned_room, require_present
+from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.flashbuys import owned_flashbuy, select_flashbuys, to_flashbuys
+from flashbuy_server.roomaccess import require_present
 from flashbuy_server.shipping import fee_for, needs_region
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import (
@@ -140,14 +140,16 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
     """Place one viewer's order for one piece, in the caller's transaction."""
     offer = conn.execute(_OFFER, {"fb": flashbuy_id}).first()
     if offer is None:
-        raise ApiError(
-            ErrorCode.NOT_FOUND, f"flash-buy {flashbuy_id} does not exist", id=flashbuy_id
-        )
+        raise not_found("flash-buy", flashbuy_id)
     # Room first, like every writer: purchases, ends and the live's end never deadlock.
     events.hold_room(conn, offer.room_id)
     buyer = conn.execute(
         _BUYER, {"room": offer.room_id, "fb": flashbuy_id, "viewer": viewer_id}
     ).one()
+    if buyer.present is None:
+        # Never in the flash-buy's room: to this viewer it is the same as one that does
+        # not exist (neither its existence, its room nor its kind of offer is told).
+        raise not_found("flash-buy", flashbuy_id)
     if offer.mode == Mode.TARGETED.value:
         if buyer.named is None:
             raise ApiError(
@@ -258,8 +260,7 @@ def post_order(
 def list_orders(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> list[Order]:
     """Who bought a flash-buy of the creator's, oldest first."""
     with db.read() as conn:
-        fb = load(conn, flashbuy_id)
-        owned_room(conn, me.id, fb.room_id)
+        owned_flashbuy(conn, me.id, flashbuy_id)
         ids = conn.execute(
             sa.select(orders.c.id).where(orders.c.flashbuy_id == flashbuy_id).order_by(orders.c.id)
         ).scalars()

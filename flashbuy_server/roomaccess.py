@@ -39,11 +39,17 @@ def room_row(conn: Connection, room_id: int, *, lock: bool = False) -> Row[Any]:
 
 
 def owned_room(conn: Connection, creator_id: int, room_id: int, *, lock: bool = False) -> Row[Any]:
-    """The room if ``creator_id`` runs it; FORBIDDEN for another creator's room."""
-    row = room_row(conn, room_id, lock=lock)
-    if row.creator_id != creator_id:
-        raise ApiError(ErrorCode.FORBIDDEN, f"room {room_id} belongs to another creator")
-    return row
+    """The room if ``creator_id`` runs it; 404 otherwise.
+
+    Another creator's room is answered exactly like a room that does not exist, so that
+    walking ids tells a creator nothing about other creators' rooms.
+    """
+    # Whose room it is never changes: asking first, without the lock, keeps a creator
+    # from holding (and timing) the lock of a room it has no business with.
+    row = conn.execute(sa.select(rooms).where(rooms.c.id == room_id)).first()
+    if row is None or row.creator_id != creator_id:
+        raise not_found("room", room_id)
+    return room_row(conn, room_id, lock=True) if lock else row
 
 
 def require_live(row: Row[Any]) -> None:

@@ -70,7 +70,8 @@ def test_ending_a_live_twice_is_harmless_and_only_its_creator_may(world: World) 
     other = make_world(world.platform, viewers=0)
     try:
         before = snapshot(world.platform.db)
-        expect_error(other.creator.post(f"/rooms/{world.room_id}/end"), ErrorCode.FORBIDDEN)
+        # Another creator's room is no room at all to this one (see test_tenancy.py).
+        expect_error(other.creator.post(f"/rooms/{world.room_id}/end"), ErrorCode.NOT_FOUND)
         expect_error(world.viewers[0].post(f"/rooms/{world.room_id}/end"), ErrorCode.FORBIDDEN)
         assert snapshot(world.platform.db) == before
     finally:
@@ -210,7 +211,7 @@ def test_the_creator_sees_who_is_in_the_room(world: World) -> None:
 
     other = make_world(world.platform, viewers=0)
     try:
-        expect_error(other.creator.get(f"/rooms/{world.room_id}/viewers"), ErrorCode.FORBIDDEN)
+        expect_error(other.creator.get(f"/rooms/{world.room_id}/viewers"), ErrorCode.NOT_FOUND)
     finally:
         other.close()
     expect_error(world.viewers[1].get(f"/rooms/{world.room_id}/viewers"), ErrorCode.FORBIDDEN)
@@ -306,7 +307,7 @@ def test_comments_are_paged_newest_n_or_after_an_id_oldest_first(world: World) -
     expect_error(a.get(path), ErrorCode.VIEWER_NOT_IN_ROOM)
     other = make_world(world.platform, viewers=0)
     try:
-        expect_error(other.creator.get(path), ErrorCode.FORBIDDEN)
+        expect_error(other.creator.get(path), ErrorCode.NOT_FOUND)
     finally:
         other.close()
     anonymous = world.platform.client()
