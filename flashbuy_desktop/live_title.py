@@ -2,15 +2,13 @@
 
 Qt-free: the go-live window maps each problem to a sentence. The rules are the ones
 ``flashbuy_protocol.models.LiveStart`` enforces (trimmed, 1 to ``LIVE_TITLE_MAX``
-characters, no control characters), so what passes here is never refused for its form.
+characters, the text rule of ``flashbuy_protocol.limits``), so what passes here is never
+refused for its form.
 """
 
-import re
 from enum import Enum
 
-from flashbuy_protocol.limits import CONTROL_BUT_LINES, LIVE_TITLE_MAX
-
-_CONTROL = re.compile(CONTROL_BUT_LINES)
+from flashbuy_protocol.limits import LIVE_TITLE_MAX, TextProblem, text_problem, trim
 
 
 class TitleProblem(Enum):
@@ -19,11 +17,20 @@ class TitleProblem(Enum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     CONTROL = "control"  # a character no title can hold (a pasted control character)
+    DIRECTION = "direction"  # a hidden character that changes the text's direction
+    BLANK = "blank"  # only characters that show nothing (zero-width spaces, say)
+
+
+_BY_TEXT_PROBLEM = {
+    TextProblem.CONTROL: TitleProblem.CONTROL,
+    TextProblem.DIRECTION: TitleProblem.DIRECTION,
+    TextProblem.BLANK: TitleProblem.BLANK,
+}
 
 
 def clean_title(text: str) -> str:
-    """The title as the platform stores it: without the spaces around it."""
-    return text.strip()
+    """The title as the platform stores it: without the white space around it."""
+    return trim(text)
 
 
 def title_problem(text: str) -> TitleProblem | None:
@@ -33,6 +40,5 @@ def title_problem(text: str) -> TitleProblem | None:
         return TitleProblem.EMPTY
     if len(title) > LIVE_TITLE_MAX:
         return TitleProblem.TOO_LONG
-    if _CONTROL.search(title):
-        return TitleProblem.CONTROL
-    return None
+    problem = text_problem(title)
+    return None if problem is None else _BY_TEXT_PROBLEM[problem]

@@ -28,8 +28,9 @@ from flashbuy_desktop.logs import line_tail
 from flashbuy_desktop.redact import redact
 from flashbuy_protocol.limits import (
     CONTROL,
-    CONTROL_BUT_LINES,
+    DIRECTION_CHARACTER,
     PNG_SIGNATURE,
+    REFUSED_CHARACTER,
     REPORT_CONSOLE_SCREENSHOT,
     REPORT_DESCRIPTION_MAX,
     REPORT_FRAME_SCREENSHOT,
@@ -43,6 +44,7 @@ from flashbuy_protocol.limits import (
     REPORT_URL_MAX,
     REPORT_VERSION_MAX,
     report_member_problem,
+    text_problem,
 )
 from flashbuy_protocol.models import REPORT_FORMAT, Creator, ProblemReport, ReportShop
 
@@ -54,7 +56,8 @@ CONSOLE_SCREENSHOT = REPORT_CONSOLE_SCREENSHOT
 FRAME_SCREENSHOT = REPORT_FRAME_SCREENSHOT
 
 _CONTROL = re.compile(CONTROL)
-_CONTROL_BUT_LINES = re.compile(CONTROL_BUT_LINES)  # keeps tab and line breaks
+_REFUSED = re.compile(REFUSED_CHARACTER)  # the text rule's: keeps tab, CR and LF
+_DIRECTION = re.compile(DIRECTION_CHARACTER)
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # zip cannot date a file earlier
 
 
@@ -70,9 +73,16 @@ def app_version() -> str:
         return "unknown"
 
 
+def _kept(text: str) -> str:
+    """``text`` as the text rule takes it: a character that changes the text's direction
+    dropped, another the rule refuses a space, and text that shows nothing empty."""
+    kept = _REFUSED.sub(" ", _DIRECTION.sub("", text))
+    return "" if text_problem(kept) else kept
+
+
 def _fact(text: str, limit: int) -> str:
     """One line of at most ``limit`` characters: what report.json's model takes."""
-    return _CONTROL.sub(" ", text).strip()[:limit]
+    return _kept(_CONTROL.sub(" ", _kept(text)).strip()[:limit])
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,7 @@ class ReportFacts:
         def clean(text: str, limit: int) -> str:
             return _fact(redact(text, known), limit)
 
-        description = _CONTROL_BUT_LINES.sub(" ", redact(self.description, known))
+        description = _kept(_kept(redact(self.description, known))[:REPORT_DESCRIPTION_MAX])
         return ProblemReport(
             format=REPORT_FORMAT,
             created_at=self.created_at,
@@ -140,7 +150,7 @@ class ReportFacts:
             qt_version=clean(self.qt_version, REPORT_VERSION_MAX),
             pyside_version=clean(self.pyside_version, REPORT_VERSION_MAX),
             python_version=clean(self.python_version, REPORT_VERSION_MAX),
-            description=description[:REPORT_DESCRIPTION_MAX],
+            description=description,
         )
 
 

@@ -1,8 +1,12 @@
 """Request and response bodies of the platform's HTTP API.
 
 Request models forbid unknown fields and take numbers strictly (``12.5`` is not
-a stock, ``"12"`` is not a price), so a client's mistake is refused instead of
-silently coerced. Money fields are whole fen (``*_fen``).
+a stock, ``"12"`` is not a price, ``true`` is not an id), so a client's mistake is refused
+instead of silently coerced. Money fields are whole fen (``*_fen``).
+
+The OpenAPI document says every rule these models check (lengths, patterns, the regions,
+which fields go with which kind of shipping template), so a client generated from it, or a
+fuzzer, sends only what the platform accepts; tests/server/test_openapi.py holds them to it.
 """
 
 from datetime import UTC, datetime
@@ -12,10 +16,12 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -23,7 +29,9 @@ from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus, Mode, TemplateKi
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import (
     COMMENT_MAX,
+    FACT_PATTERN,
     FEE_MAX_FEN,
+    FILLED_TEXT_PATTERN,
     ID_MAX,
     LIVE_TITLE_MAX,
     NICKNAME_MAX,
@@ -48,15 +56,40 @@ from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN
 
 
 def _text(max_length: int, min_length: int = 1) -> StringConstraints:
-    """Text a person types: trimmed, within length, no control characters."""
+    """Text a person types: trimmed, within length, the text rule (limits.TEXT_PATTERN).
+
+    A field that must not be empty must also have something to read once trimmed.
+    """
+    pattern = FILLED_TEXT_PATTERN if min_length else TEXT_PATTERN
     return StringConstraints(
-        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
     )
 
 
-Id = Annotated[StrictInt, Field(ge=1, le=ID_MAX)]
-PriceFen = Annotated[StrictInt, Field(ge=MIN_PRICE_FEN, le=MAX_PRICE_FEN)]
-FeeFen = Annotated[StrictInt, Field(ge=0, le=FEE_MAX_FEN)]
+# JSON has one kind of number: 62 and 62.0 are the same value, and JSON Schema's "integer"
+# admits both, so a whole 62.0 is taken as the integer 62. Nothing is rounded: 62.5 stays
+# refused, and so do "62" and true. Past 2**53 a float no longer holds every integer (the
+# number written may not be the one parsed), so such a float is refused too.
+WHOLE_FLOAT_MAX = 2**53
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) <= WHOLE_FLOAT_MAX:
+        return int(value)
+    return value
+
+
+# The bounds sit inside the whole-float step so the document states them as JSON Schema's
+# minimum and maximum. An id's upper bound is the one of a 64-bit signed integer, which the
+# document states as OpenAPI's "format": "int64": as a "maximum" it would be written as a
+# double (FastAPI's document model holds bounds as floats), and 2**63 - 1 rounds up to 2**63.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "format": "int64", "minimum": 1}
+Id = Annotated[
+    StrictInt, Field(ge=1, le=ID_MAX), BeforeValidator(_whole), WithJsonSchema(ID_SCHEMA)
+]
+PriceFen = Annotated[StrictInt, Field(ge=MIN_PRICE_FEN, le=MAX_PRICE_FEN), BeforeValidator(_whole)]
+FeeFen = Annotated[StrictInt, Field(ge=0, le=FEE_MAX_FEN), BeforeValidator(_whole)]
+Stock = Annotated[StrictInt, Field(ge=STOCK_MIN, le=STOCK_MAX), BeforeValidator(_whole)]
 Title = Annotated[str, _text(TITLE_MAX)]
 
 
@@ -66,7 +99,10 @@ def _known_region(region: str) -> str:
     return region
 
 
-Region = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_known_region)]
+# One of REGIONS, exactly as listed (a picker sends it so); the document lists them as an enum,
+# the check keeps its own message rather than pydantic's list of 34 literals.
+REGION_SCHEMA: dict[str, Any] = {"type": "string", "enum": list(REGIONS)}
+Region = Annotated[str, AfterValidator(_known_region), WithJsonSchema(REGION_SCHEMA)]
 
 
 class Request(BaseModel):
@@ -156,19 +192,74 @@ class Product(Response):
 # --- shipping -----------------------------------------------------------------------------
 
 
+def _no_fee_and_exclusion(region: str) -> dict[str, Any]:
+    """A template that both charges for ``region`` and excludes it (to be refused)."""
+    return {
+        "required": ["region_fees", "excluded_regions"],
+        "properties": {
+            "region_fees": {"required": [region]},
+            "excluded_regions": {"contains": {"const": region}},
+        },
+    }
+
+
+def _template_rules(schema: dict[str, Any]) -> None:
+    """Say in the document which fields go with which kind, as ``_consistent`` checks them."""
+    none = {"type": "null"}
+    fee = {"type": "integer"}
+    no_region_fees = {"maxProperties": 0}
+    schema["oneOf"] = [
+        {
+            "properties": {
+                "kind": {"const": TemplateKind.FREE.value},
+                "flat_fee_fen": none,
+                "default_fee_fen": none,
+                "region_fees": no_region_fees,
+            }
+        },
+        {
+            "required": ["flat_fee_fen"],
+            "properties": {
+                "kind": {"const": TemplateKind.FLAT.value},
+                "flat_fee_fen": fee,
+                "default_fee_fen": none,
+                "region_fees": no_region_fees,
+            },
+        },
+        {
+            "required": ["default_fee_fen"],
+            "properties": {
+                "kind": {"const": TemplateKind.BY_REGION.value},
+                "flat_fee_fen": none,
+                "default_fee_fen": fee,
+            },
+            "not": {"anyOf": [_no_fee_and_exclusion(region) for region in REGIONS]},
+        },
+    ]
+
+
 class ShippingTemplateIn(Request):
     """A shipping template as the creator writes it.
 
     ``free`` needs nothing more; ``flat`` needs ``flat_fee_fen``; ``by_region`` needs
-    ``default_fee_fen`` and may set ``region_fees``. Any kind may exclude regions.
+    ``default_fee_fen`` and may set ``region_fees``. Any kind may exclude regions, each
+    once, and none that also has a fee.
     """
+
+    # One model, not a union per kind: the console builds it from its form, and refusals
+    # keep their messages; the document states the same rules as a ``oneOf`` on ``kind``.
+    model_config = ConfigDict(json_schema_extra=_template_rules)
 
     name: Annotated[str, _text(TEMPLATE_NAME_MAX)]
     kind: TemplateKind
     flat_fee_fen: FeeFen | None = None
     default_fee_fen: FeeFen | None = None
-    region_fees: dict[Region, FeeFen] = Field(default_factory=dict)
-    excluded_regions: list[Region] = Field(default_factory=list)
+    region_fees: Annotated[dict[Region, FeeFen], Field(max_length=len(REGIONS))] = Field(
+        default_factory=dict
+    )
+    excluded_regions: Annotated[
+        list[Region], Field(max_length=len(REGIONS), json_schema_extra={"uniqueItems": True})
+    ] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -328,8 +419,8 @@ AcceptedTime = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 def _fact(max_length: int) -> StringConstraints:
-    """A fact the console states about itself: within length, no control characters."""
-    return StringConstraints(max_length=max_length, pattern=TEXT_PATTERN)
+    """A fact the console states about itself: within length, the text rule, as it is."""
+    return StringConstraints(max_length=max_length, pattern=FACT_PATTERN)
 
 
 class ReportShop(BaseModel):
@@ -384,7 +475,7 @@ class FlashBuyCreate(Request):
     title: Title
     piece_no: Annotated[str, _text(PIECE_NO_MAX, min_length=0)] = ""
     price_fen: PriceFen
-    stock: Annotated[StrictInt, Field(ge=STOCK_MIN, le=STOCK_MAX)] = 1
+    stock: Stock = 1
     picture_id: Annotated[str, StringConstraints(pattern=PICTURE_ID_PATTERN)]
     template_id: Id
     target_viewer_ids: Annotated[list[Id], Field(max_length=TARGETS_MAX)] = Field(

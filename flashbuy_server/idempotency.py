@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, JsonValue
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +32,11 @@ from flashbuy_server.tables import idempotency_keys
 HEADER = "Idempotency-Key"
 KEEP = timedelta(days=1)
 PURGE_BATCH = 500
-_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # printable ASCII, no spaces
+KEY_MAX = 200
+KEY_PATTERN = rf"^[\x21-\x7e]{{1,{KEY_MAX}}}$"  # printable ASCII, no spaces
+# The header as the OpenAPI document states it (deps.idempotency_key declares it).
+KEY_SCHEMA: dict[str, JsonValue] = {"pattern": KEY_PATTERN, "minLength": 1, "maxLength": KEY_MAX}
+_KEY = re.compile(KEY_PATTERN)  # with fullmatch: Python's $ would let a final newline by
 
 
 def check_key(key: str | None) -> str | None:
@@ -42,7 +46,7 @@ def check_key(key: str | None) -> str | None:
     if not _KEY.fullmatch(key):
         raise ApiError(
             ErrorCode.IDEMPOTENCY_KEY_INVALID,
-            f"{HEADER} must be 1 to 200 printable ASCII characters without spaces",
+            f"{HEADER} must be 1 to {KEY_MAX} printable ASCII characters without spaces",
         )
     return key
 

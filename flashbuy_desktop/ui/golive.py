@@ -21,8 +21,9 @@ from flashbuy_desktop.api.client import PlatformClient, PlatformError
 from flashbuy_desktop.live_title import TitleProblem, clean_title, title_problem
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_desktop.ui.text_rule import text_rule_reason
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_protocol.limits import LIVE_TITLE_MAX
+from flashbuy_protocol.limits import LIVE_TITLE_MAX, TextProblem
 from flashbuy_protocol.models import Room
 
 
@@ -34,9 +35,13 @@ def problem_text(problem: TitleProblem) -> str:
         return QCoreApplication.translate(
             "GoLiveDialog", "A title has at most {n} characters"
         ).format(n=LIVE_TITLE_MAX)
-    return QCoreApplication.translate(
-        "GoLiveDialog", "The title holds a character that cannot be shown; type it again"
-    )
+    if problem is TitleProblem.CONTROL:
+        return QCoreApplication.translate(
+            "GoLiveDialog", "The title holds a character that cannot be shown; type it again"
+        )
+    field = QCoreApplication.translate("GoLiveDialog", "title")
+    rule = TextProblem.DIRECTION if problem is TitleProblem.DIRECTION else TextProblem.BLANK
+    return text_rule_reason(rule, field)
 
 
 class GoLiveDialog(QDialog):

@@ -69,10 +69,19 @@ from flashbuy_desktop.room.pieces import next_piece_number, piece_number_in, sam
 from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_desktop.ui.text_rule import text_rule_reason
 from flashbuy_desktop.ui.window_watch import BORDER, TITLE_BAR
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_protocol.limits import NOTE_MAX, PIECE_NO_MAX, STOCK_MAX, STOCK_MIN, TITLE_MAX
+from flashbuy_protocol.limits import (
+    NOTE_MAX,
+    PIECE_NO_MAX,
+    STOCK_MAX,
+    STOCK_MIN,
+    TITLE_MAX,
+    text_problem,
+    trim,
+)
 from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, Product, ShippingTemplate, Viewer
 from flashbuy_protocol.money import MoneyError, MoneyProblem, format_fen, parse_yuan
 
@@ -570,7 +579,8 @@ class NewFlashBuyDialog(QDialog):
         self.note_edit = QLineEdit(self.form_box)
         self.note_edit.setMaxLength(NOTE_MAX)
         self.note_edit.setPlaceholderText(self.tr("Optional"))
-        form.addRow(self.tr("Note"), self.note_edit)
+        self.note_error = _error_label(self.form_box)
+        form.addRow(self.tr("Note"), self._stack(self.note_edit, self.note_error))
         right.addStretch(1)
 
         # bottom: status and buttons
@@ -625,6 +635,7 @@ class NewFlashBuyDialog(QDialog):
         self.piece_edit.textChanged.connect(self._check_piece)
         self.title_edit.textEdited.connect(self._on_title_edited)
         self.title_edit.textChanged.connect(lambda _text: _show(self.title_error, None))
+        self.note_edit.textChanged.connect(lambda _text: _show(self.note_error, None))
         self.price_edit.textChanged.connect(self._check_price)
         self.template_combo.currentIndexChanged.connect(lambda _i: _show(self.template_error, None))
         self.new_template_button.clicked.connect(self._new_template)
@@ -1002,6 +1013,7 @@ class NewFlashBuyDialog(QDialog):
 
     def _check_piece(self) -> None:
         """Warn when this piece number already has an active or sold flash-buy in this live."""
+        self.piece_error.setStyleSheet(WARNING_STYLE)  # a refused piece number was shown red
         repeated = self.repeated_pieces()
         if not repeated:
             _show(self.piece_error, None)
@@ -1155,9 +1167,21 @@ class NewFlashBuyDialog(QDialog):
             except MoneyError as exc:
                 _show(self.price_error, self.price_reason(exc))
             ok = False
-        title = self.title_edit.text().strip()
+        title = trim(self.title_edit.text())
         if not title:
             _show(self.title_error, self.tr("Enter a title"))
+            ok = False
+        elif problem := text_problem(title):
+            _show(self.title_error, text_rule_reason(problem, self.tr("title")))
+            ok = False
+        piece = trim(self.piece_edit.text())
+        if problem := text_problem(piece):
+            self.piece_error.setStyleSheet(ERROR_STYLE)
+            _show(self.piece_error, text_rule_reason(problem, self.tr("piece number")))
+            ok = False
+        note = trim(self.note_edit.text())
+        if problem := text_problem(note):
+            _show(self.note_error, text_rule_reason(problem, self.tr("note")))
             ok = False
         template_id = self.template_id()
         if template_id is None:
@@ -1181,13 +1205,13 @@ class NewFlashBuyDialog(QDialog):
                 product_id=product.id,
                 mode=self.mode,
                 title=title,
-                piece_no=self.piece_edit.text().strip(),
+                piece_no=piece,
                 price_fen=price,
                 stock=self.stock_spin.value(),
                 picture_id=_PLACEHOLDER_PICTURE,
                 template_id=template_id,
                 target_viewer_ids=list(self._targets) if self.mode is Mode.TARGETED else [],
-                note=self.note_edit.text().strip(),
+                note=note,
             )
         except ValidationError as exc:
             _show(

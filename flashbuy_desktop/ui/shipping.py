@@ -10,7 +10,6 @@ fee. The platform's own refusal, if any, is shown in the same place and the edit
 open.
 """
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
@@ -44,13 +43,20 @@ from flashbuy_desktop.form_errors import Problem, fit_lines, shown
 from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_desktop.ui.text_rule import text_rule_reason
 from flashbuy_protocol.enums import TemplateKind
 from flashbuy_protocol.errors import ErrorCode
-from flashbuy_protocol.limits import FEE_MAX_FEN, REGIONS, TEMPLATE_NAME_MAX, TEXT_PATTERN
+from flashbuy_protocol.limits import (
+    FEE_MAX_FEN,
+    REGIONS,
+    TEMPLATE_NAME_MAX,
+    TextProblem,
+    text_problem,
+    trim,
+)
 from flashbuy_protocol.models import ShippingTemplate, ShippingTemplateIn
 from flashbuy_protocol.money import MoneyError, MoneyProblem, format_fen, parse_yuan
 
-_TEXT = re.compile(TEXT_PATTERN)
 _ERROR_STYLE = "color: #c0392b;"
 ERROR_LINES = 3  # lines of problems the editor has room for (then "…and 2 more")
 # The editor's fields, as its problems name them.
@@ -460,7 +466,7 @@ class ShippingTemplateEditor(QDialog):
 
     def _check(self) -> tuple[ShippingTemplateIn | None, list[Problem]]:
         errors: list[Problem] = []
-        name = self.nameEdit.text().strip()
+        name = trim(self.nameEdit.text())
         if not name:
             errors.append(Problem(_NAME, self.tr("Enter a template name")))
         elif len(name) > TEMPLATE_NAME_MAX:
@@ -472,10 +478,12 @@ class ShippingTemplateEditor(QDialog):
                     ),
                 )
             )
-        elif not _TEXT.fullmatch(name):
+        elif (rule := text_problem(name)) is TextProblem.CONTROL:
             errors.append(
                 Problem(_NAME, self.tr("The template name cannot contain control characters"))
             )
+        elif rule is not None:
+            errors.append(Problem(_NAME, text_rule_reason(rule, self.tr("template name"))))
 
         def fee(field: str, label: str, text: str) -> int | None:
             try:

@@ -267,6 +267,13 @@ def test_going_live_asks_for_a_title_and_the_new_live_starts_clean(
     assert dialog.isVisible()
     type_into(qtbot, dialog.title_edit, "长" * 61)
     assert dialog.error.text() == "标题最多 60 个字"
+    # Pasted characters the platform's text rule refuses (flashbuy_protocol.limits).
+    type_into(qtbot, dialog.title_edit, "和田玉\u202e专场")
+    assert dialog.error.text() == "标题含有改变文字方向的隐藏字符，请重新输入"
+    assert not dialog.go_button.isEnabled()
+    _shot(dialog, "go-live-title-direction")
+    type_into(qtbot, dialog.title_edit, "\u200b\u3000")
+    assert dialog.error.text() == "标题没有可显示的内容：只含不可见字符"
     type_into(qtbot, dialog.title_edit, "和田玉专场")
     assert dialog.error.text() == ""
     _shot(dialog, "go-live-title")

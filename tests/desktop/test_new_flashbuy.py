@@ -13,7 +13,7 @@ import requests
 from PIL import Image, ImageDraw
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.capture.types import Box, CaptureResult, CaptureWarning, Region
@@ -26,6 +26,7 @@ from flashbuy_desktop.ui.new_flashbuy import (
 )
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.models import ShippingTemplate
+from tests.desktop.keyboard import type_into, type_text
 from tests.support import Platform, World, make_world
 
 TIMEOUT = 20_000
@@ -521,6 +522,51 @@ def test_cancelled_template_editor_changes_nothing(
     qtbot.mouseClick(dialog.new_template_button, Qt.MouseButton.LeftButton)
     assert dialog.template_combo.count() == before
     assert dialog.template_id() == world.template_id
+
+
+def type_over(qtbot: Any, edit: QLineEdit, text: str) -> None:
+    """Select all and type: the title, emptied, would follow piece and product again."""
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, edit, text)
+
+
+def test_text_the_platform_would_refuse_is_said_under_its_field_and_nothing_is_sent(
+    qtbot: Any, world: World, open_dialog: Open
+) -> None:
+    """Pasted characters the text rule refuses: the reason in Chinese, no request."""
+    dialog = open_dialog(world, last_template_id=world.template_id)
+    qtbot.keyClicks(dialog.piece_edit, "3")
+    qtbot.keyClicks(dialog.price_edit, "1288")
+    type_over(qtbot, dialog.title_edit, "冰种\u202e翡翠")
+    type_into(qtbot, dialog.note_edit, "\u200b\u200b")
+    press_enter(qtbot, dialog)
+    assert dialog.title_error.text() == "标题含有改变文字方向的隐藏字符，请重新输入"
+    assert dialog.note_error.text() == "备注没有可显示的内容：只含不可见字符"
+    assert dialog.title_error.isVisible()
+    assert dialog.note_error.isVisible()
+    if os.environ.get("FLASHBUY_SCREENSHOTS"):  # a folder to keep the picture in
+        assert dialog.grab().save(
+            str(Path(os.environ["FLASHBUY_SCREENSHOTS"]) / "new-text-rule.png")
+        )
+    type_into(qtbot, dialog.piece_edit, "3\x9b")
+    press_enter(qtbot, dialog)
+    assert dialog.piece_error.text() == "件号含有控制字符（可能是粘贴带入的），请重新输入"
+    assert dialog.isVisible()
+    assert dialog.pending_key() is None
+    assert listed(world) == []
+
+    # Chinese with an emoji of three joined by U+200D is what sellers type: it goes through.
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    type_into(qtbot, dialog.piece_edit, "3")
+    type_over(qtbot, dialog.title_edit, f"冰种翡翠 {family}")
+    type_into(qtbot, dialog.note_edit, "证书 附后")
+    assert not dialog.title_error.isVisible()
+    assert not dialog.note_error.isVisible()
+    with qtbot.waitSignal(dialog.created, timeout=TIMEOUT) as blocker:
+        press_enter(qtbot, dialog)
+    assert blocker.args[0].title == f"冰种翡翠 {family}"
+    assert [item["note"] for item in listed(world)] == ["证书 附后"]
 
 
 # --- screenshots ----------------------------------------------------------------------------

@@ -47,8 +47,9 @@ from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.report import ProblemReportDialog
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.limits import (
-    CONTROL_BUT_LINES,
+    FACT_PATTERN,
     PNG_SIGNATURE,
+    REFUSED_CHARACTER,
     REPORT_DESCRIPTION_MAX,
     REPORT_MAX_BYTES,
     REPORT_MEMBERS,
@@ -57,7 +58,6 @@ from flashbuy_protocol.limits import (
     REPORT_SHOPS_MAX,
     REPORT_URL_MAX,
     REPORT_VERSION_MAX,
-    TEXT_PATTERN,
     report_member_problem,
 )
 from flashbuy_protocol.models import Creator, ProblemReport, Shop
@@ -177,13 +177,20 @@ def test_the_platforms_model_takes_what_the_console_fits_and_no_more(
 
 def test_the_console_controls_characters_as_the_platform_does() -> None:
     """A fact keeps no control character; the description keeps tab and line breaks only."""
-    every = "".join(chr(c) for c in [*range(0x20), 0x7F])
+    every = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029])
     fitted = facts(os=f"a{every}b", description=f"a{every}b").manifest()
     assert fitted.os == "a" + " " * len(every) + "b"
     kept = "".join(c if c in "\t\n\r" else " " for c in every)
     assert fitted.description == f"a{kept}b"
-    assert re.fullmatch(TEXT_PATTERN, fitted.description)
-    assert not re.search(CONTROL_BUT_LINES, fitted.description)
+    assert re.fullmatch(FACT_PATTERN, fitted.description)
+    assert not re.search(REFUSED_CHARACTER, fitted.description)
+    # A character that changes the text's direction is dropped: it shows nothing.
+    turned = facts(creator_name="小\u202e翠", description="点了\u2066新建\u2069闪购").manifest()
+    assert (turned.creator_name, turned.description) == ("小翠", "点了新建闪购")
+    # Text that shows nothing is sent as none, which the platform takes.
+    blank = facts(creator_name="\u200b\u3000", os="\ufeff", description="\n\u200b\t").manifest()
+    assert (blank.creator_name, blank.os, blank.description) == ("", "", "")
+    ProblemReport.model_validate(json.loads(blank.model_dump_json()))
 
 
 def test_gathered_facts_describe_this_machine_and_the_creator() -> None:

@@ -249,6 +249,16 @@ def test_create_by_region_template(
         (lambda e, q: type_into(q, e.nameEdit, ""), "请填写模板名称"),
         (lambda e, q: type_into(q, e.nameEdit, "   "), "请填写模板名称"),
         (lambda e, q: type_into(q, e.nameEdit, "运" * 31), "模板名称最多 30 个字"),
+        # The platform's text rule (flashbuy_protocol.limits.text_problem), pasted characters.
+        (lambda e, q: type_into(q, e.nameEdit, "江浙\x85沪"), "模板名称不能包含控制字符"),
+        (
+            lambda e, q: type_into(q, e.nameEdit, "江浙\u202e沪"),
+            "模板名称含有改变文字方向的隐藏字符，请重新输入",
+        ),
+        (
+            lambda e, q: type_into(q, e.nameEdit, "\u200b\u3000\u200d"),
+            "模板名称没有可显示的内容：只含不可见字符",
+        ),
         (lambda e, q: flat(e, q, "12.345"), "运费：运费最多两位小数"),
         (lambda e, q: flat(e, q, "十二"), "运费：运费只能包含数字和小数点"),
         (lambda e, q: flat(e, q, "-3"), "运费：运费不能为负数"),

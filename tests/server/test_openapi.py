@@ -6,14 +6,27 @@ from datetime import datetime
 from typing import Any
 
 import fastapi.routing
+import jsonschema_rs
 import pytest
 import requests
 
 from flashbuy_protocol import errors as protocol_errors
 from flashbuy_protocol import models
+from flashbuy_protocol.enums import TemplateKind
 from flashbuy_protocol.errors import ErrorCode, ErrorResponse
+from flashbuy_protocol.limits import REGIONS
 from flashbuy_server.app import API_PREFIX
-from tests.support import PASSWORD, Api, Platform, World, jpeg_bytes, png_bytes
+from flashbuy_server.idempotency import KEY_MAX, KEY_PATTERN, KEY_SCHEMA
+from tests.support import (
+    PASSWORD,
+    Api,
+    Platform,
+    World,
+    expect_error,
+    jpeg_bytes,
+    png_bytes,
+    snapshot,
+)
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -400,3 +413,214 @@ def test_conforms_rejects_what_the_document_does_not_say(
     )
     assert jpeg.status_code == 201, jpeg.text
     conforms(spec, {"$ref": "#/components/schemas/Picture"}, jpeg.json())
+
+
+# --- the document is no looser than the platform ------------------------------------------
+
+
+def body_schema(spec: dict[str, Any], path: str, method: str = "post") -> Any:
+    """A JSON Schema validator of an operation's JSON body, as the document states it."""
+    op = spec["paths"][API_PREFIX + path][method]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    return jsonschema_rs.validator_for({**schema, "components": spec["components"]})
+
+
+def test_the_idempotency_key_header_states_its_rule(world: World, spec: dict[str, Any]) -> None:
+    for (path, method), op in operations(spec).items():
+        for param in op.get("parameters", ()):
+            if param["name"].lower() == "idempotency-key":
+                schema = param["schema"]
+                assert schema["minLength"] == 1, (path, method)
+                assert schema["maxLength"] == KEY_MAX, (path, method)
+                assert schema["pattern"] == KEY_PATTERN, (path, method)
+    stated = jsonschema_rs.validator_for({"type": "string", **KEY_SCHEMA})
+    path = f"/rooms/{world.room_id}/comments"
+    viewer = world.viewers[0]
+    # (requests itself refuses to send a value with white space around it or a control)
+    for key in ("", "a b", "k" * (KEY_MAX + 1), "é", "a-1", "k" * KEY_MAX, "~!{}"):
+        before = snapshot(world.platform.db)
+        resp = viewer.post(path, json={"text": "好看"}, headers={"Idempotency-Key": key})
+        if stated.is_valid(key):
+            assert resp.status_code == 201, (key, resp.text)
+        else:
+            expect_error(resp, ErrorCode.IDEMPOTENCY_KEY_INVALID)
+            assert snapshot(world.platform.db) == before, key
+
+
+def test_regions_are_an_enum_in_every_body_that_names_one(
+    world: World, spec: dict[str, Any]
+) -> None:
+    schemas = spec["components"]["schemas"]
+    regions = {"type": "string", "enum": list(REGIONS)}
+    assert {"type": "null"} in schemas["JoinRoom"]["properties"]["region"]["anyOf"]
+    assert regions in schemas["JoinRoom"]["properties"]["region"]["anyOf"]
+    assert regions in schemas["OrderCreate"]["properties"]["region"]["anyOf"]
+    quote = schemas["ShippingQuoteIn"]["properties"]["region"]
+    assert {k: v for k, v in quote.items() if k != "title"} == regions
+    template = schemas["ShippingTemplateIn"]["properties"]
+    assert template["region_fees"]["propertyNames"]["enum"] == list(REGIONS)  # keys: strings
+    assert template["excluded_regions"]["items"] == regions
+    assert template["excluded_regions"]["uniqueItems"] is True
+
+    # The platform takes exactly the listed names, and says what a region is.
+    join = f"/rooms/{world.room_id}/join"
+    stated = body_schema(spec, "/rooms/{room_id}/join")
+    for region in ("浙江", " 浙江", "浙江省", "Zhejiang", "zhejiang", "", "新疆 "):
+        body = {"nickname": "小王", "region": region}
+        resp = world.platform.client().post(join, json=body)
+        if stated.is_valid(body):
+            assert resp.status_code == 200, (region, resp.text)
+        else:
+            details = expect_error(resp, ErrorCode.VALIDATION_FAILED)
+            assert details["errors"][0]["field"] == "region", details
+            assert "use a province name such as 浙江" in resp.json()["error"]["message"]
+
+
+def test_whole_numbers_written_as_floats_are_taken_as_the_integers_they_are(
+    world: World, spec: dict[str, Any]
+) -> None:
+    """JSON does not tell 62 from 62.0 and the document says "integer" (which admits both):
+    the platform takes 62.0 as 62, stores and answers an integer, and never rounds."""
+    create = spec["components"]["schemas"]["FlashBuyCreate"]["properties"]
+    for name in ("product_id", "price_fen", "stock", "template_id"):
+        assert create[name]["type"] == "integer", name
+    assert create["target_viewer_ids"]["items"]["type"] == "integer"
+    # An id is a 64-bit signed integer (1 .. 2**63 - 1): OpenAPI's int64, no rounded maximum.
+    for schema in (create["product_id"], create["target_viewer_ids"]["items"]):
+        assert schema["format"] == "int64"
+        assert schema["minimum"] == 1
+        assert "maximum" not in schema
+        assert "exclusiveMaximum" not in schema
+
+    body = world.flashbuy_body(
+        mode="targeted",
+        product_id=float(world.product_id),
+        template_id=float(world.template_id),
+        price_fen=128_800.0,
+        stock=2.0,
+        target_viewer_ids=[float(world.viewer_ids[0])],
+    )
+    made = world.creator.ok("POST", f"/rooms/{world.room_id}/flash-buys", 201, json=body)
+    assert (made["price_fen"], made["stock"], made["product_id"]) == (
+        128_800,
+        2,
+        world.product_id,
+    )
+    assert all(type(made[k]) is int for k in ("price_fen", "stock", "product_id", "template_id"))
+    assert [t["id"] for t in made["targets"]] == [world.viewer_ids[0]]
+    template = world.creator.ok(
+        "POST",
+        "/shipping-templates",
+        201,
+        json={"name": "平邮", "kind": "flat", "flat_fee_fen": 800.0},
+    )
+    assert template["flat_fee_fen"] == 800
+    assert type(template["flat_fee_fen"]) is int
+
+    # A retry that writes the same number the other way is the same request.
+    key = {"Idempotency-Key": "whole-float-retry"}
+    plain = world.flashbuy_body(price_fen=99_900)
+    first = world.creator.ok(
+        "POST", f"/rooms/{world.room_id}/flash-buys", 201, json=plain, headers=key
+    )
+    again = world.creator.ok(
+        "POST",
+        f"/rooms/{world.room_id}/flash-buys",
+        201,
+        json={**plain, "price_fen": 99_900.0},
+        headers=key,
+    )
+    assert again == first
+
+    # Not whole, not a number, or past what a float holds exactly: refused, nothing written.
+    for overrides, field_ in (
+        ({"price_fen": 128_800.5}, "price_fen"),
+        ({"price_fen": "128800"}, "price_fen"),
+        ({"price_fen": True}, "price_fen"),
+        ({"stock": 1.5}, "stock"),
+        ({"stock": float("1e4")}, "stock"),
+        ({"product_id": 2.0**53 + 2}, "product_id"),
+        ({"product_id": 2**63}, "product_id"),
+    ):
+        before = snapshot(world.platform.db)
+        resp = world.creator.post(
+            f"/rooms/{world.room_id}/flash-buys", json=world.flashbuy_body(**overrides)
+        )
+        details = expect_error(resp, ErrorCode.VALIDATION_FAILED)
+        assert [e["field"] for e in details["errors"]] == [field_], (overrides, details)
+        assert snapshot(world.platform.db) == before, overrides
+
+
+def test_the_largest_id_is_taken_and_one_past_it_is_refused(world: World) -> None:
+    path = f"/rooms/{world.room_id}/flash-buys"
+    resp = world.creator.post(path, json=world.flashbuy_body(product_id=2**63 - 1))
+    expect_error(resp, ErrorCode.NOT_FOUND)  # a well-formed id no product has
+    resp = world.creator.post(path, json=world.flashbuy_body(product_id=2**63))
+    expect_error(resp, ErrorCode.VALIDATION_FAILED)
+
+
+def test_required_text_that_is_blank_once_trimmed_is_refused_by_the_document_too(
+    world: World, spec: dict[str, Any]
+) -> None:
+    stated = body_schema(spec, "/rooms/{room_id}/comments")
+    viewer = world.viewers[0]
+    for text in (" ", "\u3000\t", "\u200b", "好看", " 好看 "):
+        body = {"text": text}
+        resp = viewer.post(f"/rooms/{world.room_id}/comments", json=body)
+        if stated.is_valid(body):
+            assert resp.status_code == 201, (text, resp.text)
+        else:
+            expect_error(resp, ErrorCode.VALIDATION_FAILED)
+    assert not stated.is_valid({"text": " "})
+    assert stated.is_valid({"text": " 好看 "})
+
+
+TEMPLATES = [
+    pytest.param({"name": "包邮", "kind": "free"}, True, id="free"),
+    pytest.param({"name": "包邮", "kind": "free", "excluded_regions": ["西藏"]}, True,
+                 id="free-excluding"),
+    pytest.param({"name": "包邮", "kind": "free", "flat_fee_fen": 500}, False,
+                 id="free-with-fee"),
+    pytest.param({"name": "包邮", "kind": "free", "region_fees": {"新疆": 1}}, False,
+                 id="free-with-region-fee"),
+    pytest.param({"name": "平邮", "kind": "flat", "flat_fee_fen": 800}, True, id="flat"),
+    pytest.param({"name": "平邮", "kind": "flat"}, False, id="flat-without-fee"),
+    pytest.param({"name": "平邮", "kind": "flat", "flat_fee_fen": None}, False,
+                 id="flat-null-fee"),
+    pytest.param({"name": "平邮", "kind": "flat", "flat_fee_fen": 800, "default_fee_fen": 0},
+                 False, id="flat-with-default"),
+    pytest.param({"name": "平邮", "kind": "flat", "flat_fee_fen": 800,
+                  "region_fees": {"新疆": 1}}, False, id="flat-with-region-fee"),
+    pytest.param({"name": "偏远", "kind": "by_region", "default_fee_fen": 0,
+                  "region_fees": {"新疆": 2000}, "excluded_regions": ["西藏"]}, True,
+                 id="by-region"),
+    pytest.param({"name": "偏远", "kind": "by_region", "region_fees": {"新疆": 2000}}, False,
+                 id="by-region-without-default"),
+    pytest.param({"name": "偏远", "kind": "by_region", "default_fee_fen": 0,
+                  "flat_fee_fen": 1}, False, id="by-region-with-flat"),
+    pytest.param({"name": "偏远", "kind": "by_region", "default_fee_fen": 0,
+                  "region_fees": {"新疆": 2000}, "excluded_regions": ["新疆"]}, False,
+                 id="by-region-fee-and-excluded"),
+    pytest.param({"name": "偏远", "kind": "by_region", "default_fee_fen": 0,
+                  "excluded_regions": ["西藏", "西藏"]}, False, id="excluded-twice"),
+    pytest.param({"name": "偏远", "kind": "by_region", "default_fee_fen": 0,
+                  "region_fees": {"火星": 1}}, False, id="unknown-region-fee"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "valid"), TEMPLATES)
+def test_the_template_kind_rules_are_in_the_document_as_on_the_platform(
+    world: World, spec: dict[str, Any], body: dict[str, Any], valid: bool
+) -> None:
+    """The document says which fields go with which kind; the platform agrees, both ways."""
+    stated = body_schema(spec, "/shipping-templates")
+    assert stated.is_valid(body) is valid
+    assert len(spec["components"]["schemas"]["ShippingTemplateIn"]["oneOf"]) == len(TemplateKind)
+    before = snapshot(world.platform.db)
+    resp = world.creator.post("/shipping-templates", json=body)
+    if valid:
+        assert resp.status_code == 201, resp.text
+    else:
+        details = expect_error(resp, ErrorCode.VALIDATION_FAILED)
+        assert details["errors"], details
+        assert snapshot(world.platform.db) == before
