@@ -48,11 +48,13 @@ def support() -> Any:
 
 
 def start_platform_thread(url: str) -> "ServerThread":
-    """The platform serving ``url``'s database from a thread of this process."""
+    """The platform serving ``url``'s database from a thread of this process, with the
+    join limits of a rehearsal: every simulated viewer joins from 127.0.0.1."""
     from flashbuy_server.config import Settings
     from flashbuy_server.server import ServerThread
+    from flashbuy_server.throttle import rehearsal_settings
 
-    return ServerThread(Settings(database_url=url)).start()
+    return ServerThread(rehearsal_settings(Settings(database_url=url))).start()
 
 
 def serve_child(

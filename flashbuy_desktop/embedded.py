@@ -24,7 +24,9 @@ from flashbuy_server.demo import (
     prepare_demo,
     send_audience_home,
 )
+from flashbuy_server.openfiles import open_files
 from flashbuy_server.server import ServerThread
+from flashbuy_server.throttle import rehearsal_settings
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +48,9 @@ def open_files_for(viewers: int) -> int:
     allow more on request, up to the hard limit. Where even that is too low, fewer
     viewers come, and the log says why.
     """
-    try:
-        import resource  # Unix only: Windows has no such per-process limit on sockets
-    except ImportError:
-        return viewers
     wanted = viewers * FILES_PER_VIEWER + FILES_BESIDES
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        raised = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
-            soft = raised
-        except (ValueError, OSError) as exc:
-            log.warning("the open-file limit stays at %d: %s", soft, exc)
-    if soft == resource.RLIM_INFINITY or soft >= wanted:
+    soft = open_files(wanted)
+    if soft is None or soft >= wanted:
         return viewers
     fits = max(0, (soft - FILES_BESIDES) // FILES_PER_VIEWER)
     log.warning(
@@ -93,7 +84,11 @@ class EmbeddedPlatform:
 
     def start(self) -> DemoInfo:
         """Start serving and prepare the demo (blocking: call it off the GUI thread)."""
-        settings = Settings(database_url=sqlite_url(self.data_dir / "platform.sqlite3"))
+        # The rehearsal audience joins from 127.0.0.1 as fast as a crowd: past the limit
+        # the platform sets for one address (it serves on 127.0.0.1 alone).
+        settings = rehearsal_settings(
+            Settings(database_url=sqlite_url(self.data_dir / "platform.sqlite3"))
+        )
         self.server = ServerThread(settings).start()
         db = self.server.app.state.db
         self.demo = prepare_demo(db)

@@ -3,11 +3,12 @@
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy.engine import Connection
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import Creator, Shop, SignIn, SignInResult
+from flashbuy_server import signin_guard
 from flashbuy_server.db import insert_id
 from flashbuy_server.deps import CREATOR, CreatorDep, DbDep, SettingsDep
 from flashbuy_server.errors import ApiError, not_found
@@ -20,6 +21,7 @@ from flashbuy_server.security import (
 )
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import creator_shops, creators, shops, tokens
+from flashbuy_server.throttle import client_address
 
 router = APIRouter(tags=["accounts"])
 
@@ -121,8 +123,15 @@ def issue_token(conn: Connection, kind: str, subject_id: int, ttl: Any) -> tuple
 
 
 @router.post("/auth/sign-in", response_model=SignInResult)
-def sign_in(body: SignIn, db: DbDep, settings: SettingsDep) -> SignInResult:
-    """Exchange a creator's username and password for a bearer token."""
+def sign_in(body: SignIn, request: Request, db: DbDep, settings: SettingsDep) -> SignInResult:
+    """Exchange a creator's username and password for a bearer token.
+
+    Failures are counted per account, per address and per both, across every process:
+    past a few, sign-in answers ``TOO_MANY_ATTEMPTS`` for a while (signin_guard).
+    """
+    # Counted before the password is checked, so guesses sent at once cannot all get in
+    # before the count; refused here, an attempt costs no hash and says nothing.
+    attempt = signin_guard.charge(db, settings, body.username, client_address(request))
     with db.read() as conn:
         row = conn.execute(
             sa.select(creators.c.id, creators.c.password_hash).where(
@@ -134,6 +143,7 @@ def sign_in(body: SignIn, db: DbDep, settings: SettingsDep) -> SignInResult:
     if row is None or not ok:
         raise ApiError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password")
     with db.write() as conn:
+        signin_guard.settle(conn, settings, attempt)
         token, expires_at = issue_token(conn, CREATOR, row.id, settings.creator_token_ttl)
         return SignInResult(
             token=token, expires_at=expires_at, creator=creator_profile(conn, row.id)

@@ -2,10 +2,12 @@
 
 It drives a platform through its public HTTP API, like real viewers' apps: each
 viewer joins, reads its own event stream (resuming with Last-Event-ID after a
-drop), and tries to buy the invitations it receives. The one exception is a
-flood: above ``HTTP_COMMENT_RATE`` an embedder that runs the platform in-process
-may pass ``post_comments``, which stores each moment's comments in one
-transaction (see ``flashbuy_server.demo.post_comments``). Given ``next_live``, the
+drop; told that the platform never had that id, as after a restore from an
+older copy of its database, it reads its open offers afresh and follows from the
+platform's newest event), and tries to buy the invitations it receives. The one
+exception is a flood: above ``HTTP_COMMENT_RATE`` an embedder that runs the
+platform in-process may pass ``post_comments``, which stores each moment's
+comments in one transaction (see ``flashbuy_server.demo.post_comments``). Given ``next_live``, the
 audience follows the creator from an ended live into the next one. Used by
 ``flashbuy-audience``, by the demo (``flashbuy-server --demo``, the console's
 embedded platform), and by load tests.
@@ -171,7 +173,9 @@ class AudienceStats:
     orders: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     errors: int = 0
-    skipped: int = 0  # comments not sent: the platform was still busy with earlier ones
+    # comments not sent: the platform was still busy with earlier ones, or said 429 (too
+    # fast for one viewer)
+    skipped: int = 0
 
 
 @dataclass
@@ -409,13 +413,9 @@ class Audience:
         else:
             name, region, headers = nickname(self._rng), self._rng.choice(REGIONS[:31]), {}
         try:
-            resp = await self._calls.post(
-                f"/rooms/{room_id}/join", json={"nickname": name, "region": region}, headers=headers
-            )
+            resp = await self._enter(room_id, name, region, headers)
             if resp.status_code == 401 and known is not None:  # the token expired: a new viewer
-                resp = await self._calls.post(
-                    f"/rooms/{room_id}/join", json={"nickname": name, "region": region}
-                )
+                resp = await self._enter(room_id, name, region, {})
         except httpx.HTTPError as exc:
             self.stats.errors += 1
             log.warning("rehearsal audience: a join failed: %s", exc)
@@ -434,6 +434,21 @@ class Audience:
         self._crowd[seat] = viewer
         self.stats.joined += 1
         return viewer
+
+    async def _enter(
+        self, room_id: int, name: str, region: str, headers: dict[str, str]
+    ) -> httpx.Response:
+        """POST the join; while the platform answers 429, wait as long as it says and again,
+        as a viewer's app would (a crowd from one address meets the per-address limit)."""
+        assert self._calls is not None
+        while True:
+            resp = await self._calls.post(
+                f"/rooms/{room_id}/join", json={"nickname": name, "region": region}, headers=headers
+            )
+            wait = _retry_after(resp)
+            if wait is None:
+                return resp
+            await asyncio.sleep(wait)
 
     async def _listen(self, room_id: int, viewer: _Viewer, ended: asyncio.Event) -> None:
         """Read the viewer's stream, resuming after drops, until the live ends.
@@ -462,6 +477,7 @@ class Audience:
         last_id: str | None = None
         backoff = 0.2
         listening = False
+        reread: set[int] = set()  # offers read afresh after a resync, not to take twice
         while True:
             headers = {"Last-Event-ID": last_id} if last_id else {}
             try:
@@ -469,9 +485,21 @@ class Audience:
                     "GET", f"/rooms/{room_id}/viewer-events", headers=headers
                 ) as resp:
                     if resp.status_code != 200:
-                        self.stats.errors += 1
-                        log.warning("viewer %s stream refused: %s", viewer.id, resp.status_code)
-                        return listening
+                        newest = await _newest_event_id(resp)
+                        if newest is None:
+                            self.stats.errors += 1
+                            log.warning("viewer %s stream refused: %s", viewer.id, resp.status_code)
+                            return listening
+                        # The platform never had the events this viewer saw (restored from
+                        # an older copy of its database): what it knows may be wrong, so it
+                        # reads its offers afresh, then follows from the platform's newest.
+                        log.info("viewer %s resynchronizes at event %s", viewer.id, newest)
+                        last_id = str(newest)
+                        reread = await self._offers_again(room_id, viewer)
+                        # As after a drop: a platform that keeps refusing is not hammered.
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 5.0)
+                        continue
                     decoder = SseDecoder()
                     async for line in resp.aiter_lines():
                         if line == ": connected":
@@ -484,7 +512,9 @@ class Audience:
                             continue
                         last_id = message.id
                         if message.event == "flashbuy.created":
-                            self._invited(viewer, json.loads(message.data)["data"])
+                            offer = json.loads(message.data)["data"]
+                            if offer["id"] not in reread:
+                                self._invited(viewer, offer)
                         elif message.event == "live.ended":
                             ended.set()
                             return listening
@@ -492,6 +522,25 @@ class Audience:
                 pass
             await asyncio.sleep(backoff)  # reconnect, resuming where we were
             backoff = min(backoff * 2, 5.0)
+
+    async def _offers_again(self, room_id: int, viewer: _Viewer) -> set[int]:
+        """The viewer forgets what it bought and takes the offers open to it now; their ids."""
+        assert self._calls is not None
+        self._bought = {(v, fb) for v, fb in self._bought if v != viewer.id}
+        try:
+            resp = await self._calls.get(f"/rooms/{room_id}/offers", headers=viewer.auth)
+        except httpx.HTTPError as exc:
+            self.stats.errors += 1
+            log.warning("rehearsal audience: reading the offers failed: %r", exc)
+            return set()
+        if resp.status_code != 200:
+            self.stats.errors += 1
+            log.warning("rehearsal audience: offers refused: %s", _error_code(resp))
+            return set()
+        offers: list[dict[str, Any]] = resp.json()
+        for offer in offers:
+            self._invited(viewer, offer)
+        return {int(offer["id"]) for offer in offers}
 
     def _invited(self, viewer: _Viewer, offer: dict[str, Any]) -> None:
         self.stats.invitations += 1
@@ -528,6 +577,7 @@ class Audience:
         else:
             code = _error_code(resp)
             self.stats.refused[code] = self.stats.refused.get(code, 0) + 1
+        self._tell()  # for wait_until on the stats
 
     # --- comments -----------------------------------------------------------------------
 
@@ -597,6 +647,8 @@ class Audience:
             return
         if resp.status_code == 201:
             self.stats.comments += 1
+        elif resp.status_code == 429:  # faster than one viewer may write: that one is dropped
+            self.stats.skipped += 1
         elif _error_code(resp) not in ("LIVE_NOT_ACTIVE", "VIEWER_NOT_IN_ROOM"):
             self.stats.errors += 1  # (the live ended under it: no error)
 
@@ -642,6 +694,31 @@ def _task(work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
 
     task.add_done_callback(done)
     return task
+
+
+async def _newest_event_id(resp: httpx.Response) -> int | None:
+    """The room's newest event id from a stream refused as resuming beyond it, else None."""
+    if resp.status_code != 409:
+        return None
+    await resp.aread()
+    if _error_code(resp) != "EVENT_ID_UNKNOWN":
+        return None
+    details = resp.json()["error"].get("details")
+    newest = details.get("last_event_id") if isinstance(details, dict) else None
+    return newest if isinstance(newest, int) and newest >= 0 else None
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    """How long a 429 asks to wait (its Retry-After, else its details); None for others."""
+    if resp.status_code != 429:
+        return None
+    header = resp.headers.get("Retry-After", "")
+    if header.isdigit():
+        return float(header)
+    try:
+        return float(resp.json()["error"]["details"]["retry_after_seconds"])
+    except (ValueError, KeyError, TypeError):
+        return 1.0
 
 
 def _error_code(resp: httpx.Response) -> str:

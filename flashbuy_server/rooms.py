@@ -52,6 +52,7 @@ from flashbuy_server.tables import (
     rooms,
     viewers,
 )
+from flashbuy_server.throttle import CommentSlot, JoinSlot
 
 router = APIRouter(tags=["rooms"])
 
@@ -202,6 +203,7 @@ def join(
     body: JoinRoom,
     db: DbDep,
     settings: SettingsDep,
+    _slot: JoinSlot,
     authorization: Annotated[str | None, Header()] = None,
 ) -> JoinResult:
     """Enter a live room. A viewer token in Authorization re-enters as the same viewer."""
@@ -325,7 +327,12 @@ def _to_comment(row: sa.Row[object]) -> Comment:
 
 @router.post("/rooms/{room_id}/comments", response_model=Comment, status_code=201)
 def post_comment(
-    room_id: PathId, body: CommentIn, me: ViewerDep, db: DbDep, key: IdemKeyDep
+    room_id: PathId,
+    body: CommentIn,
+    me: ViewerDep,
+    _slot: CommentSlot,
+    db: DbDep,
+    key: IdemKeyDep,
 ) -> JSONResponse:
     """A viewer in the room comments."""
 

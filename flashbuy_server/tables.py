@@ -264,3 +264,18 @@ support_reports = sa.Table(
     sa.Column("members", sa.JSON, nullable=False),  # the zip's file names
     sa.Column("data", sa.LargeBinary, nullable=False),  # the zip, exactly as sent
 )
+
+# Failed sign-ins, shared by every platform process (flashbuy_server.signin_guard). One row
+# per counted thing: ``pair:``, ``address:`` or ``account:`` and a SHA-256, so that a
+# password typed into the account field is never stored as typed.
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("blocked_until", Timestamp, nullable=True),
+    sa.Column("last_failure_at", Timestamp, nullable=False),
+    # A pair that signed in: until then its address skips the address and account counters.
+    sa.Column("known_until", Timestamp, nullable=True),
+    sa.Index("ix_sign_in_failures_last_failure_at", "last_failure_at"),  # forgetting old rows
+)

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from flashbuy_server.config import Settings, sqlite_url
 from flashbuy_server.db import Database
 from flashbuy_server.migrate import upgrade
 from flashbuy_server.server import ServerThread
+from flashbuy_server.throttle import rehearsal_settings
 from tests.support import (
     Platform,
     ProcessPlatform,
@@ -70,6 +72,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_url", BACKENDS, indirect=True)
 
 
+def platform_settings(url: str) -> Settings:
+    """The deployment's defaults, except two limits per client address: every test calls
+    from 127.0.0.1, its viewers joining as fast as a rehearsal audience's (200 buyers in
+    test_concurrency), and the session's tests together typing many a wrong password.
+    tests/server/test_throttle.py tests the limits on platforms of its own."""
+    return replace(
+        rehearsal_settings(Settings(database_url=url)), sign_in_free_failures_per_address=10_000
+    )
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -79,12 +91,12 @@ def platform(
     require_backend(backend)
     if backend == "sqlite":
         url = sqlite_url(tmp_path_factory.mktemp("platform") / "flashbuy.sqlite3")
-        server = ServerThread(Settings(database_url=url)).start()
+        server = ServerThread(platform_settings(url)).start()
         yield Platform(server, backend)
         server.stop()
     else:
         with fresh_postgres_database() as url:
-            server = ServerThread(Settings(database_url=url)).start()
+            server = ServerThread(platform_settings(url)).start()
             yield Platform(server, backend)
             server.stop()
             server.app.state.db.dispose()

@@ -1,6 +1,8 @@
 """The sign-in window: the platform's address, the creator's account and password."""
 
-from PySide6.QtCore import Qt, Signal
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,11 +16,13 @@ from PySide6.QtWidgets import (
 
 from flashbuy_desktop import logs
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.retry_wait import retry_after_seconds, seconds_left
 from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.models import SignInResult
 
 ERROR_LINES = 2  # lines kept for the reason a sign-in failed
+COUNTDOWN_TICK_MS = 200  # how often the wait shown is brought up to date
 
 
 class SignInDialog(QDialog):
@@ -54,6 +58,12 @@ class SignInDialog(QDialog):
         self.ok.setText(self.tr("Sign in"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        # After too many attempts the platform says how long to wait: until then the
+        # button stays off and the reason counts down.
+        self._wait_until: float | None = None  # time.monotonic()
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_TICK_MS)
+        self._countdown.timeout.connect(self._tick)
 
         form = QFormLayout()
         form.addRow(self.tr("Platform"), self.server)
@@ -66,6 +76,8 @@ class SignInDialog(QDialog):
 
     def submit(self) -> None:
         """Check the fields, then sign in on a worker; the window stays until it succeeds."""
+        if self._wait_until is not None:  # Enter while the wait runs: the button is off
+            return
         username, password = self.username.text().strip(), self.password.text()
         if not username or not password:
             self.error.setText(self.tr("Enter your account and password"))
@@ -88,7 +100,33 @@ class SignInDialog(QDialog):
         self.accept()
 
     def _failed(self, error: Exception) -> None:
-        self.ok.setEnabled(True)
-        self.error.setText(describe(error))
+        wait = retry_after_seconds(error)
+        if wait is None:
+            self.ok.setEnabled(True)
+            self.error.setText(describe(error))
+        else:
+            self._wait_until = time.monotonic() + wait
+            self._tick()
+            self._countdown.start()
         self.password.selectAll()
         self.password.setFocus()
+
+    def _tick(self) -> None:
+        if self._wait_until is None:
+            return
+        left = seconds_left(self._wait_until, time.monotonic())
+        if left > 0:
+            self.error.setText(
+                self.tr("Too many attempts; please try again in {seconds} s").format(seconds=left)
+            )
+            return
+        self._wait_until = None
+        self._countdown.stop()
+        self.ok.setEnabled(True)
+        self.error.clear()  # the button speaks for itself; a red line would alarm
+
+    def done(self, result: int) -> None:
+        """Close, with the countdown stopped (overrides QDialog.done)."""
+        self._countdown.stop()
+        self._wait_until = None
+        super().done(result)

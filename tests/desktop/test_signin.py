@@ -1,6 +1,8 @@
 """The sign-in window against the real platform: its words, and buttons that stay put."""
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,10 +12,15 @@ from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.ui.signin import SignInDialog
 from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_server import accounts
+from flashbuy_server.config import Settings, sqlite_url
+from flashbuy_server.server import ServerThread
+from tests.clock import Clock
 from tests.desktop.keyboard import type_text
-from tests.support import PASSWORD, World
+from tests.support import PASSWORD, World, unique
 
 LEFT = Qt.MouseButton.LeftButton
+SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
 
 
 @pytest.fixture
@@ -77,3 +84,76 @@ def test_a_wrong_password_is_said_in_the_field_s_words_and_moves_nothing(
         type_text(qtbot, focused(), PASSWORD)
         qtbot.keyClick(focused(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+@pytest.fixture
+def guarded(tmp_path: Path) -> Iterator[tuple[ServerThread, Clock, str]]:
+    """A platform of the test's own that makes a wait follow the second wrong password in a
+    row (then doubles it), on a clock the test moves on; a creator account on it."""
+    clock = Clock()
+    settings = Settings(
+        database_url=sqlite_url(tmp_path / "guarded.sqlite3"),
+        clock=clock,
+        sign_in_free_failures_per_pair=1,
+    )
+    server = ServerThread(settings).start()
+    username = unique("creator")
+    with server.app.state.db.write() as conn:
+        accounts.create_creator(conn, username, PASSWORD, invited=True)
+    yield server, clock, username
+    server.stop()
+    server.app.state.db.dispose()
+
+
+def test_too_many_attempts_count_down_with_the_button_off_then_sign_in_works(
+    guarded: tuple[ServerThread, Clock, str], qtbot: Any
+) -> None:
+    server, clock, username = guarded
+    client = PlatformClient(server.url)
+    tasks = Tasks()
+    window = SignInDialog(client, tasks)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    try:
+        qtbot.mouseClick(window.username, LEFT)
+        type_text(qtbot, focused(), username)
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        type_text(qtbot, focused(), "guess one")
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.error.text() == "账号或密码不对", timeout=30_000)
+        clock.advance(1)  # the first wait (1 s) is over on the platform
+        type_text(qtbot, focused(), "guess two")  # the field's text is selected: replaced
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.ok.isEnabled(), timeout=30_000)
+        assert window.error.text() == "账号或密码不对"
+
+        # The right password now: the platform asks for 2 s; the window counts them down.
+        type_text(qtbot, focused(), PASSWORD)
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+        waiting = "尝试次数过多，请 2 秒后再试"
+        qtbot.waitUntil(lambda: window.error.text() == waiting, timeout=30_000)
+        assert not window.ok.isEnabled()
+        assert focused() is window.password
+        if SHOTS:
+            window.grab().save(os.path.join(SHOTS, "signin-wait.png"))
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)  # Enter does nothing meanwhile
+        qtbot.mouseClick(window.ok, LEFT)
+        assert window.error.text() == waiting
+        qtbot.waitUntil(lambda: window.error.text() == "尝试次数过多，请 1 秒后再试", timeout=3_000)
+        assert not window.ok.isEnabled()
+        qtbot.waitUntil(window.ok.isEnabled, timeout=3_000)
+        assert window.error.text() == ""
+        if SHOTS:
+            window.grab().save(os.path.join(SHOTS, "signin-again.png"))
+
+        clock.advance(2)  # ...and on the platform
+        with qtbot.waitSignal(window.signedIn, timeout=30_000):
+            qtbot.keyClick(focused(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not window.isVisible())
+    finally:
+        window.close()
+        assert tasks.wait()
+        client.close()
