@@ -6,7 +6,9 @@ every stream of the room serves from, so a thousand viewers cost one query per
 change, not a thousand. A stream that reconnects with ``Last-Event-ID`` (or
 falls behind the ring) reads what it missed from the database, then continues
 from the ring. Each stream writes to its own socket, so a slow or dead client
-only ever waits for itself.
+only ever waits for itself. A resume point beyond the room's newest event is
+refused (``EVENT_ID_UNKNOWN``, with the room's ``last_event_id``): the client's
+state came from another copy of the database, and it must read it again.
 
 Wake-ups come from :attr:`Database.on_commit` in this process and, on
 PostgreSQL, from LISTEN/NOTIFY, so a change made through another platform
@@ -414,11 +416,19 @@ _SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 LastEventId = Annotated[
     str | None,
-    Header(alias="Last-Event-ID", description="Resume after this event id (sent on reconnect)."),
+    Header(
+        alias="Last-Event-ID",
+        description="Resume after this event id (sent on reconnect); one beyond the room's "
+        "newest is refused: 409 EVENT_ID_UNKNOWN with `details.last_event_id`.",
+    ),
 ]
 After = Annotated[
     int | None,
-    Query(ge=0, le=ID_MAX, description="Resume after this event id (if headers cannot be set)."),
+    Query(
+        ge=0,
+        le=ID_MAX,
+        description="Resume after this event id (if headers cannot be set); as Last-Event-ID.",
+    ),
 ]
 
 
@@ -446,6 +456,28 @@ def _cursor(header: str | None, query: int | None) -> int | None:
     return query
 
 
+def _start(room_id: int, last_id: int, cursor: int | None) -> int:
+    """The id a stream starts after: ``cursor``, or the room's newest event without one.
+
+    A cursor beyond the newest event is an id this room never had: the client saw it
+    from another copy of the database (a platform restored from a backup, a demo reset).
+    Served, that stream would stay silent until the room caught up, then skip what came
+    in between, and the client's state is wrong anyway; so it is refused with the room's
+    newest id, from which the client streams again after reading its state afresh. Ids
+    count per room, so any id up to that one is an event of this room.
+    """
+    if cursor is None:
+        return last_id
+    if cursor > last_id:
+        raise ApiError(
+            ErrorCode.EVENT_ID_UNKNOWN,
+            f"room {room_id} has no event {cursor}: its newest is {last_id}; read the room's "
+            "state again and resume after that id",
+            last_event_id=last_id,
+        )
+    return cursor
+
+
 def _sse(body: AsyncIterator[bytes]) -> StreamingResponse:
     return StreamingResponse(
         body,
@@ -466,7 +498,7 @@ async def room_events(
     """Every event of the creator's room: comments, viewers, flash-buys, orders, the live."""
     cursor = _cursor(last_event_id, after)
     room = await run_in_threadpool(_owned, db, me.id, room_id)
-    start = room.last_event_id if cursor is None else cursor
+    start = _start(room_id, room.last_event_id, cursor)
     return _sse(hub.stream(room_id, room.last_event_id, start, lambda e: e.frame))
 
 
@@ -488,7 +520,7 @@ async def viewer_events(
     def visible(event: EventRecord) -> bytes | None:
         return event.frame_for(me.id) if event.visible_to(me.id) else None
 
-    start = room.last_event_id if cursor is None else cursor
+    start = _start(room_id, room.last_event_id, cursor)
     return _sse(hub.stream(room_id, room.last_event_id, start, visible, public=True))
 
 

@@ -4,7 +4,10 @@
 callback, and after any drop (network, platform restart) reconnects with
 ``Last-Event-ID`` so the platform replays exactly what was missed. The read
 timeout is longer than the platform's heartbeat, so a silently dead connection
-is noticed and replaced.
+is noticed and replaced. A platform that never had the id the stream resumes
+after (restored from an older copy of its database) refuses it with its newest
+id: the stream follows from there and says so (``on_reset``), because whatever
+its owner shows came from the other copy and must be read again.
 """
 
 import contextlib
@@ -18,6 +21,7 @@ import requests
 from pydantic import ValidationError
 
 from flashbuy_desktop.api.client import CONNECT_TIMEOUT, PlatformClient, PlatformError, _refusal
+from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import Event
 from flashbuy_protocol.sse import SseDecoder
 
@@ -46,12 +50,16 @@ class EventStream:
         after: int = 0,
         on_event: Callable[[Event], None],
         on_state: Callable[[StreamState, str], None] = lambda _s, _m: None,
+        on_reset: Callable[[int], None] = lambda _newest: None,
     ) -> None:
+        """``on_reset(newest)``: the platform's room ends before what this stream had seen;
+        it goes on after ``newest``, and what was shown from the earlier events is suspect."""
         self.client = client
         self.room_id = room_id
         self.last_id = after
         self._on_event = on_event
         self._on_state = on_state
+        self._on_reset = on_reset
         self._stopping = threading.Event()
         self._response: requests.Response | None = None
         self._lock = threading.Lock()
@@ -69,6 +77,12 @@ class EventStream:
                 if refused.status in (401, 403, 404):
                     self._on_state(StreamState.OFFLINE, refused.message)
                     return
+                newest = _newest_event_id(refused)
+                if newest is not None:
+                    # Waiting for the room to reach our id would skip everything before
+                    # it; follow from the platform's newest instead.
+                    self.last_id = newest
+                    self._on_reset(newest)
                 reason = refused.message
             except (requests.RequestException, OSError, ValueError) as exc:
                 reason = str(exc) or type(exc).__name__
@@ -122,6 +136,14 @@ class EventStream:
             resp = self._response
         if resp is not None:
             _shutdown(resp)
+
+
+def _newest_event_id(refused: PlatformError) -> int | None:
+    """The room's newest event id, if the platform refused a resume point beyond it."""
+    if refused.code != ErrorCode.EVENT_ID_UNKNOWN:
+        return None
+    newest = refused.details.get("last_event_id")
+    return newest if isinstance(newest, int) and newest >= 0 else None
 
 
 def _shutdown(resp: requests.Response) -> None:

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.header.goLiveRequested.connect(self.go_live)
         self.header.endLiveRequested.connect(self.end_live)
         self.sync.eventArrived.connect(self.apply_event)
+        self.sync.resyncNeeded.connect(self.resync)
         self.sync.stateChanged.connect(
             lambda state, why: self.header.set_connection(StreamState(state), why)
         )
@@ -273,6 +274,14 @@ class MainWindow(QMainWindow):
         self.panel.reset(flashbuys.items)
         self._show_sales()
         self.sync.start(room.id, after=room.last_event_id)
+
+    def resync(self) -> None:
+        """The platform no longer has events this window showed (it was restored from an older
+        copy of its database): forget the comments, flash-buys and sales, read them again."""
+        self.feed.clear()
+        self.panel.set_room(0)  # a reload of the same room keeps rows; this one must not
+        self.header.set_sales(0, 0)
+        self.load()
 
     def _show_sales(self) -> None:
         # Derived from the table, whose rows take repeated events idempotently, so an order

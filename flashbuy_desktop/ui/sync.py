@@ -21,6 +21,10 @@ class RoomSync(QObject):
 
     eventArrived = Signal(object)  # Event, in order, each once
     stateChanged = Signal(str, str)  # StreamState value, reason
+    # The platform no longer has events already delivered (it was restored from an older
+    # copy of its database): what they built is suspect and must be read again. The
+    # stream goes on by itself from the platform's newest event.
+    resyncNeeded = Signal()
 
     def __init__(
         self,
@@ -51,6 +55,7 @@ class RoomSync(QObject):
             after=after,
             on_event=self._deliver,
             on_state=lambda state, why: self.stateChanged.emit(state.value, why),
+            on_reset=lambda _newest: self.resyncNeeded.emit(),
         )
         self._thread = threading.Thread(target=self._stream.run, name="room-events", daemon=True)
         self._thread.start()
