@@ -77,6 +77,33 @@ def _name(limit: int) -> Callable[[str], str]:
     return check
 
 
+def _serving_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--host",
+        default=default("127.0.0.1"),
+        help="address to listen on (default: 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--port", type=_port, default=default(8700), help="port to listen on (default: 8700)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=default(False),
+        help="prepare the demo shop, creator, catalog and live room",
+    )
+    parser.add_argument(
+        "--audience",
+        type=_viewers,
+        default=default(0),
+        metavar="N",
+        help="with --demo: N rehearsal viewers join the demo live, comment and buy (default: 0)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flashbuy-server", description="The flash-buy platform.")
     parser.add_argument(
@@ -91,31 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
 
-    # Serving options work with or without the word "serve": `flashbuy-server --demo`.
-    serving = argparse.ArgumentParser(add_help=False)
-    serving.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
-    )
-    serving.add_argument(
-        "--port", type=_port, default=8700, help="port to listen on (default: 8700)"
-    )
-    serving.add_argument(
-        "--demo", action="store_true", help="prepare the demo shop, creator, catalog and live room"
-    )
-    serving.add_argument(
-        "--audience",
-        type=_viewers,
-        default=0,
-        metavar="N",
-        help="with --demo: N rehearsal viewers join the demo live, comment and buy (default: 0)",
-    )
-    for action in serving._actions:
-        parser._add_action(action)
-    sub.add_parser(
-        "serve",
-        help="serve the HTTP API (the default command)",
-        parents=[serving],
-        argument_default=argparse.SUPPRESS,
+    # Serving options work with or without the word "serve", before or after it:
+    # `flashbuy-server --demo`, `flashbuy-server --demo serve`, `flashbuy-server serve --demo`.
+    # The subcommand's copies default to nothing, so they never undo what came before it.
+    _serving_options(parser, defaults=True)
+    _serving_options(
+        sub.add_parser("serve", help="serve the HTTP API (the default command)"), defaults=False
     )
 
     admin = sub.add_parser("admin", help="set up shops, creators and the catalog")

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from flashbuy_server import accounts, migrate
+from flashbuy_server import cli as cli_module
 from flashbuy_server.db import Database
 from flashbuy_server.tables import creators, metadata
 from tests.support import PASSWORD, snapshot, unique
@@ -328,3 +329,16 @@ def test_serving_on_a_port_in_use_fails_with_a_clear_message(database_url: str) 
     # It migrated first, as every start does, and the schema it left is whole.
     tables = tables_in(database_url)
     assert set(metadata.tables) <= tables
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--demo"], ["--demo", "serve"], ["serve", "--demo"], ["--demo", "serve", "--port", "9"]],
+    ids=["alone", "before-serve", "after-serve", "before-serve-with-port"],
+)
+def test_serving_options_count_before_and_after_the_word_serve(argv: list[str]) -> None:
+    # `--demo serve` once parsed as no demo: the subcommand's own default undid it.
+    args = cli_module._parser().parse_args(argv)
+    assert args.demo is True
+    assert args.port == (9 if "9" in argv else 8700)
+    assert (args.host, args.audience) == ("127.0.0.1", 0)
