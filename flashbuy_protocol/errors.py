@@ -21,11 +21,16 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    HEADERS_TOO_LARGE = "HEADERS_TOO_LARGE"
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+    SERVER_BUSY = "SERVER_BUSY"
     # identity
     UNAUTHENTICATED = "UNAUTHENTICATED"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"  # noqa: S105 (a code, not a secret)
     TOKEN_REVOKED = "TOKEN_REVOKED"  # noqa: S105
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"  # sign-in guessing: wait retry_after_seconds
     FORBIDDEN = "FORBIDDEN"
     # eligibility (rule 1)
     CREATOR_NOT_INVITED = "CREATOR_NOT_INVITED"
@@ -43,6 +48,8 @@ class ErrorCode(StrEnum):
     LIVE_NOT_ACTIVE = "LIVE_NOT_ACTIVE"
     LIVE_ALREADY_ACTIVE = "LIVE_ALREADY_ACTIVE"
     VIEWER_NOT_IN_ROOM = "VIEWER_NOT_IN_ROOM"
+    # event streams
+    EVENT_ID_UNKNOWN = "EVENT_ID_UNKNOWN"  # resuming after an id the room never had
     # pictures and templates (rules 6, 8)
     PICTURE_INVALID = "PICTURE_INVALID"
     PICTURE_TOO_LARGE = "PICTURE_TOO_LARGE"
@@ -54,6 +61,8 @@ class ErrorCode(StrEnum):
     REPORT_TOO_LARGE = "REPORT_TOO_LARGE"
     REPORT_INVALID = "REPORT_INVALID"
     REPORT_RATE_LIMITED = "REPORT_RATE_LIMITED"
+    # floods (joins, comments): wait retry_after_seconds
+    RATE_LIMITED = "RATE_LIMITED"
     # buying (rules 3, 4, 5)
     FLASHBUY_SOLD_OUT = "FLASHBUY_SOLD_OUT"
     FLASHBUY_ENDED = "FLASHBUY_ENDED"
@@ -71,10 +80,15 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.IDEMPOTENCY_KEY_INVALID: 400,
     ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.BODY_TOO_LARGE: 413,
+    ErrorCode.HEADERS_TOO_LARGE: 431,
+    ErrorCode.REQUEST_TIMEOUT: 408,
+    ErrorCode.SERVER_BUSY: 503,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.TOKEN_EXPIRED: 401,
     ErrorCode.TOKEN_REVOKED: 401,
     ErrorCode.INVALID_CREDENTIALS: 401,
+    ErrorCode.TOO_MANY_ATTEMPTS: 429,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.CREATOR_NOT_INVITED: 403,
     ErrorCode.SHOP_NOT_QUALIFIED: 403,
@@ -88,6 +102,7 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.LIVE_NOT_ACTIVE: 409,
     ErrorCode.LIVE_ALREADY_ACTIVE: 409,
     ErrorCode.VIEWER_NOT_IN_ROOM: 403,
+    ErrorCode.EVENT_ID_UNKNOWN: 409,
     ErrorCode.PICTURE_INVALID: 415,
     ErrorCode.PICTURE_TOO_LARGE: 413,
     ErrorCode.PICTURE_NOT_FOUND: 422,
@@ -97,6 +112,7 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.REPORT_TOO_LARGE: 413,
     ErrorCode.REPORT_INVALID: 422,
     ErrorCode.REPORT_RATE_LIMITED: 429,
+    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.FLASHBUY_SOLD_OUT: 409,
     ErrorCode.FLASHBUY_ENDED: 409,
     ErrorCode.NOT_OFFERED_TO_VIEWER: 403,

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from flashbuy_protocol.errors import ErrorCode, ErrorResponse
+from flashbuy_protocol.limits import FACT_PATTERN, FILLED_TEXT_PATTERN, TEXT_PATTERN
 from flashbuy_server import (
     accounts,
     catalog,
@@ -27,10 +28,12 @@ from flashbuy_server import (
     shipping,
     streams,
     support,
+    throttle,
 )
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
 from flashbuy_server.errors import ApiError
+from flashbuy_server.guard import BodyRefused, RequestGuard, rules_of
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +87,19 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.hub = hub
 
     api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
-    for module in (
-        accounts,
-        catalog,
-        shipping,
-        rooms,
-        images,
-        flashbuys,
-        orders,
-        streams,
-        support,
-    ):
+    modules = (accounts, catalog, shipping, rooms, images, flashbuys, orders, streams, support)
+    for module in modules:
         api.include_router(module.router)
+    # Bodies and callers are decided before a route reads its body (flashbuy_server.guard).
+    app.add_middleware(
+        RequestGuard,
+        db=database,
+        prefix=API_PREFIX,
+        rules=rules_of(
+            (module.router for module in modules),
+            {images.upload: images.BODY_LIMIT, support.post_report: support.BODY_LIMIT},
+        ),
+    )
 
     @api.get("/health", tags=["platform"])
     def health() -> dict[str, str]:
@@ -138,10 +142,26 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
+_TEXT_PATTERNS = (FILLED_TEXT_PATTERN, TEXT_PATTERN, FACT_PATTERN)
+_TEXT_RULE = (
+    "holds a control character, a character that changes the text's direction, or nothing to read"
+)
+
+
+def _problem_message(problem: Any) -> str:
+    """One field's problem in a sentence (the text rule's patterns are 700 characters long:
+    the message says what they mean instead)."""
+    ctx = problem.get("ctx") or {}
+    if problem.get("type") == "string_pattern_mismatch" and ctx.get("pattern") in _TEXT_PATTERNS:
+        return _TEXT_RULE
+    return str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), exc.status)
+        # A 429 says when to come back in the header too, for clients that read only that.
+        return JSONResponse(exc.body(), exc.status, headers=throttle.retry_after_header(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -153,7 +173,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             {
                 "field": ".".join(str(part) for part in p.get("loc", ())[1:]) or "body",
                 "in": str(p.get("loc", ("body",))[0]),
-                "message": str(p.get("msg", "invalid")).removeprefix("Value error, "),
+                "message": _problem_message(p),
             }
             for p in problems
         ]
@@ -164,7 +184,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:
+        if isinstance(exc, BodyRefused):
+            error = exc.error
+            headers["Connection"] = "close"  # the rest of the body is not read
+        elif exc.status_code == 405:
             error = ApiError(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed here")
             # Starlette's Allow names the methods of the first route on the path only; the
             # path may have several (GET and POST /rooms are two routes).

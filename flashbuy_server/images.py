@@ -11,7 +11,6 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Path, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
@@ -26,16 +25,23 @@ from flashbuy_protocol.models import Picture
 from flashbuy_server.db import Database
 from flashbuy_server.deps import CreatorDep, DbDep
 from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.guard import BodyLimit
+from flashbuy_server.pngcheck import PngError, check_png
+from flashbuy_server.slots import slots_of
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import pictures
 
 router = APIRouter(tags=["pictures"])
 
 _FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+# Pictures checked at the same time per process. A check no longer holds the pixels (a
+# PNG of 4096x4096 would be 64 MB however small its file), but it is still the costly
+# part of an upload: the 40 worker threads are for the requests that wait on the database.
+DECODES_AT_ONCE = 2
 
 
 def inspect_image(data: bytes) -> tuple[str, int, int]:
-    """The content type, width and height of a JPEG or PNG, decoding it fully to prove it."""
+    """The content type, width and height of a JPEG or PNG, proven decodable."""
     if len(data) > PICTURE_MAX_BYTES:
         raise _too_large(len(data))
     try:
@@ -56,7 +62,7 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
                         width=width,
                         height=height,
                     )
-                image.load()  # a truncated or corrupt file fails here, not in a viewer's app
+                _prove_decodable(image, data)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         # Pillow decides from the header, before decoding, that the picture declares more
         # pixels than it will decode; any such picture is far over our side limit too.
@@ -72,6 +78,23 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
     return content_type, width, height
 
 
+def _prove_decodable(image: Image.Image, data: bytes) -> None:
+    """Decode enough of the picture to know a viewer's app can: a truncated or corrupt
+    file fails here. Never at full size: the platform keeps the bytes, not the pixels."""
+    if image.format == "PNG":
+        try:
+            check_png(data)
+        except PngError as exc:
+            raise ApiError(
+                ErrorCode.PICTURE_INVALID, f"the file is not a readable PNG picture: {exc}"
+            ) from exc
+        return
+    # libjpeg decodes every block of the file, scaled to an eighth a side: 1/64 the memory.
+    width, height = image.size
+    image.draft(None, (max(1, width // 8), max(1, height // 8)))
+    image.load()
+
+
 def _too_large(size: int) -> ApiError:
     return ApiError(
         ErrorCode.PICTURE_TOO_LARGE,
@@ -79,6 +102,9 @@ def _too_large(size: int) -> ApiError:
         max_bytes=PICTURE_MAX_BYTES,
         size_bytes=size,
     )
+
+
+BODY_LIMIT = BodyLimit(PICTURE_MAX_BYTES, _too_large)
 
 
 def store(db: Database, data: bytes) -> Picture:
@@ -126,12 +152,8 @@ async def upload(
             ErrorCode.PICTURE_INVALID,
             "send the picture as the raw body with Content-Type image/jpeg or image/png",
         )
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > PICTURE_MAX_BYTES:
-            raise _too_large(len(body))
-    return await run_in_threadpool(store, db, bytes(body))
+    body = await request.body()  # at most BODY_LIMIT: the guard refuses more as it arrives
+    return await slots_of(request.app, "picture_slots", DECODES_AT_ONCE).run(store, db, body)
 
 
 @router.get(

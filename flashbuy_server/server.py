@@ -8,7 +8,9 @@ import logging
 import socket
 import threading
 import time
+from dataclasses import replace
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -16,9 +18,36 @@ from fastapi import FastAPI
 from flashbuy_server.app import create_app
 from flashbuy_server.audience import Audience, AudienceConfig
 from flashbuy_server.config import Settings
+from flashbuy_server.connections import guarded_protocol
 from flashbuy_server.demo import prepare_demo
+from flashbuy_server.openfiles import open_files
+from flashbuy_server.throttle import rehearsal_settings
 
 log = logging.getLogger(__name__)
+
+_SPARE_FILES = 64  # database connections, logs and the listening socket
+
+
+def platform_config(app: FastAPI, settings: Settings, **options: Any) -> uvicorn.Config:
+    """uvicorn's settings for the platform: its HTTP protocol held to the deployment's
+    connection limits (:mod:`flashbuy_server.connections`).
+
+    The connection cap is lowered to what the process may open, so that the connection
+    past it is told 503 instead of failing to be accepted at all.
+    """
+    limits = settings.connections
+    files = open_files(limits.max_connections + _SPARE_FILES)
+    if files is not None and files - _SPARE_FILES < limits.max_connections:
+        cap = max(1, files - _SPARE_FILES)
+        log.warning(
+            "at most %d connections, not %d: this process may open %d files "
+            "(raise its hard limit, `ulimit -Hn`, for more)",
+            cap,
+            limits.max_connections,
+            files,
+        )
+        limits = replace(limits, max_connections=cap)
+    return uvicorn.Config(app, http=guarded_protocol(limits), **options)
 
 
 class PlatformServer(uvicorn.Server):
@@ -46,9 +75,11 @@ def serve(
     settings: Settings, host: str, port: int, *, demo: bool = False, audience: int = 0
 ) -> None:
     """Serve until interrupted (SIGINT or SIGTERM), optionally as the demo with an audience."""
+    if demo and audience:  # the rehearsal joins from this host, as fast as a crowd
+        settings = rehearsal_settings(settings, audience)
     app = create_app(settings)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10
+    config = platform_config(
+        app, settings, host=host, port=port, log_level="info", timeout_graceful_shutdown=10
     )
     server = PlatformServer(config, app)
     rehearsal: Audience | None = None
@@ -94,8 +125,9 @@ class ServerThread:
         self.host, self.port = self._socket.getsockname()[:2]
         # No logging config of uvicorn's own: its records go to the root logger, so a
         # platform embedded in the console logs into the console's (masked) log file.
-        config = uvicorn.Config(
+        config = platform_config(
             self.app,
+            settings,
             log_level="warning",
             log_config=None,
             lifespan="on",

@@ -13,7 +13,6 @@ Only a few reports are unpacked at once, each member read block by block and dro
 per rolling window, so no creator fills the platform's memory or disk with reports.
 """
 
-import asyncio
 import hashlib
 import io
 import logging
@@ -56,6 +55,8 @@ from flashbuy_server import idempotency
 from flashbuy_server.db import Database, insert_id, lock_rows
 from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
 from flashbuy_server.errors import ApiError, not_found
+from flashbuy_server.guard import BodyLimit
+from flashbuy_server.slots import Slots, slots_of
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import creator_shops, creators, idempotency_keys, support_reports
 
@@ -112,6 +113,9 @@ def _too_large(size: int) -> ApiError:
         max_bytes=REPORT_MAX_BYTES,
         size_bytes=size,
     )
+
+
+BODY_LIMIT = BodyLimit(REPORT_MAX_BYTES, _too_large)
 
 
 def shown(name: str) -> str:
@@ -373,41 +377,13 @@ def rate_limited(conn: Connection, creator_id: int) -> ApiError | None:
     )
 
 
-class ReportGate:
-    """How many reports this process unpacks at once: :data:`INSPECTIONS_AT_ONCE`.
+def report_gate(app: Any) -> Slots:
+    """The slots in which this process unpacks reports: :data:`INSPECTIONS_AT_ONCE`.
 
     Unpacking is the costly part (a zip of 10 MiB in memory, up to 64 MiB inflated and
-    checked on a worker thread); the others wait their turn here, holding only their zip.
-    The counters say who is where, for the tests.
+    checked on a worker thread); the others wait their turn, holding only their zip.
     """
-
-    def __init__(self, inspections: int = INSPECTIONS_AT_ONCE) -> None:
-        self._slots = asyncio.Semaphore(inspections)
-        self.inspecting = 0  # reports being unpacked now
-        self.waiting = 0  # reports read, waiting for a slot
-
-    async def inspect(self, data: bytes, secrets: Sequence[str]) -> CheckedReport:
-        """:func:`inspect_report` on a worker thread, once a slot is free."""
-        self.waiting += 1
-        try:
-            await self._slots.acquire()
-        finally:
-            self.waiting -= 1
-        self.inspecting += 1
-        try:
-            return await run_in_threadpool(inspect_report, data, secrets)
-        finally:
-            self.inspecting -= 1
-            self._slots.release()
-
-
-def report_gate(app: Any) -> ReportGate:
-    """The app's gate, made on first use (asyncio's locks bind to the loop that waits on them)."""
-    gate: ReportGate | None = getattr(app.state, "report_gate", None)
-    if gate is None:
-        gate = ReportGate()
-        app.state.report_gate = gate
-    return gate
+    return slots_of(app, "report_slots", INSPECTIONS_AT_ONCE)
 
 
 def store(conn: Connection, creator_id: int, report: CheckedReport, data: bytes) -> SupportReceipt:
@@ -478,16 +454,8 @@ def report_zip(conn: Connection, report_id: int) -> bytes:
 
 
 async def _read_body(request: Request) -> bytes:
-    """The body, refused as soon as it is known to be too large (before reading it all)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > REPORT_MAX_BYTES:
-        raise _too_large(int(declared))
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > REPORT_MAX_BYTES:
-            raise _too_large(len(body))
-    return bytes(body)
+    """The zip: at most :data:`BODY_LIMIT`, which the guard enforces as it arrives."""
+    return await request.body()
 
 
 def _bearer(request: Request) -> str:
@@ -541,7 +509,7 @@ async def post_report(
         )
     await run_in_threadpool(_precheck_rate, db, me.key, me.id, key)
     data = await _read_body(request)
-    report = await report_gate(request.app).inspect(data, [_bearer(request)])
+    report = await report_gate(request.app).run(inspect_report, data, [_bearer(request)])
     return await run_in_threadpool(
         idempotency.run_once,
         db,

@@ -16,6 +16,13 @@ from flashbuy_protocol.limits import REPORT_MAX_BYTES, REPORT_RATE_MAX
 # (for lupdate) and translated each time one is shown.
 _MESSAGES: Final[dict[str, object]] = {
     ErrorCode.INVALID_CREDENTIALS: QT_TRANSLATE_NOOP("Messages", "Wrong account or password"),
+    # The sign-in window counts the wait down itself (flashbuy_desktop/ui/signin.py).
+    ErrorCode.TOO_MANY_ATTEMPTS: QT_TRANSLATE_NOOP(
+        "Messages", "Too many attempts; please try again in a moment"
+    ),
+    ErrorCode.RATE_LIMITED: QT_TRANSLATE_NOOP(
+        "Messages", "Too many requests in a short time; please try again in a moment"
+    ),
     ErrorCode.UNAUTHENTICATED: QT_TRANSLATE_NOOP("Messages", "Please sign in again"),
     ErrorCode.TOKEN_EXPIRED: QT_TRANSLATE_NOOP(
         "Messages", "Your sign-in has expired; please sign in again"
@@ -87,6 +94,10 @@ _MESSAGES: Final[dict[str, object]] = {
     ErrorCode.VIEWER_NOT_IN_ROOM: QT_TRANSLATE_NOOP(
         "Messages", "The viewer is not in the live room"
     ),
+    # The console reloads the live by itself on this one; the sentence is for the log.
+    ErrorCode.EVENT_ID_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Messages", "The platform's record of this live differs from the console's; reloading it"
+    ),
     ErrorCode.PICTURE_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Messages", "The product picture is missing; please capture it again"
     ),
@@ -118,6 +129,18 @@ _MESSAGES: Final[dict[str, object]] = {
     ),
     ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(
         "Messages", "The platform failed and nothing was done; please try again later"
+    ),
+    ErrorCode.BODY_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Messages", "The platform refused a request that was too large; please update the console"
+    ),
+    ErrorCode.HEADERS_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Messages", "The platform refused a request that was too large; please update the console"
+    ),
+    ErrorCode.REQUEST_TIMEOUT: QT_TRANSLATE_NOOP(
+        "Messages", "The request reached the platform too slowly; check the network and try again"
+    ),
+    ErrorCode.SERVER_BUSY: QT_TRANSLATE_NOOP(
+        "Messages", "The platform is busy and nothing was done; please try again in a moment"
     ),
 }
 

@@ -12,7 +12,6 @@ import json
 import stat
 import subprocess
 import sys
-import threading
 import tracemalloc
 import urllib.parse
 import zipfile
@@ -41,7 +40,6 @@ from flashbuy_server import support
 from flashbuy_server.errors import ApiError
 from flashbuy_server.support import (
     INSPECTIONS_AT_ONCE,
-    CheckedReport,
     inspect_report,
     report_gate,
     shown,
@@ -49,6 +47,7 @@ from flashbuy_server.support import (
     unsafe_name,
 )
 from flashbuy_server.tables import support_reports
+from tests.held import Held
 from tests.support import Api, Platform, World, expect_error, make_world, png_bytes, snapshot
 
 PATH = "/support/reports"
@@ -640,46 +639,20 @@ def test_a_large_report_over_the_rate_is_answered_not_cut_off(world: World) -> N
     assert refused.value.code == ErrorCode.REPORT_RATE_LIMITED
 
 
-class _HeldInspections:
-    """inspect_report held on a latch, counting how many run at once."""
-
-    def __init__(self) -> None:
-        self.changed = threading.Condition()
-        self.release = threading.Event()
-        self.read = 0  # bodies read in full
-        self.running = 0
-        self.peak = 0
-
-    def inspect(self, data: bytes, secrets: Sequence[str] = ()) -> CheckedReport:
-        with self.changed:
-            self.running += 1
-            self.peak = max(self.peak, self.running)
-            self.changed.notify_all()
-        try:
-            assert self.release.wait(60), "never released"
-            return inspect_report(data, secrets)
-        finally:
-            with self.changed:
-                self.running -= 1
-
-    async def read_body(self, request: Request) -> bytes:
-        body = await _real_read_body(request)
-        with self.changed:
-            self.read += 1
-            self.changed.notify_all()
-        return body
-
-
-_real_read_body = support._read_body
-
-
 def test_only_a_few_reports_are_unpacked_at_once(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     senders = INSPECTIONS_AT_ONCE + 2
-    held = _HeldInspections()
-    monkeypatch.setattr(support, "inspect_report", held.inspect)
-    monkeypatch.setattr(support, "_read_body", held.read_body)
+    held = Held(inspect_report)
+    real_read_body = support._read_body
+
+    async def read_body(request: Request) -> bytes:
+        body = await real_read_body(request)
+        held.arrive()
+        return body
+
+    monkeypatch.setattr(support, "inspect_report", held.call)
+    monkeypatch.setattr(support, "_read_body", read_body)
     gate = report_gate(world.platform.server.app)
     clients = [world.platform.client(world.creator.token) for _ in range(senders)]
     try:
@@ -691,13 +664,14 @@ def test_only_a_few_reports_are_unpacked_at_once(
                 ]
                 with held.changed:
                     assert held.changed.wait_for(
-                        lambda: held.read == senders and held.running >= INSPECTIONS_AT_ONCE, 60
-                    ), (held.read, held.running)
+                        lambda: held.arrived == senders and held.running >= INSPECTIONS_AT_ONCE,
+                        60,
+                    ), (held.arrived, held.running)
                     # All are read; the others wait for a slot instead of unpacking too.
                     assert not held.changed.wait_for(
                         lambda: held.running > INSPECTIONS_AT_ONCE, timeout=1
                     ), held.running
-                assert (gate.inspecting, gate.waiting) == (
+                assert (gate.running, gate.waiting) == (
                     INSPECTIONS_AT_ONCE,
                     senders - INSPECTIONS_AT_ONCE,
                 )
@@ -709,7 +683,7 @@ def test_only_a_few_reports_are_unpacked_at_once(
             client.close()
     assert [r.status_code for r in responses] == [201] * senders
     assert held.peak == INSPECTIONS_AT_ONCE
-    assert (gate.inspecting, gate.waiting) == (0, 0)
+    assert (gate.running, gate.waiting) == (0, 0)
     assert len(stored(world.platform, world.creator_id)) == senders
 
 

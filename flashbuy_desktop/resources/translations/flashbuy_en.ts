@@ -408,6 +408,10 @@ Category: {category}</translation>
         <translation>The title holds a character that cannot be shown; type it again</translation>
     </message>
     <message>
+        <source>title</source>
+        <translation>title</translation>
+    </message>
+    <message>
         <source>Go live</source>
         <translation>Go live</translation>
     </message>
@@ -665,6 +669,14 @@ Category: {category}</translation>
         <translation>Wrong account or password</translation>
     </message>
     <message>
+        <source>Too many attempts; please try again in a moment</source>
+        <translation>Too many attempts; please try again in a moment</translation>
+    </message>
+    <message>
+        <source>Too many requests in a short time; please try again in a moment</source>
+        <translation>Too many requests in a short time; please try again in a moment</translation>
+    </message>
+    <message>
         <source>Please sign in again</source>
         <translation>Please sign in again</translation>
     </message>
@@ -773,6 +785,10 @@ Category: {category}</translation>
         <translation>The viewer is not in the live room</translation>
     </message>
     <message>
+        <source>The platform&apos;s record of this live differs from the console&apos;s; reloading it</source>
+        <translation>The platform&apos;s record of this live differs from the console&apos;s; reloading it</translation>
+    </message>
+    <message>
         <source>The product picture is missing; please capture it again</source>
         <translation>The product picture is missing; please capture it again</translation>
     </message>
@@ -807,6 +823,18 @@ Category: {category}</translation>
     <message>
         <source>The platform failed and nothing was done; please try again later</source>
         <translation>The platform failed and nothing was done; please try again later</translation>
+    </message>
+    <message>
+        <source>The platform refused a request that was too large; please update the console</source>
+        <translation>The platform refused a request that was too large; please update the console</translation>
+    </message>
+    <message>
+        <source>The request reached the platform too slowly; check the network and try again</source>
+        <translation>The request reached the platform too slowly; check the network and try again</translation>
+    </message>
+    <message>
+        <source>The platform is busy and nothing was done; please try again in a moment</source>
+        <translation>The platform is busy and nothing was done; please try again in a moment</translation>
     </message>
     <message>
         <source>The platform refused the input: {detail}</source>
@@ -1042,6 +1070,18 @@ Category: {category}</translation>
     <message>
         <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
         <translation>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation>title</translation>
+    </message>
+    <message>
+        <source>piece number</source>
+        <translation>piece number</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>note</translation>
     </message>
     <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
@@ -1554,6 +1594,10 @@ Category: {category}</translation>
         <translation>The template name cannot contain control characters</translation>
     </message>
     <message>
+        <source>template name</source>
+        <translation>template name</translation>
+    </message>
+    <message>
         <source>{field}: {reason}</source>
         <translation>{field}: {reason}</translation>
     </message>
@@ -1683,12 +1727,31 @@ Category: {category}</translation>
         <source>Signing in…</source>
         <translation>Signing in…</translation>
     </message>
+    <message>
+        <source>Too many attempts; please try again in {seconds} s</source>
+        <translation>Too many attempts; please try again in {seconds} s</translation>
+    </message>
 </context>
 <context>
     <name>TargetChip</name>
     <message>
         <source>Remove {nickname}</source>
         <translation>Remove {nickname}</translation>
+    </message>
+</context>
+<context>
+    <name>TextRule</name>
+    <message>
+        <source>The {field} holds a control character (pasted?); type it again</source>
+        <translation>The {field} holds a control character (pasted?); type it again</translation>
+    </message>
+    <message>
+        <source>The {field} holds a hidden character that changes the text&apos;s direction; type it again</source>
+        <translation>The {field} holds a hidden character that changes the text&apos;s direction; type it again</translation>
+    </message>
+    <message>
+        <source>The {field} shows nothing: it holds only invisible characters</source>
+        <translation>The {field} shows nothing: it holds only invisible characters</translation>
     </message>
 </context>
 </TS>

@@ -407,6 +407,10 @@ Category: {category}</source>
         <translation>标题里有无法显示的字符，请重新输入</translation>
     </message>
     <message>
+        <source>title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
         <source>Go live</source>
         <translation>开播</translation>
     </message>
@@ -662,6 +666,14 @@ Category: {category}</source>
         <translation>账号或密码不对</translation>
     </message>
     <message>
+        <source>Too many attempts; please try again in a moment</source>
+        <translation>尝试次数过多，请稍后再试</translation>
+    </message>
+    <message>
+        <source>Too many requests in a short time; please try again in a moment</source>
+        <translation>操作太频繁，请稍后再试</translation>
+    </message>
+    <message>
         <source>Please sign in again</source>
         <translation>请重新登录</translation>
     </message>
@@ -770,6 +782,10 @@ Category: {category}</source>
         <translation>该观众不在直播间</translation>
     </message>
     <message>
+        <source>The platform&apos;s record of this live differs from the console&apos;s; reloading it</source>
+        <translation>平台上本场直播的记录与控制台不一致，正在重新加载</translation>
+    </message>
+    <message>
         <source>The product picture is missing; please capture it again</source>
         <translation>商品图片已丢失，请重新截图</translation>
     </message>
@@ -804,6 +820,18 @@ Category: {category}</source>
     <message>
         <source>The platform failed and nothing was done; please try again later</source>
         <translation>平台出错了，操作未生效，请稍后再试</translation>
+    </message>
+    <message>
+        <source>The platform refused a request that was too large; please update the console</source>
+        <translation>平台拒绝了过大的请求，请更新控制台</translation>
+    </message>
+    <message>
+        <source>The request reached the platform too slowly; check the network and try again</source>
+        <translation>请求传到平台太慢，请检查网络后重试</translation>
+    </message>
+    <message>
+        <source>The platform is busy and nothing was done; please try again in a moment</source>
+        <translation>平台繁忙，未做任何操作，请稍后重试</translation>
     </message>
     <message>
         <source>The platform refused the input: {detail}</source>
@@ -1039,6 +1067,18 @@ Category: {category}</source>
     <message>
         <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
         <translation>⚠ 件号 {piece} 本场已有闪购（{state}：{title}，¥{price}）。再按一次 Enter 仍然发布。</translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>piece number</source>
+        <translation>件号</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
     </message>
     <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
@@ -1551,6 +1591,10 @@ Category: {category}</source>
         <translation>模板名称不能包含控制字符</translation>
     </message>
     <message>
+        <source>template name</source>
+        <translation>模板名称</translation>
+    </message>
+    <message>
         <source>{field}: {reason}</source>
         <translation>{field}：{reason}</translation>
     </message>
@@ -1680,12 +1724,31 @@ Category: {category}</source>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
+    <message>
+        <source>Too many attempts; please try again in {seconds} s</source>
+        <translation>尝试次数过多，请 {seconds} 秒后再试</translation>
+    </message>
 </context>
 <context>
     <name>TargetChip</name>
     <message>
         <source>Remove {nickname}</source>
         <translation>移除 {nickname}</translation>
+    </message>
+</context>
+<context>
+    <name>TextRule</name>
+    <message>
+        <source>The {field} holds a control character (pasted?); type it again</source>
+        <translation>{field}含有控制字符（可能是粘贴带入的），请重新输入</translation>
+    </message>
+    <message>
+        <source>The {field} holds a hidden character that changes the text&apos;s direction; type it again</source>
+        <translation>{field}含有改变文字方向的隐藏字符，请重新输入</translation>
+    </message>
+    <message>
+        <source>The {field} shows nothing: it holds only invisible characters</source>
+        <translation>{field}没有可显示的内容：只含不可见字符</translation>
     </message>
 </context>
 </TS>
