@@ -176,6 +176,9 @@ class AudienceStats:
     # comments not sent: the platform was still busy with earlier ones, or said 429 (too
     # fast for one viewer)
     skipped: int = 0
+    # streams refused as resuming beyond the room's newest event (a restored platform),
+    # after which the viewer read its offers afresh
+    resyncs: int = 0
 
 
 @dataclass
@@ -496,6 +499,9 @@ class Audience:
                         log.info("viewer %s resynchronizes at event %s", viewer.id, newest)
                         last_id = str(newest)
                         reread = await self._offers_again(room_id, viewer)
+                        with self._news:
+                            self.stats.resyncs += 1
+                            self._news.notify_all()
                         # As after a drop: a platform that keeps refusing is not hammered.
                         await asyncio.sleep(backoff)
                         backoff = min(backoff * 2, 5.0)
