@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,10 @@ LEFT = Qt.MouseButton.LeftButton
 SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
 
 
-@pytest.fixture
-def dialog(world: World, qtbot: Any) -> Iterator[SignInDialog]:
-    client = PlatformClient(world.platform.url)
+@contextmanager
+def opened(url: str, qtbot: Any) -> Iterator[SignInDialog]:
+    """The sign-in window for the platform at ``url``, shown and active; closed after."""
+    client = PlatformClient(url)
     tasks = Tasks()
     window = SignInDialog(client, tasks)
     qtbot.addWidget(window)
@@ -33,10 +35,18 @@ def dialog(world: World, qtbot: Any) -> Iterator[SignInDialog]:
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    yield window
-    window.close()
-    assert tasks.wait()
-    client.close()
+    try:
+        yield window
+    finally:
+        window.close()
+        assert tasks.wait()
+        client.close()
+
+
+@pytest.fixture
+def dialog(world: World, qtbot: Any) -> Iterator[SignInDialog]:
+    with opened(world.platform.url, qtbot) as window:
+        yield window
 
 
 def focused() -> QWidget:
@@ -109,15 +119,7 @@ def test_too_many_attempts_count_down_with_the_button_off_then_sign_in_works(
     guarded: tuple[ServerThread, Clock, str], qtbot: Any
 ) -> None:
     server, clock, username = guarded
-    client = PlatformClient(server.url)
-    tasks = Tasks()
-    window = SignInDialog(client, tasks)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    try:
+    with opened(server.url, qtbot) as window:
         qtbot.mouseClick(window.username, LEFT)
         type_text(qtbot, focused(), username)
         qtbot.keyClick(focused(), Qt.Key.Key_Tab)
@@ -153,7 +155,3 @@ def test_too_many_attempts_count_down_with_the_button_off_then_sign_in_works(
         with qtbot.waitSignal(window.signedIn, timeout=30_000):
             qtbot.keyClick(focused(), Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not window.isVisible())
-    finally:
-        window.close()
-        assert tasks.wait()
-        client.close()
