@@ -75,7 +75,8 @@ def without_missing(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def ctx(platform: Platform) -> Iterator[Ctx]:
+def ctx(module_platform: Platform) -> Iterator[Ctx]:
+    platform = module_platform
     world = make_world(platform, viewers=0)
     creator = world.creator
     # The creator's first live ends; a second one is live with two viewers present.

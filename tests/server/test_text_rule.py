@@ -70,7 +70,8 @@ class Ctx:
 
 
 @pytest.fixture(scope="module")
-def ctx(platform: Platform) -> Iterator[Ctx]:
+def ctx(module_platform: Platform) -> Iterator[Ctx]:
+    platform = module_platform
     world = make_world(platform, viewers=0)
     anon = platform.client()
     yield Ctx(world, anon)
