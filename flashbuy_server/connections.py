@@ -25,6 +25,7 @@ connection is closed.
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -152,9 +153,9 @@ def guarded_protocol(limits: ConnectionLimits) -> type[HttpToolsProtocol]:
             left = limits.body_seconds - (self.loop.time() - self._body_started)
             return max(0.0, min(limits.body_idle_seconds, left))
 
-        def _arm(self, seconds: float, then: "asyncio.Handle | object") -> None:
+        def _arm(self, seconds: float, then: Callable[[], None]) -> None:
             self._disarm()
-            self._deadline = self.loop.call_later(seconds, then)  # type: ignore[arg-type]
+            self._deadline = self.loop.call_later(seconds, then)
 
         def _disarm(self) -> None:
             if self._deadline is not None:
