@@ -128,7 +128,7 @@ TRIMS: tuple[Trim, ...] = (
     Trim(
         "qt-translations",
         "Qt's catalogs for languages other than the console's two (zh_CN, en) are never "
-        "loaded: flashbuy_desktop.i18n installs qtbase_<language> for the language shown.",
+        "loaded: flashbuy_desktop.services.i18n installs qtbase_<language> for the language shown.",
         paths=("PySide6/*translations/*",),
         keep=tuple(f"*/{name}" for name in QT_CATALOGS),
     ),
@@ -302,7 +302,8 @@ def psycopg_needed(python: str = sys.executable) -> bool:
         import sys
         for name in ("psycopg", "psycopg_binary", "psycopg_c"):
             sys.modules[name] = None  # an import of it now raises ImportError
-        import flashbuy_desktop.app, flashbuy_desktop.embedded, flashbuy_desktop.__main__
+        import flashbuy_desktop.__main__
+        import flashbuy_desktop.composition.app, flashbuy_desktop.composition.embedded
         """
     )
     done = subprocess.run(  # noqa: S603 - our own interpreter, our own code

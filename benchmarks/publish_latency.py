@@ -738,9 +738,9 @@ def activate(window: QWidget) -> bool:
 
 def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame: Any) -> None:
     from flashbuy_desktop.api.client import PlatformClient
-    from flashbuy_desktop.ui.capture import CaptureService
+    from flashbuy_desktop.services.capture_service import CaptureService
+    from flashbuy_desktop.services.tasks import Tasks
     from flashbuy_desktop.ui.main_window import MainWindow
-    from flashbuy_desktop.ui.tasks import Tasks
 
     tasks = Tasks()
     capture = CaptureService(frame, tasks)  # the real engine (loaded on first use)

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from flashbuy_desktop import crash, i18n, logs
+from flashbuy_desktop.diagnostics import crash, logs
+from flashbuy_desktop.services import i18n
 from flashbuy_desktop.settings import ConsoleSettings
 
 log = logging.getLogger("flashbuy_desktop")
@@ -147,9 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     hooks = crash.install()  # from here on, no exception in any thread goes unseen
     settings = ConsoleSettings.load()
 
-    from flashbuy_desktop.app import Console
-    from flashbuy_desktop.credentials import TokenStore
-    from flashbuy_desktop.ui.crash import CrashReporter
+    from flashbuy_desktop.composition.app import Console
+    from flashbuy_desktop.composition.credentials import TokenStore
+    from flashbuy_desktop.ui.crash_window import CrashReporter
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("flashbuy")

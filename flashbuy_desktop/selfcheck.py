@@ -9,7 +9,7 @@ lives in a temporary folder and its token in memory, so it never touches the use
 settings or keyring items. Then it checks the parts that packaging breaks:
 
 * ``translations``: for each language, the console's catalog and Qt's ``qtbase`` catalog
-  install through :mod:`flashbuy_desktop.i18n` and translate;
+  install through :mod:`flashbuy_desktop.services.i18n` and translate;
 * ``capture``: OpenCV and numpy run the capture engine on a small synthetic picture;
 * ``picture``: the embedded platform takes that JPEG (Pillow) and Qt's JPEG plugin reads it;
 * ``grab``: mss grabs a small region of the screen (skipped where there is no screen);
@@ -44,8 +44,8 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from flashbuy_desktop.api.client import PlatformClient
-from flashbuy_desktop.atomic import write_atomic
-from flashbuy_desktop.crash import Crash
+from flashbuy_desktop.diagnostics.atomic import write_atomic
+from flashbuy_desktop.diagnostics.crash import Crash
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +163,10 @@ def _probe_message(catalog_dir: Path, language: str) -> tuple[str, str, str] | N
 def check_translations(app: QCoreApplication, shown: str) -> Check:
     """Each language's catalogs (ours and Qt's ``qtbase``) load and translate.
 
-    Installs every language in turn through :mod:`flashbuy_desktop.i18n`, as the console
+    Installs every language in turn through :mod:`flashbuy_desktop.services.i18n`, as the console
     does, and puts ``shown`` (the language the console runs in) back at the end.
     """
-    from flashbuy_desktop import i18n
+    from flashbuy_desktop.services import i18n
 
     catalog_dir = Path(i18n.catalog_dir())
     detail: dict[str, Any] = {}
@@ -289,7 +289,7 @@ def check_keyring() -> Check:
     """Which keyring backend this system offers; reported, not required (blocking: D-Bus)."""
     import keyring
 
-    from flashbuy_desktop.credentials import TokenStore
+    from flashbuy_desktop.composition.credentials import TokenStore
 
     backend = keyring.get_keyring()
     with _quiet(TokenStore.__module__):  # its warning is for sellers; here it is the answer
@@ -329,7 +329,7 @@ def check_migrations(data_dir: Path) -> Check:
 
 def check_log(directory: Path) -> Check:
     """The rotating log file was written (the console's start is in it)."""
-    from flashbuy_desktop import logs
+    from flashbuy_desktop.diagnostics import logs
 
     path = logs.log_file(directory)
     try:
@@ -344,7 +344,7 @@ class SelfCheck(QObject):
 
     def __init__(self, app: QApplication, scratch: Path, timeout_s: float = TIMEOUT_S) -> None:
         super().__init__(app)
-        from flashbuy_desktop.ui.tasks import Tasks
+        from flashbuy_desktop.services.tasks import Tasks
 
         self.app = app
         self.scratch = scratch
@@ -362,7 +362,7 @@ class SelfCheck(QObject):
         self.language = "en"  # the console's language, once start() has chosen it
         self.exit_code = 1
         self.tasks = Tasks(self)
-        self.console: Any = None  # flashbuy_desktop.app.Console, once started
+        self.console: Any = None  # flashbuy_desktop.composition.app.Console, once started
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._look)
@@ -374,9 +374,9 @@ class SelfCheck(QObject):
         """Start the console as ``flashbuy`` does, with scratch data and an in-memory token."""
         import keyring.backends.fail
 
-        from flashbuy_desktop import i18n
-        from flashbuy_desktop.app import Console
-        from flashbuy_desktop.credentials import TokenStore
+        from flashbuy_desktop.composition.app import Console
+        from flashbuy_desktop.composition.credentials import TokenStore
+        from flashbuy_desktop.services import i18n
         from flashbuy_desktop.settings import ConsoleSettings
 
         QTimer.singleShot(round(self.timeout_s * 1000), self._timed_out)
@@ -611,7 +611,7 @@ def _watchdog(check: SelfCheck, after_s: float) -> threading.Timer:
 
 def run_self_check(timeout_s: float = TIMEOUT_S) -> int:
     """Run the self-check in this process (it creates the QApplication); the exit code."""
-    from flashbuy_desktop import crash, logs
+    from flashbuy_desktop.diagnostics import crash, logs
 
     scratch = Path(tempfile.mkdtemp(prefix="flashbuy-selfcheck-"))
     # As the console does, but the log goes to the scratch folder and stderr stays quiet.

@@ -16,8 +16,9 @@ Loading never stops the console from starting:
   that clash keep the first one: the later duplicates go back to their defaults (all of
   them only when that still clashes).
 
-Saving is atomic (:func:`~flashbuy_desktop.atomic.write_atomic`): a crash mid-write leaves
-the old file, never half a new one, and two consoles saving at once never mix their files.
+Saving is atomic (:func:`~flashbuy_desktop.diagnostics.atomic.write_atomic`): a crash
+mid-write leaves the old file, never half a new one, and two consoles saving at once never
+mix their files.
 """
 
 import contextlib
@@ -40,8 +41,8 @@ from pydantic import (
     model_validator,
 )
 
-from flashbuy_desktop.atomic import write_atomic
 from flashbuy_desktop.capture.types import CaptureConfig
+from flashbuy_desktop.diagnostics.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 

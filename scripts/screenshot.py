@@ -30,14 +30,14 @@ from PySide6.QtWidgets import QApplication
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from flashbuy_desktop import i18n  # noqa: E402
-from flashbuy_desktop.app import Console  # noqa: E402
-from flashbuy_desktop.crash import Crash  # noqa: E402
-from flashbuy_desktop.credentials import TokenStore  # noqa: E402
+from flashbuy_desktop.composition.app import Console  # noqa: E402
+from flashbuy_desktop.composition.credentials import TokenStore  # noqa: E402
+from flashbuy_desktop.diagnostics.crash import Crash  # noqa: E402
+from flashbuy_desktop.services import i18n  # noqa: E402
 from flashbuy_desktop.settings import ConsoleSettings  # noqa: E402
-from flashbuy_desktop.ui.crash import CrashReporter  # noqa: E402
+from flashbuy_desktop.ui.crash_window import CrashReporter  # noqa: E402
 from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog  # noqa: E402
-from flashbuy_desktop.ui.report import ProblemReportDialog  # noqa: E402
+from flashbuy_desktop.ui.report_window import ProblemReportDialog  # noqa: E402
 from flashbuy_desktop.ui.settings_window import SettingsWindow  # noqa: E402
 from flashbuy_protocol.models import FlashBuyCreate  # noqa: E402
 

@@ -47,7 +47,7 @@ import PySide6
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "flashbuy_desktop"
 CATALOGS = PACKAGE / "resources" / "translations"
-LANGUAGES = ("zh_CN", "en")  # as flashbuy_desktop.i18n.LANGUAGES (checked by its tests)
+LANGUAGES = ("zh_CN", "en")  # as flashbuy_desktop.services.i18n.LANGUAGES (checked by its tests)
 SOURCE_LANGUAGE = "en"
 FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 

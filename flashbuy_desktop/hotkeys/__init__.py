@@ -5,7 +5,7 @@ The seller's focus is in the streaming software, so the console's "new full flas
 key grab (:mod:`.x11`), Windows ``RegisterHotKey`` (:mod:`.windows`), macOS Carbon's
 ``RegisterEventHotKey`` (:mod:`.macos`); :mod:`.system` picks one by Qt's platform name.
 Every one reads the settings' Qt portable text through :mod:`.chord` and says per hotkey why
-it could not be taken (:class:`~.base.Refusal`). ``flashbuy_desktop.ui.global_hotkeys`` is
+it could not be taken (:class:`~.base.Refusal`). ``flashbuy_desktop.services.global_hotkeys`` is
 the Qt side: it delivers presses on the GUI thread and puts the refusals into words.
 """
 

@@ -31,10 +31,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from flashbuy_desktop.capture.geometry import ScreenInfo, to_physical
+from flashbuy_desktop.capture.geometry import to_physical
 from flashbuy_desktop.capture.placement import frame_beside
 from flashbuy_desktop.capture.types import CaptureError, Region
 from flashbuy_desktop.capture.x11_windows import compositor_running
+from flashbuy_desktop.services.screens import qt_screens
+from flashbuy_desktop.services.window_watch import SEE_THROUGH
 from flashbuy_desktop.settings import ConsoleSettings
 
 log = logging.getLogger(__name__)
@@ -69,19 +71,6 @@ class _Edges:
 _MOVE = _Edges()
 
 
-def qt_screens() -> list[ScreenInfo]:
-    """The application's screens as the pure geometry module sees them."""
-    screens = []
-    for screen in QGuiApplication.screens():
-        g = screen.geometry()
-        screens.append(
-            ScreenInfo(
-                screen.name(), g.x(), g.y(), g.width(), g.height(), screen.devicePixelRatio()
-            )
-        )
-    return screens
-
-
 def _x11_without_compositor() -> bool:
     """True on an X11 display where no compositing manager runs (alpha is not honoured)."""
     return QGuiApplication.platformName() == "xcb" and not compositor_running()
@@ -94,6 +83,7 @@ class CaptureFrame(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, shape_mask: bool | None = None) -> None:
         super().__init__(parent)
+        self.setProperty(SEE_THROUGH, True)  # never counted as covering what it captures
         self._flags = (
             Qt.WindowType.Tool
             | Qt.WindowType.FramelessWindowHint

@@ -21,7 +21,7 @@ The parts, from the network to the screen:
 * :class:`IntentFilter` hides everything but purchase intent when asked.
 * :class:`CommentDelegate` paints a row on one line: nickname, text (intent on a
   warm background), time and a "+" button, which asks for a targeted flash-buy. A
-  nickname is whole wherever it fits (:func:`~flashbuy_desktop.listing.nickname_width`);
+  nickname is whole wherever it fits (:func:`~flashbuy_desktop.room.listing.nickname_width`);
   one too long for its row is cut, and the pointer resting on it shows it whole.
 * :class:`CommentView` puts them together: hovering the list pauses the feed,
   leaving resumes it; it follows the newest comment while not paused.
@@ -93,7 +93,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashbuy_desktop.listing import nickname_width
+from flashbuy_desktop.room.listing import nickname_width
 from flashbuy_desktop.room.pieces import PIECE_NUMBER
 from flashbuy_protocol.models import Comment, Event
 

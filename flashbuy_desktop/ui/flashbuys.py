@@ -9,7 +9,7 @@ Three layers, each usable alone:
 * :class:`FlashBuyFilter` filters by status, mode, category and search text, sorts by
   value (fen, timestamps) rather than by the text shown, and counts rows per status.
 * :class:`FlashBuyPanel` is the widget: filter bar, table, and the End action, with
-  every platform call run through :class:`~flashbuy_desktop.ui.tasks.Tasks`.
+  every platform call run through :class:`~flashbuy_desktop.services.tasks.Tasks`.
 """
 
 import bisect
@@ -56,12 +56,12 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient
-from flashbuy_desktop.listing import buyers_brief, title_names_piece
+from flashbuy_desktop.room.listing import buyers_brief, title_names_piece
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui.confirm import Confirm, Question
-from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.picture_popup import PicturePopup
 from flashbuy_desktop.ui.sort_header import SortHeader
-from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.models import (
     Category,

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient, PlatformError
-from flashbuy_desktop.live_title import TitleProblem, clean_title, title_problem
-from flashbuy_desktop.ui.messages import describe
-from flashbuy_desktop.ui.tasks import Tasks
-from flashbuy_desktop.ui.text_rule import text_rule_reason
+from flashbuy_desktop.room.live_title import TitleProblem, clean_title, title_problem
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.services.text_rule import text_rule_reason
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import LIVE_TITLE_MAX, TextProblem
 from flashbuy_protocol.models import Room

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
-from flashbuy_desktop.ui.messages import describe
-from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import LiveStatus
 from flashbuy_protocol.models import LiveSummary
 from flashbuy_protocol.money import format_fen

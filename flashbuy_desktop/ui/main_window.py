@@ -21,22 +21,22 @@ from PySide6.QtWidgets import (
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import StreamState
-from flashbuy_desktop.screenfit import fitted_size
+from flashbuy_desktop.services.capture_service import CaptureService
+from flashbuy_desktop.services.global_hotkeys import GLOBAL_HOTKEYS, Binding, GlobalHotkeys
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.sync import RoomSync
+from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.settings import Hotkeys
-from flashbuy_desktop.ui.capture import CaptureService
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.comments import CommentBridge, CommentFeed, CommentView
 from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
-from flashbuy_desktop.ui.global_hotkeys import GLOBAL_HOTKEYS, Binding, GlobalHotkeys
 from flashbuy_desktop.ui.golive import GoLiveDialog
 from flashbuy_desktop.ui.header import LiveHeader
 from flashbuy_desktop.ui.lives import LivesWindow
-from flashbuy_desktop.ui.messages import describe
 from flashbuy_desktop.ui.new_flashbuy import LiveContext, NewFlashBuyDialog
+from flashbuy_desktop.ui.screenfit import fitted_size
 from flashbuy_desktop.ui.shipping import ShippingTemplateManager
-from flashbuy_desktop.ui.sync import RoomSync
-from flashbuy_desktop.ui.tasks import Tasks
 from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus
 from flashbuy_protocol.models import Comment, Event, FlashBuy, FlashBuyList, Room
 

@@ -66,11 +66,11 @@ from flashbuy_desktop.api.client import OfflineError, PlatformClient, PlatformEr
 from flashbuy_desktop.capture.placement import clear_spot
 from flashbuy_desktop.capture.types import CaptureResult, CaptureWarning
 from flashbuy_desktop.room.pieces import next_piece_number, piece_number_in, same_piece
-from flashbuy_desktop.ui.capture import CaptureService
-from flashbuy_desktop.ui.messages import describe
-from flashbuy_desktop.ui.tasks import Tasks
-from flashbuy_desktop.ui.text_rule import text_rule_reason
-from flashbuy_desktop.ui.window_watch import BORDER, TITLE_BAR
+from flashbuy_desktop.services.capture_service import CaptureService
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.services.text_rule import text_rule_reason
+from flashbuy_desktop.services.window_watch import BORDER, TITLE_BAR
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import (

@@ -31,8 +31,12 @@ from PySide6.QtWidgets import (
 
 from flashbuy_desktop import settings as model
 from flashbuy_desktop.hotkeys import Refusal, parse, system
+from flashbuy_desktop.services.global_hotkeys import (
+    GLOBAL_HOTKEYS,
+    refusal_message,
+    unsupported_message,
+)
 from flashbuy_desktop.settings import ConsoleSettings, conflicts, normalize_hotkey
-from flashbuy_desktop.ui.global_hotkeys import GLOBAL_HOTKEYS, refusal_message, unsupported_message
 
 ERROR_STYLE = "color: #c5221f;"
 WARNING_STYLE = "color: #b06000;"

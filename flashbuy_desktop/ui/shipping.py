@@ -4,7 +4,7 @@ Fees are typed in yuan and carried in whole fen, never through a float. The edit
 every rule the platform enforces before it is asked (:class:`ShippingTemplateIn`) and says
 the reasons in the seller's language: a field's problem once the seller edited it, every
 problem once they press Save (which then sends nothing and puts the cursor in the first
-field to fix), never at open (:mod:`flashbuy_desktop.form_errors`). The reasons have room
+field to fix), never at open (:mod:`flashbuy_desktop.ui.form_errors`). The reasons have room
 kept for them, so Save and Cancel never move. 添加地区 puts the cursor in the new region's
 fee. The platform's own refusal, if any, is shown in the same place and the editor stays
 open.
@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient, PlatformError
-from flashbuy_desktop.form_errors import Problem, fit_lines, shown
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.services.text_rule import text_rule_reason
 from flashbuy_desktop.ui.confirm import Confirm, Question
-from flashbuy_desktop.ui.messages import describe
-from flashbuy_desktop.ui.tasks import Tasks
-from flashbuy_desktop.ui.text_rule import text_rule_reason
+from flashbuy_desktop.ui.form_errors import Problem, fit_lines, shown
 from flashbuy_protocol.enums import TemplateKind
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import (

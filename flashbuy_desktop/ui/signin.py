@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flashbuy_desktop import logs
 from flashbuy_desktop.api.client import PlatformClient
-from flashbuy_desktop.retry_wait import retry_after_seconds, seconds_left
-from flashbuy_desktop.ui.messages import describe
-from flashbuy_desktop.ui.tasks import Tasks
+from flashbuy_desktop.api.retry_wait import retry_after_seconds, seconds_left
+from flashbuy_desktop.diagnostics import logs
+from flashbuy_desktop.services.messages import describe
+from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_protocol.models import SignInResult
 
 ERROR_LINES = 2  # lines kept for the reason a sign-in failed

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from flashbuy_desktop import i18n
+from flashbuy_desktop.services import i18n
 
 # Threads the console starts; each must be stopped by whatever started it.
 CONSOLE_THREADS = ("room-events", "rehearsal-audience", "global-hotkeys")

@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from flashbuy_desktop.app import Console
+from flashbuy_desktop.composition.app import Console
 from tests.support import PASSWORD, World
 
 SIGN_IN_TIMEOUT = 30_000

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox, QToolButton
 
-from flashbuy_desktop import atomic
 from flashbuy_desktop import settings as settings_module
 from flashbuy_desktop.capture.engine import CaptureEngine
 from flashbuy_desktop.capture.types import CaptureConfig
+from flashbuy_desktop.diagnostics import atomic
 from flashbuy_desktop.settings import (
     MIGRATIONS,
     SCHEMA_VERSION,
