@@ -500,6 +500,9 @@ class FlashBuy(Response):
     stock: int
     sold: int
     status: FlashBuyStatus
+    # Grows by one with every change the platform makes: of two views of one flash-buy, the
+    # one with the higher revision is the newer, whatever its counters say.
+    revision: int
     picture_id: str
     template_id: int
     note: str
@@ -516,6 +519,9 @@ class FlashBuyProgress(Response):
     sold: int
     stock: int
     status: FlashBuyStatus
+    # Grows by one with every change the platform makes: of two views of one flash-buy, the
+    # one with the higher revision is the newer, whatever its counters say.
+    revision: int
 
 
 class StatusCounts(Response):
@@ -553,6 +559,9 @@ class Order(Response):
     total_fen: int
     region: str | None
     created_at: datetime
+    # Grows by one with every change the platform makes: of two views of one order, the
+    # one with the higher revision is the newer, whatever its counters say.
+    revision: int
 
 
 # --- events -------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ def to_flashbuys(conn: Connection, rows: Sequence[Row[Any]]) -> list[FlashBuy]:
             stock=r.stock,
             sold=r.sold,
             status=FlashBuyStatus(r.status),
+            revision=r.revision,
             picture_id=r.picture_id,
             template_id=r.template_id,
             note=r.note,
@@ -230,9 +231,16 @@ def end_active(conn: Connection, room_id: int, where: Any = None) -> list[FlashB
         conn.execute(
             flashbuys.update()
             .where(flashbuys.c.id == fb.id)
-            .values(status=FlashBuyStatus.ENDED.value, ended_at=now)
+            .values(
+                status=FlashBuyStatus.ENDED.value,
+                ended_at=now,
+                revision=flashbuys.c.revision + 1,
+            )
         )
-        fb = fb.model_copy(update={"status": FlashBuyStatus.ENDED, "ended_at": now})
+        # The room is locked: nobody changed the row between the read and this update.
+        fb = fb.model_copy(
+            update={"status": FlashBuyStatus.ENDED, "ended_at": now, "revision": fb.revision + 1}
+        )
         publish(conn, "flashbuy.ended", fb)
         ended.append(fb)
     return ended

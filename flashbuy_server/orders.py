@@ -61,6 +61,7 @@ def _to_order(conn: Connection, order_id: int) -> Order:
         total_fen=row.price_fen + row.shipping_fen,
         region=row.region,
         created_at=row.created_at,
+        revision=row.revision,
     )
 
 
@@ -117,12 +118,13 @@ _TAKE_ONE = (
     )
     .values(
         sold=flashbuys.c.sold + 1,
+        revision=flashbuys.c.revision + 1,
         status=sa.case(
             (flashbuys.c.sold + 1 >= flashbuys.c.stock, FlashBuyStatus.SOLD_OUT.value),
             else_=flashbuys.c.status,
         ),
     )
-    .returning(flashbuys.c.sold, flashbuys.c.stock, flashbuys.c.status)
+    .returning(flashbuys.c.sold, flashbuys.c.stock, flashbuys.c.status, flashbuys.c.revision)
 )
 
 _TARGETS = sa.select(flashbuy_targets.c.viewer_id).where(
@@ -214,6 +216,7 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
         total_fen=offer.price_fen + shipping,
         region=body.region,
         created_at=now,
+        revision=1,
     )
     progress = FlashBuyProgress(
         id=flashbuy_id,
@@ -221,6 +224,7 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
         sold=taken.sold,
         stock=taken.stock,
         status=FlashBuyStatus(taken.status),
+        revision=taken.revision,
     ).model_dump(mode="json")
     if offer.mode == Mode.TARGETED.value:
         seen_by: dict[str, Any] = {

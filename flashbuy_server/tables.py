@@ -181,6 +181,8 @@ flashbuys = sa.Table(
     sa.Column("note", sa.String(200), nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("ended_at", Timestamp, nullable=True),
+    # Grows by one with every change of the row: a client keeps the highest it has seen.
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
     sa.CheckConstraint("sold >= 0 AND sold <= stock", name="sold_within_stock"),
     sa.Index("ix_flashbuys_room_id_id", "room_id", "id"),
     sa.Index("ix_flashbuys_creator_id_id", "creator_id", "id"),
@@ -204,6 +206,8 @@ orders = sa.Table(
     sa.Column("shipping_fen", sa.BigInteger, nullable=False),
     sa.Column("region", sa.String(10), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
+    # Grows by one with every change of the row: a client keeps the highest it has seen.
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
     # One piece per viewer per flash-buy: a double click never buys twice.
     sa.UniqueConstraint("flashbuy_id", "viewer_id", name="uq_orders_flashbuy_viewer"),
 )
