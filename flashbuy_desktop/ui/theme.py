@@ -1,0 +1,130 @@
+"""The console's one look: a palette of named colours and the tones widgets take from it.
+
+A widget never carries its own style sheet. It takes a :class:`Tone` (``set_tone(label,
+Tone.ERROR)``), a dynamic property the application's style sheet (:func:`style_sheet`,
+installed by :func:`apply`) selects on, so an error reads in the same red in every window
+and a change of colour is made once, here. Code that paints (delegates, the capture frame)
+asks :func:`colour` for the same named colours.
+"""
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QWidget
+
+TONE = "tone"  # the dynamic property the style sheet selects on
+
+
+class Tone(StrEnum):
+    """What a widget says by its look; the style sheet gives each one its colours."""
+
+    ERROR = "error"  # a refusal or a failure: red text
+    WARNING = "warning"  # worth a look, nothing refused: amber text
+    SUCCESS = "success"  # done, or connected: green text
+    MUTED = "muted"  # secondary words: grey text
+    STRONG = "strong"  # a heading inside a form: bold
+    BANNER = "banner"  # a boxed error across a window
+    PILL = "pill"  # a small warm badge ("paused")
+    LIVE = "live"  # the header's "on air" badge
+    IDLE = "idle"  # the header's "not live" badge
+    QUOTE = "quote"  # a viewer's words quoted in a window
+    INVALID = "invalid"  # an input field whose value is refused: red border
+    CHIP = "chip"  # a frame holding a chosen viewer
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Every colour the console uses, by what it means (``#rrggbb``)."""
+
+    error: str = "#c5221f"
+    error_background: str = "#fdecea"
+    error_border: str = "#f5c2c0"
+    warning: str = "#b06000"
+    success: str = "#1e8e3e"
+    muted: str = "#5f6368"
+    faint: str = "#8c8c8c"  # text of rows that can no longer be bought
+    quote: str = "#444444"
+    quote_background: str = "#f4f4f4"
+    warm_background: str = "#fff1d6"
+    warm_text: str = "#7a3b00"
+    warm_background_dark: str = "#4a3413"
+    intent: str = "#b4400a"  # a comment that asks to buy
+    intent_dark: str = "#ffb870"
+    live: str = "#e8453c"
+    sold_out: str = "#d9363e"
+    ended: str = "#e8e8e8"
+    on_colour: str = "#ffffff"  # text on a coloured badge
+    chip_background: str = "#e8f4ef"
+    chip_border: str = "#9fd3bd"
+    frame: str = "#ff2d78"  # vivid pink: reads on jade greens and pearl whites alike
+    frame_locked: str = "#2ec4a0"  # jade: the capture frame is locked
+    backdrop: str = "#202124"  # behind a picture
+    placeholder: str = "#eeeeee"  # a picture not loaded yet
+
+
+PALETTE = Palette()
+_NAMES = frozenset(f.name for f in fields(Palette))
+
+
+def colour(name: str) -> QColor:
+    """The palette's colour called ``name`` (a field of :class:`Palette`), for painting."""
+    if name not in _NAMES:
+        raise KeyError(f"no colour {name!r} in the palette")
+    return QColor(getattr(PALETTE, name))
+
+
+def style_sheet(palette: Palette = PALETTE) -> str:
+    """The application's style sheet: one rule per tone, nothing else restyled."""
+    p = palette
+    rules = {
+        Tone.ERROR: f"color: {p.error};",
+        Tone.WARNING: f"color: {p.warning};",
+        Tone.SUCCESS: f"color: {p.success}; font-weight: bold;",
+        Tone.MUTED: f"color: {p.muted};",
+        Tone.STRONG: "font-weight: bold;",
+        Tone.BANNER: (
+            f"background: {p.error_background}; color: {p.error};"
+            f" border: 1px solid {p.error_border}; border-radius: 4px; padding: 6px;"
+        ),
+        Tone.PILL: (
+            f"background: {p.warm_background}; color: {p.warm_text};"
+            " border-radius: 4px; padding: 1px 6px;"
+        ),
+        Tone.LIVE: (
+            f"color: {p.on_colour}; background: {p.live}; border-radius: 4px; padding: 2px 8px;"
+        ),
+        Tone.IDLE: f"color: {p.muted}; font-weight: bold;",
+        Tone.QUOTE: f"color: {p.quote}; background: {p.quote_background}; padding: 4px;",
+    }
+    sheet = [f'QLabel[{TONE}="{tone.value}"] {{ {rule} }}' for tone, rule in rules.items()]
+    sheet.append(f'QLineEdit[{TONE}="{Tone.INVALID.value}"] {{ border: 1px solid {p.error}; }}')
+    sheet.append(
+        f'QFrame[{TONE}="{Tone.CHIP.value}"] {{ background: {p.chip_background};'
+        f" border: 1px solid {p.chip_border}; border-radius: 10px; }}"
+    )
+    return "\n".join(sheet)
+
+
+def set_tone(widget: QWidget, tone: Tone | None) -> None:
+    """Give ``widget`` a tone (``None``: its plain look) and restyle it at once."""
+    value = "" if tone is None else tone.value
+    if widget.property(TONE) == value:
+        return
+    widget.setProperty(TONE, value)
+    # A dynamic property is not watched by the style: re-polish so the new rule applies now.
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+def tone_of(widget: QWidget) -> Tone | None:
+    """The tone ``widget`` has (``None`` for its plain look); what tests check."""
+    value = widget.property(TONE)
+    return Tone(value) if value else None
+
+
+def apply(app: QApplication) -> None:
+    """Install the console's style sheet on the application (once, at start)."""
+    app.setStyleSheet(style_sheet())

@@ -1,0 +1,24 @@
+"""The kinds of event a live room's stream carries, named once for both sides.
+
+The platform appends each with its payload (the model named beside it); the console and the
+rehearsal audience read the type to know which model the data is. A ``StrEnum``, so a type
+compares and serialises as the plain string the wire has always carried.
+"""
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    """One kind of change in a live room, as the SSE ``event:`` field names it."""
+
+    LIVE_STARTED = "live.started"  # data: LiveStarted
+    LIVE_ENDED = "live.ended"  # data: LiveEnded
+    LIVE_TOTALS = "live.totals"  # data: LiveTotals (creator only)
+    VIEWER_JOINED = "viewer.joined"  # data: ViewerPresence (creator only)
+    VIEWER_LEFT = "viewer.left"  # data: ViewerPresence (creator only)
+    COMMENT_POSTED = "comment.posted"  # data: Comment (creator only)
+    FLASHBUY_CREATED = "flashbuy.created"  # data: FlashBuy
+    FLASHBUY_UPDATED = "flashbuy.updated"  # data: FlashBuyProgress
+    FLASHBUY_SOLD_OUT = "flashbuy.sold_out"  # data: FlashBuyProgress
+    FLASHBUY_ENDED = "flashbuy.ended"  # data: FlashBuy
+    ORDER_PLACED = "order.placed"  # data: Order (creator only)
