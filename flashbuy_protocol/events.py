@@ -1,8 +1,10 @@
 """The kinds of event a live room's stream carries, named once for both sides.
 
-The platform appends each with its payload (the model named beside it); the console and the
-rehearsal audience read the type to know which model the data is. A ``StrEnum``, so a type
-compares and serialises as the plain string the wire has always carried.
+The platform appends each with its payload (the model :data:`flashbuy_protocol.event_payloads.
+PAYLOADS` maps it to); the console and the rehearsal audience read the type to know which model
+the data is. A ``StrEnum``, so a type compares and serialises as the plain string the wire has
+always carried. The payload models live beside this module, not in it: they reuse the API's
+models, and :class:`flashbuy_protocol.models.Event` names its type with this enum.
 """
 
 from enum import StrEnum
@@ -15,7 +17,7 @@ class EventType(StrEnum):
     LIVE_ENDED = "live.ended"  # data: LiveEnded
     LIVE_TOTALS = "live.totals"  # data: LiveTotals (creator only)
     VIEWER_JOINED = "viewer.joined"  # data: ViewerPresence (creator only)
-    VIEWER_LEFT = "viewer.left"  # data: ViewerPresence (creator only)
+    VIEWER_LEFT = "viewer.left"  # data: ViewerLeft (creator only)
     COMMENT_POSTED = "comment.posted"  # data: Comment (creator only)
     FLASHBUY_CREATED = "flashbuy.created"  # data: FlashBuy
     FLASHBUY_UPDATED = "flashbuy.updated"  # data: FlashBuyProgress

@@ -27,6 +27,7 @@ from pydantic import (
 
 from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus, Mode, TemplateKind
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.limits import (
     COMMENT_MAX,
     FACT_PATTERN,
@@ -320,7 +321,12 @@ class LiveStart(Request):
 
 
 class Room(Response):
-    """A live room; ``last_event_id`` is the newest event id of its stream."""
+    """A live room; ``last_event_id`` is the newest event id of its stream.
+
+    ``order_count`` and ``sales_fen`` are the live's totals so far (orders placed, the sum of
+    their prices in fen, postage aside), as the platform counts them: the console shows
+    these, and the ``live.totals`` event carries them as they change.
+    """
 
     id: int
     creator_id: int
@@ -330,14 +336,14 @@ class Room(Response):
     ended_at: datetime | None
     viewer_count: int
     last_event_id: int
+    order_count: int
+    sales_fen: int
 
 
 class LiveSummary(Room):
-    """A live with its totals so far: flash-buys made, orders placed, and their sum (fen)."""
+    """A live with its totals so far: flash-buys made, besides the room's orders and sales."""
 
     flashbuy_count: int
-    order_count: int
-    sales_fen: int
 
 
 class JoinRoom(Request):
@@ -568,10 +574,15 @@ class Order(Response):
 
 
 class Event(Response):
-    """One change in a live room; ``id`` grows by one per room."""
+    """One change in a live room; ``id`` grows by one per room.
+
+    ``data`` is the model :data:`flashbuy_protocol.event_payloads.PAYLOADS` names for ``type``
+    (read it with :func:`flashbuy_protocol.event_payloads.payload`). A type this side does not
+    know (a newer platform's) fails validation: a reader skips that event, it never guesses.
+    """
 
     id: int
     room_id: int
-    type: str
+    type: EventType
     data: dict[str, Any]
     created_at: datetime

@@ -24,6 +24,12 @@ def encode(event_id: int, event: str, data: str) -> bytes:
     return f"id: {event_id}\nevent: {event}\ndata: {data}\n\n".encode()
 
 
+# Comments (lines starting ":") a stream sends besides its events; a reader skips them. The
+# first says the stream is live (the platform sends it before any event, so a client waiting
+# for it knows it can no longer miss what comes next); the heartbeat keeps a quiet stream from
+# being taken for a dead one.
+CONNECTED_LINE = ": connected"
+CONNECTED = f"{CONNECTED_LINE}\n\n".encode()
 HEARTBEAT = b": keep-alive\n\n"
 
 

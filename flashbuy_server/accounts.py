@@ -1,4 +1,7 @@
-"""Shops, creators and their sign-in; the admin operations that set them up."""
+"""Shops, creators and their sign-in; the admin operations that set them up.
+
+In the order of every domain module: statements, queries, service, router (see orders.py).
+"""
 
 from typing import Any
 
@@ -9,7 +12,8 @@ from sqlalchemy.engine import Connection
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import Creator, Shop, SignIn, SignInResult
 from flashbuy_server import signin_guard
-from flashbuy_server.db import insert_id
+from flashbuy_server.config import Settings
+from flashbuy_server.db import Database, insert_id
 from flashbuy_server.deps import CREATOR, CreatorDep, DbDep, SettingsDep
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.security import (
@@ -25,8 +29,34 @@ from flashbuy_server.throttle import client_address
 
 router = APIRouter(tags=["accounts"])
 
+# --- statements ---------------------------------------------------------------------------
 
-# --- admin operations (used by the admin command line and the demo seed) ------------------
+_CREATOR = sa.select(creators).where(creators.c.id == sa.bindparam("creator"))
+_SHOPS_OF = (
+    sa.select(shops)
+    .join(creator_shops, creator_shops.c.shop_id == shops.c.id)
+    .where(creator_shops.c.creator_id == sa.bindparam("creator"))
+    .order_by(shops.c.id)
+)
+_PASSWORD_OF = sa.select(creators.c.id, creators.c.password_hash).where(
+    creators.c.username == sa.bindparam("username")
+)
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def creator_profile(conn: Connection, creator_id: int) -> Creator:
+    """The creator and the shops it is bound to."""
+    row = conn.execute(_CREATOR, {"creator": creator_id}).first()
+    if row is None:
+        raise not_found("creator", creator_id)
+    shop_rows = conn.execute(_SHOPS_OF, {"creator": creator_id}).all()
+    return Creator.model_validate(
+        {**row._mapping, "shops": [Shop.model_validate(s, from_attributes=True) for s in shop_rows]}
+    )
+
+
+# --- service: the admin operations (the admin command line and the demo seed) -------------
 
 
 def create_shop(conn: Connection, name: str, *, qualified: bool = False) -> int:
@@ -82,27 +112,7 @@ def set_qualified(conn: Connection, shop_id: int, qualified: bool) -> None:
         raise not_found("shop", shop_id)
 
 
-# --- sign-in ------------------------------------------------------------------------------
-
-
-def creator_profile(conn: Connection, creator_id: int) -> Creator:
-    """The creator and the shops it is bound to."""
-    row = conn.execute(sa.select(creators).where(creators.c.id == creator_id)).first()
-    if row is None:
-        raise not_found("creator", creator_id)
-    shop_rows = conn.execute(
-        sa.select(shops)
-        .join(creator_shops, creator_shops.c.shop_id == shops.c.id)
-        .where(creator_shops.c.creator_id == creator_id)
-        .order_by(shops.c.id)
-    ).all()
-    return Creator(
-        id=row.id,
-        username=row.username,
-        display_name=row.display_name,
-        invited=row.invited,
-        shops=[Shop(id=s.id, name=s.name, qualified=s.qualified) for s in shop_rows],
-    )
+# --- service: sign-in ----------------------------------------------------------------------
 
 
 def issue_token(conn: Connection, kind: str, subject_id: int, ttl: Any) -> tuple[str, Any]:
@@ -122,22 +132,17 @@ def issue_token(conn: Connection, kind: str, subject_id: int, ttl: Any) -> tuple
     return token, expires_at
 
 
-@router.post("/auth/sign-in", response_model=SignInResult)
-def sign_in(body: SignIn, request: Request, db: DbDep, settings: SettingsDep) -> SignInResult:
+def sign_in_creator(db: Database, settings: Settings, body: SignIn, address: str) -> SignInResult:
     """Exchange a creator's username and password for a bearer token.
 
-    Failures are counted per account, per address and per both, across every process:
-    past a few, sign-in answers ``TOO_MANY_ATTEMPTS`` for a while (signin_guard).
+    Three short transactions of its own, not the caller's: the attempt is counted (and
+    committed) before the password is checked, and the costly hash runs outside any.
     """
     # Counted before the password is checked, so guesses sent at once cannot all get in
     # before the count; refused here, an attempt costs no hash and says nothing.
-    attempt = signin_guard.charge(db, settings, body.username, client_address(request))
+    attempt = signin_guard.charge(db, settings, body.username, address)
     with db.read() as conn:
-        row = conn.execute(
-            sa.select(creators.c.id, creators.c.password_hash).where(
-                creators.c.username == body.username
-            )
-        ).first()
+        row = conn.execute(_PASSWORD_OF, {"username": body.username}).first()
     # Hash even for an unknown name, so timing does not tell which names exist.
     ok = verify_password(body.password, row.password_hash if row else dummy_hash())
     if row is None or not ok:
@@ -150,15 +155,33 @@ def sign_in(body: SignIn, request: Request, db: DbDep, settings: SettingsDep) ->
         )
 
 
+def revoke(conn: Connection, digest: str) -> None:
+    """Sign a token out (its SHA-256 ``digest``); harmless if it already was."""
+    conn.execute(
+        tokens.update()
+        .where(tokens.c.token_hash == digest, tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+# --- router -------------------------------------------------------------------------------
+
+
+@router.post("/auth/sign-in", response_model=SignInResult)
+def sign_in(body: SignIn, request: Request, db: DbDep, settings: SettingsDep) -> SignInResult:
+    """Exchange a creator's username and password for a bearer token.
+
+    Failures are counted per account, per address and per both, across every process:
+    past a few, sign-in answers ``TOO_MANY_ATTEMPTS`` for a while (signin_guard).
+    """
+    return sign_in_creator(db, settings, body, client_address(request))
+
+
 @router.post("/auth/sign-out", status_code=204)
 def sign_out(me: CreatorDep, db: DbDep) -> None:
     """Revoke the token this request carries."""
     with db.write() as conn:
-        conn.execute(
-            tokens.update()
-            .where(tokens.c.token_hash == me.token_hash, tokens.c.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+        revoke(conn, me.token_hash)
 
 
 @router.get("/me", response_model=Creator)

@@ -1,10 +1,9 @@
 """The platform's FastAPI application: routers, the one error shape, and start-up."""
 
 import asyncio
-import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +21,7 @@ from flashbuy_server import (
     flashbuys,
     idempotency,
     images,
+    jobs,
     migrate,
     orders,
     rooms,
@@ -32,15 +32,13 @@ from flashbuy_server import (
 )
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
+from flashbuy_server.deps import API_PREFIX as API_PREFIX  # re-exported: tests name it here
 from flashbuy_server.errors import ApiError
 from flashbuy_server.guard import BodyRefused, RequestGuard, rules_of
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/v1"
 VERSION = "0.1.0"
-PURGE_INTERVAL_S = 3600  # old idempotency keys are forgotten hourly
-START_PURGE_BATCHES = 20  # at most this many batches before the platform serves
 
 # Declaring 4XX keeps FastAPI from advertising its own validation-error shape,
 # which this platform never sends.
@@ -50,12 +48,24 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
-    """The platform as an ASGI app; migrates the database to the newest schema first."""
+def create_app(
+    settings: Settings, db: Database | None = None, *, extra_jobs: Sequence[jobs.DueJob] = ()
+) -> FastAPI:
+    """The platform as an ASGI app; migrates the database to the newest schema first.
+
+    ``extra_jobs``: kinds of due job this process runs besides the platform's own.
+    """
     database = db or Database(settings.database_url)
     migrate.upgrade(database)
 
     hub = streams.Hub(database, settings.heartbeat_seconds)
+    runner = jobs.JobRunner(
+        database,
+        clock=settings.clock,
+        due=extra_jobs,
+        periodic=[idempotency.PURGE_JOB],
+        poll_seconds=settings.jobs_poll_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -63,15 +73,13 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         # out of the garbage collector's full passes, which otherwise stall every stream.
         gc.freeze()
         await hub.start()
-        # A first, bounded pass before serving; then the hourly one does the rest.
-        await _purge(database, max_batches=START_PURGE_BATCHES)
-        purger = asyncio.create_task(_purge_hourly(database), name="purge-idempotency-keys")
+        # What came due while the platform was down runs before it serves; then the
+        # runner's thread goes on until the stop (flashbuy_server.jobs).
+        await asyncio.to_thread(runner.start)
         try:
             yield
         finally:
-            purger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purger
+            await asyncio.to_thread(runner.stop)
             await hub.stop()
             if db is None:
                 database.dispose()
@@ -85,6 +93,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.hub = hub
+    app.state.jobs = runner
 
     api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
     modules = (accounts, catalog, shipping, rooms, images, flashbuys, orders, streams, support)
@@ -109,23 +118,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(api)
     _install_error_handlers(app)
     return app
-
-
-async def _purge(database: Database, max_batches: int | None = None) -> None:
-    """Forget idempotency keys older than a day, off the event loop."""
-    try:
-        removed = await asyncio.to_thread(idempotency.purge, database, max_batches=max_batches)
-    except Exception:  # a failed pass is retried next hour; serving goes on
-        log.exception("purging old idempotency keys failed")
-    else:
-        if removed:
-            log.info("purged %d idempotency keys older than a day", removed)
-
-
-async def _purge_hourly(database: Database) -> None:
-    while True:
-        await asyncio.sleep(PURGE_INTERVAL_S)
-        await _purge(database)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

@@ -1,4 +1,7 @@
-"""Categories and products, and whether a creator may flash-buy a product now."""
+"""Categories and products, and whether a creator may flash-buy a product now.
+
+In the order of every domain module: statements, queries, service, router (see orders.py).
+"""
 
 from typing import Any
 
@@ -17,6 +20,8 @@ from flashbuy_server.tables import categories, creator_shops, creators, products
 
 router = APIRouter(tags=["catalog"])
 
+# --- statements ---------------------------------------------------------------------------
+
 _PRODUCT_COLUMNS = (
     products,
     shops.c.name.label("shop_name"),
@@ -25,35 +30,7 @@ _PRODUCT_COLUMNS = (
     categories.c.approved.label("category_approved"),
 )
 
-
-def create_category(conn: Connection, name: str, *, approved: bool = False) -> int:
-    """Add a category and return its id."""
-    return insert_id(conn, categories, name=name, approved=approved)
-
-
-def set_approved(conn: Connection, category_id: int, approved: bool) -> None:
-    """Approve a category for flash-buy, or withdraw the approval."""
-    if (
-        conn.execute(
-            categories.update().where(categories.c.id == category_id).values(approved=approved)
-        ).rowcount
-        != 1
-    ):
-        raise not_found("category", category_id)
-
-
-def create_product(conn: Connection, shop_id: int, category_id: int, name: str) -> int:
-    """Add a product of a shop in a category and return its id."""
-    return insert_id(
-        conn,
-        products,
-        shop_id=shop_id,
-        category_id=category_id,
-        name=name,
-        full_used=0,
-        targeted_used=0,
-        created_at=utcnow(),
-    )
+_INVITED = sa.select(creators.c.invited).where(creators.c.id == sa.bindparam("creator"))
 
 
 def _product_query(creator_id: int) -> sa.Select[Any]:
@@ -67,6 +44,9 @@ def _product_query(creator_id: int) -> sa.Select[Any]:
     )
 
 
+# --- queries ------------------------------------------------------------------------------
+
+
 def ineligibility(conn: Connection, creator_id: int, row: Row[Any]) -> ApiError | None:
     """Why ``creator_id`` may not flash-buy the product in ``row``, or None if it may.
 
@@ -75,9 +55,7 @@ def ineligibility(conn: Connection, creator_id: int, row: Row[Any]) -> ApiError 
     SHOP_NOT_BOUND is never the answer. The order is the one a seller can act on: the
     creator's invitation first, then the shop, then the category.
     """
-    invited = conn.execute(
-        sa.select(creators.c.invited).where(creators.c.id == creator_id)
-    ).scalar_one()
+    invited = conn.execute(_INVITED, {"creator": creator_id}).scalar_one()
     if not invited:
         return ApiError(
             ErrorCode.CREATOR_NOT_INVITED,
@@ -118,42 +96,93 @@ def product_row(conn: Connection, creator_id: int, product_id: int) -> Row[Any] 
 
 
 def to_product(conn: Connection, creator_id: int, row: Row[Any], settings: Settings) -> Product:
-    """The product as this creator sees it."""
+    """The product as this creator sees it: the row, and what is decided from it (whether
+    the creator may flash-buy it now, and its quota)."""
     problem = ineligibility(conn, creator_id, row)
-    return Product(
-        id=row.id,
-        name=row.name,
-        shop_id=row.shop_id,
-        shop_name=row.shop_name,
-        category_id=row.category_id,
-        category_name=row.category_name,
-        eligible=problem is None,
-        ineligible_reason=problem.code if problem else None,
-        quota=quota_of(row, settings),
+    return Product.model_validate(
+        {
+            **row._mapping,
+            "eligible": problem is None,
+            "ineligible_reason": problem.code if problem else None,
+            "quota": quota_of(row, settings),
+        }
     )
+
+
+def all_categories(conn: Connection) -> list[Category]:
+    """Every category and whether it is approved for flash-buy."""
+    rows = conn.execute(sa.select(categories).order_by(categories.c.id)).all()
+    return [Category.model_validate(r, from_attributes=True) for r in rows]
+
+
+def products_of(conn: Connection, creator_id: int, settings: Settings) -> list[Product]:
+    """The products of the creator's shops, with eligibility and quotas."""
+    rows = conn.execute(_product_query(creator_id).order_by(products.c.id)).all()
+    return [to_product(conn, creator_id, r, settings) for r in rows]
+
+
+def owned_product(
+    conn: Connection, creator_id: int, product_id: int, settings: Settings
+) -> Product:
+    """One product of the creator's shops; 404 for another shop's as for none."""
+    row = product_row(conn, creator_id, product_id)
+    if row is None:
+        raise not_found("product", product_id)
+    return to_product(conn, creator_id, row, settings)
+
+
+# --- service (the admin operations: the command line and the demo seed) ------------------
+
+
+def create_category(conn: Connection, name: str, *, approved: bool = False) -> int:
+    """Add a category and return its id."""
+    return insert_id(conn, categories, name=name, approved=approved)
+
+
+def set_approved(conn: Connection, category_id: int, approved: bool) -> None:
+    """Approve a category for flash-buy, or withdraw the approval."""
+    if (
+        conn.execute(
+            categories.update().where(categories.c.id == category_id).values(approved=approved)
+        ).rowcount
+        != 1
+    ):
+        raise not_found("category", category_id)
+
+
+def create_product(conn: Connection, shop_id: int, category_id: int, name: str) -> int:
+    """Add a product of a shop in a category and return its id."""
+    return insert_id(
+        conn,
+        products,
+        shop_id=shop_id,
+        category_id=category_id,
+        name=name,
+        full_used=0,
+        targeted_used=0,
+        created_at=utcnow(),
+    )
+
+
+# --- router -------------------------------------------------------------------------------
 
 
 @router.get("/categories", response_model=list[Category])
 def list_categories(_me: CreatorDep, db: DbDep) -> list[Category]:
     """Every category and whether it is approved for flash-buy."""
     with db.read() as conn:
-        rows = conn.execute(sa.select(categories).order_by(categories.c.id)).all()
-    return [Category(id=r.id, name=r.name, approved=r.approved) for r in rows]
+        return all_categories(conn)
 
 
 @router.get("/products", response_model=list[Product])
 def list_products(me: CreatorDep, db: DbDep, settings: SettingsDep) -> list[Product]:
     """The products of the creator's shops, with eligibility and quotas."""
     with db.read() as conn:
-        rows = conn.execute(_product_query(me.id).order_by(products.c.id)).all()
-        return [to_product(conn, me.id, r, settings) for r in rows]
+        return products_of(conn, me.id, settings)
 
 
 @router.get("/products/{product_id}", response_model=Product)
 def get_product(product_id: PathId, me: CreatorDep, db: DbDep, settings: SettingsDep) -> Product:
     """One product of the creator's shops, with eligibility and quota."""
     with db.read() as conn:
-        row = product_row(conn, me.id, product_id)
-        if row is None:
-            raise not_found("product", product_id)
-        return to_product(conn, me.id, row, settings)
+        return owned_product(conn, me.id, product_id, settings)

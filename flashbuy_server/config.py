@@ -93,8 +93,12 @@ class Settings:
     join_rate_per_room: float = 200.0
     comment_burst_per_viewer: int = 10
     comment_rate_per_viewer: float = 1.0
-    # What the throttles read the time from; tests pass a clock they can move forward.
+    # What the throttles and the timed jobs read the time from; tests pass a clock they
+    # can move forward.
     clock: Callable[[], datetime] = field(default=utcnow)
+    # How often an idle job runner looks for due work (flashbuy_server.jobs); a job due
+    # sooner than that is run on time.
+    jobs_poll_seconds: float = 1.0
     # How long a request may take to arrive, and how many connections may be open.
     connections: ConnectionLimits = field(default_factory=ConnectionLimits)
 

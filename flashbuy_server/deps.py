@@ -1,25 +1,27 @@
 """FastAPI dependencies: the platform's state, and who is calling.
 
 Routes declare what they need with the typed aliases at the bottom
-(``DbDep``, ``CreatorDep``, ``ViewerDep``, ``IdemKeyDep``).
+(``DbDep``, ``CreatorDep``, ``ViewerDep``, ``OnceDep``...).
 """
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Header, Path, Query, Request
+from fastapi.routing import APIRoute
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import ID_MAX
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
 from flashbuy_server.errors import ApiError
-from flashbuy_server.idempotency import KEY_SCHEMA, check_key
+from flashbuy_server.idempotency import KEY_SCHEMA, Once, check_key
 from flashbuy_server.security import token_hash
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import tokens
 
+API_PREFIX = "/api/v1"  # every route of the API is under it
 CREATOR = "creator"
 VIEWER = "viewer"
 # Where flashbuy_server.guard leaves the principal it authenticated before the body was read.
@@ -117,3 +119,23 @@ ViewerDep = Annotated[Principal, Depends(require_viewer)]
 IdemKeyDep = Annotated[str | None, Depends(idempotency_key)]
 PathId = Annotated[int, Path(ge=1, le=ID_MAX)]
 QueryId = Annotated[int, Query(ge=1, le=ID_MAX)]
+
+
+def _as_validated(value: Any) -> Any:
+    """A path parameter as its route validated it: ids are numbers (``007`` is ``7``)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def once(request: Request, db: DbDep, key: IdemKeyDep) -> Once:
+    """The retry guard of a creating route, named by the route's own path and status."""
+    route = request.scope["route"]
+    assert isinstance(route, APIRoute)
+    params = {name: _as_validated(value) for name, value in request.path_params.items()}
+    path = route.path_format.format(**params).removeprefix(API_PREFIX)
+    return Once(db, key, request.method, path, route.status_code or 200)
+
+
+OnceDep = Annotated[Once, Depends(once)]

@@ -3,6 +3,10 @@
 Ids grow by one per room. They are taken from ``rooms.last_event_id`` with an
 UPDATE, which holds the room row's lock until commit, so on PostgreSQL a room's
 events commit in id order and a reader that saw id N has seen every id below N.
+
+An event is an :class:`EventType` and the payload model the protocol names for it
+(:data:`flashbuy_protocol.event_payloads.PAYLOADS`); appending a model of another kind is a
+programming error, refused before anything is written.
 """
 
 from collections.abc import Iterable, Sequence
@@ -10,8 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Row
 
+from flashbuy_protocol.event_payloads import PAYLOADS, EventPayload
+from flashbuy_protocol.events import EventType
 from flashbuy_server.db import ROOMS_CHANGED, lock_rows
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import event_targets, events, rooms
@@ -40,14 +47,35 @@ def lock_room(conn: Connection, room_id: int) -> Row[Any] | None:
     return conn.execute(lock_rows(conn, sa.select(rooms).where(rooms.c.id == room_id))).first()
 
 
+# While callers move to EventType and payload models, a type's plain string (checked) and a
+# plain dict (written as given) are taken too.
+Kind = EventType | str
+Data = EventPayload | dict[str, Any]
+
+
 @dataclass(frozen=True)
 class NewEvent:
-    """An event to append: its type, JSON data, and who on the viewer streams sees it."""
+    """An event to append: its type, its payload, and who on the viewer streams sees it."""
 
-    type: str
-    data: dict[str, Any]
+    type: Kind
+    data: Data
     audience: str = AUDIENCE_ALL
     targets: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        kind = EventType(self.type)  # a mistyped string fails here, not in a reader
+        object.__setattr__(self, "type", kind)
+        model = PAYLOADS[kind]
+        if isinstance(self.data, BaseModel) and type(self.data) is not model:
+            raise TypeError(
+                f"a {kind} event carries {model.__name__}, not {type(self.data).__name__}"
+            )
+
+    def json_data(self) -> dict[str, Any]:
+        """The data as stored and sent: the model in its JSON form."""
+        if isinstance(self.data, BaseModel):
+            return self.data.model_dump(mode="json")
+        return self.data
 
 
 _TAKE_IDS = (
@@ -69,8 +97,8 @@ def append_all(conn: Connection, room_id: int, items: Sequence[NewEvent]) -> lis
             {
                 "room_id": room_id,
                 "id": event_id,
-                "type": item.type,
-                "data": item.data,
+                "type": str(item.type),
+                "data": item.json_data(),
                 "audience": item.audience,
                 "created_at": now,
             }
@@ -91,8 +119,8 @@ def append_all(conn: Connection, room_id: int, items: Sequence[NewEvent]) -> lis
 def append(
     conn: Connection,
     room_id: int,
-    type_: str,
-    data: dict[str, Any],
+    type_: Kind,
+    data: Data,
     *,
     audience: str = AUDIENCE_ALL,
     targets: Iterable[int] = (),

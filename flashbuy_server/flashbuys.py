@@ -1,4 +1,7 @@
-"""Flash-buys: creating them under every rule, listing, and ending them."""
+"""Flash-buys: creating them under every rule, listing, and ending them.
+
+In the order of every domain module: statements, queries, service, router (see orders.py).
+"""
 
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -10,13 +13,14 @@ from sqlalchemy.engine import Connection, Row
 
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.limits import ID_MAX, TEXT_PATTERN
 from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, FlashBuyList, StatusCounts, Viewer
-from flashbuy_server import events, idempotency
+from flashbuy_server import events
 from flashbuy_server.catalog import ineligibility, product_row
 from flashbuy_server.config import Settings
 from flashbuy_server.db import insert_id
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId, QueryId, SettingsDep
+from flashbuy_server.deps import CreatorDep, DbDep, OnceDep, PathId, QueryId, SettingsDep
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.roomaccess import is_present, owned_room, require_live
 from flashbuy_server.shipping import template_row
@@ -32,6 +36,8 @@ from flashbuy_server.tables import (
 
 router = APIRouter(tags=["flash-buys"])
 
+# --- statements ---------------------------------------------------------------------------
+
 _QUOTA_COLUMN = {Mode.FULL: products.c.full_used, Mode.TARGETED: products.c.targeted_used}
 _QUOTA_CODE = {
     Mode.FULL: ErrorCode.QUOTA_FULL_EXCEEDED,
@@ -40,60 +46,53 @@ _QUOTA_CODE = {
 _LIST_MAX = 500
 
 
-def select_flashbuys() -> sa.Select[Any]:
-    return (
-        sa.select(
-            flashbuys,
-            products.c.name.label("product_name"),
-            categories.c.name.label("category_name"),
-        )
-        .join(products, products.c.id == flashbuys.c.product_id)
-        .join(categories, categories.c.id == flashbuys.c.category_id)
+# A flash-buy row with the names the API shows beside its ids.
+_FLASHBUYS = (
+    sa.select(
+        flashbuys,
+        products.c.name.label("product_name"),
+        categories.c.name.label("category_name"),
     )
+    .join(products, products.c.id == flashbuys.c.product_id)
+    .join(categories, categories.c.id == flashbuys.c.category_id)
+)
+
+_TARGETS_OF = (
+    sa.select(flashbuy_targets.c.flashbuy_id, viewers)
+    .join(viewers, viewers.c.id == flashbuy_targets.c.viewer_id)
+    .where(flashbuy_targets.c.flashbuy_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(viewers.c.id)
+)
+
+_PICTURE = sa.select(pictures.c.id).where(pictures.c.id == sa.bindparam("picture"))
+
+
+def _escaped_like(text: str) -> str:
+    """A LIKE pattern finding ``text`` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def select_flashbuys() -> sa.Select[Any]:
+    """Flash-buy rows with their product and category names (for :func:`to_flashbuys`)."""
+    return _FLASHBUYS
 
 
 def _targets(conn: Connection, ids: list[int]) -> dict[int, list[Viewer]]:
     found: dict[int, list[Viewer]] = {i: [] for i in ids}
     if ids:
-        rows = conn.execute(
-            sa.select(flashbuy_targets.c.flashbuy_id, viewers)
-            .join(viewers, viewers.c.id == flashbuy_targets.c.viewer_id)
-            .where(flashbuy_targets.c.flashbuy_id.in_(ids))
-            .order_by(viewers.c.id)
-        ).all()
-        for r in rows:
-            found[r.flashbuy_id].append(Viewer(id=r.id, nickname=r.nickname, region=r.region))
+        for r in conn.execute(_TARGETS_OF, {"ids": ids}):
+            found[r.flashbuy_id].append(Viewer.model_validate(r, from_attributes=True))
     return found
 
 
 def to_flashbuys(conn: Connection, rows: Sequence[Row[Any]]) -> list[FlashBuy]:
-    """API views of flash-buy rows selected with their product and category names."""
+    """API views of flash-buy rows selected with their product and category names; their
+    targets are read in one more query for all of them."""
     targets = _targets(conn, [r.id for r in rows])
-    return [
-        FlashBuy(
-            id=r.id,
-            room_id=r.room_id,
-            product_id=r.product_id,
-            product_name=r.product_name,
-            category_id=r.category_id,
-            category_name=r.category_name,
-            mode=Mode(r.mode),
-            title=r.title,
-            piece_no=r.piece_no,
-            price_fen=r.price_fen,
-            stock=r.stock,
-            sold=r.sold,
-            status=FlashBuyStatus(r.status),
-            revision=r.revision,
-            picture_id=r.picture_id,
-            template_id=r.template_id,
-            note=r.note,
-            targets=targets[r.id],
-            created_at=r.created_at,
-            ended_at=r.ended_at,
-        )
-        for r in rows
-    ]
+    return [FlashBuy.model_validate({**r._mapping, "targets": targets[r.id]}) for r in rows]
 
 
 def load(conn: Connection, flashbuy_id: int) -> FlashBuy:
@@ -117,16 +116,63 @@ def owned_flashbuy(conn: Connection, creator_id: int, flashbuy_id: int) -> Flash
     return to_flashbuys(conn, rows)[0]
 
 
+def list_for(
+    conn: Connection,
+    creator_id: int,
+    *,
+    room_id: int | None = None,
+    category_id: int | None = None,
+    status: FlashBuyStatus | None = None,
+    mode: Mode | None = None,
+    q: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> FlashBuyList:
+    """A page of the creator's flash-buys, newest first, filtered, with counts per status
+    (counted under every filter but the status)."""
+    conds: list[Any] = [flashbuys.c.creator_id == creator_id]
+    if room_id is not None:
+        conds.append(flashbuys.c.room_id == room_id)
+    if category_id is not None:
+        conds.append(flashbuys.c.category_id == category_id)
+    if mode is not None:
+        conds.append(flashbuys.c.mode == mode.value)
+    if q and q.strip():
+        pattern = _escaped_like(q.strip())
+        conds.append(
+            sa.or_(
+                flashbuys.c.title.like(pattern, escape="\\"),
+                flashbuys.c.piece_no.like(pattern, escape="\\"),
+            )
+        )
+    counted = conn.execute(
+        sa.select(flashbuys.c.status, sa.func.count()).where(*conds).group_by(flashbuys.c.status)
+    ).all()
+    counts = StatusCounts(**{s: n for s, n in counted})
+    if status is not None:
+        conds.append(flashbuys.c.status == status.value)
+    rows = conn.execute(
+        _FLASHBUYS.where(*conds).order_by(flashbuys.c.id.desc()).limit(limit).offset(offset)
+    ).all()
+    total = (
+        getattr(counts, status.value) if status else counts.active + counts.sold_out + counts.ended
+    )
+    return FlashBuyList(items=to_flashbuys(conn, rows), total=total, counts=counts)
+
+
+# --- service ------------------------------------------------------------------------------
+
+
 def audience_of(fb: FlashBuy) -> dict[str, Any]:
     """Who on the viewer streams may see events about ``fb``."""
     if fb.mode is Mode.TARGETED:
-        return {"audience": events.AUDIENCE_TARGETS, "targets": [t.id for t in fb.targets]}
+        return {"audience": events.AUDIENCE_TARGETS, "targets": tuple(t.id for t in fb.targets)}
     return {"audience": events.AUDIENCE_ALL}
 
 
-def publish(conn: Connection, type_: str, fb: FlashBuy) -> None:
+def publish(conn: Connection, type_: EventType, fb: FlashBuy) -> None:
     """Append an event about ``fb`` to its room, visible to whom the flash-buy is offered."""
-    events.append(conn, fb.room_id, type_, fb.model_dump(mode="json"), **audience_of(fb))
+    events.append(conn, fb.room_id, type_, fb, **audience_of(fb))
 
 
 def create(
@@ -162,10 +208,7 @@ def create(
             f"shipping template {body.template_id} does not exist",
             template_id=body.template_id,
         )
-    if (
-        conn.execute(sa.select(pictures.c.id).where(pictures.c.id == body.picture_id)).first()
-        is None
-    ):
+    if conn.execute(_PICTURE, {"picture": body.picture_id}).first() is None:
         raise ApiError(
             ErrorCode.PICTURE_NOT_FOUND,
             "the picture was not uploaded; upload it first",
@@ -212,7 +255,7 @@ def create(
             [{"flashbuy_id": flashbuy_id, "viewer_id": v} for v in target_ids],
         )
     fb = load(conn, int(flashbuy_id))
-    publish(conn, "flashbuy.created", fb)
+    publish(conn, EventType.FLASHBUY_CREATED, fb)
     return fb
 
 
@@ -225,45 +268,47 @@ def end_active(conn: Connection, room_id: int, where: Any = None) -> list[FlashB
             sa.true() if where is None else where,
         )
     ).all()
-    ended = []
+    found = to_flashbuys(conn, rows)
+    if not found:
+        return []
     now = utcnow()
-    for fb in to_flashbuys(conn, rows):
-        conn.execute(
-            flashbuys.update()
-            .where(flashbuys.c.id == fb.id)
-            .values(
-                status=FlashBuyStatus.ENDED.value,
-                ended_at=now,
-                revision=flashbuys.c.revision + 1,
-            )
-        )
-        # The room is locked: nobody changed the row between the read and this update.
-        fb = fb.model_copy(
+    # One UPDATE for them all; the room is locked, so nobody changed a row since the read.
+    conn.execute(
+        flashbuys.update()
+        .where(flashbuys.c.id.in_([fb.id for fb in found]))
+        .values(status=FlashBuyStatus.ENDED.value, ended_at=now, revision=flashbuys.c.revision + 1)
+    )
+    ended = [
+        fb.model_copy(
             update={"status": FlashBuyStatus.ENDED, "ended_at": now, "revision": fb.revision + 1}
         )
-        publish(conn, "flashbuy.ended", fb)
-        ended.append(fb)
+        for fb in found
+    ]
+    events.append_all(
+        conn,
+        room_id,
+        [events.NewEvent(EventType.FLASHBUY_ENDED, fb, **audience_of(fb)) for fb in ended],
+    )
     return ended
+
+
+def end_one(conn: Connection, creator_id: int, flashbuy_id: int) -> FlashBuy:
+    """End one of the creator's flash-buys now (harmless if it already ended)."""
+    fb = owned_flashbuy(conn, creator_id, flashbuy_id)
+    owned_room(conn, creator_id, fb.room_id, lock=True)
+    end_active(conn, fb.room_id, flashbuys.c.id == flashbuy_id)
+    return load(conn, flashbuy_id)
+
+
+# --- router -------------------------------------------------------------------------------
 
 
 @router.post("/rooms/{room_id}/flash-buys", response_model=FlashBuy, status_code=201)
 def post_flashbuy(
-    room_id: PathId,
-    body: FlashBuyCreate,
-    me: CreatorDep,
-    db: DbDep,
-    settings: SettingsDep,
-    key: IdemKeyDep,
+    room_id: PathId, body: FlashBuyCreate, me: CreatorDep, settings: SettingsDep, once: OnceDep
 ) -> JSONResponse:
     """Create a full or targeted flash-buy in the creator's live room."""
-    return idempotency.run_once(
-        db,
-        me.key,
-        key,
-        idempotency.fingerprint("POST", f"/rooms/{room_id}/flash-buys", body),
-        201,
-        lambda conn: create(conn, settings, me.id, room_id, body),
-    )
+    return once(me.key, body, lambda conn: create(conn, settings, me.id, room_id, body))
 
 
 @router.get("/flash-buys", response_model=FlashBuyList)
@@ -282,44 +327,18 @@ def list_flashbuys(
     offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> FlashBuyList:
     """The creator's flash-buys, newest first, filtered, with counts per status."""
-    conds: list[Any] = [flashbuys.c.creator_id == me.id]
-    if room_id is not None:
-        conds.append(flashbuys.c.room_id == room_id)
-    if category_id is not None:
-        conds.append(flashbuys.c.category_id == category_id)
-    if mode is not None:
-        conds.append(flashbuys.c.mode == mode.value)
-    if q and q.strip():
-        pattern = (
-            "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        conds.append(
-            sa.or_(
-                flashbuys.c.title.like(pattern, escape="\\"),
-                flashbuys.c.piece_no.like(pattern, escape="\\"),
-            )
-        )
     with db.read() as conn:
-        counted = conn.execute(
-            sa.select(flashbuys.c.status, sa.func.count())
-            .where(*conds)
-            .group_by(flashbuys.c.status)
-        ).all()
-        counts = StatusCounts(**{s: n for s, n in counted})
-        if status is not None:
-            conds.append(flashbuys.c.status == status.value)
-        rows = conn.execute(
-            select_flashbuys()
-            .where(*conds)
-            .order_by(flashbuys.c.id.desc())
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        items = to_flashbuys(conn, rows)
-    total = (
-        getattr(counts, status.value) if status else counts.active + counts.sold_out + counts.ended
-    )
-    return FlashBuyList(items=items, total=total, counts=counts)
+        return list_for(
+            conn,
+            me.id,
+            room_id=room_id,
+            category_id=category_id,
+            status=status,
+            mode=mode,
+            q=q,
+            limit=limit,
+            offset=offset,
+        )
 
 
 @router.get("/flash-buys/{flashbuy_id}", response_model=FlashBuy)
@@ -333,7 +352,4 @@ def get_flashbuy(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> FlashBuy:
 def end_flashbuy(flashbuy_id: PathId, me: CreatorDep, db: DbDep) -> FlashBuy:
     """End a flash-buy now: hidden at once, no longer for sale. Ending twice is harmless."""
     with db.write() as conn:
-        fb = owned_flashbuy(conn, me.id, flashbuy_id)
-        owned_room(conn, me.id, fb.room_id, lock=True)
-        end_active(conn, fb.room_id, flashbuys.c.id == flashbuy_id)
-        return load(conn, flashbuy_id)
+        return end_one(conn, me.id, flashbuy_id)

@@ -7,14 +7,17 @@ on SQLite ``BEGIN IMMEDIATE`` already makes them take turns. A refused request
 rolls back with its key, so a retry after an error is evaluated afresh.
 
 Keys are kept for :data:`KEEP` (a day: clients retry within seconds or minutes), then
-purged in small batches (:func:`purge`), so the table does not grow without bound and a
-purge never holds the write lock long enough to delay a purchase.
+purged in small batches (:func:`purge`, hourly as the timed job :data:`PURGE_JOB`), so the
+table does not grow without bound and a purge never holds the write lock long enough to
+delay a purchase.
 """
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,12 +29,17 @@ from sqlalchemy.exc import IntegrityError
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_server.db import Database
 from flashbuy_server.errors import ApiError
+from flashbuy_server.jobs import PeriodicJob
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import idempotency_keys
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(days=1)
 PURGE_BATCH = 500
+PURGE_EVERY = timedelta(hours=1)
+PURGE_BATCHES_PER_RUN = 20  # then the job is due again at once, so a backlog never waits long
 KEY_MAX = 200
 KEY_PATTERN = rf"^[\x21-\x7e]{{1,{KEY_MAX}}}$"  # printable ASCII, no spaces
 # The header as the OpenAPI document states it (deps.idempotency_key declares it).
@@ -111,6 +119,35 @@ def run_once(
     raise RuntimeError("idempotency key neither claimed nor found")  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class Once:
+    """A creating request, ready to run its change at most once per caller and key.
+
+    A route takes it as a dependency (``deps.OnceDep``), which fills it from the request: the
+    route's own path (written once, in its decorator) and status code, and the header's key.
+    The route then calls it with who asks, the body, and the change to make.
+    """
+
+    db: Database
+    key: str | None
+    method: str
+    path: str  # as the API names it, without the prefix, with the ids it was called with
+    status_code: int
+
+    def __call__(
+        self, principal: str, body: BaseModel | None, action: Callable[[Connection], BaseModel]
+    ) -> JSONResponse:
+        """Run ``action`` in a write transaction once; replay the first answer after that."""
+        return run_once(
+            self.db,
+            principal,
+            self.key,
+            fingerprint(self.method, self.path, body),
+            self.status_code,
+            action,
+        )
+
+
 def purge(db: Database, *, now: datetime | None = None, max_batches: int | None = None) -> int:
     """Forget keys older than :data:`KEEP`; how many went.
 
@@ -135,3 +172,18 @@ def purge(db: Database, *, now: datetime | None = None, max_batches: int | None 
         if gone < PURGE_BATCH:
             break
     return removed
+
+
+def purge_pass(db: Database) -> bool:
+    """One run of :data:`PURGE_JOB`: at most :data:`PURGE_BATCHES_PER_RUN` batches; whether
+    keys may be left (then it runs again at once, not an hour later)."""
+    removed = purge(db, max_batches=PURGE_BATCHES_PER_RUN)
+    if removed:
+        log.info("purged %d idempotency keys older than a day", removed)
+    return removed >= PURGE_BATCH * PURGE_BATCHES_PER_RUN
+
+
+# Hourly, by one platform process; the first run comes as the platform starts (before it
+# serves), so a platform that was down a while forgets what expired meanwhile. The keys'
+# age is counted on the wall clock that stamped them (``utcnow``), not the jobs' clock.
+PURGE_JOB = PeriodicJob("idempotency.purge", every=PURGE_EVERY, run=purge_pass)

@@ -1,7 +1,8 @@
 """Pictures of flash-buys: uploaded once, proven to be images, stored by content hash.
 
 Stored in the database rather than on a disk of one server, so every platform
-instance on a shared PostgreSQL can serve every picture.
+instance on a shared PostgreSQL can serve every picture. The checks of a picture come first
+(the rules), then the module's queries, service and router, as in every domain module.
 """
 
 import hashlib
@@ -12,6 +13,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Path, Request, Response
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from flashbuy_protocol.errors import ErrorCode
@@ -107,6 +109,25 @@ def _too_large(size: int) -> ApiError:
 BODY_LIMIT = BodyLimit(PICTURE_MAX_BYTES, _too_large)
 
 
+# --- queries ------------------------------------------------------------------------------
+
+_BYTES = sa.select(pictures.c.data, pictures.c.content_type).where(
+    pictures.c.id == sa.bindparam("picture")
+)
+_KNOWN = sa.select(pictures.c.id).where(pictures.c.id == sa.bindparam("picture"))
+
+
+def picture_bytes(conn: Connection, picture_id: str) -> tuple[bytes, str]:
+    """A stored picture's bytes and content type; 404 if there is none."""
+    row = conn.execute(_BYTES, {"picture": picture_id}).first()
+    if row is None:
+        raise not_found("picture", picture_id)
+    return bytes(row.data), str(row.content_type)
+
+
+# --- service ------------------------------------------------------------------------------
+
+
 def store(db: Database, data: bytes) -> Picture:
     """Validate and keep a picture; the same bytes twice are stored once."""
     content_type, width, height = inspect_image(data)
@@ -116,7 +137,7 @@ def store(db: Database, data: bytes) -> Picture:
     )
     try:
         with db.write() as conn:
-            exists = conn.execute(sa.select(pictures.c.id).where(pictures.c.id == digest)).first()
+            exists = conn.execute(_KNOWN, {"picture": digest}).first()
             if exists is None:
                 conn.execute(
                     pictures.insert().values(data=data, created_at=utcnow(), **picture.model_dump())
@@ -124,6 +145,9 @@ def store(db: Database, data: bytes) -> Picture:
     except IntegrityError:
         pass  # the same picture was stored concurrently: content-addressed, so it is ours too
     return picture
+
+
+# --- router -------------------------------------------------------------------------------
 
 
 @router.post(
@@ -164,13 +188,9 @@ async def upload(
 def download(picture_id: Annotated[str, Path(pattern=PICTURE_ID_PATTERN)], db: DbDep) -> Response:
     """The picture's bytes; immutable, since the id is their hash."""
     with db.read() as conn:
-        row = conn.execute(
-            sa.select(pictures.c.data, pictures.c.content_type).where(pictures.c.id == picture_id)
-        ).first()
-    if row is None:
-        raise not_found("picture", picture_id)
+        data, content_type = picture_bytes(conn, picture_id)
     return Response(
-        content=row.data,
-        media_type=row.content_type,
+        content=data,
+        media_type=content_type,
         headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )

@@ -14,17 +14,8 @@ from flashbuy_server.tables import room_members, rooms
 
 
 def to_room(row: Row[Any]) -> Room:
-    """The API view of a room row."""
-    return Room(
-        id=row.id,
-        creator_id=row.creator_id,
-        title=row.title,
-        status=LiveStatus(row.status),
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        viewer_count=row.viewer_count,
-        last_event_id=row.last_event_id,
-    )
+    """The API view of a room row (its totals are counters on the row)."""
+    return Room.model_validate(row, from_attributes=True)
 
 
 def room_row(conn: Connection, room_id: int, *, lock: bool = False) -> Row[Any]:

@@ -8,6 +8,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from types import FrameType
 from typing import Any
@@ -16,11 +17,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from flashbuy_server.app import create_app
-from flashbuy_server.audience import Audience, AudienceConfig
 from flashbuy_server.config import Settings
 from flashbuy_server.connections import guarded_protocol
-from flashbuy_server.demo import prepare_demo
+from flashbuy_server.jobs import DueJob
 from flashbuy_server.openfiles import open_files
+from flashbuy_server.rehearsal import Audience, AudienceConfig, prepare_demo
 from flashbuy_server.throttle import rehearsal_settings
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,21 @@ class PlatformServer(uvicorn.Server):
 
 
 def serve(
-    settings: Settings, host: str, port: int, *, demo: bool = False, audience: int = 0
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    demo: bool = False,
+    audience: int = 0,
+    extra_jobs: Sequence[DueJob] = (),
 ) -> None:
-    """Serve until interrupted (SIGINT or SIGTERM), optionally as the demo with an audience."""
+    """Serve until interrupted (SIGINT or SIGTERM), optionally as the demo with an audience.
+
+    ``extra_jobs``: kinds of due job this process runs besides the platform's own.
+    """
     if demo and audience:  # the rehearsal joins from this host, as fast as a crowd
         settings = rehearsal_settings(settings, audience)
-    app = create_app(settings)
+    app = create_app(settings, extra_jobs=extra_jobs)
     config = platform_config(
         app, settings, host=host, port=port, log_level="info", timeout_graceful_shutdown=10
     )
@@ -115,9 +125,16 @@ def _start_when_serving(server: uvicorn.Server, audience: Audience) -> None:
 class ServerThread:
     """The platform serving HTTP from a daemon thread; :meth:`stop` shuts it down cleanly."""
 
-    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        extra_jobs: Sequence[DueJob] = (),
+    ) -> None:
         self.settings = settings
-        self.app = create_app(settings)
+        self.app = create_app(settings, extra_jobs=extra_jobs)
         # Bind first so the port is known (and ours) before the thread starts.
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

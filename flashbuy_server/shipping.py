@@ -1,4 +1,8 @@
-"""A creator's shipping templates and the postage an order pays."""
+"""A creator's shipping templates and the postage an order pays.
+
+In the order of every domain module: statements, queries, service, router (see orders.py);
+the postage rules (:func:`fee_for`, :func:`needs_region`) come first, as the service's rules.
+"""
 
 from typing import Any, Protocol
 
@@ -14,14 +18,38 @@ from flashbuy_protocol.models import (
     ShippingTemplate,
     ShippingTemplateIn,
 )
-from flashbuy_server import idempotency
 from flashbuy_server.db import insert_id, lock_rows
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep, PathId
+from flashbuy_server.deps import CreatorDep, DbDep, OnceDep, PathId
 from flashbuy_server.errors import ApiError, not_found
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import flashbuys, shipping_templates
 
 router = APIRouter(tags=["shipping"])
+
+# --- statements ---------------------------------------------------------------------------
+
+_LIVE_TEMPLATES = sa.select(shipping_templates).where(shipping_templates.c.deleted.is_(False))
+
+_ACTIVE_USERS = (
+    sa.select(sa.func.count())
+    .select_from(flashbuys)
+    .where(
+        flashbuys.c.template_id == sa.bindparam("template"),
+        flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+    )
+)
+
+
+def _owned(template_id: int, creator_id: int) -> list[Any]:
+    """Which row of ``shipping_templates`` a change may touch: the creator's, not deleted."""
+    return [
+        shipping_templates.c.id == template_id,
+        shipping_templates.c.creator_id == creator_id,
+        shipping_templates.c.deleted.is_(False),
+    ]
+
+
+# --- rules --------------------------------------------------------------------------------
 
 
 class Rules(Protocol):
@@ -56,6 +84,9 @@ def needs_region(row: Rules) -> bool:
     return row.kind == TemplateKind.BY_REGION or bool(row.excluded_regions)
 
 
+# --- queries ------------------------------------------------------------------------------
+
+
 def template_row(
     conn: Connection, creator_id: int, template_id: int, *, share_lock: bool = False
 ) -> Row[Any] | None:
@@ -64,11 +95,7 @@ def template_row(
     With ``share_lock`` the row cannot be deleted until this transaction ends:
     a flash-buy being created on it and a delete cannot both succeed.
     """
-    query = sa.select(shipping_templates).where(
-        shipping_templates.c.id == template_id,
-        shipping_templates.c.creator_id == creator_id,
-        shipping_templates.c.deleted.is_(False),
-    )
+    query = sa.select(shipping_templates).where(*_owned(template_id, creator_id))
     if share_lock:
         query = lock_rows(conn, query, read=True)
     return conn.execute(query).first()
@@ -76,17 +103,37 @@ def template_row(
 
 def to_template(row: Row[Any]) -> ShippingTemplate:
     """The API view of a template row."""
-    return ShippingTemplate(
-        id=row.id,
-        name=row.name,
-        kind=TemplateKind(row.kind),
-        flat_fee_fen=row.flat_fee_fen,
-        default_fee_fen=row.default_fee_fen,
-        region_fees=dict(row.region_fees),
-        excluded_regions=list(row.excluded_regions),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return ShippingTemplate.model_validate(row, from_attributes=True)
+
+
+def templates_of(conn: Connection, creator_id: int) -> list[ShippingTemplate]:
+    """The creator's templates, oldest first."""
+    rows = conn.execute(
+        _LIVE_TEMPLATES.where(shipping_templates.c.creator_id == creator_id).order_by(
+            shipping_templates.c.id
+        )
+    ).all()
+    return [to_template(r) for r in rows]
+
+
+def owned_template(conn: Connection, creator_id: int, template_id: int) -> ShippingTemplate:
+    """One of the creator's templates; 404 for another's as for one that does not exist."""
+    row = template_row(conn, creator_id, template_id)
+    if row is None:
+        raise not_found("shipping template", template_id)
+    return to_template(row)
+
+
+def quote_for(conn: Connection, creator_id: int, template_id: int, region: str) -> ShippingQuote:
+    """What an order shipped to ``region`` would pay under one of the creator's templates."""
+    row = template_row(conn, creator_id, template_id)
+    if row is None:
+        raise not_found("shipping template", template_id)
+    fee = fee_for(row, region)
+    return ShippingQuote(region=region, ships=fee is not None, fee_fen=fee)
+
+
+# --- service ------------------------------------------------------------------------------
 
 
 def _values(body: ShippingTemplateIn) -> dict[str, Any]:
@@ -114,46 +161,77 @@ def create_template(
         updated_at=now,
         **_values(body),
     )
-    row = template_row(conn, creator_id, int(new_id))
-    assert row is not None
-    return to_template(row)
+    return owned_template(conn, creator_id, int(new_id))
+
+
+def replace_template(
+    conn: Connection, creator_id: int, template_id: int, body: ShippingTemplateIn
+) -> ShippingTemplate:
+    """Replace a template no active flash-buy uses.
+
+    An offer's postage must not change under the viewers it was offered to: while an
+    active flash-buy uses the template, the change is refused (end the flash-buy, or
+    make a new template for the next ones).
+    """
+    # Change it first (holding the row, as delete does), then look: refusing rolls back.
+    changed = conn.execute(
+        shipping_templates.update()
+        .where(*_owned(template_id, creator_id))
+        .values(updated_at=utcnow(), **_values(body))
+    ).rowcount
+    if changed != 1:
+        raise not_found("shipping template", template_id)
+    _refuse_in_use(conn, template_id)
+    return owned_template(conn, creator_id, template_id)
+
+
+def delete(conn: Connection, creator_id: int, template_id: int) -> None:
+    """Delete a template no active flash-buy uses."""
+    # Mark it deleted first: the UPDATE holds the row, so no flash-buy can be created
+    # on it until we know; if it is in use, raising rolls the mark back.
+    marked = conn.execute(
+        shipping_templates.update()
+        .where(*_owned(template_id, creator_id))
+        .values(deleted=True, updated_at=utcnow())
+    ).rowcount
+    if marked != 1:
+        raise not_found("shipping template", template_id)
+    _refuse_in_use(conn, template_id)
+    # Kept, marked deleted: past orders still say how their postage was charged.
+
+
+def _refuse_in_use(conn: Connection, template_id: int) -> None:
+    """Raise TEMPLATE_IN_USE while an active flash-buy uses the template."""
+    in_use = conn.execute(_ACTIVE_USERS, {"template": template_id}).scalar_one()
+    if in_use:
+        raise ApiError(
+            ErrorCode.TEMPLATE_IN_USE,
+            f"{in_use} active flash-buy(s) use this template; end them first",
+            active_flashbuys=in_use,
+        )
+
+
+# --- router -------------------------------------------------------------------------------
 
 
 @router.get("/shipping-templates", response_model=list[ShippingTemplate])
 def list_templates(me: CreatorDep, db: DbDep) -> list[ShippingTemplate]:
     """The creator's templates, oldest first."""
     with db.read() as conn:
-        rows = conn.execute(
-            sa.select(shipping_templates)
-            .where(
-                shipping_templates.c.creator_id == me.id, shipping_templates.c.deleted.is_(False)
-            )
-            .order_by(shipping_templates.c.id)
-        ).all()
-    return [to_template(r) for r in rows]
+        return templates_of(conn, me.id)
 
 
 @router.post("/shipping-templates", response_model=ShippingTemplate, status_code=201)
-def post_template(body: ShippingTemplateIn, me: CreatorDep, db: DbDep, key: IdemKeyDep) -> Response:
+def post_template(body: ShippingTemplateIn, me: CreatorDep, once: OnceDep) -> Response:
     """Create a shipping template."""
-    return idempotency.run_once(
-        db,
-        me.key,
-        key,
-        idempotency.fingerprint("POST", "/shipping-templates", body),
-        201,
-        lambda conn: create_template(conn, me.id, body),
-    )
+    return once(me.key, body, lambda conn: create_template(conn, me.id, body))
 
 
 @router.get("/shipping-templates/{template_id}", response_model=ShippingTemplate)
 def get_template(template_id: PathId, me: CreatorDep, db: DbDep) -> ShippingTemplate:
     """One of the creator's templates."""
     with db.read() as conn:
-        row = template_row(conn, me.id, template_id)
-    if row is None:
-        raise not_found("shipping template", template_id)
-    return to_template(row)
+        return owned_template(conn, me.id, template_id)
 
 
 @router.put("/shipping-templates/{template_id}", response_model=ShippingTemplate)
@@ -167,69 +245,18 @@ def put_template(
     make a new template for the next ones).
     """
     with db.write() as conn:
-        # Change it first (holding the row, as delete does), then look: refusing rolls back.
-        changed = conn.execute(
-            shipping_templates.update()
-            .where(
-                shipping_templates.c.id == template_id,
-                shipping_templates.c.creator_id == me.id,
-                shipping_templates.c.deleted.is_(False),
-            )
-            .values(updated_at=utcnow(), **_values(body))
-        ).rowcount
-        if changed != 1:
-            raise not_found("shipping template", template_id)
-        _refuse_in_use(conn, template_id)
-        row = template_row(conn, me.id, template_id)
-    assert row is not None
-    return to_template(row)
+        return replace_template(conn, me.id, template_id, body)
 
 
 @router.delete("/shipping-templates/{template_id}", status_code=204)
 def delete_template(template_id: PathId, me: CreatorDep, db: DbDep) -> None:
     """Delete a template no active flash-buy uses."""
     with db.write() as conn:
-        # Mark it deleted first: the UPDATE holds the row, so no flash-buy can be created
-        # on it until we know; if it is in use, raising rolls the mark back.
-        marked = conn.execute(
-            shipping_templates.update()
-            .where(
-                shipping_templates.c.id == template_id,
-                shipping_templates.c.creator_id == me.id,
-                shipping_templates.c.deleted.is_(False),
-            )
-            .values(deleted=True, updated_at=utcnow())
-        ).rowcount
-        if marked != 1:
-            raise not_found("shipping template", template_id)
-        _refuse_in_use(conn, template_id)
-        # Kept, marked deleted: past orders still say how their postage was charged.
-
-
-def _refuse_in_use(conn: Connection, template_id: int) -> None:
-    """Raise TEMPLATE_IN_USE while an active flash-buy uses the template."""
-    in_use = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(flashbuys)
-        .where(
-            flashbuys.c.template_id == template_id,
-            flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
-        )
-    ).scalar_one()
-    if in_use:
-        raise ApiError(
-            ErrorCode.TEMPLATE_IN_USE,
-            f"{in_use} active flash-buy(s) use this template; end them first",
-            active_flashbuys=in_use,
-        )
+        delete(conn, me.id, template_id)
 
 
 @router.post("/shipping-templates/{template_id}/quote", response_model=ShippingQuote)
 def quote(template_id: PathId, body: ShippingQuoteIn, me: CreatorDep, db: DbDep) -> ShippingQuote:
     """What an order shipped to a region would pay under this template."""
     with db.read() as conn:
-        row = template_row(conn, me.id, template_id)
-    if row is None:
-        raise not_found("shipping template", template_id)
-    fee = fee_for(row, body.region)
-    return ShippingQuote(region=body.region, ships=fee is not None, fee_fen=fee)
+        return quote_for(conn, me.id, template_id, body.region)

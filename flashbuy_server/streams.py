@@ -32,7 +32,7 @@ from fastapi.responses import StreamingResponse
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import ID_MAX
-from flashbuy_protocol.sse import HEARTBEAT, encode
+from flashbuy_protocol.sse import CONNECTED, HEARTBEAT, encode
 from flashbuy_server.db import NOTIFY_CHANNEL, Database
 from flashbuy_server.deps import CreatorDep, DbDep, PathId, ViewerDep
 from flashbuy_server.errors import ApiError
@@ -46,7 +46,6 @@ RING_SIZE = 10_000  # events per room kept in memory for the streams
 FETCH_BATCH = 2_000  # events read from the database at once
 COALESCE_SECONDS = 0.02  # while events keep coming, streams wake at most this often
 RETRY_SECONDS = 0.5  # after a failed read of new events
-CONNECTED = b": connected\n\n"  # sent first, so a client knows its stream is live
 
 
 @dataclass(frozen=True)

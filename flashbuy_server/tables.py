@@ -110,6 +110,10 @@ rooms = sa.Table(
     sa.Column("viewer_count", sa.Integer, nullable=False, default=0),
     # Taken under the room row's lock, so a room's event ids commit in order.
     sa.Column("last_event_id", sa.BigInteger, nullable=False, default=0),
+    # The live's totals, kept by the purchase that changes them (under the room's lock):
+    # the console's header shows these, never a sum of the rows it happens to hold.
+    sa.Column("order_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("sales_fen", sa.BigInteger, nullable=False, server_default="0"),
     # A creator is live in one room at a time, even when two starts race.
     sa.Index(
         "uq_rooms_one_live_per_creator",
@@ -282,4 +286,29 @@ sign_in_failures = sa.Table(
     # A pair that signed in: until then its address skips the address and account counters.
     sa.Column("known_until", Timestamp, nullable=True),
     sa.Index("ix_sign_in_failures_last_failure_at", "last_failure_at"),  # forgetting old rows
+)
+
+# Timed work (flashbuy_server.jobs). A due job is one row per (kind, key), deleted by the
+# transaction that does its work; a failed one stays, due again later, with its error.
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("kind", sa.String(60), primary_key=True),  # e.g. "order.expire"
+    sa.Column("key", sa.String(200), primary_key=True),  # e.g. "42"
+    sa.Column("due_at", Timestamp, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index("ix_jobs_due_at", "due_at"),  # the runners' "what is due" query
+)
+
+# A periodic job's next run: the process whose UPDATE moves it on runs that period.
+periodic_jobs = sa.Table(
+    "periodic_jobs",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("next_run_at", Timestamp, nullable=False),
+    sa.Column("last_started_at", Timestamp, nullable=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),  # in a row
+    sa.Column("last_error", sa.Text, nullable=True),
 )

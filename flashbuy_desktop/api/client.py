@@ -41,7 +41,13 @@ T = TypeVar("T")
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 15.0
-RETRIES = 3  # attempts of a call whose request may not have reached the platform
+# The console's one retry policy: a call whose request may not have reached the platform (no
+# connection, no answer in time) is sent again, up to RETRIES attempts in all, and only when
+# sending it twice cannot do a thing twice: a read, a PUT or DELETE, a POST with an
+# Idempotency-Key, or a ``repeatable`` one (a picture: stored by its content). Callers never
+# loop around these calls (operations/publish.py relies on this): a loop around them multiplies
+# the attempts behind one press of a key.
+RETRIES = 3
 
 
 class ClientError(Exception):
@@ -105,15 +111,19 @@ class PlatformClient:
         headers: dict[str, str] | None = None,
         params: dict[str, Any] | None = None,
         idempotent: bool = False,
+        repeatable: bool = False,
     ) -> requests.Response:
-        """Send a request; retry on network failure when it is safe; raise on refusal."""
+        """Send a request; retry on network failure when it is safe; raise on refusal.
+
+        ``repeatable``: sending it twice does what sending it once does, without a key.
+        """
         headers = dict(headers or {})
         if method == "POST" and idempotent:
             headers.setdefault("Idempotency-Key", uuid.uuid4().hex)
         body = json.model_dump_json(exclude_unset=False).encode() if json is not None else data
         if json is not None:
             headers["Content-Type"] = "application/json"
-        safe = method in ("GET", "PUT", "DELETE") or "Idempotency-Key" in headers
+        safe = repeatable or method in ("GET", "PUT", "DELETE") or "Idempotency-Key" in headers
         attempts = RETRIES if safe else 1
         last: Exception | None = None
         for _ in range(attempts):
@@ -218,8 +228,14 @@ class PlatformClient:
     # --- flash-buys ---------------------------------------------------------------------
 
     def upload_picture(self, jpeg: bytes, content_type: str = "image/jpeg") -> Picture:
+        """Upload a picture; pictures are stored by their content, so a retry stores it once."""
         return self._call(
-            "POST", "/pictures", Picture, data=jpeg, headers={"Content-Type": content_type}
+            "POST",
+            "/pictures",
+            Picture,
+            data=jpeg,
+            headers={"Content-Type": content_type},
+            repeatable=True,
         )
 
     def picture(self, picture_id: str) -> bytes:
@@ -256,6 +272,10 @@ class PlatformClient:
 
     def orders(self, flashbuy_id: int) -> list[Order]:
         return self._call("GET", f"/flash-buys/{flashbuy_id}/orders", list[Order])
+
+    def room_orders(self, room_id: int) -> list[Order]:
+        """Every order of one of the creator's lives, oldest first, in one request."""
+        return self._call("GET", f"/rooms/{room_id}/orders", list[Order])
 
     # --- support ------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.models import CommentIn
 from flashbuy_server import idempotency
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
@@ -100,6 +101,30 @@ def test_bad_keys_are_refused(world: World) -> None:
         )
         expect_error(resp, ErrorCode.IDEMPOTENCY_KEY_INVALID)
     assert snapshot(world.platform.db) == before
+
+
+def test_a_request_is_named_by_its_route_path_and_validated_ids(world: World) -> None:
+    """The key's fingerprint names the API path with the ids as validated (the route writes
+    its path once, in its decorator): what keys stored before this helper stay comparable,
+    and a zero-padded id is the same request as the plain one."""
+    viewer = world.viewers[0]
+    headers = {"Idempotency-Key": "fingerprint-1"}
+    first = viewer.ok(
+        "POST", f"/rooms/{world.room_id}/comments", 201, json={"text": "要"}, headers=headers
+    )
+    with world.platform.db.read() as conn:
+        stored = conn.execute(
+            sa.select(idempotency_keys.c.fingerprint).where(
+                idempotency_keys.c.principal == f"viewer:{world.viewer_ids[0]}",
+                idempotency_keys.c.key == "fingerprint-1",
+            )
+        ).scalar_one()
+    path = f"/rooms/{world.room_id}/comments"
+    assert stored == idempotency.fingerprint("POST", path, CommentIn(text="要"))
+    padded = viewer.ok(
+        "POST", f"/rooms/00{world.room_id}/comments", 201, json={"text": "要"}, headers=headers
+    )
+    assert padded == first
 
 
 # --- forgetting old keys ---------------------------------------------------------------

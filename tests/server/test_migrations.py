@@ -6,11 +6,12 @@ import sys
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from flashbuy_server import accounts, migrate
-from flashbuy_server.db import Database
+from flashbuy_server import accounts, catalog, migrate
+from flashbuy_server.db import Database, insert_id
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import metadata
 from tests.support import snapshot, unique
@@ -150,4 +151,97 @@ def test_two_upgrades_at_once_both_succeed(database_url: str, db: Database) -> N
     with db.read() as conn:
         versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
     assert len(versions) == 1
+    assert schema_differences(db) == []
+
+
+def _upgrade_to(db: Database, revision: str) -> None:
+    config = migrate.alembic_config()
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        conn.commit()
+
+
+def test_a_rooms_totals_are_filled_from_the_orders_it_already_has(db: Database) -> None:
+    """Migration 0008 counts each room's orders and their prices (postage aside)."""
+    _upgrade_to(db, "0007")
+    t = metadata.tables
+    now = utcnow()
+    with db.write() as conn:
+        creator = accounts.create_creator(conn, unique("c"), "password1")
+        shop = accounts.create_shop(conn, unique("店"), qualified=True)
+        category = catalog.create_category(conn, unique("翡翠"), approved=True)
+        product = catalog.create_product(conn, shop, category, "手镯")
+        conn.execute(
+            t["pictures"]
+            .insert()
+            .values(
+                id="a" * 64,
+                content_type="image/png",
+                width=1,
+                height=1,
+                size_bytes=1,
+                data=b"x",
+                created_at=now,
+            )
+        )
+        template = insert_id(
+            conn,
+            t["shipping_templates"],
+            creator_id=creator,
+            name="包邮",
+            kind="free",
+            region_fees={},
+            excluded_regions=[],
+            deleted=False,
+            created_at=now,
+            updated_at=now,
+        )
+        room = {"creator_id": creator, "title": "t", "started_at": now, "viewer_count": 0}
+        busy = insert_id(conn, t["rooms"], status="ended", last_event_id=0, **room)
+        quiet = insert_id(conn, t["rooms"], status="live", last_event_id=0, **room)
+        for price, buyers in ((128_800, 2), (50_000, 1)):
+            flashbuy = insert_id(
+                conn,
+                t["flashbuys"],
+                room_id=busy,
+                creator_id=creator,
+                product_id=product,
+                category_id=category,
+                mode="full",
+                title="t",
+                piece_no="1",
+                price_fen=price,
+                stock=5,
+                sold=buyers,
+                status="active",
+                picture_id="a" * 64,
+                template_id=template,
+                note="",
+                created_at=now,
+            )
+            for _ in range(buyers):
+                viewer = insert_id(conn, t["viewers"], nickname="v", created_at=now)
+                conn.execute(
+                    t["orders"]
+                    .insert()
+                    .values(
+                        flashbuy_id=flashbuy,
+                        room_id=busy,
+                        viewer_id=viewer,
+                        price_fen=price,
+                        shipping_fen=1_200,
+                        created_at=now,
+                    )
+                )
+
+    migrate.upgrade(db)
+
+    rooms = t["rooms"]
+    with db.read() as conn:
+        totals = {
+            r.id: (r.order_count, r.sales_fen)
+            for r in conn.execute(sa.select(rooms.c.id, rooms.c.order_count, rooms.c.sales_fen))
+        }
+    assert totals == {busy: (3, 307_600), quiet: (0, 0)}
     assert schema_differences(db) == []

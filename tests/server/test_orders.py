@@ -1,11 +1,14 @@
 """Buying flash-buys over HTTP: stock, targeting, presence, listings, offers, events, retries."""
 
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_server.tables import event_targets, orders, rooms
@@ -253,8 +256,15 @@ def test_a_purchase_appends_its_events_together(world: World) -> None:
     log = room_events(world.platform, world.room_id)
     assert [e.id for e in log] == list(range(1, len(log) + 1))  # one by one per room
     new = log[len(before) :]
-    assert [e.type for e in new] == ["order.placed", "flashbuy.updated", "flashbuy.sold_out"]
-    placed, updated, sold_out = new
+    assert [e.type for e in new] == [
+        "order.placed",
+        "live.totals",
+        "flashbuy.updated",
+        "flashbuy.sold_out",
+    ]
+    placed, totals, updated, sold_out = new
+    assert totals.data == {"room_id": world.room_id, "order_count": 1, "sales_fen": 128_800}
+    assert totals.audience == "creator"
     assert placed.data == order
     assert placed.audience == "creator"
     assert (updated.data["id"], updated.data["sold"], updated.data["status"]) == (
@@ -320,13 +330,21 @@ def test_racing_viewers_never_oversell_and_each_purchase_logs_its_events_togethe
     log = room_events(world.platform, world.room_id)
     assert [e.id for e in log] == list(range(1, len(log) + 1))
     new = log[len(before) :]
-    expected_types = ["order.placed", "flashbuy.updated"] * stock + ["flashbuy.sold_out"]
+    # Each purchase's batch: its order, the live's totals, the flash-buy it left behind (the
+    # last one's followed by the sell-out).
+    batch = ["order.placed", "live.totals", "flashbuy.updated"]
+    expected_types = batch * (stock - 1) + batch + ["flashbuy.sold_out"]
     assert [e.type for e in new] == expected_types
-    # Each order's event is followed at once by the flash-buy it left behind.
+    # Each order's event is followed, after the totals, by the flash-buy it left behind.
     for n in range(stock):
-        order_event, updated = new[2 * n], new[2 * n + 1]
+        order_event, updated = new[3 * n], new[3 * n + 2]
         assert updated.data["sold"] == n + 1
         assert order_event.data in placed
+    # The totals count up one order at a time, in commit order.
+    totals = [e.data for e in new if e.type == "live.totals"]
+    assert [(t["order_count"], t["sales_fen"]) for t in totals] == [
+        (n, n * 128_800) for n in range(1, stock + 1)
+    ]
     assert sorted(e.data["id"] for e in new if e.type == "order.placed") == sorted(
         o["id"] for o in placed
     )
@@ -352,3 +370,122 @@ def test_an_idempotent_purchase_replays_the_same_order(world: World) -> None:
     resp = world.viewers[1].post(order_path(fb["id"]), json={"region": "浙江"}, headers=key)
     expect_error(resp, ErrorCode.FLASHBUY_SOLD_OUT)
     assert snapshot(world.platform.db) == before
+
+
+# --- the orders of a live, and the live's totals -----------------------------------------
+
+
+@contextmanager
+def statements_on(platform: Platform, table: str) -> Iterator[list[str]]:
+    """The SQL statements the platform's engine runs that name ``table``, while inside."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if f" {table}" in statement:
+            seen.append(statement)
+
+    engine = platform.db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def orders_read_with(platform: Platform, ask: Callable[[], Any]) -> tuple[Any, int]:
+    """What ``ask`` answered, and how many statements reading orders it cost the platform."""
+    with statements_on(platform, "orders") as seen:
+        answer = ask()
+    return answer, len(seen)
+
+
+def room_orders_path(room_id: int) -> str:
+    return f"/rooms/{room_id}/orders"
+
+
+def test_the_creator_lists_a_lives_orders_in_one_query(world: World) -> None:
+    assert world.creator.ok("GET", room_orders_path(world.room_id)) == []
+    for _ in range(3):
+        world.join()
+    first = world.create_flashbuy(stock=5, price_fen=10_000)
+    second = world.create_flashbuy(stock=5, price_fen=20_000)
+    placed = [buy(world.viewers[0], first["id"])]
+    listed, reads = orders_read_with(
+        world.platform, lambda: world.creator.ok("GET", room_orders_path(world.room_id))
+    )
+    assert (listed, reads) == (placed, 1)
+
+    placed += [buy(viewer, second["id"]) for viewer in world.viewers[1:]]
+    placed.append(buy(world.viewers[1], first["id"]))
+    listed, reads = orders_read_with(
+        world.platform, lambda: world.creator.ok("GET", room_orders_path(world.room_id))
+    )
+    # Oldest first, whole, and still one query however many orders and flash-buys there are.
+    assert listed == sorted(placed, key=lambda o: o["id"])
+    assert len(listed) == 6
+    assert reads == 1
+    # The flash-buy's own list is one query too, and the same orders.
+    of_first, reads = orders_read_with(
+        world.platform, lambda: world.creator.ok("GET", order_path(first["id"]))
+    )
+    assert of_first == [o for o in listed if o["flashbuy_id"] == first["id"]]
+    assert reads == 1
+
+
+def test_only_the_lives_creator_lists_its_orders(world: World) -> None:
+    fb = world.create_flashbuy(stock=2)
+    buy(world.viewers[0], fb["id"])
+    path = room_orders_path(world.room_id)
+    other = make_world(world.platform, viewers=0)
+    try:
+        # Another creator's room is the same 404 as a room that does not exist.
+        theirs = other.creator.get(path)
+        missing = other.creator.get(room_orders_path(MISSING_ID))
+        assert expect_error(theirs, ErrorCode.NOT_FOUND) == {"what": "room", "id": world.room_id}
+        assert expect_error(missing, ErrorCode.NOT_FOUND) == {"what": "room", "id": MISSING_ID}
+        assert other.creator.ok("GET", room_orders_path(other.room_id)) == []
+    finally:
+        other.close()
+    expect_error(world.viewers[0].get(path), ErrorCode.FORBIDDEN)
+    anonymous = world.platform.client()
+    try:
+        expect_error(anonymous.get(path), ErrorCode.UNAUTHENTICATED)
+    finally:
+        anonymous.close()
+    # An ended live's orders are still listed.
+    world.creator.ok("POST", f"/rooms/{world.room_id}/end")
+    assert len(world.creator.ok("GET", path)) == 1
+
+
+def test_the_room_counts_its_orders_and_sales_as_they_are_placed(world: World) -> None:
+    def totals() -> tuple[int, int]:
+        room = world.creator.ok("GET", f"/rooms/{world.room_id}")
+        return room["order_count"], room["sales_fen"]
+
+    assert totals() == (0, 0)
+    template = world.creator.ok(
+        "POST",
+        "/shipping-templates",
+        201,
+        json={"name": "顺丰", "kind": "flat", "flat_fee_fen": 1_200},
+    )
+    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=template["id"])
+    buy(world.viewers[0], fb["id"])
+    assert totals() == (1, 128_800)  # the piece's price: postage is not a sale
+    buy(world.viewers[1], fb["id"])
+    assert totals() == (2, 257_600)
+
+    # A refused purchase counts nothing.
+    late, _late_id = world.join()
+    expect_error(late.post(order_path(fb["id"]), json={}), ErrorCode.FLASHBUY_SOLD_OUT)
+    assert totals() == (2, 257_600)
+    # The lists of rooms and lives say the same.
+    listed = world.creator.ok("GET", "/rooms")
+    assert [(r["order_count"], r["sales_fen"]) for r in listed if r["id"] == world.room_id] == [
+        (2, 257_600)
+    ]
+    log = room_events(world.platform, world.room_id)
+    assert [e.data for e in log if e.type == "live.totals"] == [
+        {"room_id": world.room_id, "order_count": 1, "sales_fen": 128_800},
+        {"room_id": world.room_id, "order_count": 2, "sales_fen": 257_600},
+    ]

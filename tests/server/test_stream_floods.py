@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from flashbuy_server import streams
-from flashbuy_server.demo import post_comments
 from flashbuy_server.events import AUDIENCE_ALL
+from flashbuy_server.rehearsal import post_comments
 from flashbuy_server.streams import EventRecord, RoomFeed
 from tests.support import Platform, SseClient, World
 

@@ -225,6 +225,9 @@ CREATOR_ENDPOINTS: list[Any] = [
         lambda s, i: s.attacker.creator.get("/flash-buys", params={"room_id": i}),
         id="flash-buys-of-a-room",
     ),
+    pytest.param(
+        ROOM, lambda s, i: s.attacker.creator.get(f"/rooms/{i}/orders"), id="orders-of-a-room"
+    ),
     # flash-buys and their orders
     pytest.param(
         FLASHBUY, lambda s, i: s.attacker.creator.get(f"/flash-buys/{i}"), id="get-flash-buy"

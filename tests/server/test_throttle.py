@@ -19,8 +19,8 @@ import pytest
 import sqlalchemy as sa
 
 from flashbuy_server import accounts, signin_guard
-from flashbuy_server.audience import Audience, AudienceConfig
 from flashbuy_server.config import Settings
+from flashbuy_server.rehearsal import Audience, AudienceConfig
 from flashbuy_server.server import ServerThread
 from flashbuy_server.signin_guard import Policy, wait_after
 from flashbuy_server.tables import sign_in_failures

@@ -1,16 +1,13 @@
 """The rehearsal audience: simulated viewers that join a live, comment, and buy.
 
-It drives a platform through its public HTTP API, like real viewers' apps: each
-viewer joins, reads its own event stream (resuming with Last-Event-ID after a
-drop; told that the platform never had that id, as after a restore from an
-older copy of its database, it reads its open offers afresh and follows from the
-platform's newest event), and tries to buy the invitations it receives. The one
-exception is a flood: above ``HTTP_COMMENT_RATE`` an embedder that runs the
-platform in-process may pass ``post_comments``, which stores each moment's
-comments in one transaction (see ``flashbuy_server.demo.post_comments``). Given ``next_live``, the
-audience follows the creator from an ended live into the next one. Used by
-``flashbuy-audience``, by the demo (``flashbuy-server --demo``, the console's
-embedded platform), and by load tests.
+It drives a platform through its public HTTP API, like real viewers' apps: each viewer
+joins, reads its own event stream (:mod:`flashbuy_server.rehearsal.stream`), and tries to
+buy the invitations it receives. The one exception is a flood: above ``HTTP_COMMENT_RATE``
+an embedder that runs the platform in-process may pass ``post_comments``, which stores each
+moment's comments in one transaction (see :func:`flashbuy_server.rehearsal.shortcuts.
+post_comments`). Given ``next_live``, the audience follows the creator from an ended live
+into the next one. Used by ``flashbuy-audience``, by the demo (``flashbuy-server --demo``,
+the console's embedded platform), and by load tests.
 
     audience = Audience(AudienceConfig(server="http://127.0.0.1:8700", room_id=1, viewers=50))
     audience.start()   # in a thread of its own
@@ -18,179 +15,39 @@ embedded platform), and by load tests.
     stats = audience.stop()
 """
 
-import argparse
 import asyncio
 import contextlib
-import importlib
-import json
 import logging
 import random
-import signal
 import ssl
-import sys
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
 
 from flashbuy_protocol.limits import REGIONS
-from flashbuy_protocol.sse import SseDecoder
-
-log = logging.getLogger(__name__)
-
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-_NAMES = (
-    "小美",
-    "阿珍",
-    "玉儿",
-    "大壮",
-    "晓晓",
-    "翠翠",
-    "明明",
-    "婷婷",
-    "老周",
-    "佳佳",
-    "小雨",
-    "阿杰",
+from flashbuy_server.rehearsal.config import (
+    CALLS_AT_ONCE,
+    FOLLOW_POLL_SECONDS,
+    HTTP_COMMENT_RATE,
+    INVITED_KEPT,
+    JOINS_AT_ONCE,
+    TICK_SECONDS,
+    AudienceConfig,
+    AudienceStats,
+    NextLive,
+    PostComments,
 )
-_SMALL_TALK = (
-    "主播好",
-    "晚上好呀",
-    "这个种水不错",
-    "颜色好正",
-    "能再近一点看看吗",
-    "有证书吗",
-    "手镯圈口多大",
-    "好漂亮",
-    "刚进来，在播什么",
-    "支持主播",
-    "这个是A货吗",
-    "灯光下看看",
-)
-_INTENT = (
-    "{n}号多少钱",
-    "{n}号多少钱?",
-    "要了",
-    "#{n}",
-    "{n}号我要",
-    "拍了",
-    "{n}号要",
-    "这个多少钱",
-)
+from flashbuy_server.rehearsal.plumbing import error_code, logged_task, retry_after, without_sniffio
+from flashbuy_server.rehearsal.stream import read_viewer_stream
+from flashbuy_server.rehearsal.viewer import Viewer
+from flashbuy_server.rehearsal.words import comment_text, nickname
 
-
-def nickname(rng: random.Random) -> str:
-    """A plausible Chinese viewer nickname."""
-    return rng.choice(_SURNAMES) + rng.choice(_NAMES) + str(rng.randint(1, 999))
-
-
-def comment_text(rng: random.Random, intent_share: float = 0.35) -> str:
-    """Small talk, or now and then purchase intent about a piece number."""
-    if rng.random() < intent_share:
-        return rng.choice(_INTENT).format(n=rng.randint(1, 30))
-    return rng.choice(_SMALL_TALK)
-
-
-# Requests under way at once on the shared connection pool (joins, comments, purchases,
-# leaves); each viewer's event stream has a connection of its own besides.
-CALLS_AT_ONCE = 32
-# Joins in flight at once: the platform takes them one transaction at a time anyway, and
-# a queue of hundreds would hold up the seller's own requests behind it.
-JOINS_AT_ONCE = 8
-# Above this rate the chatter posts each moment's comments in one batch, through
-# ``post_comments`` when the embedder gives one: one Python process cannot post thousands
-# of requests a second, each with its own authentication, idempotency and transaction.
-HTTP_COMMENT_RATE = 20.0
-TICK_SECONDS = 0.05  # a flood is posted in batches this often
-FOLLOW_POLL_SECONDS = 0.25  # after a live ended: how often to look for the next one
-INVITED_KEPT = 10_000  # the newest invitations kept in ``Audience.invited``
-
-# ``post_comments(room_id, [(viewer_id, text), ...])``: stores the comments, returns how many.
-PostComments = Callable[[int, Sequence[tuple[int, str]]], int]
-# ``next_live(ended_room_id)``: the room of the creator's live now, or None while there is none.
-NextLive = Callable[[int], int | None]
-
-
-@dataclass(frozen=True)
-class AudienceConfig:
-    """What the audience does; ``comment_rate`` is comments per second for the whole room.
-
-    ``buyers_per_offer``, if set, caps how many viewers (on average) try to buy one offer to
-    every viewer: with a thousand viewers, ``buy_probability`` alone would send hundreds of
-    purchases at one unique piece. A targeted offer's viewer buys with ``buy_probability``.
-    ``leave_on_stop``: whether the viewers leave the room when the audience stops.
-    ``stop_grace``: how long requests under way may take to finish at the stop, so that the
-    stats say what the platform did (default: ``request_timeout``).
-    """
-
-    server: str
-    room_id: int
-    viewers: int = 20
-    comment_rate: float = 2.0
-    buy_probability: float = 0.3
-    reaction_seconds: tuple[float, float] = (0.2, 2.0)
-    seed: int | None = None
-    request_timeout: float = 10.0
-    buyers_per_offer: float | None = None
-    leave_on_stop: bool = True
-    stop_grace: float | None = None
-
-    def __post_init__(self) -> None:
-        if not self.server.startswith(("http://", "https://")):
-            raise ValueError(
-                f"the server address must start with http:// or https://: {self.server!r}"
-            )
-        if self.room_id < 1:
-            raise ValueError("the room id is a whole number from 1")
-        if not 0 <= self.viewers <= 5_000:
-            raise ValueError("viewers must be between 0 and 5000")
-        if not 0 <= self.comment_rate <= 10_000:
-            raise ValueError("the comment rate must be between 0 and 10000 per second")
-        if not 0 <= self.buy_probability <= 1:
-            raise ValueError("the buy probability must be between 0 and 1")
-        low, high = self.reaction_seconds
-        if not 0 <= low <= high:
-            raise ValueError("the reaction time range must be 0 <= low <= high")
-        if self.buyers_per_offer is not None and self.buyers_per_offer < 0:
-            raise ValueError("the buyers per offer must be 0 or more")
-        if self.stop_grace is not None and self.stop_grace < 0:
-            raise ValueError("the stop grace must be 0 seconds or more")
-
-
-@dataclass
-class AudienceStats:
-    """What the audience did so far (``joined`` counts every join, in every live)."""
-
-    joined: int = 0
-    comments: int = 0
-    invitations: int = 0
-    attempts: int = 0
-    orders: int = 0
-    refused: dict[str, int] = field(default_factory=dict)
-    errors: int = 0
-    # comments not sent: the platform was still busy with earlier ones, or said 429 (too
-    # fast for one viewer)
-    skipped: int = 0
-    # streams refused as resuming beyond the room's newest event (a restored platform),
-    # after which the viewer read its offers afresh
-    resyncs: int = 0
-
-
-@dataclass
-class _Viewer:
-    id: int
-    nickname: str
-    region: str
-    token: str
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+log = logging.getLogger("flashbuy_server.rehearsal")
 
 
 class Audience:
@@ -218,8 +75,8 @@ class Audience:
         self._next_live = next_live
         self._post_comments = post_comments
         self._rng = random.Random(config.seed)  # noqa: S311 (a simulation, not a secret)
-        self._crowd: dict[int, _Viewer] = {}  # seat -> viewer: who re-enters the next live
-        self._present: list[_Viewer] = []  # in self.room_id now: who may comment
+        self._crowd: dict[int, Viewer] = {}  # seat -> viewer: who re-enters the next live
+        self._present: list[Viewer] = []  # in self.room_id now: who may comment
         self._arrived = asyncio.Event()  # someone is in self._present
         self._settled = 0  # viewers of this live that listen, or gave up
         self._stop: asyncio.Event | None = None
@@ -239,7 +96,7 @@ class Audience:
         """Join, comment and buy until :meth:`request_stop`; then stop and return the stats."""
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        _without_sniffio()
+        without_sniffio()
         base = self.config.server.rstrip("/") + "/api/v1"
         # One TLS context for every client: building one takes about 16 ms and 0.8 MB, and
         # httpx builds one per client unless given one.
@@ -256,8 +113,8 @@ class Audience:
         )
         self._base, self._calls = base, calls
         async with calls:
-            attending = _task(self._attend(), "attend")
-            chatter = _task(self._chatter(), "chatter")
+            attending = logged_task(self._attend(), "attend")
+            chatter = logged_task(self._chatter(), "chatter")
             try:
                 await self._stop.wait()
             finally:
@@ -377,9 +234,11 @@ class Audience:
                     continue
                 self._present.append(viewer)
                 self._arrived.set()
-                listeners.append(_task(self._listen(room_id, viewer, ended), f"viewer-{viewer.id}"))
+                listeners.append(
+                    logged_task(self._listen(room_id, viewer, ended), f"viewer-{viewer.id}")
+                )
 
-        ushers = [_task(usher(), "usher") for _ in range(min(JOINS_AT_ONCE, wanted))]
+        ushers = [logged_task(usher(), "usher") for _ in range(min(JOINS_AT_ONCE, wanted))]
         try:
             await asyncio.gather(*ushers)
             log.info(
@@ -407,7 +266,7 @@ class Audience:
 
     # --- one viewer ---------------------------------------------------------------------
 
-    async def _join(self, room_id: int, seat: int, ended: asyncio.Event) -> _Viewer | None:
+    async def _join(self, room_id: int, seat: int, ended: asyncio.Event) -> Viewer | None:
         """The viewer of ``seat`` enters the live (as the same viewer as before, if known)."""
         assert self._calls is not None
         known = self._crowd.get(seat)
@@ -424,7 +283,7 @@ class Audience:
             log.warning("rehearsal audience: a join failed: %s", exc)
             return None
         if resp.status_code != 200:
-            if _error_code(resp) == "LIVE_NOT_ACTIVE":
+            if error_code(resp) == "LIVE_NOT_ACTIVE":
                 ended.set()
             else:
                 self.stats.errors += 1
@@ -433,7 +292,7 @@ class Audience:
                 )
             return None
         body = resp.json()
-        viewer = _Viewer(int(body["viewer"]["id"]), name, region, str(body["token"]))
+        viewer = Viewer(int(body["viewer"]["id"]), name, region, str(body["token"]))
         self._crowd[seat] = viewer
         self.stats.joined += 1
         return viewer
@@ -448,12 +307,12 @@ class Audience:
             resp = await self._calls.post(
                 f"/rooms/{room_id}/join", json={"nickname": name, "region": region}, headers=headers
             )
-            wait = _retry_after(resp)
+            wait = retry_after(resp)
             if wait is None:
                 return resp
             await asyncio.sleep(wait)
 
-    async def _listen(self, room_id: int, viewer: _Viewer, ended: asyncio.Event) -> None:
+    async def _listen(self, room_id: int, viewer: Viewer, ended: asyncio.Event) -> None:
         """Read the viewer's stream, resuming after drops, until the live ends.
 
         Each viewer has a client of its own for its stream, as its app would: one shared
@@ -475,61 +334,30 @@ class Audience:
                 self._settle(room_id)
 
     async def _read_stream(
-        self, client: httpx.AsyncClient, room_id: int, viewer: _Viewer, ended: asyncio.Event
+        self, client: httpx.AsyncClient, room_id: int, viewer: Viewer, ended: asyncio.Event
     ) -> bool:
-        last_id: str | None = None
-        backoff = 0.2
-        listening = False
-        reread: set[int] = set()  # offers read afresh after a resync, not to take twice
-        while True:
-            headers = {"Last-Event-ID": last_id} if last_id else {}
-            try:
-                async with client.stream(
-                    "GET", f"/rooms/{room_id}/viewer-events", headers=headers
-                ) as resp:
-                    if resp.status_code != 200:
-                        newest = await _newest_event_id(resp)
-                        if newest is None:
-                            self.stats.errors += 1
-                            log.warning("viewer %s stream refused: %s", viewer.id, resp.status_code)
-                            return listening
-                        # The platform never had the events this viewer saw (restored from
-                        # an older copy of its database): what it knows may be wrong, so it
-                        # reads its offers afresh, then follows from the platform's newest.
-                        log.info("viewer %s resynchronizes at event %s", viewer.id, newest)
-                        last_id = str(newest)
-                        reread = await self._offers_again(room_id, viewer)
-                        with self._news:
-                            self.stats.resyncs += 1
-                            self._news.notify_all()
-                        # As after a drop: a platform that keeps refusing is not hammered.
-                        await asyncio.sleep(backoff)
-                        backoff = min(backoff * 2, 5.0)
-                        continue
-                    decoder = SseDecoder()
-                    async for line in resp.aiter_lines():
-                        if line == ": connected":
-                            backoff = 0.2
-                            if not listening:
-                                listening = True
-                                self._settle(room_id, listens=True)
-                        message = decoder.feed_line(line)
-                        if message is None:
-                            continue
-                        last_id = message.id
-                        if message.event == "flashbuy.created":
-                            offer = json.loads(message.data)["data"]
-                            if offer["id"] not in reread:
-                                self._invited(viewer, offer)
-                        elif message.event == "live.ended":
-                            ended.set()
-                            return listening
-            except (httpx.HTTPError, OSError):
-                pass
-            await asyncio.sleep(backoff)  # reconnect, resuming where we were
-            backoff = min(backoff * 2, 5.0)
+        async def resync() -> set[int]:
+            reread = await self._offers_again(room_id, viewer)
+            with self._news:
+                self.stats.resyncs += 1
+                self._news.notify_all()
+            return reread
 
-    async def _offers_again(self, room_id: int, viewer: _Viewer) -> set[int]:
+        def refused(_status: int) -> None:
+            self.stats.errors += 1
+
+        return await read_viewer_stream(
+            client,
+            room_id,
+            viewer.id,
+            ended,
+            on_listening=lambda: self._settle(room_id, listens=True),
+            on_offer=lambda offer: self._invited(viewer, offer),
+            on_resync=resync,
+            on_refused=refused,
+        )
+
+    async def _offers_again(self, room_id: int, viewer: Viewer) -> set[int]:
         """The viewer forgets what it bought and takes the offers open to it now; their ids."""
         assert self._calls is not None
         self._bought = {(v, fb) for v, fb in self._bought if v != viewer.id}
@@ -541,14 +369,14 @@ class Audience:
             return set()
         if resp.status_code != 200:
             self.stats.errors += 1
-            log.warning("rehearsal audience: offers refused: %s", _error_code(resp))
+            log.warning("rehearsal audience: offers refused: %s", error_code(resp))
             return set()
         offers: list[dict[str, Any]] = resp.json()
         for offer in offers:
             self._invited(viewer, offer)
         return {int(offer["id"]) for offer in offers}
 
-    def _invited(self, viewer: _Viewer, offer: dict[str, Any]) -> None:
+    def _invited(self, viewer: Viewer, offer: dict[str, Any]) -> None:
         self.stats.invitations += 1
         with self._news:
             self.invited.append((viewer.id, int(offer["id"])))
@@ -561,7 +389,7 @@ class Audience:
             delay = self._rng.uniform(*self.config.reaction_seconds)
             self._spawn(self._buy(viewer, offer["id"], delay))
 
-    async def _buy(self, viewer: _Viewer, flashbuy_id: int, delay: float) -> None:
+    async def _buy(self, viewer: Viewer, flashbuy_id: int, delay: float) -> None:
         assert self._calls is not None
         await asyncio.sleep(delay)
         if (viewer.id, flashbuy_id) in self._bought:
@@ -581,7 +409,7 @@ class Audience:
             self.stats.orders += 1
             self._bought.add((viewer.id, flashbuy_id))
         else:
-            code = _error_code(resp)
+            code = error_code(resp)
             self.stats.refused[code] = self.stats.refused.get(code, 0) + 1
         self._tell()  # for wait_until on the stats
 
@@ -619,7 +447,7 @@ class Audience:
                             self._spawn(self._comment(room_id, viewer, text))
             await asyncio.sleep(max(due - loop.time(), TICK_SECONDS if batched else 0.0))
 
-    async def _post_batch(self, room_id: int, said: list[tuple[_Viewer, str]]) -> None:
+    async def _post_batch(self, room_id: int, said: list[tuple[Viewer, str]]) -> None:
         assert self._post_comments is not None
         try:
             stored = await asyncio.to_thread(
@@ -639,7 +467,7 @@ class Audience:
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
 
-    async def _comment(self, room_id: int, viewer: _Viewer, text: str) -> None:
+    async def _comment(self, room_id: int, viewer: Viewer, text: str) -> None:
         assert self._calls is not None
         try:
             resp = await self._calls.post(
@@ -655,10 +483,10 @@ class Audience:
             self.stats.comments += 1
         elif resp.status_code == 429:  # faster than one viewer may write: that one is dropped
             self.stats.skipped += 1
-        elif _error_code(resp) not in ("LIVE_NOT_ACTIVE", "VIEWER_NOT_IN_ROOM"):
+        elif error_code(resp) not in ("LIVE_NOT_ACTIVE", "VIEWER_NOT_IN_ROOM"):
             self.stats.errors += 1  # (the live ended under it: no error)
 
-    async def _leave_all(self, room_id: int, viewers: Sequence[_Viewer]) -> None:
+    async def _leave_all(self, room_id: int, viewers: Sequence[Viewer]) -> None:
         """The viewers leave ``room_id``, a few at a time."""
         queue = list(viewers)
 
@@ -668,138 +496,7 @@ class Audience:
 
         await asyncio.gather(*(walk_out() for _ in range(min(JOINS_AT_ONCE, len(queue)))))
 
-    async def _leave(self, room_id: int, viewer: _Viewer) -> None:
+    async def _leave(self, room_id: int, viewer: Viewer) -> None:
         assert self._calls is not None
         with contextlib.suppress(httpx.HTTPError):
             await self._calls.post(f"/rooms/{room_id}/leave", headers=viewer.auth)
-
-
-def _without_sniffio() -> None:
-    """Make a missing ``sniffio`` fail to import at once.
-
-    httpcore tries ``import sniffio`` several times per request; where it is not installed
-    (anyio no longer needs it) every try searches the whole import path on disk again,
-    which cost the audience a fifth of its time. A ``None`` in ``sys.modules`` is Python's
-    own way to say "not importable": the import fails as before, without the search.
-    """
-    if "sniffio" in sys.modules:
-        return
-    try:
-        importlib.import_module("sniffio")
-    except ImportError:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-def _task(work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
-    """A task whose unexpected failure is logged, not lost."""
-    task = asyncio.get_running_loop().create_task(work, name=name)
-
-    def done(finished: asyncio.Task[None]) -> None:
-        if not finished.cancelled() and finished.exception() is not None:
-            log.error("rehearsal audience: %s failed", name, exc_info=finished.exception())
-
-    task.add_done_callback(done)
-    return task
-
-
-async def _newest_event_id(resp: httpx.Response) -> int | None:
-    """The room's newest event id from a stream refused as resuming beyond it, else None."""
-    if resp.status_code != 409:
-        return None
-    await resp.aread()
-    if _error_code(resp) != "EVENT_ID_UNKNOWN":
-        return None
-    details = resp.json()["error"].get("details")
-    newest = details.get("last_event_id") if isinstance(details, dict) else None
-    return newest if isinstance(newest, int) and newest >= 0 else None
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    """How long a 429 asks to wait (its Retry-After, else its details); None for others."""
-    if resp.status_code != 429:
-        return None
-    header = resp.headers.get("Retry-After", "")
-    if header.isdigit():
-        return float(header)
-    try:
-        return float(resp.json()["error"]["details"]["retry_after_seconds"])
-    except (ValueError, KeyError, TypeError):
-        return 1.0
-
-
-def _error_code(resp: httpx.Response) -> str:
-    try:
-        return str(resp.json()["error"]["code"])
-    except (ValueError, KeyError, TypeError):
-        return f"HTTP_{resp.status_code}"
-
-
-# --- command line -------------------------------------------------------------------------
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="flashbuy-audience",
-        description="Simulated viewers that join a live room, comment in Chinese and buy.",
-    )
-    parser.add_argument(
-        "--server", required=True, help="platform address, e.g. http://127.0.0.1:8700"
-    )
-    parser.add_argument("--room", type=int, required=True, help="live room id")
-    parser.add_argument(
-        "--viewers", type=int, default=20, help="how many viewers, 0-5000 (default: 20)"
-    )
-    parser.add_argument(
-        "--comment-rate",
-        type=float,
-        default=2.0,
-        help="comments per second from all viewers, each one a request (default: 2)",
-    )
-    parser.add_argument(
-        "--buy-probability",
-        type=float,
-        default=0.3,
-        help="chance that a viewer tries to buy an offer it gets (default: 0.3)",
-    )
-    parser.add_argument(
-        "--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)"
-    )
-    parser.add_argument("--seed", type=int, help="make the run repeatable (default: random)")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run an audience until Ctrl-C (or --duration); print what it did as JSON."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        config = AudienceConfig(
-            server=args.server,
-            room_id=args.room,
-            viewers=args.viewers,
-            comment_rate=args.comment_rate,
-            buy_probability=args.buy_probability,
-            seed=args.seed,
-        )
-    except ValueError as exc:
-        parser.error(str(exc))
-    if args.duration is not None and args.duration <= 0:
-        parser.error("--duration must be more than 0 seconds")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-
-    async def main_async() -> AudienceStats:
-        audience = Audience(config)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, audience.request_stop)
-        if args.duration is not None:
-            loop.call_later(args.duration, audience.request_stop)
-        return await audience.run()
-
-    stats = asyncio.run(main_async())
-    print(json.dumps(asdict(stats), ensure_ascii=False, indent=2))
-    return 0 if stats.joined == config.viewers else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,21 +14,19 @@ import pytest
 from pydantic import ValidationError
 
 from flashbuy_protocol.models import Comment
-from flashbuy_server.audience import (
-    HTTP_COMMENT_RATE,
+from flashbuy_server.rehearsal import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
     Audience,
     AudienceConfig,
     comment_text,
-    nickname,
-)
-from flashbuy_server.demo import (
-    DEMO_PASSWORD,
-    DEMO_USERNAME,
     live_room,
+    nickname,
     post_comments,
     prepare_demo,
     send_audience_home,
 )
+from flashbuy_server.rehearsal.config import HTTP_COMMENT_RATE
 from tests.support import Platform, ServerProcess, SseClient, World
 
 
@@ -68,7 +66,7 @@ def test_the_audience_joins_comments_and_races_for_an_offer(
         comments += event["type"] == "comment.posted"
     orders = [e for e in seen if e["type"] == "order.placed"]
     assert len(orders) == 1
-    assert orders[0]["data"]["flashbuy_id"] == fb["id"]
+    assert orders[0]["data"]["flashbuy_id"] == fb["id"]  # type: ignore[index]
     texts = [e["data"]["text"] for e in seen if e["type"] == "comment.posted"]  # type: ignore[index]
     assert all(isinstance(t, str) and t for t in texts)
     stream.close()
@@ -124,7 +122,14 @@ def test_sample_comments_and_names_look_real() -> None:
 )
 def test_the_command_line_refuses_bad_settings(args: list[str], message: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "flashbuy_server.audience", "--server", "http://127.0.0.1:9", *args],
+        [
+            sys.executable,
+            "-m",
+            "flashbuy_server.rehearsal",
+            "--server",
+            "http://127.0.0.1:9",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=60,

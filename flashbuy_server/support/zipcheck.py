@@ -1,22 +1,17 @@
-"""Problem reports: the zip a console gathers for support, checked, kept whole, listed, exported.
+"""A problem report's zip, proven safe to open on a support desk, or the reason it is not.
 
-The platform stores the zip exactly as it came, so support reads what the seller saw
-in the console's preview. Before storing it proves the zip safe to open on a support
-desk: nothing but the zip (no bytes before, between or after its records), only the
-files a console writes (``flashbuy_protocol.limits.REPORT_MEMBERS``, each a plain file,
-the pictures real PNGs), no zip bomb, no encrypted or exotic member, every member's
-checksum right, no copy of the sender's own token, and a ``report.json`` that is one.
-Who sent it is taken from the token: the file's own ids are the console's word only.
-
-Only a few reports are unpacked at once, each member read block by block and dropped
-(but ``report.json``), and at most ``REPORT_RATE_MAX`` reports are stored per creator
-per rolling window, so no creator fills the platform's memory or disk with reports.
+Pure functions over the zip's bytes (``zipfile``): no database, no HTTP framework, no Qt, so
+the console's own tests can check what they build with the very rules the platform applies.
+Nothing but the zip (no bytes before, between or after its records), only the files a
+console writes (``flashbuy_protocol.limits.REPORT_MEMBERS``, each a plain file, the pictures
+real PNGs), no zip bomb, no encrypted or exotic member, every member's checksum right, no
+copy of the sender's own token, and a ``report.json`` that is one. Each member is read
+block by block and dropped, but ``report.json``. A refusal is an
+:class:`~flashbuy_server.errors.ApiError` (the one error shape; it imports no framework).
 """
 
 import hashlib
 import io
-import logging
-import math
 import re
 import stat
 import unicodedata
@@ -24,15 +19,9 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Header, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
-from sqlalchemy.engine import Connection
+from pydantic import ValidationError
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import (
@@ -44,29 +33,13 @@ from flashbuy_protocol.limits import (
     REPORT_MAX_MEMBERS,
     REPORT_MAX_UNCOMPRESSED,
     REPORT_MEMBER_NAME_MAX,
-    REPORT_RATE_MAX,
-    REPORT_RATE_WINDOW_SECONDS,
     REPORT_SCREENSHOTS,
-    REPORT_TYPE,
     report_member_problem,
 )
-from flashbuy_protocol.models import ProblemReport, SupportReceipt
-from flashbuy_server import idempotency
-from flashbuy_server.db import Database, insert_id, lock_rows
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
-from flashbuy_server.errors import ApiError, not_found
-from flashbuy_server.guard import BodyLimit
-from flashbuy_server.slots import Slots, slots_of
-from flashbuy_server.sqltypes import utcnow
-from flashbuy_server.tables import creator_shops, creators, idempotency_keys, support_reports
-
-log = logging.getLogger(__name__)
-
-router = APIRouter(tags=["support"])
+from flashbuy_protocol.models import ProblemReport
+from flashbuy_server.errors import ApiError
 
 MANIFEST = REPORT_MANIFEST
-INSPECTIONS_AT_ONCE = 2  # reports unpacked at the same time (each holds its zip in memory)
-_PATH = "/support/reports"
 _READ_CHUNK = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(CONTROL)
@@ -95,17 +68,11 @@ class CheckedReport:
     sha256: str
 
 
-class _Fingerprint(BaseModel):
-    """What a report request asks for, for the idempotency check: its exact bytes."""
-
-    sha256: str
-
-
 def _invalid(reason: str, message: str, **details: Any) -> ApiError:
     return ApiError(ErrorCode.REPORT_INVALID, message, reason=reason, **details)
 
 
-def _too_large(size: int) -> ApiError:
+def too_large(size: int) -> ApiError:
     return ApiError(
         ErrorCode.REPORT_TOO_LARGE,
         f"the report is larger than {REPORT_MAX_BYTES // (1024 * 1024)} MiB",
@@ -113,9 +80,6 @@ def _too_large(size: int) -> ApiError:
         max_bytes=REPORT_MAX_BYTES,
         size_bytes=size,
     )
-
-
-BODY_LIMIT = BodyLimit(REPORT_MAX_BYTES, _too_large)
 
 
 def shown(name: str) -> str:
@@ -286,7 +250,7 @@ def inspect_report(data: bytes, secrets: Sequence[str] = ()) -> CheckedReport:
     console whose redaction failed cannot make the platform keep a live credential.
     """
     if len(data) > REPORT_MAX_BYTES:
-        raise _too_large(len(data))
+        raise too_large(len(data))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -347,175 +311,4 @@ def inspect_report(data: bytes, secrets: Sequence[str] = ()) -> CheckedReport:
         members=[i.filename for i in infos],
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-    )
-
-
-# --- how many, how often ------------------------------------------------------------------
-
-
-def rate_limited(conn: Connection, creator_id: int) -> ApiError | None:
-    """The refusal for a creator who stored ``REPORT_RATE_MAX`` reports this window, or None."""
-    now = utcnow()
-    window = timedelta(seconds=REPORT_RATE_WINDOW_SECONDS)
-    count, oldest = conn.execute(
-        sa.select(sa.func.count(), sa.func.min(support_reports.c.received_at)).where(
-            support_reports.c.creator_id == creator_id,
-            support_reports.c.received_at > now - window,
-        )
-    ).one()
-    if count < REPORT_RATE_MAX:
-        return None
-    wait = max(1, math.ceil((oldest + window - now).total_seconds()))
-    return ApiError(
-        ErrorCode.REPORT_RATE_LIMITED,
-        f"at most {REPORT_RATE_MAX} problem reports per creator every "
-        f"{REPORT_RATE_WINDOW_SECONDS // 60} minutes; the next one is taken in "
-        f"{math.ceil(wait / 60)} minutes",
-        max_reports=REPORT_RATE_MAX,
-        window_seconds=REPORT_RATE_WINDOW_SECONDS,
-        retry_after_seconds=wait,
-    )
-
-
-def report_gate(app: Any) -> Slots:
-    """The slots in which this process unpacks reports: :data:`INSPECTIONS_AT_ONCE`.
-
-    Unpacking is the costly part (a zip of 10 MiB in memory, up to 64 MiB inflated and
-    checked on a worker thread); the others wait their turn, holding only their zip.
-    """
-    return slots_of(app, "report_slots", INSPECTIONS_AT_ONCE)
-
-
-def store(conn: Connection, creator_id: int, report: CheckedReport, data: bytes) -> SupportReceipt:
-    """Keep a checked report under the creator that sent it, within the creator's rate."""
-    # Hold the creator's row so that two reports at once (two processes) count in turn.
-    conn.execute(lock_rows(conn, sa.select(creators.c.id).where(creators.c.id == creator_id)))
-    refusal = rate_limited(conn, creator_id)
-    if refusal is not None:
-        raise refusal
-    shop_ids = list(
-        conn.execute(
-            sa.select(creator_shops.c.shop_id)
-            .where(creator_shops.c.creator_id == creator_id)
-            .order_by(creator_shops.c.shop_id)
-        ).scalars()
-    )
-    now = utcnow()
-    manifest = report.manifest
-    report_id = insert_id(
-        conn,
-        support_reports,
-        creator_id=creator_id,
-        shop_ids=shop_ids,
-        received_at=now,
-        size_bytes=report.size_bytes,
-        sha256=report.sha256,
-        reported_at=manifest.created_at,
-        app_version=manifest.app_version,
-        os=manifest.os,
-        qt_version=manifest.qt_version,
-        python_version=manifest.python_version,
-        description=manifest.description,
-        members=report.members,
-        data=data,
-    )
-    log.info(
-        "problem report %s from creator %s (%d bytes)", report_id, creator_id, report.size_bytes
-    )
-    return SupportReceipt(
-        id=report_id, received_at=now, size_bytes=report.size_bytes, sha256=report.sha256
-    )
-
-
-# --- support's side (the admin command line) -------------------------------------------
-
-
-def list_reports(conn: Connection, creator_id: int | None = None) -> list[dict[str, Any]]:
-    """Every report (or one creator's), newest first, without the zips themselves."""
-    query = sa.select(*(c for c in support_reports.c if c.name != "data")).order_by(
-        support_reports.c.id.desc()
-    )
-    if creator_id is not None:
-        query = query.where(support_reports.c.creator_id == creator_id)
-    return [dict(row._mapping) for row in conn.execute(query)]
-
-
-def report_zip(conn: Connection, report_id: int) -> bytes:
-    """The zip of a report, exactly as the console sent it."""
-    data = conn.execute(
-        sa.select(support_reports.c.data).where(support_reports.c.id == report_id)
-    ).scalar_one_or_none()
-    if data is None:
-        raise not_found("report", report_id)
-    return bytes(data)
-
-
-# --- the endpoint -------------------------------------------------------------------------
-
-
-async def _read_body(request: Request) -> bytes:
-    """The zip: at most :data:`BODY_LIMIT`, which the guard enforces as it arrives."""
-    return await request.body()
-
-
-def _bearer(request: Request) -> str:
-    """The raw token the caller signed this request with (authentication checked it)."""
-    return request.headers.get("authorization", "").partition(" ")[2].strip()
-
-
-def _precheck_rate(db: Database, principal: str, creator_id: int, key: str | None) -> None:
-    """Refuse a rate-limited creator before the body is read (``store`` checks again).
-
-    A retry of a report already stored under ``key`` is let through: it is answered
-    from the idempotency record, not stored again.
-    """
-    with db.read() as conn:
-        if key is not None:
-            known = conn.execute(
-                sa.select(idempotency_keys.c.key).where(
-                    idempotency_keys.c.principal == principal, idempotency_keys.c.key == key
-                )
-            ).first()
-            if known is not None:
-                return
-        refusal = rate_limited(conn, creator_id)
-    if refusal is not None:
-        raise refusal
-
-
-@router.post(
-    _PATH,
-    response_model=SupportReceipt,
-    status_code=201,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {REPORT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-        }
-    },
-)
-async def post_report(
-    request: Request,
-    me: CreatorDep,
-    db: DbDep,
-    key: IdemKeyDep,
-    content_type: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
-    """Send a problem report: a zip (raw body, at most 10 MiB) with a ``report.json``."""
-    if (content_type or "").split(";")[0].strip().lower() != REPORT_TYPE:
-        raise ApiError(
-            ErrorCode.REPORT_NOT_ZIP,
-            f"send the report as the raw body with Content-Type {REPORT_TYPE}",
-        )
-    await run_in_threadpool(_precheck_rate, db, me.key, me.id, key)
-    data = await _read_body(request)
-    report = await report_gate(request.app).run(inspect_report, data, [_bearer(request)])
-    return await run_in_threadpool(
-        idempotency.run_once,
-        db,
-        me.key,
-        key,
-        idempotency.fingerprint("POST", _PATH, _Fingerprint(sha256=report.sha256)),
-        201,
-        lambda conn: store(conn, me.id, report, data),
     )

@@ -36,10 +36,10 @@ from flashbuy_protocol.limits import (
     REPORT_RATE_MAX,
     REPORT_RATE_WINDOW_SECONDS,
 )
-from flashbuy_server import support
 from flashbuy_server.errors import ApiError
 from flashbuy_server.support import (
     INSPECTIONS_AT_ONCE,
+    endpoint,
     inspect_report,
     report_gate,
     shown,
@@ -644,15 +644,15 @@ def test_only_a_few_reports_are_unpacked_at_once(
 ) -> None:
     senders = INSPECTIONS_AT_ONCE + 2
     held = Held(inspect_report)
-    real_read_body = support._read_body
+    real_read_body = endpoint._read_body
 
     async def read_body(request: Request) -> bytes:
         body = await real_read_body(request)
         held.arrive()
         return body
 
-    monkeypatch.setattr(support, "inspect_report", held.call)
-    monkeypatch.setattr(support, "_read_body", read_body)
+    monkeypatch.setattr(endpoint, "inspect_report", held.call)
+    monkeypatch.setattr(endpoint, "_read_body", read_body)
     gate = report_gate(world.platform.server.app)
     clients = [world.platform.client(world.creator.token) for _ in range(senders)]
     try:

@@ -5,7 +5,7 @@ they must neither stay silent (waiting for ids the room will reach with other ev
 trust what they knew (a flash-buy id given out again is a new offer, not one they bought).
 """
 
-from flashbuy_server.audience import Audience, AudienceConfig
+from flashbuy_server.rehearsal import Audience, AudienceConfig
 from tests.backup import restore_backup, take_backup
 from tests.support import ProcessPlatform, make_world
 

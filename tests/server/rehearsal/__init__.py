@@ -1,0 +1,1 @@
+"""Tests of the rehearsal package: the demo seed and the simulated audience."""

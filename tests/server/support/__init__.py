@@ -1,0 +1,1 @@
+"""Tests of problem reports: the zip checks, their storage and the route."""
