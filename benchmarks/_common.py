@@ -1,12 +1,12 @@
 """Scaffolding the benchmarks share: the platform under test, databases, a live room, output.
 
 Only the standard library and ``requests`` are imported here at module level. The platform's
-modules (and ``tests.support``, which imports them) are imported inside the functions that
-need them: a benchmark's child processes re-import it, and a console process that also
-loaded the server's modules would pay for their objects in every garbage collection.
+modules (and ``tests.support``, whose helpers the benchmarks share with the tests and which
+imports them) are imported inside the functions that need them: a benchmark's child
+processes re-import it, and a console process that also loaded the server's modules would
+pay for their objects in every garbage collection.
 """
 
-import importlib
 import math
 import multiprocessing
 import os
@@ -33,15 +33,6 @@ API = "/api/v1"
 REGION = "浙江"
 HTTP_TIMEOUT = (5.0, 60.0)  # requests: connect, read; every request is bounded in time
 PICTURE_COLOR = "#2e8b57"  # of the flash-buys' picture
-
-
-def support() -> Any:
-    """``tests.support``, whose helpers the benchmarks use as the tests do.
-
-    Imported by name when first needed: it imports the platform's modules, and a strict
-    mypy of a benchmark would otherwise also check it (and it is not typed for that).
-    """
-    return importlib.import_module("tests.support")
 
 
 # --- the platform under test --------------------------------------------------------------
@@ -189,7 +180,9 @@ def fresh_database(backend: str, scratch: Path, name: str) -> Iterator[str]:
 
         yield sqlite_url(scratch / f"{name}.sqlite3")
         return
-    with support().fresh_postgres_database() as url:
+    from tests.support import fresh_postgres_database
+
+    with fresh_postgres_database() as url:
         yield url
 
 
@@ -250,11 +243,13 @@ class Live:
         template_id = self.ok(
             "POST", "/shipping-templates", 201, json={"name": "包邮", "kind": "free"}
         )["id"]
+        from tests.support import jpeg_bytes
+
         picture_id = self.ok(
             "POST",
             "/pictures",
             201,
-            data=support().jpeg_bytes(color=PICTURE_COLOR),
+            data=jpeg_bytes(color=PICTURE_COLOR),
             headers={"Content-Type": "image/jpeg"},
         )["id"]
         return template_id, picture_id
@@ -264,8 +259,8 @@ def go_live(db: "Database", api: str, creator: str, password: str) -> Live:
     """Accounts and catalogue through the platform's functions, as the tests arrange them;
     sign-in and the live room over HTTP. ``creator`` is the prefix of the creator's name."""
     from flashbuy_server import accounts, catalog
+    from tests.support import unique
 
-    unique = support().unique
     username = unique(creator)
     with db.write() as conn:
         shop_id = accounts.create_shop(conn, unique("shop"), qualified=True)

@@ -16,7 +16,7 @@ high-water mark after it (``VmHWM``, which the kernel keeps, so no peak is misse
 samples), the answers each kind of request got, and how long the attack took.
 The issue's aim: the peak stays under 400 MB.
 
-    python benchmarks/attack_memory.py [--before REV] [--bodies N] [--pictures N] [--body-mb MB]
+    python -m benchmarks.attack_memory [--before REV] [--bodies N] [--pictures N] [--body-mb MB]
 """
 
 import argparse

@@ -14,7 +14,7 @@ number, a jade piece) over the whole screen. Then, for a 1280x720 and a 1920x108
 
 Aim: one-frame pipeline at 720p within 30 ms, a burst of 3 within 120 ms.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/capture.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" python -m benchmarks.capture
 """
 
 import os
@@ -23,9 +23,6 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cv2
 import numpy as np

@@ -3,8 +3,8 @@
 A real live room on a real platform (127.0.0.1, a child process, SQLite in a scratch
 folder) receives ``--rate`` comments per second (5,000) for ``--seconds`` (30). The
 console side, in a child process of its own per variant, shows a real window (run it
-under an X server: ``xvfb-run -a -s "-screen 0 1920x1080x24" python
-benchmarks/comment_flood.py``; without one Qt draws offscreen, and the script says so)
+under an X server: ``xvfb-run -a -s "-screen 0 1920x1080x24" python -m
+benchmarks.comment_flood``; without one Qt draws offscreen, and the script says so)
 and reads the room's SSE stream with the console's own ``EventStream`` on a thread:
 
 * **ours**: ``CommentView``; the stream thread hands comments over through a
@@ -40,7 +40,7 @@ later are immune (these objects are immortal there). On older Pythons the consol
 processes of this benchmark first raise the reference counts of ``None``, ``True``
 and ``False`` far out of reach (see :func:`keep_singletons_alive`) and say so.
 
-    python benchmarks/comment_flood.py [--quick] [--seconds S] [--rate N] [--capacity N]
+    python -m benchmarks.comment_flood [--quick] [--seconds S] [--rate N] [--capacity N]
         [--only ours|naive]
 """
 
@@ -67,13 +67,9 @@ from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import requests
 
-import requests  # noqa: E402
-
-from benchmarks._common import (  # noqa: E402
+from benchmarks._common import (
     HTTP_TIMEOUT,
     REGION,
     PlatformServer,
@@ -83,7 +79,7 @@ from benchmarks._common import (  # noqa: E402
     percentile,
     text_table,
 )
-from flashbuy_protocol.models import Comment  # noqa: E402
+from flashbuy_protocol.models import Comment
 
 if TYPE_CHECKING:
     from flashbuy_server.db import Database

@@ -28,7 +28,7 @@ temporary ``git worktree``, removed afterwards) with the same scratch set-up, fo
 before/after table in one run.
 
     xvfb-run -a -s "-screen 0 1920x1080x24" bash scripts/with-desktop.sh \\
-        .venv/bin/python benchmarks/demo_start.py [--viewers 1000] [--hold 15] [--rev 51ed859]
+        .venv/bin/python -m benchmarks.demo_start [--viewers 1000] [--hold 15] [--rev 51ed859]
         [--quit close|term] [-- --audience-rate 2000]
 """
 
@@ -51,8 +51,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import HTTP_TIMEOUT, cores_line, new_session, scratch_env, text_table
 from flashbuy_protocol.sse import SseDecoder

@@ -48,7 +48,7 @@ Both processes raise their open-file limit towards the hard limit when a thousan
 streams need it. PostgreSQL is measured when ``PGHOST`` is set (run under
 ``scripts/with-postgres.sh``), in a fresh database dropped at the end.
 
-    python benchmarks/event_fanout.py [--quick] [--viewers N] [--rounds N] [--only sqlite]
+    python -m benchmarks.event_fanout [--quick] [--viewers N] [--rounds N] [--only sqlite]
 """
 
 import argparse
@@ -71,13 +71,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from benchmarks._common import (  # noqa: E402
+from benchmarks._common import (
     API,
     HOST,
     REGION,
@@ -93,8 +89,8 @@ from benchmarks._common import (  # noqa: E402
     percentile,
     text_table,
 )
-from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT  # noqa: E402
-from flashbuy_server.db import Database  # noqa: E402
+from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT
+from flashbuy_server.db import Database
 
 T = TypeVar("T")
 

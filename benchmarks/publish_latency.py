@@ -53,7 +53,7 @@ Two flash-buys are made first to warm up (not measured).
 
 Aims: p99 of (a) within 150 ms, of (b) within 250 ms; (c) is held to the aim of (a).
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/publish_latency.py [--quick]
+    xvfb-run -a -s "-screen 0 1920x1080x24" python -m benchmarks.publish_latency [--quick]
 """
 
 import argparse
@@ -79,8 +79,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    # Last, not first: a checkout on PYTHONPATH (an older console, for a "before" run) wins.
+if os.environ.get("PYTHONPATH"):
+    # `python -m` put this checkout first; a checkout on PYTHONPATH (an older console, for a
+    # "before" run) must win, so this one goes last.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO_ROOT]
     sys.path.append(str(REPO_ROOT))
 
 import requests  # noqa: E402
@@ -115,6 +117,7 @@ from flashbuy_protocol.sse import SseDecoder  # noqa: E402
 if TYPE_CHECKING:
     from flashbuy_desktop.ui.main_window import MainWindow
     from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog
+    from flashbuy_protocol.models import Product
     from flashbuy_server.server import ServerThread
 
 PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only
@@ -269,7 +272,12 @@ def wait_until(conditions: dict[str, Callable[[], bool]], timeout: float) -> dic
     ticker = QTimer()
     ticker.setTimerType(Qt.TimerType.PreciseTimer)
     ticker.setInterval(1)
-    ticker.timeout.connect(lambda: check() and loop.quit())
+
+    def tick() -> None:
+        if check():
+            loop.quit()
+
+    ticker.timeout.connect(tick)
     deadline = QTimer()
     deadline.setSingleShot(True)
     deadline.timeout.connect(loop.quit)
@@ -289,6 +297,11 @@ def must(stamps: dict[str, float], names: list[str], what: str) -> None:
 
 
 # --- one database ---------------------------------------------------------------------------
+
+
+def _arrived(viewer: ViewerStream, title: str) -> Callable[[], bool]:
+    """Whether ``viewer`` has seen the flash-buy ``title`` yet, asked when called."""
+    return lambda: viewer.arrival(title) is not None
 
 
 @dataclass
@@ -474,7 +487,10 @@ class Driver:
 
     def _pick_product_with_quota(self, dialog: "NewFlashBuyDialog", full: bool) -> None:
         product = dialog.selected_product()
-        left = (lambda p: p.quota.full_left) if full else (lambda p: p.quota.targeted_left)
+
+        def left(p: "Product") -> int:
+            return p.quota.full_left if full else p.quota.targeted_left
+
         if product is not None and left(product) > 0:
             return
         for row in range(dialog.product_combo.count()):
@@ -578,7 +594,7 @@ class Driver:
         self.next_full = self.highest + 1
         viewers = self.stage.viewers
         conditions: dict[str, Callable[[], bool]] = {
-            f"viewer {v.viewer_id}": (lambda v=v: v.arrival(title) is not None) for v in viewers
+            f"viewer {v.viewer_id}": _arrived(v, title) for v in viewers
         }
         conditions["created"] = lambda: "created" in created
         conditions["closed"] = lambda: self.window.new_dialog is None
@@ -722,7 +738,7 @@ def fence(stage: Stage, samples: Samples) -> None:
         },
     )
     stamps = wait_until(
-        {str(v.viewer_id): (lambda v=v: v.arrival("fence") is not None) for v in stage.viewers},
+        {str(v.viewer_id): _arrived(v, "fence") for v in stage.viewers},
         STEP_TIMEOUT,
     )
     if len(stamps) != len(stage.viewers):

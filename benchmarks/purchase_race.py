@@ -20,7 +20,7 @@ share the server's interpreter lock; ``--in-process`` serves from a thread of th
 process, as the tests do. PostgreSQL is measured when ``PGHOST`` is set (run under
 ``scripts/with-postgres.sh``), in a fresh database dropped at the end.
 
-    python benchmarks/purchase_race.py [--quick] [--buyers N] [--concurrency N] [--purchases N]
+    python -m benchmarks.purchase_race [--quick] [--buyers N] [--concurrency N] [--purchases N]
 """
 
 import argparse
@@ -38,15 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import psycopg
+import requests
+import sqlalchemy as sa
 
-import psycopg  # noqa: E402
-import requests  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-
-from benchmarks._common import (  # noqa: E402
+from benchmarks._common import (
     HTTP_TIMEOUT,
     REGION,
     PlatformServer,
@@ -60,9 +56,9 @@ from benchmarks._common import (  # noqa: E402
     percentile,
     text_table,
 )
-from flashbuy_protocol.limits import STOCK_MAX  # noqa: E402
-from flashbuy_server.db import Database  # noqa: E402
-from flashbuy_server.tables import flashbuys, orders  # noqa: E402
+from flashbuy_protocol.limits import STOCK_MAX
+from flashbuy_server.db import Database
+from flashbuy_server.tables import flashbuys, orders
 
 SOLD_OUT = "FLASHBUY_SOLD_OUT"
 PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only

@@ -21,7 +21,7 @@ source (``.venv/bin/python -m flashbuy_desktop``):
 
 Aim: at most 200 MB, and the main window within 2 s of the start.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/startup.py [--runs 5]
+    xvfb-run -a -s "-screen 0 1920x1080x24" python -m benchmarks.startup [--runs 5]
 """
 
 import argparse
@@ -36,10 +36,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import build_spec
 from benchmarks._common import cores_line, scratch_env, text_table
+from flashbuy_build.plan import psycopg_needed
+from flashbuy_build.trims import STRIP, rule_savings
 
 REPO = Path(__file__).resolve().parent.parent
 AIM_MB = 200
@@ -172,9 +172,9 @@ def report(subjects: list[Subject], untrimmed: Path | None, runs: int) -> int:
     print(text_table(grid))
     if untrimmed is not None:
         contents = untrimmed / "_internal"
-        psycopg_stays = build_spec.psycopg_needed()
+        psycopg_stays = psycopg_needed()
         rows = [["trim rule (files of the untrimmed folder)", "saves MB", "files", "applied"]]
-        for name, size, count in build_spec.rule_savings(contents):
+        for name, size, count in rule_savings(contents):
             applied = (
                 "no: the platform imports it" if name == "psycopg" and psycopg_stays else "yes"
             )
@@ -182,7 +182,7 @@ def report(subjects: list[Subject], untrimmed: Path | None, runs: int) -> int:
             rows.append([name, saves, str(count), applied])
         print()
         print(text_table(rows))
-        print(f"(and on Linux {build_spec.STRIP}: the trimmed build's binaries lose their")
+        print(f"(and on Linux {STRIP}: the trimmed build's binaries lose their")
         print(" debugging symbols; build_spec.py prints how much)")
     trimmed = next((s for s in subjects if s.name == "packaged (trimmed)"), None)
     failed = [s for s in subjects if s.failures]

@@ -383,7 +383,7 @@ class SelfCheck(QObject):
         # A backend that refuses every call: the store keeps the token in memory only. It
         # says so in a warning meant for a seller without a keyring; here it is the plan.
         with _quiet(TokenStore.__module__):
-            tokens = TokenStore(backend=keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+            tokens = TokenStore(backend=keyring.backends.fail.Keyring())
         settings = ConsoleSettings()  # the defaults a new seller starts with
         # The console's language, installed before any window is built, as the console does.
         self.language = i18n.resolve(settings.language)

@@ -117,9 +117,12 @@ def main(
         folder.mkdir(parents=True, exist_ok=True)
         settings = SettingsWindow(console.settings, embedded_demo=True, parent=window)
         settings.show()
-        QTimer.singleShot(
-            500, lambda: (save(settings.grab(), folder / "settings.png"), settings.close())
-        )
+
+        def shoot_settings() -> None:
+            save(settings.grab(), folder / "settings.png")
+            settings.close()
+
+        QTimer.singleShot(500, shoot_settings)
         report = ProblemReportDialog(
             client,
             console.tasks,
@@ -149,14 +152,13 @@ def main(
                     QTimer.singleShot(100, crash_shown)
                     return
                 crashed.toggle.click()
-                QTimer.singleShot(
-                    300,
-                    lambda: (
-                        save(crashed.grab(), folder / "crash.png"),
-                        print(f"saved {folder}"),
-                        app.quit(),
-                    ),
-                )
+
+                def shoot_crash() -> None:
+                    save(crashed.grab(), folder / "crash.png")
+                    print(f"saved {folder}")
+                    app.quit()
+
+                QTimer.singleShot(300, shoot_crash)
 
             crash_shown()
 

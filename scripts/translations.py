@@ -9,12 +9,14 @@
 Source strings are English, in ``self.tr("…")``, ``QCoreApplication.translate("Context",
 "…")`` and ``QT_TRANSLATE_NOOP("Context", "…")`` anywhere under flashbuy_desktop/.
 ``update`` runs the venv's PySide6 lupdate over them into
-flashbuy_desktop/resources/translations/flashbuy_<language>.ts, keeping every translation
-already made and dropping strings the code no longer has. New zh_CN strings arrive
-unfinished, to be translated (pyside6-linguist, or any editor). In the en catalog a
-string is its own translation, so update fills those in, except plural forms (``%n``),
+resources/translations/flashbuy_<language>.ts (the sources, outside the package), keeping
+every translation already made and dropping strings the code no longer has. New zh_CN
+strings arrive unfinished, to be translated (pyside6-linguist, or any editor). In the en
+catalog a string is its own translation, so update fills those in, except plural forms (``%n``),
 which need a singular and a plural written by hand. ``build`` runs lrelease into the .qm
-files the console loads; both kinds of file are committed.
+files the console loads, flashbuy_desktop/resources/translations/flashbuy_<language>.qm
+(package data: pip installs and the PyInstaller build carry them, the sources stay out);
+both kinds of file are committed.
 
 ``check`` fails, saying what to do, when the .ts files differ from what ``update`` would
 write (a string added, changed or removed in the code), when a zh_CN string or an en
@@ -46,13 +48,14 @@ import PySide6
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "flashbuy_desktop"
-CATALOGS = PACKAGE / "resources" / "translations"
+SOURCES = REPO / "resources" / "translations"  # the .ts files people translate
+CATALOGS = PACKAGE / "resources" / "translations"  # the .qm files the console loads
 LANGUAGES = ("zh_CN", "en")  # as flashbuy_desktop.services.i18n.LANGUAGES (checked by its tests)
 SOURCE_LANGUAGE = "en"
 FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
-def ts_path(language: str, folder: Path = CATALOGS) -> Path:
+def ts_path(language: str, folder: Path = SOURCES) -> Path:
     """The translation source of ``language``."""
     return folder / f"flashbuy_{language}.ts"
 
@@ -150,7 +153,7 @@ def _fill_english(path: Path) -> None:
         tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
-def update(folder: Path = CATALOGS) -> None:
+def update(folder: Path = SOURCES) -> None:
     """Bring the .ts files in ``folder`` up to date with the code."""
     folder.mkdir(parents=True, exist_ok=True)
     lupdate = _tool("lupdate")
@@ -165,7 +168,7 @@ def update(folder: Path = CATALOGS) -> None:
             _run([lupdate, *common, *languages, *files, "-ts", ts])  # lupdate's own layout
 
 
-def build(ts_folder: Path = CATALOGS, qm_folder: Path = CATALOGS) -> None:
+def build(ts_folder: Path = SOURCES, qm_folder: Path = CATALOGS) -> None:
     """Compile each .ts file in ``ts_folder`` into a .qm file in ``qm_folder``."""
     lrelease = _tool("lrelease")
     for language in LANGUAGES:
@@ -261,7 +264,11 @@ def check() -> int:
 
 @contextlib.contextmanager
 def catalog_lock() -> Iterator[None]:
-    """Hold this checkout's catalog lock (one writer of the .ts and .qm files at a time)."""
+    """Hold this checkout's catalog lock (one writer of the .ts and .qm files at a time).
+
+    Named after the .qm folder, as it always was, so that a copy of this script from before
+    the .ts files moved out of the package waits on the same lock.
+    """
     name = hashlib.sha256(str(CATALOGS).encode()).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"flashbuy-translations-{name}.lock"
     with path.open("w") as handle:
@@ -301,15 +308,15 @@ def fill(table: Path) -> list[str]:
     path = ts_path("zh_CN")
     tree = ET.parse(path)  # noqa: S314 (our own files)
     used: set[tuple[str, str]] = set()
-    for context in tree.getroot().iter("context"):
-        name = context.findtext("name", "")
-        for message in context.iter("message"):
+    for group in tree.getroot().iter("context"):
+        name = group.findtext("name", "")
+        for message in group.iter("message"):
             key = (name, message.findtext("source", ""))
-            translation = message.find("translation")
-            if key not in wanted or translation is None or message.get("numerus") == "yes":
+            target = message.find("translation")
+            if key not in wanted or target is None or message.get("numerus") == "yes":
                 continue
-            translation.text = wanted[key]
-            translation.attrib.pop("type", None)
+            target.text = wanted[key]
+            target.attrib.pop("type", None)
             used.add(key)
     tree.write(path, encoding="utf-8", xml_declaration=True)
     return [f"{c}: {s!r}" for c, s in wanted.keys() - used]

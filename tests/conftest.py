@@ -28,6 +28,45 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
+# What makes a test a `gui` test (pyproject's markers): it asks for Qt's application, tests
+# the widgets (tests/desktop/ui), or drives the whole console (tests/desktop/e2e). A test
+# that starts the console in a process of its own carries the marker by hand.
+GUI_FIXTURES = frozenset({"qapp", "qtbot"})
+GUI_FOLDERS = tuple(
+    Path(__file__).resolve().parent / "desktop" / folder for folder in ("ui", "e2e")
+)
+
+
+def _asked_for(item: pytest.Function) -> set[str]:
+    """The fixtures a test asks for itself, and those fixtures' own, all the way down.
+
+    Autouse fixtures are left out: tests/desktop's leak check asks every desktop test's
+    QApplication, which a Qt-free rule test does not need (it runs offscreen anyway).
+    """
+    info = item._fixtureinfo
+    todo = list(info.argnames)
+    for mark in item.iter_markers("usefixtures"):
+        todo.extend(mark.args)
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for fixturedef in info.name2fixturedefs.get(name, ()):
+            todo.extend(fixturedef.argnames)
+    return seen
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that shows Qt windows `gui`, so `pytest -m "not gui"` skips them."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        in_gui_folder = any(item.path.is_relative_to(folder) for folder in GUI_FOLDERS)
+        if in_gui_folder or GUI_FIXTURES & _asked_for(item):
+            item.add_marker(pytest.mark.gui)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

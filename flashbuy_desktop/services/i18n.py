@@ -1,9 +1,11 @@
 """The console's languages: which one to show, and the Qt catalogs that show it.
 
-Source strings are English (``self.tr("…")``); ``resources/translations`` holds a catalog
-per language (``flashbuy_<language>.qm``, built by ``scripts/translations.py``). Qt's own
-catalog (``qtbase_<language>.qm``) is installed beside ours, so the standard buttons of
-message boxes and the line edits' context menus speak the same language.
+Source strings are English (``self.tr("…")``); the package's ``resources/translations``
+holds a compiled catalog per language (``flashbuy_<language>.qm``, package data), built by
+``scripts/translations.py`` from the sources in the repository's ``resources/translations``
+(``.ts``, which installs do not need). Qt's own catalog (``qtbase_<language>.qm``) is
+installed beside ours, so the standard buttons of message boxes and the line edits' context
+menus speak the same language.
 """
 
 import logging

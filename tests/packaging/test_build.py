@@ -1,5 +1,8 @@
 """The packaged console: build_spec.py builds it, and the built program passes its self-check.
 
+The parts of the build have tests of their own beside this one (test_trims, test_toc,
+test_elf, test_plan, test_icons).
+
 The build test is slow (PyInstaller takes about a minute on two cores); CI runs it. The
 self-check from source is quick and shows that a failure of the built program is the
 packaging's, not the console's.
@@ -16,9 +19,8 @@ from typing import Any
 
 import pytest
 
-import build_spec
+from flashbuy_build.plan import REPO, Plan
 
-REPO = Path(build_spec.__file__).resolve().parent
 PROGRAM = "flashbuy.exe" if sys.platform == "win32" else "flashbuy"
 BUILD_TIMEOUT_S = 900
 RUN_TIMEOUT_S = 120  # the self-check ends itself within 75 s (its timeout and grace)
@@ -62,6 +64,7 @@ def assert_every_check_passed(
 # --- the self-check from source (quick) ---------------------------------------------------
 
 
+@pytest.mark.gui  # the console, in a process of its own, shows its window
 def test_the_console_passes_its_self_check_from_source() -> None:
     done, report, elapsed = run_self_check([sys.executable, "-m", "flashbuy_desktop"])
     assert_every_check_passed(done, report)
@@ -77,6 +80,7 @@ def test_the_console_passes_its_self_check_from_source() -> None:
     assert report["checks"]["translations"]["zh_CN"]["qt_translates"] is True
 
 
+@pytest.mark.gui  # the console, in a process of its own, shows its window
 def test_a_self_check_that_runs_out_of_time_fails_and_says_so() -> None:
     began = time.monotonic()
     done = subprocess.run(
@@ -113,67 +117,7 @@ def test_self_check_refuses_a_server_address() -> None:
     assert "--self-check runs the embedded demo" in done.stderr
 
 
-# --- build_spec.py's parts ----------------------------------------------------------------
-
-
-def test_a_rule_drops_its_paths_except_what_it_keeps() -> None:
-    rule = next(t for t in build_spec.TRIMS if t.name == "qt-translations")
-    assert rule.drops("PySide6/Qt/translations/qt_de.qm")
-    assert rule.drops("PySide6\\translations\\qtbase_fr.qm")  # Windows' separators
-    assert not rule.drops("PySide6/Qt/translations/qtbase_zh_CN.qm")
-    assert not rule.drops("PySide6/Qt/translations/qtbase_en.qm")
-    assert not rule.drops("flashbuy_desktop/resources/translations/flashbuy_de.qm")
-    kept, dropped = build_spec.trim_toc(
-        [("PySide6/Qt/translations/qt_de.qm", "x", "DATA"), ("certifi/cacert.pem", "y", "DATA")],
-        [rule],
-    )
-    assert kept == [("certifi/cacert.pem", "y", "DATA")]
-    assert dropped == {"qt-translations": ["PySide6/Qt/translations/qt_de.qm"]}
-
-
-def test_the_console_keeps_what_it_uses() -> None:
-    kept = [
-        "PySide6/Qt/plugins/platforms/libqxcb.so",
-        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
-        "PySide6/Qt/plugins/imageformats/libqjpeg.so",
-        "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
-        "PySide6/QtWidgets.abi3.so",
-        "PySide6/Qt/lib/libQt6DBus.so.6",
-        "libX11.so.6",
-        "libXrandr.so.2",
-        "cv2/cv2.abi3.so",
-        "PIL/_imaging.cpython-311-x86_64-linux-gnu.so",
-        "flashbuy_server/migrations/env.py",
-    ]
-    for dest in kept:
-        rules = [t.name for t in build_spec.TRIMS if t.applies("linux") and t.drops(dest)]
-        assert not rules, (dest, rules)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ELF files")
-def test_elf_info_reads_what_a_library_links() -> None:
-    import PySide6
-
-    core = next(Path(PySide6.__file__).parent.glob("QtCore.abi3.so"))
-    info = build_spec.elf_info(core)
-    assert info is not None
-    needed, _debug = info
-    assert "libQt6Core.so.6" in needed
-    assert build_spec.elf_info(Path(build_spec.__file__)) is None  # not an ELF file
-
-
-def test_the_migrations_and_resources_are_data_and_their_imports_hidden() -> None:
-    datas = build_spec.data_files()
-    folders = {folder for _source, folder in datas}
-    names = {Path(source).name for source, _folder in datas}
-    assert "flashbuy_server/migrations" in folders
-    assert "flashbuy_server/migrations/versions" in folders
-    assert {"env.py", "script.py.mako"} <= names
-    assert not any("__pycache__" in source for source, _folder in datas)
-    for source in (REPO / "flashbuy_desktop" / "resources").rglob("*"):
-        if source.is_file() and "__pycache__" not in source.parts:
-            assert str(source) in {s for s, _f in datas}, source
-    assert {"alembic.op", "sqlalchemy"} <= set(build_spec.migration_imports())
+# --- build_spec.py, the command ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -225,7 +169,7 @@ def test_the_build_is_one_folder_without_the_unused_qt_parts(built: Path) -> Non
     assert (built / PROGRAM).is_file()
     contents = built / "_internal"
     files = {p.relative_to(contents).as_posix() for p in contents.rglob("*") if p.is_file()}
-    plan = build_spec.Plan.make(keep_all=False)
+    plan = Plan.make(keep_all=False)
     for dest in files:
         rules = [t.name for t in plan.trims if t.drops(dest)]
         assert not rules, (dest, rules)
@@ -244,6 +188,7 @@ def test_the_build_is_one_folder_without_the_unused_qt_parts(built: Path) -> Non
             assert source.relative_to(REPO).as_posix() in files, source
 
 
+@pytest.mark.gui
 @pytest.mark.slow
 def test_the_built_console_passes_its_self_check(built: Path) -> None:
     done, report, _elapsed = run_self_check([str(built / PROGRAM)])

@@ -861,36 +861,12 @@ Category: {category}</source>
         <translation>新建全量闪购</translation>
     </message>
     <message>
-        <source>Taking the picture…</source>
-        <translation>正在截图…</translation>
-    </message>
-    <message>
-        <source>Drag to crop the picture</source>
-        <translation>拖动鼠标可裁剪图片</translation>
-    </message>
-    <message>
-        <source>Retake ({key})</source>
-        <translation>重拍 ({key})</translation>
-    </message>
-    <message>
         <source>Targeted flash-buy: only the viewers below can see and buy it</source>
         <translation>定向闪购：只有下面的观众能看到并购买</translation>
     </message>
     <message>
         <source>Full flash-buy: every viewer in the live room gets the invitation</source>
         <translation>全量闪购：直播间的所有观众都会收到邀请</translation>
-    </message>
-    <message>
-        <source>Choose a viewer in the live room</source>
-        <translation>选择直播间里的观众</translation>
-    </message>
-    <message>
-        <source>Search viewers by nickname</source>
-        <translation>搜索观众昵称</translation>
-    </message>
-    <message>
-        <source>Add viewer</source>
-        <translation>添加观众</translation>
     </message>
     <message>
         <source>Loading products…</source>
@@ -958,44 +934,8 @@ Category: {category}</source>
         <translation>直播已结束，不能再发布闪购；请先开始新的直播</translation>
     </message>
     <message>
-        <source>Choose a product</source>
-        <translation>请选择商品</translation>
-    </message>
-    <message>
-        <source>{product} · {shop}</source>
-        <translation>{product} · {shop}</translation>
-    </message>
-    <message>
-        <source>{product} ({reason})</source>
-        <translation>{product}（{reason}）</translation>
-    </message>
-    <message>
         <source>Make a shipping template</source>
         <translation>请新建运费模板</translation>
-    </message>
-    <message>
-        <source>account not invited</source>
-        <translation>账号未受邀</translation>
-    </message>
-    <message>
-        <source>shop not qualified</source>
-        <translation>店铺未达标</translation>
-    </message>
-    <message>
-        <source>category not approved</source>
-        <translation>类目未获批</translation>
-    </message>
-    <message>
-        <source>shop not bound</source>
-        <translation>未绑定店铺</translation>
-    </message>
-    <message>
-        <source>not eligible</source>
-        <translation>不可闪购</translation>
-    </message>
-    <message>
-        <source>This product cannot be flash-bought</source>
-        <translation>该商品不可闪购</translation>
     </message>
     <message>
         <source>No product can be flash-bought: first list products of a non-standard category in your shop</source>
@@ -1031,28 +971,8 @@ Category: {category}</source>
         <translation>该商品的定向闪购次数已用完（{left}/{limit}）</translation>
     </message>
     <message>
-        <source>The captured picture cannot be shown; please retake it</source>
-        <translation>截到的图片无法显示，请重拍</translation>
-    </message>
-    <message>
-        <source>No order card was found in the picture</source>
-        <translation>未在画面中找到开单卡片</translation>
-    </message>
-    <message>
-        <source>The picture is blurry; better retake it</source>
-        <translation>画面模糊，建议重拍</translation>
-    </message>
-    <message>
         <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
         <translation>控制台的窗口挡住了捕获框，这张图不能用。请把窗口移开，移开后会自动重拍。</translation>
-    </message>
-    <message>
-        <source>Press {key} to retake</source>
-        <translation>按 {key} 重拍</translation>
-    </message>
-    <message>
-        <source>Comment: “{comment}”</source>
-        <translation>评论：“{comment}”</translation>
     </message>
     <message>
         <source>sold</source>
@@ -1083,30 +1003,6 @@ Category: {category}</source>
     <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
         <translation>还没有图片：请等截图完成或按 {key} 重拍</translation>
-    </message>
-    <message>
-        <source>Cropped to {width}×{height} (double-click to undo)</source>
-        <translation>已裁剪为 {width}×{height}（双击取消）</translation>
-    </message>
-    <message>
-        <source>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</source>
-        <translation>{product}    全量 {full_left}/{full_limit} · 定向 {t_left}/{t_limit}</translation>
-    </message>
-    <message>
-        <source>No full flash-buys left for this product ({left}/{limit})</source>
-        <translation>该商品的全量闪购次数已用完（{left}/{limit}）</translation>
-    </message>
-    <message>
-        <source>No targeted flash-buys left for this product ({left}/{limit})</source>
-        <translation>该商品的定向闪购次数已用完（{left}/{limit}）</translation>
-    </message>
-    <message>
-        <source>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</source>
-        <translation>上次用的商品“{product}”现在不能用：{reason}。请选择商品。</translation>
-    </message>
-    <message>
-        <source>The product used last is no longer offered. Choose a product.</source>
-        <translation>上次用的商品已不在可选列表中，请选择商品。</translation>
     </message>
     <message>
         <source>No. {piece} {product}</source>
@@ -1182,6 +1078,41 @@ Category: {category}</source>
     <message>
         <source>Flash-buys {flashbuys} · orders {orders} · sales ¥{sales}</source>
         <translation>闪购 {flashbuys} · 订单 {orders} · 成交 ¥{sales}</translation>
+    </message>
+</context>
+<context>
+    <name>PicturePane</name>
+    <message>
+        <source>Taking the picture…</source>
+        <translation>正在截图…</translation>
+    </message>
+    <message>
+        <source>Drag to crop the picture</source>
+        <translation>拖动鼠标可裁剪图片</translation>
+    </message>
+    <message>
+        <source>Retake ({key})</source>
+        <translation>重拍 ({key})</translation>
+    </message>
+    <message>
+        <source>The captured picture cannot be shown; please retake it</source>
+        <translation>截到的图片无法显示，请重拍</translation>
+    </message>
+    <message>
+        <source>No order card was found in the picture</source>
+        <translation>未在画面中找到开单卡片</translation>
+    </message>
+    <message>
+        <source>The picture is blurry; better retake it</source>
+        <translation>画面模糊，建议重拍</translation>
+    </message>
+    <message>
+        <source>Press {key} to retake</source>
+        <translation>按 {key} 重拍</translation>
+    </message>
+    <message>
+        <source>Cropped to {width}×{height} (double-click to undo)</source>
+        <translation>已裁剪为 {width}×{height}（双击取消）</translation>
     </message>
 </context>
 <context>
@@ -1307,6 +1238,104 @@ Category: {category}</source>
     <message>
         <source>Not sent: {reason} You can save the zip and send it another way.</source>
         <translation>未发送：{reason} 您可以保存为 zip，再通过其他方式发给客服。</translation>
+    </message>
+</context>
+<context>
+    <name>ProductPicker</name>
+    <message>
+        <source>Loading products…</source>
+        <translation>正在读取商品…</translation>
+    </message>
+    <message>
+        <source>Choose a product</source>
+        <translation>请选择商品</translation>
+    </message>
+    <message>
+        <source>{product} · {shop}</source>
+        <translation>{product} · {shop}</translation>
+    </message>
+    <message>
+        <source>{product} ({reason})</source>
+        <translation>{product}（{reason}）</translation>
+    </message>
+    <message>
+        <source>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</source>
+        <translation>{product}    全量 {full_left}/{full_limit} · 定向 {t_left}/{t_limit}</translation>
+    </message>
+    <message>
+        <source>No full flash-buys left for this product ({left}/{limit})</source>
+        <translation>该商品的全量闪购次数已用完（{left}/{limit}）</translation>
+    </message>
+    <message>
+        <source>No targeted flash-buys left for this product ({left}/{limit})</source>
+        <translation>该商品的定向闪购次数已用完（{left}/{limit}）</translation>
+    </message>
+    <message>
+        <source>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</source>
+        <translation>上次用的商品“{product}”现在不能用：{reason}。请选择商品。</translation>
+    </message>
+    <message>
+        <source>The product used last is no longer offered. Choose a product.</source>
+        <translation>上次用的商品已不在可选列表中，请选择商品。</translation>
+    </message>
+    <message>
+        <source>account not invited</source>
+        <translation>账号未受邀</translation>
+    </message>
+    <message>
+        <source>shop not qualified</source>
+        <translation>店铺未达标</translation>
+    </message>
+    <message>
+        <source>category not approved</source>
+        <translation>类目未获批</translation>
+    </message>
+    <message>
+        <source>shop not bound</source>
+        <translation>未绑定店铺</translation>
+    </message>
+    <message>
+        <source>not eligible</source>
+        <translation>不可闪购</translation>
+    </message>
+    <message>
+        <source>This product cannot be flash-bought</source>
+        <translation>该商品不可闪购</translation>
+    </message>
+</context>
+<context>
+    <name>RegionFees</name>
+    <message>
+        <source>Yuan, charged to every region without a postage of its own</source>
+        <translation>元，未单独设置的地区按此收取</translation>
+    </message>
+    <message>
+        <source>Default postage (yuan)</source>
+        <translation>默认运费（元）</translation>
+    </message>
+    <message>
+        <source>Regions with a postage of their own:</source>
+        <translation>单独设置运费的地区：</translation>
+    </message>
+    <message>
+        <source>Add region</source>
+        <translation>添加地区</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Postage (yuan)</source>
+        <translation>运费（元）</translation>
+    </message>
+    <message>
+        <source>yuan</source>
+        <translation>元</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
     </message>
 </context>
 <context>
@@ -1551,34 +1580,6 @@ Category: {category}</source>
         <translation>运费（元）</translation>
     </message>
     <message>
-        <source>Yuan, charged to every region without a postage of its own</source>
-        <translation>元，未单独设置的地区按此收取</translation>
-    </message>
-    <message>
-        <source>Default postage (yuan)</source>
-        <translation>默认运费（元）</translation>
-    </message>
-    <message>
-        <source>Regions with a postage of their own:</source>
-        <translation>单独设置运费的地区：</translation>
-    </message>
-    <message>
-        <source>Add region</source>
-        <translation>添加地区</translation>
-    </message>
-    <message>
-        <source>Region</source>
-        <translation>地区</translation>
-    </message>
-    <message>
-        <source>yuan</source>
-        <translation>元</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
         <source>Enter a template name</source>
         <translation>请填写模板名称</translation>
     </message>
@@ -1613,6 +1614,10 @@ Category: {category}</source>
     <message>
         <source>{region} has a postage and is also not shipped to; choose one</source>
         <translation>{region}既设置了运费又设为不发货，请二选一</translation>
+    </message>
+    <message>
+        <source>The platform would refuse this template: {reason}</source>
+        <translation>平台不会接受此模板：{reason}</translation>
     </message>
     <message>
         <source>…and {n} more (see the tooltip)</source>
@@ -1734,6 +1739,25 @@ Category: {category}</source>
     <message>
         <source>Remove {nickname}</source>
         <translation>移除 {nickname}</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsBox</name>
+    <message>
+        <source>Choose a viewer in the live room</source>
+        <translation>选择直播间里的观众</translation>
+    </message>
+    <message>
+        <source>Search viewers by nickname</source>
+        <translation>搜索观众昵称</translation>
+    </message>
+    <message>
+        <source>Add viewer</source>
+        <translation>添加观众</translation>
+    </message>
+    <message>
+        <source>Comment: “{comment}”</source>
+        <translation>评论：“{comment}”</translation>
     </message>
 </context>
 <context>

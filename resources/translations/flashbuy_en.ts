@@ -864,36 +864,12 @@ Category: {category}</translation>
         <translation>New full flash-buy</translation>
     </message>
     <message>
-        <source>Taking the picture…</source>
-        <translation>Taking the picture…</translation>
-    </message>
-    <message>
-        <source>Drag to crop the picture</source>
-        <translation>Drag to crop the picture</translation>
-    </message>
-    <message>
-        <source>Retake ({key})</source>
-        <translation>Retake ({key})</translation>
-    </message>
-    <message>
         <source>Targeted flash-buy: only the viewers below can see and buy it</source>
         <translation>Targeted flash-buy: only the viewers below can see and buy it</translation>
     </message>
     <message>
         <source>Full flash-buy: every viewer in the live room gets the invitation</source>
         <translation>Full flash-buy: every viewer in the live room gets the invitation</translation>
-    </message>
-    <message>
-        <source>Choose a viewer in the live room</source>
-        <translation>Choose a viewer in the live room</translation>
-    </message>
-    <message>
-        <source>Search viewers by nickname</source>
-        <translation>Search viewers by nickname</translation>
-    </message>
-    <message>
-        <source>Add viewer</source>
-        <translation>Add viewer</translation>
     </message>
     <message>
         <source>Loading products…</source>
@@ -961,44 +937,8 @@ Category: {category}</translation>
         <translation>The live has ended, so nothing can be published: start a new live first</translation>
     </message>
     <message>
-        <source>Choose a product</source>
-        <translation>Choose a product</translation>
-    </message>
-    <message>
-        <source>{product} · {shop}</source>
-        <translation>{product} · {shop}</translation>
-    </message>
-    <message>
-        <source>{product} ({reason})</source>
-        <translation>{product} ({reason})</translation>
-    </message>
-    <message>
         <source>Make a shipping template</source>
         <translation>Make a shipping template</translation>
-    </message>
-    <message>
-        <source>account not invited</source>
-        <translation>account not invited</translation>
-    </message>
-    <message>
-        <source>shop not qualified</source>
-        <translation>shop not qualified</translation>
-    </message>
-    <message>
-        <source>category not approved</source>
-        <translation>category not approved</translation>
-    </message>
-    <message>
-        <source>shop not bound</source>
-        <translation>shop not bound</translation>
-    </message>
-    <message>
-        <source>not eligible</source>
-        <translation>not eligible</translation>
-    </message>
-    <message>
-        <source>This product cannot be flash-bought</source>
-        <translation>This product cannot be flash-bought</translation>
     </message>
     <message>
         <source>No product can be flash-bought: first list products of a non-standard category in your shop</source>
@@ -1034,28 +974,8 @@ Category: {category}</translation>
         <translation>This product has no targeted flash-buys left ({left}/{limit})</translation>
     </message>
     <message>
-        <source>The captured picture cannot be shown; please retake it</source>
-        <translation>The captured picture cannot be shown; please retake it</translation>
-    </message>
-    <message>
-        <source>No order card was found in the picture</source>
-        <translation>No order card was found in the picture</translation>
-    </message>
-    <message>
-        <source>The picture is blurry; better retake it</source>
-        <translation>The picture is blurry; better retake it</translation>
-    </message>
-    <message>
         <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
         <translation>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</translation>
-    </message>
-    <message>
-        <source>Press {key} to retake</source>
-        <translation>Press {key} to retake</translation>
-    </message>
-    <message>
-        <source>Comment: “{comment}”</source>
-        <translation>Comment: “{comment}”</translation>
     </message>
     <message>
         <source>sold</source>
@@ -1086,30 +1006,6 @@ Category: {category}</translation>
     <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
         <translation>No picture yet: wait for the capture, or press {key} to retake</translation>
-    </message>
-    <message>
-        <source>Cropped to {width}×{height} (double-click to undo)</source>
-        <translation>Cropped to {width}×{height} (double-click to undo)</translation>
-    </message>
-    <message>
-        <source>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</source>
-        <translation>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</translation>
-    </message>
-    <message>
-        <source>No full flash-buys left for this product ({left}/{limit})</source>
-        <translation>No full flash-buys left for this product ({left}/{limit})</translation>
-    </message>
-    <message>
-        <source>No targeted flash-buys left for this product ({left}/{limit})</source>
-        <translation>No targeted flash-buys left for this product ({left}/{limit})</translation>
-    </message>
-    <message>
-        <source>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</source>
-        <translation>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</translation>
-    </message>
-    <message>
-        <source>The product used last is no longer offered. Choose a product.</source>
-        <translation>The product used last is no longer offered. Choose a product.</translation>
     </message>
     <message>
         <source>No. {piece} {product}</source>
@@ -1185,6 +1081,41 @@ Category: {category}</translation>
     <message>
         <source>Flash-buys {flashbuys} · orders {orders} · sales ¥{sales}</source>
         <translation>Flash-buys {flashbuys} · orders {orders} · sales ¥{sales}</translation>
+    </message>
+</context>
+<context>
+    <name>PicturePane</name>
+    <message>
+        <source>Taking the picture…</source>
+        <translation>Taking the picture…</translation>
+    </message>
+    <message>
+        <source>Drag to crop the picture</source>
+        <translation>Drag to crop the picture</translation>
+    </message>
+    <message>
+        <source>Retake ({key})</source>
+        <translation>Retake ({key})</translation>
+    </message>
+    <message>
+        <source>The captured picture cannot be shown; please retake it</source>
+        <translation>The captured picture cannot be shown; please retake it</translation>
+    </message>
+    <message>
+        <source>No order card was found in the picture</source>
+        <translation>No order card was found in the picture</translation>
+    </message>
+    <message>
+        <source>The picture is blurry; better retake it</source>
+        <translation>The picture is blurry; better retake it</translation>
+    </message>
+    <message>
+        <source>Press {key} to retake</source>
+        <translation>Press {key} to retake</translation>
+    </message>
+    <message>
+        <source>Cropped to {width}×{height} (double-click to undo)</source>
+        <translation>Cropped to {width}×{height} (double-click to undo)</translation>
     </message>
 </context>
 <context>
@@ -1310,6 +1241,104 @@ Category: {category}</translation>
     <message>
         <source>Not sent: {reason} You can save the zip and send it another way.</source>
         <translation>Not sent: {reason} You can save the zip and send it another way.</translation>
+    </message>
+</context>
+<context>
+    <name>ProductPicker</name>
+    <message>
+        <source>Loading products…</source>
+        <translation>Loading products…</translation>
+    </message>
+    <message>
+        <source>Choose a product</source>
+        <translation>Choose a product</translation>
+    </message>
+    <message>
+        <source>{product} · {shop}</source>
+        <translation>{product} · {shop}</translation>
+    </message>
+    <message>
+        <source>{product} ({reason})</source>
+        <translation>{product} ({reason})</translation>
+    </message>
+    <message>
+        <source>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</source>
+        <translation>{product}    Full {full_left}/{full_limit} · Targeted {t_left}/{t_limit}</translation>
+    </message>
+    <message>
+        <source>No full flash-buys left for this product ({left}/{limit})</source>
+        <translation>No full flash-buys left for this product ({left}/{limit})</translation>
+    </message>
+    <message>
+        <source>No targeted flash-buys left for this product ({left}/{limit})</source>
+        <translation>No targeted flash-buys left for this product ({left}/{limit})</translation>
+    </message>
+    <message>
+        <source>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</source>
+        <translation>The product used last, “{product}”, cannot be used: {reason}. Choose a product.</translation>
+    </message>
+    <message>
+        <source>The product used last is no longer offered. Choose a product.</source>
+        <translation>The product used last is no longer offered. Choose a product.</translation>
+    </message>
+    <message>
+        <source>account not invited</source>
+        <translation>account not invited</translation>
+    </message>
+    <message>
+        <source>shop not qualified</source>
+        <translation>shop not qualified</translation>
+    </message>
+    <message>
+        <source>category not approved</source>
+        <translation>category not approved</translation>
+    </message>
+    <message>
+        <source>shop not bound</source>
+        <translation>shop not bound</translation>
+    </message>
+    <message>
+        <source>not eligible</source>
+        <translation>not eligible</translation>
+    </message>
+    <message>
+        <source>This product cannot be flash-bought</source>
+        <translation>This product cannot be flash-bought</translation>
+    </message>
+</context>
+<context>
+    <name>RegionFees</name>
+    <message>
+        <source>Yuan, charged to every region without a postage of its own</source>
+        <translation>Yuan, charged to every region without a postage of its own</translation>
+    </message>
+    <message>
+        <source>Default postage (yuan)</source>
+        <translation>Default postage (yuan)</translation>
+    </message>
+    <message>
+        <source>Regions with a postage of their own:</source>
+        <translation>Regions with a postage of their own:</translation>
+    </message>
+    <message>
+        <source>Add region</source>
+        <translation>Add region</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Postage (yuan)</source>
+        <translation>Postage (yuan)</translation>
+    </message>
+    <message>
+        <source>yuan</source>
+        <translation>yuan</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
     </message>
 </context>
 <context>
@@ -1554,34 +1583,6 @@ Category: {category}</translation>
         <translation>Postage (yuan)</translation>
     </message>
     <message>
-        <source>Yuan, charged to every region without a postage of its own</source>
-        <translation>Yuan, charged to every region without a postage of its own</translation>
-    </message>
-    <message>
-        <source>Default postage (yuan)</source>
-        <translation>Default postage (yuan)</translation>
-    </message>
-    <message>
-        <source>Regions with a postage of their own:</source>
-        <translation>Regions with a postage of their own:</translation>
-    </message>
-    <message>
-        <source>Add region</source>
-        <translation>Add region</translation>
-    </message>
-    <message>
-        <source>Region</source>
-        <translation>Region</translation>
-    </message>
-    <message>
-        <source>yuan</source>
-        <translation>yuan</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Remove</translation>
-    </message>
-    <message>
         <source>Enter a template name</source>
         <translation>Enter a template name</translation>
     </message>
@@ -1616,6 +1617,10 @@ Category: {category}</translation>
     <message>
         <source>{region} has a postage and is also not shipped to; choose one</source>
         <translation>{region} has a postage and is also not shipped to; choose one</translation>
+    </message>
+    <message>
+        <source>The platform would refuse this template: {reason}</source>
+        <translation>The platform would refuse this template: {reason}</translation>
     </message>
     <message>
         <source>…and {n} more (see the tooltip)</source>
@@ -1737,6 +1742,25 @@ Category: {category}</translation>
     <message>
         <source>Remove {nickname}</source>
         <translation>Remove {nickname}</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsBox</name>
+    <message>
+        <source>Choose a viewer in the live room</source>
+        <translation>Choose a viewer in the live room</translation>
+    </message>
+    <message>
+        <source>Search viewers by nickname</source>
+        <translation>Search viewers by nickname</translation>
+    </message>
+    <message>
+        <source>Add viewer</source>
+        <translation>Add viewer</translation>
+    </message>
+    <message>
+        <source>Comment: “{comment}”</source>
+        <translation>Comment: “{comment}”</translation>
     </message>
 </context>
 <context>
