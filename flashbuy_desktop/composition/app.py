@@ -1,13 +1,17 @@
 """Composition root: settings, credentials, the client, the embedded platform, the windows.
 
-Nothing here blocks the GUI thread: starting the embedded platform, checking a saved
-token and signing in all run as background tasks, and the windows follow their results.
+Nothing here blocks the GUI thread: starting the embedded platform, reading, keeping and
+forgetting the token in the keyring, checking it and signing in all run as background
+tasks, and the windows follow their results. The keyring's calls run one at a time, in the
+order they were asked (:attr:`Console.keyring_tasks`), so a token kept at a sign-in can
+never be wiped by the sign-out before it, and a keyring that hangs (a locked one asking
+for its password) holds up no other work.
 """
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from flashbuy_desktop.api.client import PlatformClient
@@ -22,6 +26,8 @@ from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.services.window_watch import WindowWatch
 from flashbuy_desktop.settings import ConsoleSettings, data_dir
+from flashbuy_desktop.ui import theme
+from flashbuy_desktop.ui.app_icon import app_icon
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.main_window import MainWindow, ViewState
 from flashbuy_desktop.ui.report_window import ProblemReportDialog
@@ -35,7 +41,8 @@ log = logging.getLogger(__name__)
 class Console(QObject):
     """The running console: which platform, who is signed in, which window shows."""
 
-    ready = Signal()  # the main window shows a room (or that there is none)
+    # The main window shows (and the token a sign-in brought is kept, or said not to be).
+    ready = Signal()
     failed = Signal(str)  # the console could not start; the message says why
 
     def __init__(
@@ -57,6 +64,12 @@ class Console(QObject):
         # written into the settings, which any later save would make permanent.
         self.server_url = server_url or settings.server_url
         self.tasks = Tasks(self)
+        keyring_pool = QThreadPool(self)
+        keyring_pool.setMaxThreadCount(1)  # one call at a time, in the order asked
+        self.keyring_tasks = Tasks(self, keyring_pool)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app)  # the console's one look, before its first window
         self.embedded: EmbeddedPlatform | None = None
         if self.server_url is None:
             with_audience = settings.rehearsal_audience if audience is None else audience
@@ -68,6 +81,11 @@ class Console(QObject):
         self.dialog: SignInDialog | None = None
         self.splash: QLabel | None = None
         self.stopped = False  # after shutdown(), late answers are ignored
+        # The main window a sign-out left: closed, and deleted once the next one shows (or
+        # at shutdown) rather than at once, so whoever still holds it finds it hidden.
+        self.left_window: MainWindow | None = None
+        # Every window of the console (title bar, taskbar, Alt+Tab) shows the app's icon.
+        QApplication.setWindowIcon(app_icon())
         # The capture frame outlives sign-outs: the seller aimed it, it stays where it is.
         self.frame = CaptureFrame()
         self.frame.restore(settings)
@@ -96,7 +114,23 @@ class Console(QObject):
             self.tasks.run(self.embedded.start, self._embedded_started, self._start_failed)
             return
         assert self.server_url is not None
-        self.client = PlatformClient(self.server_url, self.tokens.load(self.server_url))
+        url = self.server_url
+        # The client is built with the saved token, once the keyring has given it.
+        self.keyring_tasks.run(
+            lambda: self.tokens.load(url),
+            self._token_loaded,
+            self._token_not_loaded,
+        )
+
+    def _token_not_loaded(self, error: Exception) -> None:
+        log.warning("the keyring could not be read: %s", error)
+        self._token_loaded(None)  # as if none was saved: the seller signs in
+
+    def _token_loaded(self, token: str | None) -> None:
+        if self.stopped:
+            return
+        assert self.server_url is not None
+        self.client = PlatformClient(self.server_url, token)
         logs.add_secret(self.client.token)
         if self.client.token:
             self.tasks.run(self.client.me, lambda _me: self._show_main(), lambda _e: self._ask())
@@ -143,8 +177,23 @@ class Console(QObject):
     def _signed_in(self, result: SignInResult) -> None:
         assert self.server_url is not None
         logs.add_secret(result.token)
-        kept = self.tokens.save(self.server_url, result.token)
-        self._show_main()
+        url, token = self.server_url, result.token
+        # The main window shows at once (the sign-in window is closing: the console is never
+        # without a window); ready follows once the keyring has answered.
+        self._show_main(announce=False)
+        self.keyring_tasks.run(
+            lambda: self.tokens.save(url, token),
+            self._token_saved,
+            self._token_not_saved,
+        )
+
+    def _token_not_saved(self, error: Exception) -> None:
+        log.warning("the keyring refused the token: %s", error)
+        self._token_saved(False)  # it lasts for this run, and the seller is told
+
+    def _token_saved(self, kept: bool) -> None:
+        if self.stopped:
+            return
         if not kept and self.window is not None:
             self.window.show_error(
                 self.tr(
@@ -152,8 +201,9 @@ class Console(QObject):
                     " and you will sign in again at the next start"
                 )
             )
+        self.ready.emit()
 
-    def _show_main(self, state: ViewState | None = None) -> None:
+    def _show_main(self, state: ViewState | None = None, *, announce: bool = True) -> None:
         assert self.client is not None
         if self.stopped:
             return
@@ -179,13 +229,15 @@ class Console(QObject):
         if state is not None:
             self.window.restore_view_state(state)
         self.window.show()
+        self._drop_left_window()
         log.info("main window shown (%s)", self.server_url)
         if self.frame.is_first_start() and not self.frame.isVisible():
             self.frame.place_beside(self.window.frameGeometry())  # never over the console
         self.frame.show()
         self.window.load()
         self.capture.warm_up()
-        self.ready.emit()
+        if announce:
+            self.ready.emit()
 
     # --- settings and problem reports ---------------------------------------------------
 
@@ -279,13 +331,32 @@ class Console(QObject):
     def sign_out(self) -> None:
         """Forget the token here, revoke it on the platform, and show the sign-in window.
 
-        The console keeps running: the sign-in window shows before the main window closes
-        (the last window closing would quit it). A live stays on on the platform.
+        The keyring forgets it first (off the GUI thread); meanwhile the main window stays,
+        disabled, and the sign-in window shows once it is done. The console keeps running:
+        the sign-in window shows before the main window closes (the last window closing
+        would quit it). A live stays on on the platform.
         """
         assert self.client is not None
         assert self.server_url is not None
+        url = self.server_url
+        if self.window is not None:
+            self.window.setEnabled(False)  # being left: nothing more is done in it
+        self.keyring_tasks.run(
+            lambda: self.tokens.delete(url),
+            lambda _none: self._token_forgotten(),
+            self._token_not_forgotten,
+        )
+
+    def _token_not_forgotten(self, error: Exception) -> None:
+        log.warning("the keyring could not forget the token: %s", error)
+        self._token_forgotten()  # it is still revoked on the platform: signing out goes on
+
+    def _token_forgotten(self) -> None:
+        if self.stopped:
+            return
+        assert self.client is not None
+        assert self.server_url is not None
         url, client = self.server_url, self.client
-        self.tokens.delete(url)
         # Revoked on a client of its own, so signing in again at once cannot race with it.
         leaving = PlatformClient(url, client.token)
         client.token = None
@@ -303,11 +374,18 @@ class Console(QObject):
         self._ask()
         if window is not None:
             window.close()
-            window.deleteLater()
+            self._drop_left_window()
+            self.left_window = window
+
+    def _drop_left_window(self) -> None:
+        if self.left_window is not None:
+            self.left_window.deleteLater()
+            self.left_window = None
 
     def shutdown(self) -> None:
         """Stop everything this console started (blocking; at exit)."""
         self.stopped = True
+        self._drop_left_window()
         if self.window is not None:
             self.window.sync.stop()
             self.window.close()
@@ -323,6 +401,7 @@ class Console(QObject):
         self.frame.close()
         self.frame.deleteLater()
         self.tasks.wait()
+        self.keyring_tasks.wait()
         if self.embedded is not None:
             self.embedded.stop()
         if self.client is not None:

@@ -3,9 +3,14 @@
 With no usable keyring (a Linux box without a Secret Service, say) the token lives
 in memory for this run only, and :attr:`TokenStore.persistent` says so, so the
 console can tell the seller they will sign in again next time.
+
+Every call may block (a keyring is a D-Bus service, a Keychain, a Credential Manager,
+and it may be locked and ask for a password): the console calls the store off the GUI
+thread only. Building one touches no keyring; the first call finds the backend.
 """
 
 import logging
+import threading
 
 import keyring
 import keyring.errors
@@ -32,22 +37,40 @@ class TokenStore:
 
     def __init__(self, service: str = SERVICE, backend: KeyringBackend | None = None) -> None:
         self.service = service
-        self._backend = backend or keyring.get_keyring()
-        self.persistent = _usable(self._backend)
+        self._backend = backend
+        self._persistent: bool | None = None  # known once the backend was looked at
+        self._lock = threading.Lock()  # calls come from worker threads
         self._memory: dict[str, str] = {}
-        if not self.persistent:
-            log.warning(
-                "no usable keyring (%s): tokens stay in memory", type(self._backend).__name__
-            )
+
+    def _keyring(self) -> KeyringBackend | None:
+        """The usable keyring, or None; found at the first call, which may block."""
+        with self._lock:
+            if self._persistent is None:
+                # Finding the system's keyring may ask D-Bus which services run.
+                if self._backend is None:
+                    self._backend = keyring.get_keyring()
+                self._persistent = _usable(self._backend)
+                if not self._persistent:
+                    log.warning(
+                        "no usable keyring (%s): tokens stay in memory",
+                        type(self._backend).__name__,
+                    )
+            return self._backend if self._persistent else None
+
+    @property
+    def persistent(self) -> bool:
+        """Whether tokens survive a restart of the console (there is a usable keyring)."""
+        return self._keyring() is not None
 
     def load(self, server_url: str) -> str | None:
         """The token saved for this platform, if any."""
         if server_url in self._memory:
             return self._memory[server_url]
-        if not self.persistent:
+        backend = self._keyring()
+        if backend is None:
             return None
         try:
-            return self._backend.get_password(self.service, server_url)
+            return backend.get_password(self.service, server_url)
         except keyring.errors.KeyringError:
             log.warning("the keyring could not be read", exc_info=True)
             return None
@@ -55,10 +78,11 @@ class TokenStore:
     def save(self, server_url: str, token: str) -> bool:
         """Keep the token; True if it will survive a restart of the console."""
         self._memory[server_url] = token
-        if not self.persistent:
+        backend = self._keyring()
+        if backend is None:
             return False
         try:
-            self._backend.set_password(self.service, server_url, token)
+            backend.set_password(self.service, server_url, token)
         except keyring.errors.KeyringError:
             log.warning("the keyring refused the token; keeping it in memory", exc_info=True)
             return False
@@ -67,10 +91,11 @@ class TokenStore:
     def delete(self, server_url: str) -> None:
         """Forget the token everywhere."""
         self._memory.pop(server_url, None)
-        if not self.persistent:
+        backend = self._keyring()
+        if backend is None:
             return
         try:
-            self._backend.delete_password(self.service, server_url)
+            backend.delete_password(self.service, server_url)
         except keyring.errors.PasswordDeleteError:
             pass  # nothing was stored
         except keyring.errors.KeyringError:

@@ -38,6 +38,7 @@ from flashbuy_desktop.capture.x11_windows import compositor_running
 from flashbuy_desktop.services.screens import qt_screens
 from flashbuy_desktop.services.window_watch import SEE_THROUGH
 from flashbuy_desktop.settings import ConsoleSettings
+from flashbuy_desktop.ui import theme
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,6 @@ TAB_PADDING = 8  # around the tab's words
 RIM = 1  # a dark rim around border and handles
 MIN_SIZE = QSize(160, 120)  # of the capture rectangle, logical px
 DEFAULT_SIZE = QSize(640, 360)
-
-COLOUR = QColor("#ff2d78")  # vivid pink: reads on jade greens and pearl whites alike
-LOCKED_COLOUR = QColor("#2ec4a0")  # jade: locked, clicks pass through
-RIM_COLOUR = QColor(0, 0, 0, 160)
 
 
 @dataclass(frozen=True)
@@ -354,11 +351,13 @@ class CaptureFrame(QWidget):
         inner = self.rect().marginsRemoved(_margins())
         if not self._shape_mask:
             # Invisible, but not fully transparent, so the inside still takes the mouse.
-            painter.fillRect(inner, QColor(0, 0, 0, 1))
-        colour = LOCKED_COLOUR if self._locked else COLOUR
+            painter.fillRect(inner, theme.colour("frame_inside"))
+        # Jade when locked (clicks pass through), vivid pink when it can be moved.
+        colour = theme.colour("frame_locked" if self._locked else "frame")
+        rim = theme.colour("frame_rim")
         # A dark rim, then the border: BORDER px just outside the capture rectangle, so a
         # grab never shows them; the rim keeps the border readable on light video.
-        for grow, fill in ((BORDER + RIM, RIM_COLOUR), (BORDER, colour)):
+        for grow, fill in ((BORDER + RIM, rim), (BORDER, colour)):
             outline = inner.adjusted(-grow, -grow, grow, grow)
             painter.setClipRegion(QRegion(outline).subtracted(QRegion(inner)))
             painter.fillRect(outline, fill)
@@ -367,7 +366,7 @@ class CaptureFrame(QWidget):
         if not self._locked:
             for rect, coloured in self._handle_rects():
                 if not coloured:
-                    painter.fillRect(rect, RIM_COLOUR)
+                    painter.fillRect(rect, rim)
             for rect, coloured in self._handle_rects():
                 if coloured:
                     painter.fillRect(rect, colour)
@@ -378,10 +377,10 @@ class CaptureFrame(QWidget):
 
     def _paint_tab(self, painter: QPainter, colour: QColor) -> None:
         tab = self.tab_rect()
-        painter.fillRect(tab, RIM_COLOUR)
+        painter.fillRect(tab, theme.colour("frame_rim"))
         painter.fillRect(tab.adjusted(RIM, RIM, -RIM, 0), colour)
         painter.setFont(self._tab_font())
-        painter.setPen(QColor("white"))
+        painter.setPen(theme.colour("on_colour"))
         painter.drawText(
             tab.adjusted(TAB_PADDING, 0, -TAB_PADDING // 2, 0),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -392,13 +391,13 @@ class CaptureFrame(QWidget):
         rect = self._label_rect()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 190))
+        painter.setBrush(theme.colour("frame_label"))
         painter.drawRoundedRect(rect, 8, 8)
         font = QFont(self.font())
         font.setPixelSize(18)
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(QColor("white"))
+        painter.setPen(theme.colour("on_colour"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.size_text())
 
 

@@ -27,8 +27,8 @@ class Question:
 class Confirm:
     """A modal warning with a destructive and a safe button; tests replace :meth:`ask`."""
 
-    ACT_BUTTON = "confirmActButton"
-    SAFE_BUTTON = "confirmSafeButton"
+    ACT_BUTTON = "confirm_act_button"
+    SAFE_BUTTON = "confirm_safe_button"
 
     @classmethod
     def build(cls, parent: QWidget | None, question: Question) -> QMessageBox:

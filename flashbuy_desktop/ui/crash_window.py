@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.diagnostics.crash import Crash
+from flashbuy_desktop.ui import theme
+from flashbuy_desktop.ui.theme import Tone
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ class CrashWindow(QDialog):
         super().__init__(parent)
         self._crashes: list[Crash] = []
         self._total = 0
-        self.setObjectName("crashWindow")
+        self.setObjectName("crash_window")
         self.setWindowTitle(self.tr("Unexpected error"))
         # Not modal: an application-modal window would block the console during a live.
         # On top instead, so that it is not lost behind the console or the streaming
@@ -67,9 +69,7 @@ class CrashWindow(QDialog):
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(size)
         )
         headline = QLabel(self.tr("Something went wrong in the console."), self)
-        font = headline.font()
-        font.setBold(True)
-        headline.setFont(font)
+        theme.set_tone(headline, Tone.STRONG)
         explanation = QLabel(
             self.tr(
                 "The console keeps running, but what you were doing may not have finished."
@@ -79,20 +79,20 @@ class CrashWindow(QDialog):
         )
         explanation.setWordWrap(True)
         self.summary = QLabel(self)
-        self.summary.setObjectName("crashSummary")
+        self.summary.setObjectName("crash_summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.more = QLabel(self)
-        self.more.setObjectName("crashMore")
+        self.more.setObjectName("crash_more")
         self.more.hide()
 
         self.toggle = QToolButton(self)
-        self.toggle.setObjectName("crashDetailsToggle")
+        self.toggle.setObjectName("crash_details_toggle")
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
         self.details = QPlainTextEdit(self)
-        self.details.setObjectName("crashDetails")
+        self.details.setObjectName("crash_details")
         self.details.setReadOnly(True)
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.details.setMinimumHeight(220)
@@ -100,13 +100,13 @@ class CrashWindow(QDialog):
         self._show_details(False)
 
         self.report_button = QPushButton(self.tr("Report a problem…"), self)
-        self.report_button.setObjectName("crashReportButton")
+        self.report_button.setObjectName("crash_report_button")
         self.report_button.clicked.connect(self.reportRequested)
         self.copy_button = QPushButton(self.tr("Copy details"), self)
-        self.copy_button.setObjectName("crashCopyButton")
+        self.copy_button.setObjectName("crash_copy_button")
         self.copy_button.clicked.connect(self.copy_details)
         self.close_button = QPushButton(self.tr("Close"), self)
-        self.close_button.setObjectName("crashCloseButton")
+        self.close_button.setObjectName("crash_close_button")
         self.close_button.clicked.connect(self.accept)
         self.close_button.setDefault(True)
 

@@ -22,6 +22,8 @@ from flashbuy_desktop.room.live_title import TitleProblem, clean_title, title_pr
 from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.services.text_rule import text_rule_reason
+from flashbuy_desktop.ui import theme
+from flashbuy_desktop.ui.theme import Tone
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import LIVE_TITLE_MAX, TextProblem
 from flashbuy_protocol.models import Room
@@ -58,7 +60,7 @@ class GoLiveDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("goLiveDialog")
+        self.setObjectName("go_live_dialog")
         self.client = client
         self.tasks = tasks.scoped(self)
         self.room: Room | None = None
@@ -66,23 +68,23 @@ class GoLiveDialog(QDialog):
 
         prompt = QLabel(self.tr("Title of the new live (viewers see it in the live room):"))
         self.title_edit = QLineEdit(title)
-        self.title_edit.setObjectName("liveTitleEdit")
+        self.title_edit.setObjectName("live_title_edit")
         self.title_edit.setMaxLength(LIVE_TITLE_MAX + 20)  # room to see that it is too long
         self.title_edit.selectAll()  # typing replaces the suggestion; Enter keeps it
         self.title_edit.setMinimumWidth(360)
         self.error = QLabel()
-        self.error.setObjectName("goLiveError")
-        self.error.setStyleSheet("color: #c5221f;")
+        self.error.setObjectName("go_live_error")
+        theme.set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         # The line is there even when empty, so the buttons never move under the pointer.
         self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing())
 
         self.buttons = QDialogButtonBox()
         self.go_button = QPushButton(self.tr("Go live"))
-        self.go_button.setObjectName("goLiveButton")
+        self.go_button.setObjectName("go_live_button")
         self.go_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setObjectName("goLiveCancelButton")
+        self.cancel_button.setObjectName("go_live_cancel_button")
         self.buttons.addButton(self.go_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.go)
@@ -118,7 +120,7 @@ class GoLiveDialog(QDialog):
             self._say(self.tr("Going live…"), error=False)
 
     def _say(self, text: str, *, error: bool = True) -> None:
-        self.error.setStyleSheet("color: #c5221f;" if error else "color: #5f6368;")
+        theme.set_tone(self.error, Tone.ERROR if error else Tone.MUTED)
         self.error.setText(text)
 
     def _started(self, room: Room) -> None:

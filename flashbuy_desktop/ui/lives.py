@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.flashbuys import FlashBuyPanel
+from flashbuy_desktop.ui.theme import Tone
 from flashbuy_protocol.enums import LiveStatus
 from flashbuy_protocol.models import LiveSummary
 from flashbuy_protocol.money import format_fen
@@ -129,7 +131,7 @@ class LivesWindow(QDialog):
 
     def __init__(self, client: PlatformClient, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("livesWindow")
+        self.setObjectName("lives_window")
         self.setWindowTitle(self.tr("Past lives"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.client = client
@@ -138,7 +140,7 @@ class LivesWindow(QDialog):
         self.opened: list[PastLiveWindow] = []
 
         self.view = QTableView()
-        self.view.setObjectName("livesTable")
+        self.view.setObjectName("lives_table")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -153,10 +155,10 @@ class LivesWindow(QDialog):
         self.view.doubleClicked.connect(lambda index: self.open_live(index.row()))
 
         self.status = QLabel(self.tr("Loading the lives…"))
-        self.status.setObjectName("livesStatus")
+        self.status.setObjectName("lives_status")
         self.buttons = QDialogButtonBox()
         self.open_button = QPushButton(self.tr("Open flash-buys"))
-        self.open_button.setObjectName("openLiveButton")
+        self.open_button.setObjectName("open_live_button")
         self.open_button.setDefault(True)  # Enter opens the selected live
         self.open_button.clicked.connect(self.open_selected)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -179,6 +181,7 @@ class LivesWindow(QDialog):
         self.tasks.run(self.client.live_summaries, self._loaded, self._failed, key="lives")
 
     def _loaded(self, lives: list[LiveSummary]) -> None:
+        theme.set_tone(self.status, None)
         self.model.reset(lives)
         if lives:
             self.status.setText(self.tr("Lives: {n}").format(n=len(lives)))
@@ -188,6 +191,7 @@ class LivesWindow(QDialog):
         self.view.setFocus()
 
     def _failed(self, error: Exception) -> None:
+        theme.set_tone(self.status, Tone.ERROR)
         self.status.setText(self.tr("Could not load the lives: {why}").format(why=describe(error)))
 
     def _update_open(self, *_args: object) -> None:
@@ -232,18 +236,18 @@ class PastLiveWindow(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("pastLiveWindow")
+        self.setObjectName("past_live_window")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.live = live
         self.setWindowTitle(self.tr("Past live: {title}").format(title=live.title))
         self.summary = QLabel(self._summary_text(live))
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setObjectName("pastLiveSummary")
+        self.summary.setObjectName("past_live_summary")
         self.summary.setWordWrap(True)
         self.panel = FlashBuyPanel(client, tasks.scoped(self), live.id, read_only=True)
         self.error = QLabel()
-        self.error.setObjectName("pastLiveError")
-        self.error.setStyleSheet("color: #c5221f;")
+        self.error.setObjectName("past_live_error")
+        theme.set_tone(self.error, Tone.ERROR)
         self.panel.errorRaised.connect(self.error.setText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -30,15 +30,15 @@ class PicturePopup(QFrame):
     def __init__(self, title: str, placeholder: QPixmap | None, parent: QWidget | None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setObjectName("picturePopup")
+        self.setObjectName("picture_popup")
         self.setFrameShape(QFrame.Shape.Box)  # a popup has no window frame of its own
         self.setAccessibleName(title)
         self.setToolTip(title)
         self.picture = QLabel(self)
-        self.picture.setObjectName("picturePopupImage")
+        self.picture.setObjectName("picture_popup_image")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption = QLabel(title, self)
-        self.caption.setObjectName("picturePopupCaption")
+        self.caption.setObjectName("picture_popup_caption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
         layout = QVBoxLayout(self)

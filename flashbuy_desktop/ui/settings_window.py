@@ -37,9 +37,9 @@ from flashbuy_desktop.services.global_hotkeys import (
     unsupported_message,
 )
 from flashbuy_desktop.settings import ConsoleSettings, conflicts, normalize_hotkey
+from flashbuy_desktop.ui import theme
+from flashbuy_desktop.ui.theme import Tone
 
-ERROR_STYLE = "color: #c5221f;"
-WARNING_STYLE = "color: #b06000;"
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 
 # The model's messages, marked for the translation catalog (context "ConsoleSettings").
@@ -96,7 +96,7 @@ class SettingsWindow(QDialog):
         self._path = path
         self.embedded_demo = embedded_demo
         self.result_settings: ConsoleSettings | None = None
-        self.setObjectName("settingsWindow")
+        self.setObjectName("settings_window")
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(460)
         self._build()
@@ -109,16 +109,16 @@ class SettingsWindow(QDialog):
     def _build(self) -> None:
         platform = QGroupBox(self.tr("Platform"), self)
         self.server_url = QLineEdit(platform)
-        self.server_url.setObjectName("serverUrlEdit")
+        self.server_url.setObjectName("server_url_edit")
         self.server_url.setPlaceholderText(self.tr("Empty: the demo platform inside the console"))
-        self.server_url_error = self._error_label("serverUrlError", platform)
+        self.server_url_error = self._error_label("server_url_error", platform)
         form = QFormLayout(platform)
         form.addRow(self.tr("Address"), self.server_url)
         form.addRow("", self.server_url_error)
 
         general = QGroupBox(self.tr("General"), self)
         self.language = QComboBox(general)
-        self.language.setObjectName("languageCombo")
+        self.language.setObjectName("language_combo")
         self.language.addItem(self.tr("Follow the system"), "auto")
         # Each language is named in itself, so it can be found whatever is shown now.
         self.language.addItem("中文", "zh_CN")
@@ -128,13 +128,13 @@ class SettingsWindow(QDialog):
 
         capture = QGroupBox(self.tr("Capture"), self)
         self.burst = QSpinBox(capture)
-        self.burst.setObjectName("captureBurstSpin")
+        self.burst.setObjectName("capture_burst_spin")
         self.burst.setRange(*model.CAPTURE_BURST_RANGE)
         self.burst.setToolTip(
             self.tr("The console grabs this many frames and keeps the sharpest one")
         )
         self.interval = QSpinBox(capture)
-        self.interval.setObjectName("captureIntervalSpin")
+        self.interval.setObjectName("capture_interval_spin")
         self.interval.setRange(*model.CAPTURE_INTERVAL_MS_RANGE)
         self.interval.setSingleStep(10)
         self.interval.setSuffix(" ms")
@@ -160,7 +160,7 @@ class SettingsWindow(QDialog):
         self.global_hotkeys = QCheckBox(
             self.tr("Global hotkeys: also work while the streaming software has focus"), hotkeys
         )
-        self.global_hotkeys.setObjectName("globalHotkeysCheck")
+        self.global_hotkeys.setObjectName("global_hotkeys_check")
         self.global_help = QLabel(
             self.tr(
                 "New full flash-buy and Pause or resume comments then work in every program,"
@@ -169,11 +169,11 @@ class SettingsWindow(QDialog):
             ),
             hotkeys,
         )
-        self.global_help.setObjectName("globalHotkeysHelp")
+        self.global_help.setObjectName("global_hotkeys_help")
         self.global_help.setWordWrap(True)
         self.global_note = QLabel(hotkeys)
-        self.global_note.setObjectName("globalHotkeysNote")
-        self.global_note.setStyleSheet(WARNING_STYLE)
+        self.global_note.setObjectName("global_hotkeys_note")
+        theme.set_tone(self.global_note, Tone.WARNING)
         self.global_note.setWordWrap(True)
         self.global_note.hide()
         form.addRow(self.global_hotkeys)
@@ -184,14 +184,14 @@ class SettingsWindow(QDialog):
         self.audience = QCheckBox(
             self.tr("Simulated viewers comment and buy in the demo"), audience
         )
-        self.audience.setObjectName("rehearsalAudienceCheck")
+        self.audience.setObjectName("rehearsal_audience_check")
         self.viewers = QSpinBox(audience)
-        self.viewers.setObjectName("audienceViewersSpin")
+        self.viewers.setObjectName("audience_viewers_spin")
         self.viewers.setRange(*model.AUDIENCE_VIEWERS_RANGE)
         self.audience_note = QLabel(
             self.tr("Only with the demo platform inside the console."), audience
         )
-        self.audience_note.setObjectName("audienceNote")
+        self.audience_note.setObjectName("audience_note")
         self.audience_note.setVisible(not self.embedded_demo)
         form = QFormLayout(audience)
         form.addRow(self.audience)
@@ -207,18 +207,18 @@ class SettingsWindow(QDialog):
             ),
             self,
         )
-        self.note.setObjectName("settingsNote")
+        self.note.setObjectName("settings_note")
         self.note.setWordWrap(True)
-        self.error = self._error_label("settingsError", self)
+        self.error = self._error_label("settings_error", self)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("settingsSaveButton")
+        self.save_button.setObjectName("settings_save_button")
         self.save_button.setText(self.tr("Save"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setObjectName("settingsCancelButton")
+        self.cancel_button.setObjectName("settings_cancel_button")
         self.cancel_button.setText(self.tr("Cancel"))
 
         layout = self._root = QVBoxLayout(self)
@@ -231,7 +231,7 @@ class SettingsWindow(QDialog):
     def _error_label(self, name: str, parent: QWidget) -> QLabel:
         label = QLabel(parent)
         label.setObjectName(name)
-        label.setStyleSheet(ERROR_STYLE)
+        theme.set_tone(label, Tone.ERROR)
         label.setWordWrap(True)
         label.hide()
         return label

@@ -19,6 +19,8 @@ from flashbuy_desktop.api.retry_wait import retry_after_seconds, seconds_left
 from flashbuy_desktop.diagnostics import logs
 from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.ui import theme
+from flashbuy_desktop.ui.theme import Tone
 from flashbuy_protocol.models import SignInResult
 
 ERROR_LINES = 2  # lines kept for the reason a sign-in failed
@@ -42,8 +44,8 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
-        self.error.setObjectName("signInError")
-        self.error.setStyleSheet("color: #c5221f;")
+        self.error.setObjectName("sign_in_error")
+        theme.set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Room for two lines from the start, whether or not a reason shows: a message
@@ -80,11 +82,11 @@ class SignInDialog(QDialog):
             return
         username, password = self.username.text().strip(), self.password.text()
         if not username or not password:
-            self.error.setText(self.tr("Enter your account and password"))
+            self._say(self.tr("Enter your account and password"))
             return
         # Masked wherever it might appear later: the log, a crash, a problem report.
         logs.add_secret(password)
-        self.error.setText(self.tr("Signing in…"))
+        self._say(self.tr("Signing in…"), tone=Tone.MUTED)  # news, not a refusal
         self.ok.setEnabled(False)
         self.tasks.run(
             lambda: self.client.sign_in(username, password),
@@ -103,7 +105,7 @@ class SignInDialog(QDialog):
         wait = retry_after_seconds(error)
         if wait is None:
             self.ok.setEnabled(True)
-            self.error.setText(describe(error))
+            self._say(describe(error))
         else:
             self._wait_until = time.monotonic() + wait
             self._tick()
@@ -116,7 +118,7 @@ class SignInDialog(QDialog):
             return
         left = seconds_left(self._wait_until, time.monotonic())
         if left > 0:
-            self.error.setText(
+            self._say(
                 self.tr("Too many attempts; please try again in {seconds} s").format(seconds=left)
             )
             return
@@ -124,6 +126,10 @@ class SignInDialog(QDialog):
         self._countdown.stop()
         self.ok.setEnabled(True)
         self.error.clear()  # the button speaks for itself; a red line would alarm
+
+    def _say(self, text: str, *, tone: Tone = Tone.ERROR) -> None:
+        theme.set_tone(self.error, tone)
+        self.error.setText(text)
 
     def done(self, result: int) -> None:
         """Close, with the countdown stopped (overrides QDialog.done)."""

@@ -45,6 +45,8 @@ def style_points_ascending_down(style: QStyle, widget: QWidget | None = None) ->
     option.rect = QRect(0, 0, _PROBE_SIDE, _PROBE_SIDE)
     option.state = QStyle.StateFlag.State_Enabled
     option.sortIndicator = _SORT.SortDown
+    # Opaque ink on a transparent probe, never shown: only its alpha is read, so this is
+    # no colour of the console's (those come from the theme).
     palette = QPalette(option.palette)
     for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         palette.setColor(role, QColor(Qt.GlobalColor.black))

@@ -1,10 +1,15 @@
 """The console's one look: a palette of named colours and the tones widgets take from it.
 
-A widget never carries its own style sheet. It takes a :class:`Tone` (``set_tone(label,
-Tone.ERROR)``), a dynamic property the application's style sheet (:func:`style_sheet`,
-installed by :func:`apply`) selects on, so an error reads in the same red in every window
-and a change of colour is made once, here. Code that paints (delegates, the capture frame)
-asks :func:`colour` for the same named colours.
+A widget never sets a style sheet itself. It takes a :class:`Tone` (``set_tone(label,
+Tone.ERROR)``), a dynamic property the console's style sheet (:func:`style_sheet`) selects
+on, so an error reads in the same red in every window and a change of colour is made once,
+here. Code that paints (delegates, the capture frame) asks :func:`colour` for the same
+named colours; :func:`apply` (once, at start) chooses the palette of the run.
+
+The sheet goes on the toned widgets only, never on the application: any application-wide
+style sheet makes Qt draw every spin box through its style-sheet style, which sizes spin
+boxes differently (shorter and wider under Fusion) even when no rule names them. A widget
+without a tone is left exactly as Qt's style draws it.
 """
 
 from dataclasses import dataclass, fields
@@ -35,7 +40,7 @@ class Tone(StrEnum):
 
 @dataclass(frozen=True)
 class Palette:
-    """Every colour the console uses, by what it means (``#rrggbb``)."""
+    """Every colour the console uses, by what it means (``#rrggbb``, or ``#aarrggbb``)."""
 
     error: str = "#c5221f"
     error_background: str = "#fdecea"
@@ -51,6 +56,7 @@ class Palette:
     warm_background_dark: str = "#4a3413"
     intent: str = "#b4400a"  # a comment that asks to buy
     intent_dark: str = "#ffb870"
+    comment_time: str = "#808080"  # a comment's time: mid grey, read on light and dark alike
     live: str = "#e8453c"
     sold_out: str = "#d9363e"
     ended: str = "#e8e8e8"
@@ -59,7 +65,12 @@ class Palette:
     chip_border: str = "#9fd3bd"
     frame: str = "#ff2d78"  # vivid pink: reads on jade greens and pearl whites alike
     frame_locked: str = "#2ec4a0"  # jade: the capture frame is locked
+    frame_rim: str = "#a0000000"  # a dark rim that keeps the frame readable on light video
+    frame_label: str = "#be000000"  # behind the frame's size while it is resized
+    # Alpha 1/255: invisible, yet a window painted with it still takes the mouse.
+    frame_inside: str = "#01000000"
     backdrop: str = "#202124"  # behind a picture
+    crop_shade: str = "#8c000000"  # over what a crop of a picture leaves out
     placeholder: str = "#eeeeee"  # a picture not loaded yet
 
 
@@ -67,11 +78,22 @@ PALETTE = Palette()
 _NAMES = frozenset(f.name for f in fields(Palette))
 
 
+@dataclass
+class _Look:
+    """The palette of this run and the style sheet made from it (set by :func:`apply`)."""
+
+    palette: Palette
+    sheet: str = ""
+
+
+_look = _Look(PALETTE)
+
+
 def colour(name: str) -> QColor:
     """The palette's colour called ``name`` (a field of :class:`Palette`), for painting."""
     if name not in _NAMES:
         raise KeyError(f"no colour {name!r} in the palette")
-    return QColor(getattr(PALETTE, name))
+    return QColor(getattr(_look.palette, name))
 
 
 def style_sheet(palette: Palette = PALETTE) -> str:
@@ -109,9 +131,12 @@ def style_sheet(palette: Palette = PALETTE) -> str:
 def set_tone(widget: QWidget, tone: Tone | None) -> None:
     """Give ``widget`` a tone (``None``: its plain look) and restyle it at once."""
     value = "" if tone is None else tone.value
-    if widget.property(TONE) == value:
+    sheet = "" if tone is None else _sheet()
+    if widget.property(TONE) == value and widget.styleSheet() == sheet:
         return
     widget.setProperty(TONE, value)
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)  # none at all for the plain look: Qt's style, untouched
     # A dynamic property is not watched by the style: re-polish so the new rule applies now.
     style = widget.style()
     style.unpolish(widget)
@@ -125,6 +150,18 @@ def tone_of(widget: QWidget) -> Tone | None:
     return Tone(value) if value else None
 
 
-def apply(app: QApplication) -> None:
-    """Install the console's style sheet on the application (once, at start)."""
-    app.setStyleSheet(style_sheet())
+def _sheet() -> str:
+    if not _look.sheet:
+        _look.sheet = style_sheet(_look.palette)
+    return _look.sheet
+
+
+def apply(app: QApplication, palette: Palette = PALETTE) -> None:
+    """Make ``palette`` the run's colours (at start); widgets already toned follow it."""
+    if palette == _look.palette and _look.sheet:
+        return
+    _look.palette, _look.sheet = palette, style_sheet(palette)
+    for widget in app.allWidgets():
+        tone = tone_of(widget)
+        if tone is not None:
+            widget.setStyleSheet(_look.sheet)

@@ -1,4 +1,4 @@
-"""Qt test hygiene (no window, thread or pool task may outlive its test), and the language.
+"""Qt test hygiene (no window, thread or pool task may outlive its test), language and look.
 
 The console's source strings are English; the tests see it as most sellers do, in zh_CN,
 with our catalog and Qt's own installed for the whole session.
@@ -12,6 +12,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from flashbuy_desktop.services import i18n
+from flashbuy_desktop.ui import theme
 
 # Threads the console starts; each must be stopped by whatever started it.
 CONSOLE_THREADS = ("room-events", "rehearsal-audience", "global-hotkeys")
@@ -21,6 +22,12 @@ CONSOLE_THREADS = ("room-events", "rehearsal-audience", "global-hotkeys")
 def _zh_cn(qapp: QApplication) -> None:
     installed = i18n.install(qapp, "zh_CN")
     assert len(installed) == 2, "the zh_CN catalogs did not load: scripts/translations.py build"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shipped_look(qapp: QApplication) -> None:
+    """The console's style sheet, as the console installs it: windows look as shipped."""
+    theme.apply(qapp)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,10 @@ def sign_in(qtbot: Any, console: Console, world: World, *, enter: bool = False) 
     """Start ``console``, type the world's account into its sign-in window and sign in
     (with the button, or with Enter in the password field); return once it is ready."""
     console.start()
-    qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
+    # The window follows the keyring's answer (a saved token?), which a busy keyring delays.
+    qtbot.waitUntil(
+        lambda: console.dialog is not None and console.dialog.isVisible(), timeout=SIGN_IN_TIMEOUT
+    )
     assert console.dialog is not None
     qtbot.keyClicks(console.dialog.username, world.username)
     qtbot.keyClicks(console.dialog.password, PASSWORD)

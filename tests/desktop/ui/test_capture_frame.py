@@ -25,6 +25,7 @@ from flashbuy_desktop.capture.types import (
 from flashbuy_desktop.services.capture_service import CaptureService
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.settings import ConsoleSettings
+from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.capture_frame import MARGIN, MIN_SIZE, TAB, CaptureFrame
 
 # Offscreen Qt (a plain pytest run) cannot raise an always-on-top window, and says so.
@@ -161,6 +162,21 @@ def test_a_locked_frame_neither_moves_nor_resizes(qtbot: QtBot, frame: CaptureFr
     assert not frame.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     drag(qtbot, frame, QPoint(frame.width() // 2, frame.height() // 2), QPoint(10, 10))
     assert frame.capture_rect() == QRect(210, 160, 400, 300)
+
+
+def test_the_border_is_drawn_in_the_palette_s_frame_colours(
+    qtbot: QtBot, frame: CaptureFrame
+) -> None:
+    def border_colour() -> str:
+        image = frame.grab().toImage()
+        # Mid-way down the left border, just outside the capture rectangle.
+        return image.pixelColor(MARGIN - 2, image.height() // 2).name()
+
+    assert border_colour() == theme.colour("frame").name()
+    frame.set_locked(True)
+    qtbot.waitExposed(frame)
+    assert border_colour() == theme.colour("frame_locked").name()
+    assert theme.colour("frame_locked") != theme.colour("frame")
 
 
 def test_the_frame_is_made_never_to_take_the_keyboard(qtbot: QtBot) -> None:
