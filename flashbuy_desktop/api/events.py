@@ -8,10 +8,15 @@ is noticed and replaced. A platform that never had the id the stream resumes
 after (restored from an older copy of its database) refuses it with its newest
 id: the stream follows from there and says so (``on_reset``), because whatever
 its owner shows came from the other copy and must be read again.
+
+An event of a type this console does not know (a newer platform's) is passed over, and the
+stream's resume point moves past it: nothing here could act on it, and a reconnect must not
+bring it back.
 """
 
 import contextlib
 import json
+import logging
 import socket
 import threading
 from collections.abc import Callable
@@ -23,7 +28,9 @@ from pydantic import ValidationError
 from flashbuy_desktop.api.client import CONNECT_TIMEOUT, PlatformClient, PlatformError, _refusal
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.models import Event
-from flashbuy_protocol.sse import SseDecoder
+from flashbuy_protocol.sse import CONNECTED_LINE, SseDecoder, SseMessage
+
+log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 40.0  # the platform sends a heartbeat every 15 s
 BACKOFF_FIRST, BACKOFF_MAX = 0.25, 5.0
@@ -63,6 +70,7 @@ class EventStream:
         self._stopping = threading.Event()
         self._response: requests.Response | None = None
         self._lock = threading.Lock()
+        self._passed_over: set[str] = set()
 
     def run(self) -> None:
         """Read until stopped (blocking: call it on a worker thread)."""
@@ -111,7 +119,7 @@ class EventStream:
                 if self._stopping.is_set():
                     return
                 line = raw.decode("utf-8")
-                if line == ": connected":
+                if line == CONNECTED_LINE:
                     self._on_state(StreamState.CONNECTED, "")
                 message = decoder.feed_line(line)
                 if message is None:
@@ -119,7 +127,8 @@ class EventStream:
                 try:
                     event = Event.model_validate(json.loads(message.data))
                 except (ValueError, ValidationError):
-                    continue  # a frame this console does not understand; keep reading
+                    self._pass_over(message)
+                    continue
                 if event.id <= self.last_id:
                     continue  # never deliver an event twice
                 self.last_id = event.id
@@ -128,6 +137,16 @@ class EventStream:
             with self._lock:
                 self._response = None
             resp.close()
+
+    def _pass_over(self, message: SseMessage) -> None:
+        """A frame this console does not understand: keep reading, and resume after it."""
+        if message.event not in self._passed_over:  # once per kind: a flood must not fill the log
+            self._passed_over.add(message.event)
+            log.info(
+                "passing over events %r (first: %s): not understood", message.event, message.id
+            )
+        if message.id is not None and message.id.isdigit() and int(message.id) > self.last_id:
+            self.last_id = int(message.id)
 
     def stop(self) -> None:
         """End :meth:`run` soon, from any thread: closes the connection under its read."""

@@ -1,10 +1,12 @@
-"""A crop turned into the JPEG that is uploaded."""
+"""A crop turned into the JPEG that is uploaded: by the engine, and after the seller's own crop."""
 
 from typing import NamedTuple
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+
+from flashbuy_desktop.capture.crop import CropFraction
 
 
 class EncodedImage(NamedTuple):
@@ -42,3 +44,23 @@ def encode_jpeg(
     if not ok:
         raise ValueError("OpenCV could not encode the image as JPEG")
     return EncodedImage(buffer.tobytes(), width, height)
+
+
+def crop_jpeg(
+    jpeg: bytes, crop: CropFraction | None, *, quality: int = 90, max_side: int = 1600
+) -> bytes:
+    """The JPEG cut down to ``crop`` and encoded again like a capture (unchanged without a crop).
+
+    ``quality`` and ``max_side`` are the capture's (``CaptureConfig``), so a picture the seller
+    cropped is encoded exactly as one the engine cropped.
+    """
+    if crop is None:
+        return jpeg
+    decoded = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise ValueError("the captured picture could not be decoded")
+    image: npt.NDArray[np.uint8] = np.asarray(decoded, dtype=np.uint8)  # 8-bit BGR already
+    height, width = image.shape[:2]
+    box = crop.to_pixels(width, height)
+    part = image[box.y : box.y + box.height, box.x : box.x + box.width]
+    return encode_jpeg(part, quality=quality, max_side=max_side).jpeg

@@ -15,16 +15,17 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from flashbuy_server.audience import Audience, AudienceConfig
 from flashbuy_server.config import Settings, sqlite_url
-from flashbuy_server.demo import (
+from flashbuy_server.openfiles import open_files
+from flashbuy_server.rehearsal import (
+    Audience,
+    AudienceConfig,
     DemoInfo,
     live_room,
     post_comments,
     prepare_demo,
     send_audience_home,
 )
-from flashbuy_server.openfiles import open_files
 from flashbuy_server.server import ServerThread
 from flashbuy_server.throttle import rehearsal_settings
 

@@ -117,6 +117,11 @@ class CaptureService(QObject):
             lambda error: log.info("capture warm-up: %s", error),
         )
 
+    @property
+    def config(self) -> CaptureConfig:
+        """How pictures are taken and encoded now (a window re-encoding a crop uses it too)."""
+        return self._config or CaptureConfig()
+
     def set_config(self, config: CaptureConfig) -> None:
         """Capture with ``config`` from the next request on (the seller changed the settings).
 

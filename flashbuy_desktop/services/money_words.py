@@ -22,7 +22,7 @@ class Amount(Enum):
 # Marked with QT_TRANSLATE_NOOP (lupdate reads literal strings only) and translated when
 # shown. The contexts are the windows' that first said them, so their translations stay.
 _CONTEXT = {Amount.PRICE: "NewFlashBuyDialog", Amount.POSTAGE: "Shipping"}
-_REASONS: dict[Amount, dict[MoneyProblem, str]] = {
+_REASONS: dict[Amount, dict[MoneyProblem, object]] = {  # QT_TRANSLATE_NOOP is typed object
     Amount.PRICE: {
         MoneyProblem.EMPTY: QT_TRANSLATE_NOOP("NewFlashBuyDialog", "Enter a price"),
         MoneyProblem.NEGATIVE: QT_TRANSLATE_NOOP(

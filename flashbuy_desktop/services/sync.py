@@ -13,13 +13,14 @@ from PySide6.QtCore import QObject, Signal
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream, StreamState
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Event
 
 
 class RoomSync(QObject):
     """Starts, stops and relays one room's event stream."""
 
-    eventArrived = Signal(object)  # Event, in order, each once
+    eventArrived = Signal(object)  # Event (never a comment), in order, each once
     stateChanged = Signal(str, str)  # StreamState value, reason
     # The platform no longer has events already delivered (it was restored from an older
     # copy of its database): what they built is suspect and must be read again. The
@@ -31,10 +32,11 @@ class RoomSync(QObject):
         client: PlatformClient,
         parent: QObject | None = None,
         *,
-        comments: Callable[[Event], None] | None = None,
+        comments: Callable[[Event], None],
     ) -> None:
-        """``comments``, if given, takes comment events on the reader thread (a flood of them
-        would otherwise be queued to the GUI thread one by one); the rest come as signals."""
+        """``comments`` takes comment events on the reader thread (a flood of them would
+        otherwise be queued to the GUI thread one by one); the rest come as signals, so a
+        comment never reaches :attr:`eventArrived`."""
         super().__init__(parent)
         self.client = client
         self._comments = comments
@@ -62,7 +64,7 @@ class RoomSync(QObject):
 
     def _deliver(self, event: Event) -> None:
         # On the reader thread.
-        if self._comments is not None and event.type == "comment.posted":
+        if event.type is EventType.COMMENT_POSTED:
             self._comments(event)
         else:
             self.eventArrived.emit(event)

@@ -1,19 +1,25 @@
-"""The header of the main window: the live, its audience and sales, and the connection."""
+"""The header of the main window: the live, its audience and sales, and the connection.
+
+Its looks are the theme's tones (the live badge, the connection's colour); the figures are
+what the main window hands it, the platform's own.
+"""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.ui.theme import Tone, set_tone
 from flashbuy_protocol.enums import LiveStatus
 from flashbuy_protocol.models import Room
 from flashbuy_protocol.money import format_fen
 
-_CONNECTION_STYLE = {
-    StreamState.CONNECTED: ("#1e8e3e", "●"),
-    StreamState.CONNECTING: ("#b06000", "◐"),
-    StreamState.RECONNECTING: ("#b06000", "◐"),
-    StreamState.OFFLINE: ("#c5221f", "○"),
-    StreamState.STOPPED: ("#5f6368", "○"),
+# The connection's tone and dot: a colour and a shape, so it reads without the colour too.
+_CONNECTION_LOOK = {
+    StreamState.CONNECTED: (Tone.SUCCESS, "●"),
+    StreamState.CONNECTING: (Tone.WARNING, "◐"),
+    StreamState.RECONNECTING: (Tone.WARNING, "◐"),
+    StreamState.OFFLINE: (Tone.ERROR, "○"),
+    StreamState.STOPPED: (Tone.MUTED, "○"),
 }
 
 
@@ -34,6 +40,9 @@ class LiveHeader(QWidget):
         self.orders = QLabel()
         self.connection = QLabel()
         self.connection.setObjectName("connection")
+        bold = self.connection.font()
+        bold.setBold(True)  # whatever its tone, the state reads at a glance
+        self.connection.setFont(bold)
         self.go_live = QPushButton(self.tr("Go live"))
         self.end_live = QPushButton(self.tr("End live"))
         self.go_live.clicked.connect(self.goLiveRequested)
@@ -75,11 +84,7 @@ class LiveHeader(QWidget):
         self.title.setText(room.title if room else self.tr("Not live"))
         self.state.setText(self.tr("● Live") if live else self.tr("Live ended") if room else "")
         self.state.setProperty("live", live)
-        self.state.setStyleSheet(
-            "color: white; background: #e8453c; border-radius: 4px; padding: 2px 8px;"
-            if live
-            else "color: #5f6368; font-weight: bold;"
-        )
+        set_tone(self.state, Tone.LIVE if live else Tone.IDLE)
         self.go_live.setText(self.tr("Start a new live") if room else self.tr("Go live"))
         self.go_live.setVisible(not live)
         self.end_live.setVisible(live)
@@ -98,7 +103,7 @@ class LiveHeader(QWidget):
 
     def set_connection(self, state: StreamState, reason: str = "") -> None:
         """The event stream's state, readable at a glance."""
-        color, dot = _CONNECTION_STYLE[state]
+        tone, dot = _CONNECTION_LOOK[state]
         words = {
             StreamState.CONNECTED: self.tr("Connected"),
             StreamState.CONNECTING: self.tr("Connecting…"),
@@ -107,7 +112,7 @@ class LiveHeader(QWidget):
             StreamState.STOPPED: self.tr("Not connected"),
         }[state]
         self.connection.setText(f"{dot} {words}")
-        self.connection.setStyleSheet(f"color: {color}; font-weight: bold;")
+        set_tone(self.connection, tone)
         self.connection.setToolTip(reason)
         self.connection.setProperty("state", state.value)
         self.connection.setAlignment(Qt.AlignmentFlag.AlignVCenter)

@@ -2,12 +2,14 @@
 
 It loads the room's state once, then follows the room's event stream; every event
 after the loaded state is applied exactly once, whatever the network does, so the
-table never shows a stale status after a reconnect.
+table never shows a stale status after a reconnect. The header's orders and sales are
+the platform's figures (the room's, then each ``live.totals``), never a sum of the table.
 """
 
 import logging
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.room.live_totals import SalesFigures
 from flashbuy_desktop.services.capture_service import CaptureService
 from flashbuy_desktop.services.global_hotkeys import GLOBAL_HOTKEYS, Binding, GlobalHotkeys
 from flashbuy_desktop.services.messages import describe
@@ -37,8 +40,18 @@ from flashbuy_desktop.ui.lives import LivesWindow
 from flashbuy_desktop.ui.new_flashbuy import LiveContext, NewFlashBuyDialog
 from flashbuy_desktop.ui.screenfit import fitted_size
 from flashbuy_desktop.ui.shipping import ShippingTemplateManager
+from flashbuy_desktop.ui.theme import Tone, set_tone
 from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus
-from flashbuy_protocol.models import Comment, Event, FlashBuy, FlashBuyList, Room
+from flashbuy_protocol.event_payloads import LiveEnded, LiveTotals, ViewerCount, payload
+from flashbuy_protocol.models import (
+    Comment,
+    Event,
+    FlashBuy,
+    FlashBuyList,
+    FlashBuyProgress,
+    Order,
+    Room,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +106,7 @@ class MainWindow(QMainWindow):
         self.client = client
         self.tasks = tasks.scoped(self)  # answers that come after the window closed are dropped
         self.room: Room | None = None
+        self.sales = SalesFigures.none()  # the platform's figures of the live shown
         self.closed = False
         self.setWindowTitle(self.tr("Flash-buy console"))
         self._fit_first_size()
@@ -117,7 +131,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.error_bar = QLabel()
         self.error_bar.setObjectName("errorBar")
-        self.error_bar.setStyleSheet("color: #c5221f;")
+        set_tone(self.error_bar, Tone.ERROR)
         self.statusBar().addWidget(self.error_bar, 1)
 
         self.settings_action = QAction(self.tr("Settings…"), self)
@@ -244,9 +258,10 @@ class MainWindow(QMainWindow):
             # Another live (a new one): nothing of the last one's comments or sales stays.
             self.feed.clear()
             self.panel.set_room(room.id if room else 0)
-            self.header.set_sales(0, 0)
         self.room = room
         self.header.set_room(room)
+        # Whole, not merged: a room read again after a restore may stand at an older event.
+        self._show_sales(SalesFigures.of_room(room) if room else SalesFigures.none())
         if room is None:
             self.header.set_connection(StreamState.STOPPED)
             return
@@ -272,7 +287,6 @@ class MainWindow(QMainWindow):
         self.feed.extend(comments)
         self.panel.set_room(room.id)
         self.panel.reset(flashbuys.items)
-        self._show_sales()
         self.sync.start(room.id, after=room.last_event_id)
 
     def resync(self) -> None:
@@ -280,17 +294,12 @@ class MainWindow(QMainWindow):
         copy of its database): forget the comments, flash-buys and sales, read them again."""
         self.feed.clear()
         self.panel.set_room(0)  # a reload of the same room keeps rows; this one must not
-        self.header.set_sales(0, 0)
+        self._show_sales(SalesFigures.none())
         self.load()
 
-    def _show_sales(self) -> None:
-        # Derived from the table, whose rows take repeated events idempotently, so an order
-        # both in the snapshot and replayed by the stream is counted once.
-        model = self.panel.model
-        rows = [model.flashbuy(row) for row in range(model.rowCount())]
-        self.header.set_sales(
-            sum(fb.sold for fb in rows), sum(fb.sold * fb.price_fen for fb in rows)
-        )
+    def _show_sales(self, figures: SalesFigures) -> None:
+        self.sales = figures
+        self.header.set_sales(figures.order_count, figures.sales_fen)
 
     def _comments_arrived(self, comments: list[Comment]) -> None:
         # A stream stopped for another room may still have some on their way.
@@ -301,16 +310,21 @@ class MainWindow(QMainWindow):
         """One change in the room, in order."""
         if self.room is None or event.room_id != self.room.id:
             return  # queued before the stream of a room no longer shown was stopped
-        kind = event.type
-        if kind == "comment.posted":
-            self.feed.push(Comment.model_validate(event.data))
-        elif kind.startswith("flashbuy.") or kind == "order.placed":
-            self.panel.apply_event(event)
-            self._show_sales()
-        elif kind in ("viewer.joined", "viewer.left"):
-            self.header.set_viewer_count(int(event.data["viewer_count"]))
-        elif kind == "live.ended":
-            self._live_ended(self.room.model_copy(update={"status": LiveStatus.ENDED}))
+        # Comments never come this way: RoomSync hands them to the comment bridge.
+        try:
+            data = payload(event)
+        except ValidationError:
+            log.warning("event %s (%s) was not understood", event.id, event.type)
+            return
+        match data:
+            case FlashBuy() | FlashBuyProgress() | Order():
+                self.panel.apply_event(event)
+            case ViewerCount():
+                self.header.set_viewer_count(data.viewer_count)
+            case LiveTotals():
+                self._show_sales(self.sales.updated(event.id, data))
+            case LiveEnded():
+                self._live_ended(self.room.model_copy(update={"status": LiveStatus.ENDED}))
 
     def _live_ended(self, room: Room) -> None:
         """The live is over (ended here or elsewhere): no more flash-buys, no audience count."""
@@ -318,6 +332,8 @@ class MainWindow(QMainWindow):
             return
         self.room = room
         self.header.set_room(room)
+        if room.last_event_id > self.sales.as_of:  # the platform's answer, newer than shown
+            self._show_sales(SalesFigures.of_room(room))
         if self.new_dialog is not None:
             self.new_dialog.live_ended()  # it says so before anything more is typed
 
@@ -373,7 +389,6 @@ class MainWindow(QMainWindow):
     def _flashbuy_created(self, flashbuy: FlashBuy) -> None:
         # The stream brings it too; showing it now is what the seller waits for.
         self.panel.model.upsert(flashbuy)
-        self._show_sales()
 
     def _new_dialog_closed(self, dialog: NewFlashBuyDialog) -> None:
         self.sync.stateChanged.disconnect(dialog.on_stream_state)

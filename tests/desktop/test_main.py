@@ -20,7 +20,7 @@ from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_protocol.models import Comment
 from flashbuy_server.config import sqlite_url
 from flashbuy_server.db import Database
-from flashbuy_server.demo import DEMO_PASSWORD, DEMO_USERNAME
+from flashbuy_server.rehearsal import DEMO_PASSWORD, DEMO_USERNAME
 from flashbuy_server.tables import rooms
 from tests.support import Api, SseClient
 

@@ -2,10 +2,15 @@
 
 import queue
 import threading
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream, StreamState
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Event
+from flashbuy_server.tables import events, rooms
 from tests.support import Api, ProcessPlatform, World, make_world
 
 
@@ -103,4 +108,39 @@ def test_a_revoked_token_stops_the_stream_for_good(world: World) -> None:
     assert states == [StreamState.CONNECTING, StreamState.OFFLINE]
     reader.thread.join(10)
     assert not reader.thread.is_alive()
+    client.close()
+
+
+def test_an_event_of_an_unknown_kind_is_passed_over_and_not_read_again(world: World) -> None:
+    """A newer platform's kind of event: the console goes on, and resumes after it."""
+    client = PlatformClient(world.platform.url, world.creator.token)
+    reader = Reader(client, world.room_id, after=_last_id(world.creator, world.room_id))
+    reader.wait_state(StreamState.CONNECTED)
+    with world.platform.db.write() as conn:  # what a newer platform would have appended
+        unknown = int(
+            conn.execute(
+                sa.update(rooms)
+                .where(rooms.c.id == world.room_id)
+                .values(last_event_id=rooms.c.last_event_id + 1)
+                .returning(rooms.c.last_event_id)
+            ).scalar_one()
+        )
+        conn.execute(
+            events.insert().values(
+                room_id=world.room_id,
+                id=unknown,
+                type="payment.window",
+                data={"order_id": 1, "seconds": 300},
+                audience="creator",
+                created_at=datetime.now(UTC),
+            )
+        )
+    fb = world.create_flashbuy()  # its wake-up also brings the unknown one
+    got = reader.until(_last_id(world.creator, world.room_id))
+    assert [(e.id, e.type, e.data["id"]) for e in got] == [
+        (unknown + 1, EventType.FLASHBUY_CREATED, fb["id"])
+    ]
+    assert reader.stream.last_id == unknown + 1
+    assert reader.states.empty()  # read on, never dropped the stream for it
+    reader.stop()
     client.close()

@@ -17,7 +17,7 @@ from flashbuy_desktop.services.capture_service import CaptureService
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_protocol.enums import FlashBuyStatus
-from tests.desktop.ui.test_new_flashbuy import FakeEngine, FakeFrame, wait_ready
+from tests.desktop.fakes import FakeEngine, FakeFrame, wait_ready
 from tests.support import SseClient, World
 
 TIMEOUT = 30_000
@@ -26,7 +26,7 @@ TIMEOUT = 30_000
 @pytest.fixture
 def window(qtbot: QtBot, world: World) -> Iterator[MainWindow]:
     tasks = Tasks()
-    capture = CaptureService(FakeFrame(), tasks, FakeEngine())  # type: ignore[arg-type]
+    capture = CaptureService(FakeFrame(), tasks, FakeEngine())
     win = MainWindow(
         PlatformClient(world.platform.url, world.creator.token), tasks, capture=capture
     )

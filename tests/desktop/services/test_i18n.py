@@ -57,23 +57,24 @@ from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_desktop.ui.capture_frame import CaptureFrame
 from flashbuy_desktop.ui.comments import CommentDelegate
+from flashbuy_desktop.ui.confirm import Confirm
 from flashbuy_desktop.ui.crash_window import CrashReporter
-from flashbuy_desktop.ui.flashbuys import ConfirmEnd
+from flashbuy_desktop.ui.flashbuys import end_question
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.new_flashbuy import NewFlashBuyDialog
 from flashbuy_desktop.ui.report_window import ProblemReportDialog
 from flashbuy_desktop.ui.settings_window import SettingsWindow
 from flashbuy_desktop.ui.shipping import (
-    ConfirmDelete,
     ShippingTemplateEditor,
     ShippingTemplateManager,
+    delete_question,
 )
 from flashbuy_desktop.ui.signin import SignInDialog
 from flashbuy_protocol.models import FlashBuy, ShippingTemplate
 from tests.support import World
 
 REPO = Path(__file__).resolve().parents[3]
-CATALOG = REPO / "flashbuy_desktop" / "resources" / "translations" / "flashbuy_zh_CN.ts"
+CATALOG = REPO / "resources" / "translations" / "flashbuy_zh_CN.ts"
 TIMEOUT = 30_000
 
 # Latin words a Chinese screen may show: key names, abbreviations and units everyone reads
@@ -401,7 +402,7 @@ def template_manager(s: Scene) -> Texts:
     manager = ShippingTemplateManager(None, s.client, s.tasks)
     s.show(manager)
     s.qtbot.waitUntil(lambda: manager.table.rowCount() == 3, timeout=TIMEOUT)
-    question = ConfirmDelete.build(manager, s.by_region)
+    question = Confirm.build(manager, delete_question(s.by_region))
     try:
         return texts_of(manager) + texts_of(question)
     finally:
@@ -412,7 +413,7 @@ def template_editor(s: Scene) -> Texts:
     """A by-region template being edited, with mistakes in it."""
     editor = ShippingTemplateEditor(None, s.client, s.tasks, s.by_region)
     s.show(editor)
-    editor.nameEdit.clear()
+    editor.name_edit.clear()
     fee = editor.fee_edit("北京")
     assert fee is not None
     fee.setText("abc")
@@ -423,7 +424,7 @@ def template_editor(s: Scene) -> Texts:
 
 def end_flashbuy_question(s: Scene) -> Texts:
     """The question before a flash-buy is ended."""
-    question = ConfirmEnd.build(s.main_window(), s.ended)
+    question = Confirm.build(s.main_window(), end_question(s.ended))
     try:
         return texts_of(question)
     finally:

@@ -1,4 +1,4 @@
-"""The live comment list: intent, the ring model, the batching feed, the view, and a live room."""
+"""The live comment list: the ring model, the batching feed, the view, and a live room."""
 
 import gc
 import itertools
@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream
 from flashbuy_desktop.ui.comments import (
-    COMMENT_POSTED,
     CommentBridge,
     CommentDelegate,
     CommentFeed,
@@ -25,8 +24,8 @@ from flashbuy_desktop.ui.comments import (
     CommentRole,
     CommentView,
     IntentFilter,
-    is_purchase_intent,
 )
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Comment, Event
 from tests.support import World
 
@@ -72,49 +71,6 @@ class Inserts:
         return [b - a + 1 for a, b in self.inserted]
 
 
-# --- purchase intent ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("3号多少钱", True),
-        ("要了", True),
-        ("要", True),
-        ("要！", True),
-        ("我要", True),
-        ("3号我也要", True),
-        ("#5", True),
-        ("＃3", True),
-        ("# 12 还有吗", True),
-        ("No.3", True),
-        ("no3", True),
-        ("Ｎｏ．７", True),
-        ("拍了", True),
-        ("拍", True),
-        ("多少钱", True),
-        ("价格多少", True),
-        ("3号", True),
-        ("12 号", True),
-        ("三号", True),
-        ("上链接", True),
-        ("主播好", False),
-        ("好漂亮", False),
-        ("号称冰种", False),
-        ("晚上好", False),
-        ("主播要加油", False),
-        ("要不要", False),
-        ("不要了", False),
-        ("拍照好看", False),
-        ("3月5号开播吗", False),
-        ("Nobody 3", False),
-        ("", False),
-    ],
-)
-def test_purchase_intent(text: str, intent: bool) -> None:
-    assert is_purchase_intent(text) is intent
-
-
 # --- the model ----------------------------------------------------------------------------
 
 
@@ -138,8 +94,8 @@ def test_the_intent_filter_passes_the_model_tester(qtmodeltester) -> None:
     qtmodeltester.check(proxy)
     texts = ["主播好", "3号多少钱", "好漂亮", "要了", "#5", "号称", "拍了", "晚上好"]
     model.append([comment(i, t) for i, t in enumerate(texts, 1)])
-    proxy.setIntentOnly(True)
-    assert proxy.intentOnly()
+    proxy.set_intent_only(True)
+    assert proxy.is_intent_only()
     qtmodeltester.check(proxy)
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [
         "3号多少钱",
@@ -154,7 +110,7 @@ def test_the_intent_filter_passes_the_model_tester(qtmodeltester) -> None:
         "拍了",
         "我要",
     ]
-    proxy.setIntentOnly(False)
+    proxy.set_intent_only(False)
     qtmodeltester.check(proxy)
     assert proxy.rowCount() == 8
 
@@ -282,7 +238,7 @@ def test_the_bridge_hands_comments_from_a_worker_thread_to_the_gui_thread(qtbot:
                 Event(
                     id=i,
                     room_id=1,
-                    type=COMMENT_POSTED,
+                    type=EventType.COMMENT_POSTED,
                     data=comment(i).model_dump(mode="json"),
                     created_at=START,
                 )
@@ -292,7 +248,7 @@ def test_the_bridge_hands_comments_from_a_worker_thread_to_the_gui_thread(qtbot:
                     Event(
                         id=10_000,
                         room_id=1,
-                        type="viewer.joined",
+                        type=EventType.VIEWER_JOINED,
                         data={"viewer_count": 3},
                         created_at=START,
                     )

@@ -1,5 +1,6 @@
 """The main window against the real platform: the live room as the seller sees it."""
 
+import os
 from pathlib import Path
 
 import keyring.backends.fail
@@ -11,8 +12,15 @@ from flashbuy_desktop.composition.credentials import TokenStore
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_desktop.ui.main_window import MainWindow
+from flashbuy_desktop.ui.theme import Tone, tone_of
 from flashbuy_protocol.enums import FlashBuyStatus
+from flashbuy_protocol.event_payloads import LiveTotals
+from flashbuy_protocol.events import EventType
+from flashbuy_protocol.money import format_fen
+from flashbuy_server import events
 from tests.support import Api, ProcessPlatform, World, make_world
+
+SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
 
 
 def _window(qtbot: QtBot, base_url: str, token: str | None) -> MainWindow:
@@ -108,3 +116,62 @@ def test_flashbuy_starts_the_demo_and_shows_comments_flowing(qtbot: QtBot, tmp_p
         assert (tmp_path / "platform.sqlite3").exists()
     finally:
         console.shutdown()
+
+
+def _sales_text(orders: int, sales_fen: int) -> str:
+    return f"订单 {orders} · 成交 ¥{format_fen(sales_fen)}"
+
+
+def _platform_sales(world: World) -> str:
+    room = world.creator.ok("GET", f"/rooms/{world.room_id}")
+    return _sales_text(room["order_count"], room["sales_fen"])
+
+
+def test_the_header_shows_the_platform_s_orders_and_sales(qtbot: QtBot, world: World) -> None:
+    bangle = world.create_flashbuy(stock=2, title="3号 冰种手镯", price_fen=128_800)
+    world.viewers[0].ok("POST", f"/flash-buys/{bangle['id']}/orders", 201, json={"region": "浙江"})
+    window = _window(qtbot, world.platform.url, world.creator.token)
+    # At load: the room's figures, as the platform counts them.
+    assert window.header.orders.text() == _platform_sales(world) == _sales_text(1, 128_800)
+
+    pendant = world.create_flashbuy(stock=1, title="5号 飘花吊坠", price_fen=9_900)
+    world.viewers[1].ok("POST", f"/flash-buys/{bangle['id']}/orders", 201, json={"region": "浙江"})
+    world.viewers[0].ok("POST", f"/flash-buys/{pendant['id']}/orders", 201, json={"region": "浙江"})
+    expected = _platform_sales(world)
+    assert expected == _sales_text(3, 2 * 128_800 + 9_900)
+    qtbot.waitUntil(lambda: window.header.orders.text() == expected, timeout=10_000)
+
+    # The header in the console's one look: the live badge and the connection by their tones.
+    world.join("新来的")
+    qtbot.waitUntil(lambda: "3" in window.header.viewers.text(), timeout=10_000)
+    assert tone_of(window.header.state) is Tone.LIVE
+    assert tone_of(window.header.connection) is Tone.SUCCESS
+    assert tone_of(window.error_bar) is Tone.ERROR
+    if SHOTS:
+        window.grab().save(os.path.join(SHOTS, "h5-main-window.png"))
+        window.header.grab().save(os.path.join(SHOTS, "h5-header.png"))
+    window.close()
+
+
+def test_the_header_s_sales_are_the_platform_s_totals_not_the_table_s(
+    qtbot: QtBot, world: World
+) -> None:
+    fb = world.create_flashbuy(stock=3, price_fen=50_000)
+    window = _window(qtbot, world.platform.url, world.creator.token)
+    qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.ACTIVE)
+    assert window.header.orders.text() == _sales_text(0, 0)
+
+    # Totals alone, no order in the table: the header shows them as they are.
+    said = LiveTotals(room_id=world.room_id, order_count=7, sales_fen=123_456)
+    with world.platform.db.write() as conn:
+        events.append(
+            conn, world.room_id, EventType.LIVE_TOTALS, said, audience=events.AUDIENCE_CREATOR
+        )
+    qtbot.waitUntil(lambda: window.header.orders.text() == _sales_text(7, 123_456), timeout=10_000)
+    row = window.panel.model.row_of(fb["id"])
+    assert window.panel.model.flashbuy(row).sold == 0
+
+    # The platform's next figures replace them, whatever they say.
+    world.viewers[0].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
+    qtbot.waitUntil(lambda: window.header.orders.text() == _sales_text(1, 50_000), timeout=10_000)
+    window.close()

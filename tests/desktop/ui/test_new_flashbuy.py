@@ -3,80 +3,35 @@
 import hashlib
 import io
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from PIL import Image, ImageDraw
+from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from flashbuy_desktop.api.client import PlatformClient
-from flashbuy_desktop.capture.types import Box, CaptureResult, CaptureWarning, Region
+from flashbuy_desktop.capture.encode import crop_jpeg
+from flashbuy_desktop.capture.types import CaptureWarning
 from flashbuy_desktop.services.capture_service import CaptureService
 from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.new_flashbuy import (
     CropFraction,
     NewFlashBuyDialog,
     TemplateEditorHook,
-    crop_jpeg,
 )
+from flashbuy_desktop.ui.theme import Tone
 from flashbuy_protocol.models import ShippingTemplate
+from tests.desktop.fakes import FakeEngine, FakeFrame, scene_jpeg, wait_ready
 from tests.desktop.keyboard import type_into, type_text
 from tests.support import Platform, World, make_world
 
 TIMEOUT = 20_000
-
-
-def scene_jpeg(width: int = 480, height: int = 320) -> bytes:
-    """A stand-in for a capture: a jade bangle beside a white order card."""
-    image = Image.new("RGB", (width, height), "#3b3f46")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((30, 60, 190, 260), fill="#f7f7f2", outline="#222222", width=3)
-    draw.text((60, 120), "No.3", fill="#111111")
-    draw.text((60, 170), "1288", fill="#b00020")
-    draw.ellipse((240, 70, 440, 270), outline="#2e8b57", width=28)
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=90)
-    return buf.getvalue()
-
-
-class FakeFrame:
-    """What CaptureService needs of the capture frame: a region (never grabbed here)."""
-
-    def region(self) -> Region:
-        return Region(0, 0, 480, 320)
-
-
-class FakeEngine:
-    """Returns a fixed capture; counts calls; can be held until released."""
-
-    def __init__(self, warnings: tuple[CaptureWarning, ...] = ()) -> None:
-        self.jpeg = scene_jpeg()
-        self.warnings = warnings
-        self.calls = 0
-        self.gate = threading.Event()
-        self.gate.set()
-        self.lock = threading.Lock()
-
-    def __call__(self, region: Region, cancel: threading.Event) -> CaptureResult:
-        with self.lock:
-            self.calls += 1
-        self.gate.wait(30)
-        return CaptureResult(
-            jpeg=self.jpeg,
-            width=480,
-            height=320,
-            crop=Box(0, 0, 480, 320),
-            card=Box(30, 60, 160, 200),
-            piece=Box(240, 70, 200, 200),
-            sharpness=120.0,
-            warnings=self.warnings,
-        )
 
 
 @pytest.fixture
@@ -95,7 +50,7 @@ def engine() -> Iterator[FakeEngine]:
 
 @pytest.fixture
 def capture(engine: FakeEngine, tasks: Tasks) -> CaptureService:
-    return CaptureService(FakeFrame(), tasks, engine)  # type: ignore[arg-type]
+    return CaptureService(FakeFrame(), tasks, engine)
 
 
 def client_for(world: World) -> PlatformClient:
@@ -129,17 +84,6 @@ def open_dialog(qtbot: Any, tasks: Tasks, capture: CaptureService) -> Iterator[O
     tasks.wait()
     for client in clients:
         client.close()
-
-
-def wait_ready(qtbot: Any, dialog: NewFlashBuyDialog) -> None:
-    qtbot.waitUntil(
-        lambda: (
-            dialog.captured_result() is not None
-            and dialog._products_loaded
-            and dialog._templates_loaded
-        ),
-        timeout=TIMEOUT,
-    )
 
 
 def listed(world: World) -> list[dict[str, Any]]:
@@ -226,9 +170,13 @@ def test_price_is_parsed_on_every_edit_with_inline_reasons(
         assert not dialog.price_error.isHidden(), text
         assert reason in dialog.price_error.text(), (text, dialog.price_error.text())
         assert dialog.price_fen() is None
+        assert theme.tone_of(dialog.price_edit) is Tone.INVALID
+        assert theme.tone_of(dialog.price_error) is Tone.ERROR
     dialog.price_edit.clear()
+    assert theme.tone_of(dialog.price_edit) is None  # empty is not refused, only unfinished
     qtbot.keyClicks(dialog.price_edit, "1,288.5")
     assert dialog.price_error.isHidden()
+    assert theme.tone_of(dialog.price_edit) is None
     assert dialog.price_fen() == 128_850
     # Enter with an invalid price creates nothing and says why
     dialog.price_edit.clear()
@@ -304,13 +252,14 @@ def test_create_with_a_dragged_crop_uploads_the_cropped_picture(
     qtbot.keyClicks(dialog.price_edit, "99")
     with qtbot.waitSignal(dialog.created, timeout=TIMEOUT) as blocker:
         press_enter(qtbot, dialog)
-    jpeg = dialog.captured_result().jpeg
-    expected = crop_jpeg(jpeg, crop)
+    captured = dialog.captured_result()
+    assert captured is not None
+    expected = crop_jpeg(captured.jpeg, crop)  # the capture's encoder, at the default quality
     assert blocker.args[0].picture_id == hashlib.sha256(expected).hexdigest()
     resp = world.creator.get(f"/pictures/{blocker.args[0].picture_id}")
     assert resp.status_code == 200
-    rect = crop.to_pixels(480, 320)
-    assert Image.open(io.BytesIO(resp.content)).size == (rect.width(), rect.height())
+    box = crop.to_pixels(480, 320)
+    assert Image.open(io.BytesIO(resp.content)).size == (box.width, box.height)
 
 
 def test_refusal_keeps_every_field_and_says_why(
@@ -332,6 +281,7 @@ def test_refusal_keeps_every_field_and_says_why(
     assert dialog.stock_spin.value() == 2
     assert dialog.note_edit.text() == "cert"
     assert dialog.pending_key() is None  # refused: the next press is a fresh request
+    assert theme.tone_of(dialog.status_label) is Tone.ERROR
     assert listed(world) == []
 
 
@@ -402,6 +352,7 @@ def test_targeted_sends_the_targets(qtbot: Any, world: World, open_dialog: Open)
     assert dialog.windowTitle() == "新建定向闪购"
     assert dialog.mode_label.text().startswith("定向")
     assert [chip.nickname for chip in dialog.chips()] == [first.nickname]
+    assert theme.tone_of(dialog.chips()[0]) is Tone.CHIP
     qtbot.waitUntil(lambda: dialog.viewer_combo.count() >= 1, timeout=TIMEOUT)
     assert dialog.viewer_combo.findData(first.id) < 0  # already a target
     dialog.viewer_combo.setCurrentIndex(dialog.viewer_combo.findData(second.id))
@@ -448,6 +399,7 @@ def test_the_21st_full_flashbuy_is_disabled_with_the_reason(
     assert not dialog.create_button.isEnabled()
     assert "全量闪购次数已用完（0/20）" in dialog.banner.text()
     assert not dialog.banner.isHidden()
+    assert theme.tone_of(dialog.banner) is Tone.BANNER
     qtbot.keyClicks(dialog.price_edit, "1288")
     press_enter(qtbot, dialog)
     assert dialog.isVisible()
@@ -552,6 +504,7 @@ def test_text_the_platform_would_refuse_is_said_under_its_field_and_nothing_is_s
     type_into(qtbot, dialog.piece_edit, "3\x9b")
     press_enter(qtbot, dialog)
     assert dialog.piece_error.text() == "件号含有控制字符（可能是粘贴带入的），请重新输入"
+    assert theme.tone_of(dialog.piece_error) is Tone.ERROR  # refused, not only a warning
     assert dialog.isVisible()
     assert dialog.pending_key() is None
     assert listed(world) == []

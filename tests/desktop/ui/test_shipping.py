@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidge
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.shipping import (
-    ConfirmDelete,
     ShippingTemplateEditor,
     ShippingTemplateManager,
+    delete_question,
     excluded_summary,
     fee_summary,
     parse_fee,
@@ -79,15 +80,15 @@ def type_here(qtbot: Any, text: str) -> None:
 def click_save_refused(qtbot: Any, editor: ShippingTemplateEditor) -> None:
     """Click Save on a template with a problem: the editor stays, nothing is sent."""
     with qtbot.assertNotEmitted(editor.saved, wait=50):
-        qtbot.mouseClick(editor.okButton, LEFT)
+        qtbot.mouseClick(editor.ok_button, LEFT)
     assert editor.isVisible()
-    assert editor.nameEdit.isEnabled()  # not saving
+    assert editor.name_edit.isEnabled()  # not saving
 
 
 def save(qtbot: Any, editor: ShippingTemplateEditor) -> ShippingTemplate:
-    assert editor.okButton.isEnabled(), editor.errorLabel.text()
+    assert editor.ok_button.isEnabled(), editor.error_label.text()
     with qtbot.waitSignal(editor.saved, timeout=30_000) as blocker:
-        qtbot.mouseClick(editor.okButton, LEFT)
+        qtbot.mouseClick(editor.ok_button, LEFT)
     qtbot.waitUntil(lambda: not editor.isVisible())
     assert editor.result() == ShippingTemplateEditor.DialogCode.Accepted
     template: ShippingTemplate = blocker.args[0]
@@ -155,8 +156,8 @@ def test_create_free_template_with_excluded_regions(
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
     name = unique("包邮")[:30]
-    type_text(qtbot, editor.nameEdit, name)
-    qtbot.mouseClick(editor.freeRadio, LEFT)
+    type_text(qtbot, editor.name_edit, name)
+    qtbot.mouseClick(editor.free_radio, LEFT)
     editor.excluded_item("新疆").setCheckState(Qt.CheckState.Checked)
     editor.excluded_item("西藏").setCheckState(Qt.CheckState.Checked)
     saved = save(qtbot, editor)
@@ -174,15 +175,15 @@ def test_create_flat_template(
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
     name = unique("统一")[:30]
-    type_text(qtbot, editor.nameEdit, name)
-    qtbot.mouseClick(editor.flatRadio, LEFT)
-    assert editor.kindPages.currentIndex() == 1
-    assert editor.errorLabel.text() == ""  # not before the seller had a chance to type it
+    type_text(qtbot, editor.name_edit, name)
+    qtbot.mouseClick(editor.flat_radio, LEFT)
+    assert editor.kind_pages.currentIndex() == 1
+    assert editor.error_label.text() == ""  # not before the seller had a chance to type it
     click_save_refused(qtbot, editor)
-    assert editor.errorLabel.text() == "运费：请输入运费"
-    assert focused() is editor.flatFeeEdit  # where the missing fee goes
+    assert editor.error_label.text() == "运费：请输入运费"
+    assert focused() is editor.flat_fee_edit  # where the missing fee goes
     type_here(qtbot, "23")
-    assert editor.errorLabel.text() == ""
+    assert editor.error_label.text() == ""
     save(qtbot, editor)
     stored = on_platform(world, name)
     assert stored is not None
@@ -194,9 +195,9 @@ def test_create_flat_template_with_zero_fee(
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
     name = unique("零运费")[:30]
-    type_text(qtbot, editor.nameEdit, name)
-    qtbot.mouseClick(editor.flatRadio, LEFT)
-    type_text(qtbot, editor.flatFeeEdit, "0.00")
+    type_text(qtbot, editor.name_edit, name)
+    qtbot.mouseClick(editor.flat_radio, LEFT)
+    type_text(qtbot, editor.flat_fee_edit, "0.00")
     save(qtbot, editor)
     stored = on_platform(world, name)
     assert stored is not None
@@ -208,31 +209,31 @@ def test_create_by_region_template(
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
     name = unique("按地区")[:30]
-    type_text(qtbot, editor.nameEdit, name)
-    qtbot.mouseClick(editor.byRegionRadio, LEFT)
-    assert editor.kindPages.currentIndex() == 2
-    type_text(qtbot, editor.defaultFeeEdit, "10")
-    editor.regionCombo.setCurrentText("广东")
-    qtbot.mouseClick(editor.addRegionButton, LEFT)
-    assert editor.regionCombo.findText("广东") == -1  # offered once only
+    type_text(qtbot, editor.name_edit, name)
+    qtbot.mouseClick(editor.by_region_radio, LEFT)
+    assert editor.kind_pages.currentIndex() == 2
+    type_text(qtbot, editor.region_fees.default_fee_edit, "10")
+    editor.region_fees.region_combo.setCurrentText("广东")
+    qtbot.mouseClick(editor.region_fees.add_region_button, LEFT)
+    assert editor.region_fees.region_combo.findText("广东") == -1  # offered once only
     guangdong = editor.fee_edit("广东")
     assert guangdong is not None
     assert editor.errors() == ["广东运费：请输入运费"]  # its fee is still empty...
-    assert editor.errorLabel.text() == ""  # ...but the seller is about to type it
+    assert editor.error_label.text() == ""  # ...but the seller is about to type it
     type_here(qtbot, "0")
-    editor.regionCombo.setCurrentText("新疆")
-    qtbot.mouseClick(editor.addRegionButton, LEFT)
+    editor.region_fees.region_combo.setCurrentText("新疆")
+    qtbot.mouseClick(editor.region_fees.add_region_button, LEFT)
     xinjiang = editor.fee_edit("新疆")
     assert xinjiang is not None
     type_here(qtbot, "30.5")
     assert (guangdong.text(), xinjiang.text()) == ("0", "30.5")
-    editor.regionCombo.setCurrentText("北京")
-    qtbot.mouseClick(editor.addRegionButton, LEFT)
-    remove = editor.regionTable.findChild(QAbstractButton, "removeRegion_北京")
+    editor.region_fees.region_combo.setCurrentText("北京")
+    qtbot.mouseClick(editor.region_fees.add_region_button, LEFT)
+    remove = editor.region_fees.region_table.findChild(QAbstractButton, "remove_region_北京")
     assert remove is not None
     qtbot.mouseClick(remove, LEFT)
     assert editor.fee_edit("北京") is None
-    assert editor.regionCombo.findText("北京") >= 0
+    assert editor.region_fees.region_combo.findText("北京") >= 0
     editor.excluded_item("西藏").setCheckState(Qt.CheckState.Checked)
     save(qtbot, editor)
     stored = on_platform(world, name)
@@ -246,17 +247,17 @@ def test_create_by_region_template(
 @pytest.mark.parametrize(
     ("arrange", "reason"),
     [
-        (lambda e, q: type_into(q, e.nameEdit, ""), "请填写模板名称"),
-        (lambda e, q: type_into(q, e.nameEdit, "   "), "请填写模板名称"),
-        (lambda e, q: type_into(q, e.nameEdit, "运" * 31), "模板名称最多 30 个字"),
+        (lambda e, q: type_into(q, e.name_edit, ""), "请填写模板名称"),
+        (lambda e, q: type_into(q, e.name_edit, "   "), "请填写模板名称"),
+        (lambda e, q: type_into(q, e.name_edit, "运" * 31), "模板名称最多 30 个字"),
         # The platform's text rule (flashbuy_protocol.limits.text_problem), pasted characters.
-        (lambda e, q: type_into(q, e.nameEdit, "江浙\x85沪"), "模板名称不能包含控制字符"),
+        (lambda e, q: type_into(q, e.name_edit, "江浙\x85沪"), "模板名称不能包含控制字符"),
         (
-            lambda e, q: type_into(q, e.nameEdit, "江浙\u202e沪"),
+            lambda e, q: type_into(q, e.name_edit, "江浙\u202e沪"),
             "模板名称含有改变文字方向的隐藏字符，请重新输入",
         ),
         (
-            lambda e, q: type_into(q, e.nameEdit, "\u200b\u3000\u200d"),
+            lambda e, q: type_into(q, e.name_edit, "\u200b\u3000\u200d"),
             "模板名称没有可显示的内容：只含不可见字符",
         ),
         (lambda e, q: flat(e, q, "12.345"), "运费：运费最多两位小数"),
@@ -276,25 +277,25 @@ def test_bad_input_says_why_and_is_not_saved(
     reason: str,
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
-    type_text(qtbot, editor.nameEdit, "江浙沪")
+    type_text(qtbot, editor.name_edit, "江浙沪")
     arrange(editor, qtbot)
-    assert reason in editor.errorLabel.text(), editor.errorLabel.text()
+    assert reason in editor.error_label.text(), editor.error_label.text()
     assert any(reason in e for e in editor.errors())
     click_save_refused(qtbot, editor)
-    assert reason in editor.errorLabel.text(), editor.errorLabel.text()
+    assert reason in editor.error_label.text(), editor.error_label.text()
     editor.reject()
 
 
 def flat(editor: ShippingTemplateEditor, qtbot: Any, fee: str) -> None:
-    qtbot.mouseClick(editor.flatRadio, LEFT)
-    type_text(qtbot, editor.flatFeeEdit, fee)
+    qtbot.mouseClick(editor.flat_radio, LEFT)
+    type_text(qtbot, editor.flat_fee_edit, fee)
 
 
 def by_region(
     editor: ShippingTemplateEditor, qtbot: Any, default: str, guangdong: str, exclude: bool = False
 ) -> None:
-    qtbot.mouseClick(editor.byRegionRadio, LEFT)
-    type_text(qtbot, editor.defaultFeeEdit, default)
+    qtbot.mouseClick(editor.by_region_radio, LEFT)
+    type_text(qtbot, editor.region_fees.default_fee_edit, default)
     edit = editor.add_region("广东")
     assert edit is not None
     type_text(qtbot, edit, guangdong)
@@ -306,18 +307,18 @@ def test_fixing_the_input_enables_ok_again(
     qtbot: Any, client: PlatformClient, tasks: Tasks
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
-    type_text(qtbot, editor.nameEdit, "江浙沪")
+    type_text(qtbot, editor.name_edit, "江浙沪")
     by_region(editor, qtbot, "5", "5", exclude=True)
-    assert editor.errorLabel.text() == "广东既设置了运费又设为不发货，请二选一"
+    assert editor.error_label.text() == "广东既设置了运费又设为不发货，请二选一"
     editor.excluded_item("广东").setCheckState(Qt.CheckState.Unchecked)
     assert editor.errors() == []
-    assert editor.errorLabel.text() == ""
+    assert editor.error_label.text() == ""
     # fees of a kind not chosen do not count
-    type_into(qtbot, editor.defaultFeeEdit, "bad")
-    assert editor.errorLabel.text() == "默认运费：运费只能包含数字和小数点"
-    qtbot.mouseClick(editor.freeRadio, LEFT)
+    type_into(qtbot, editor.region_fees.default_fee_edit, "bad")
+    assert editor.error_label.text() == "默认运费：运费只能包含数字和小数点"
+    qtbot.mouseClick(editor.free_radio, LEFT)
     assert editor.errors() == []
-    assert editor.errorLabel.text() == ""
+    assert editor.error_label.text() == ""
     editor.reject()
 
 
@@ -328,14 +329,14 @@ def test_the_editor_opens_without_a_reproach_and_says_what_is_missing_on_save(
     qtbot: Any, client: PlatformClient, tasks: Tasks
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
-    assert editor.errorLabel.text() == ""  # nothing typed, nothing wrong yet
+    assert editor.error_label.text() == ""  # nothing typed, nothing wrong yet
     assert editor.errors() == ["请填写模板名称"]
-    assert focused() is editor.nameEdit  # the name is typed first
+    assert focused() is editor.name_edit  # the name is typed first
     click_save_refused(qtbot, editor)
-    assert editor.errorLabel.text() == "请填写模板名称"
-    assert focused() is editor.nameEdit
+    assert editor.error_label.text() == "请填写模板名称"
+    assert focused() is editor.name_edit
     type_here(qtbot, "江浙沪包邮")
-    assert editor.errorLabel.text() == ""
+    assert editor.error_label.text() == ""
     editor.reject()
 
 
@@ -344,9 +345,9 @@ def test_a_name_typed_then_deleted_is_missed_at_once(
 ) -> None:
     editor = open_editor(qtbot, client, tasks)
     type_here(qtbot, "江")
-    assert editor.errorLabel.text() == ""
+    assert editor.error_label.text() == ""
     qtbot.keyClick(focused(), Qt.Key.Key_Backspace)
-    assert editor.errorLabel.text() == "请填写模板名称"
+    assert editor.error_label.text() == "请填写模板名称"
     editor.reject()
 
 
@@ -356,21 +357,21 @@ def test_a_region_added_takes_the_fee_typed_next(
     editor = open_editor(qtbot, client, tasks)
     name = unique("按地区")[:30]
     type_here(qtbot, name)
-    qtbot.mouseClick(editor.byRegionRadio, LEFT)
-    qtbot.mouseClick(editor.defaultFeeEdit, LEFT)
+    qtbot.mouseClick(editor.by_region_radio, LEFT)
+    qtbot.mouseClick(editor.region_fees.default_fee_edit, LEFT)
     type_here(qtbot, "10")
-    editor.regionCombo.setCurrentText("新疆")
-    qtbot.mouseClick(editor.addRegionButton, LEFT)
+    editor.region_fees.region_combo.setCurrentText("新疆")
+    qtbot.mouseClick(editor.region_fees.add_region_button, LEFT)
     xinjiang = editor.fee_edit("新疆")
     assert xinjiang is not None
     assert focused() is xinjiang  # 添加地区 hands the keyboard to the new fee
     type_here(qtbot, "25")
-    editor.regionCombo.setCurrentText("西藏")
-    qtbot.mouseClick(editor.addRegionButton, LEFT)
+    editor.region_fees.region_combo.setCurrentText("西藏")
+    qtbot.mouseClick(editor.region_fees.add_region_button, LEFT)
     type_here(qtbot, "30")
     assert [(r, e.text()) for r, e in editor.region_rows()] == [("新疆", "25"), ("西藏", "30")]
-    assert editor.defaultFeeEdit.text() == "10"
-    assert editor.errorLabel.text() == ""
+    assert editor.region_fees.default_fee_edit.text() == "10"
+    assert editor.error_label.text() == ""
     if SHOTS:
         editor.grab().save(os.path.join(SHOTS, "shipping-editor.png"))
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # Enter in a field saves
@@ -387,27 +388,27 @@ def test_problems_showing_never_move_the_buttons(
 
     def where() -> tuple[QPoint, QPoint, QSize]:
         return (
-            editor.okButton.mapToGlobal(QPoint(0, 0)),
-            editor.cancelButton.mapToGlobal(QPoint(0, 0)),
+            editor.ok_button.mapToGlobal(QPoint(0, 0)),
+            editor.cancel_button.mapToGlobal(QPoint(0, 0)),
             editor.size(),
         )
 
     before = where()
     click_save_refused(qtbot, editor)  # one problem
-    assert editor.errorLabel.text() == "请填写模板名称"
+    assert editor.error_label.text() == "请填写模板名称"
     QApplication.processEvents()
     assert where() == before
 
-    qtbot.mouseClick(editor.byRegionRadio, LEFT)
+    qtbot.mouseClick(editor.by_region_radio, LEFT)
     for region in ("北京", "上海", "江苏", "浙江", "广东", "新疆", "西藏", "青海", "海南", "云南"):
-        editor.regionCombo.setCurrentText(region)
-        qtbot.mouseClick(editor.addRegionButton, LEFT)
+        editor.region_fees.region_combo.setCurrentText(region)
+        qtbot.mouseClick(editor.region_fees.add_region_button, LEFT)
     click_save_refused(qtbot, editor)  # twelve problems: more than the room kept for them
     QApplication.processEvents()
     assert where() == before
-    lines = editor.errorLabel.text().split("\n")
+    lines = editor.error_label.text().split("\n")
     assert lines == ["请填写模板名称", "默认运费：请输入运费", "…还有 10 处问题（悬停查看）"]
-    assert editor.errorLabel.toolTip().split("\n") == editor.errors()
+    assert editor.error_label.toolTip().split("\n") == editor.errors()
     assert len(editor.errors()) == 12
     if SHOTS:
         editor.grab().save(os.path.join(SHOTS, "shipping-editor-problems.png"))
@@ -420,11 +421,11 @@ def test_edit_changes_the_fee_on_the_platform(
     template = make_template(world, kind="flat", flat_fee_fen=1200, excluded_regions=["新疆"])
     editor = open_editor(qtbot, client, tasks, template)
     assert editor.windowTitle() == "编辑运费模板"
-    assert editor.nameEdit.text() == template.name
-    assert editor.flatRadio.isChecked()
-    assert editor.flatFeeEdit.text() == "12.00"
+    assert editor.name_edit.text() == template.name
+    assert editor.flat_radio.isChecked()
+    assert editor.flat_fee_edit.text() == "12.00"
     assert editor.excluded_regions() == ["新疆"]
-    type_into(qtbot, editor.flatFeeEdit, "8.5")
+    type_into(qtbot, editor.flat_fee_edit, "8.5")
     saved = save(qtbot, editor)
     assert saved.id == template.id
     assert saved.flat_fee_fen == 850
@@ -440,10 +441,10 @@ def test_editor_loads_a_by_region_template(
         world, kind="by_region", default_fee_fen=1000, region_fees={"广东": 0, "北京": 500}
     )
     editor = open_editor(qtbot, client, tasks, template)
-    assert editor.byRegionRadio.isChecked()
-    assert editor.defaultFeeEdit.text() == "10.00"
+    assert editor.by_region_radio.isChecked()
+    assert editor.region_fees.default_fee_edit.text() == "10.00"
     assert [(r, e.text()) for r, e in editor.region_rows()] == [("北京", "5.00"), ("广东", "0.00")]
-    assert editor.okButton.isEnabled()
+    assert editor.ok_button.isEnabled()
     editor.reject()
 
 
@@ -453,11 +454,11 @@ def test_platform_refusal_is_shown_and_the_editor_stays_open(
     template = make_template(world, kind="free")
     world.creator.ok("DELETE", f"/shipping-templates/{template.id}", 204)
     editor = open_editor(qtbot, client, tasks, template)
-    qtbot.mouseClick(editor.okButton, LEFT)
-    qtbot.waitUntil(lambda: "该运费模板已不存在" in editor.errorLabel.text(), timeout=30_000)
+    qtbot.mouseClick(editor.ok_button, LEFT)
+    qtbot.waitUntil(lambda: "该运费模板已不存在" in editor.error_label.text(), timeout=30_000)
     assert editor.isVisible()
     assert editor.template is None
-    assert editor.okButton.isEnabled()  # the seller may try again
+    assert editor.ok_button.isEnabled()  # the seller may try again
     editor.reject()
 
 
@@ -476,10 +477,10 @@ def test_create_classmethod_returns_the_created_template(
             QTimer.singleShot(10, fill)
             return
         editor = editors[0]
-        type_text(qtbot, editor.nameEdit, name)
-        qtbot.mouseClick(editor.flatRadio, LEFT)
-        type_text(qtbot, editor.flatFeeEdit, "6")
-        qtbot.mouseClick(editor.okButton, LEFT)
+        type_text(qtbot, editor.name_edit, name)
+        qtbot.mouseClick(editor.flat_radio, LEFT)
+        type_text(qtbot, editor.flat_fee_edit, "6")
+        qtbot.mouseClick(editor.ok_button, LEFT)
 
     QTimer.singleShot(0, fill)
     created = ShippingTemplateEditor.create(None, client, tasks)
@@ -503,7 +504,7 @@ def test_create_classmethod_cancelled_returns_none(
         if not editors:
             QTimer.singleShot(10, cancel)
             return
-        qtbot.mouseClick(editors[0].cancelButton, LEFT)
+        qtbot.mouseClick(editors[0].cancel_button, LEFT)
 
     QTimer.singleShot(0, cancel)
     assert ShippingTemplateEditor.create(None, client, tasks) is None
@@ -524,7 +525,9 @@ def open_manager(qtbot: Any, client: PlatformClient, tasks: Tasks) -> ShippingTe
 def row_texts(manager: ShippingTemplateManager, template_id: int) -> list[str]:
     row = manager.row_of(template_id)
     assert row >= 0
-    return [manager.table.item(row, c).text() for c in range(manager.table.columnCount())]
+    items = [manager.table.item(row, c) for c in range(manager.table.columnCount())]
+    assert all(item is not None for item in items)
+    return [item.text() for item in items if item is not None]
 
 
 def test_manager_lists_templates_in_words(
@@ -547,11 +550,11 @@ def test_manager_lists_templates_in_words(
         "默认 ¥10.00，广东 ¥0.00",
         "不发: 西藏, 新疆",  # in the order of REGIONS
     ]
-    assert not manager.editButton.isEnabled()
-    assert not manager.deleteButton.isEnabled()
+    assert not manager.edit_button.isEnabled()
+    assert not manager.delete_button.isEnabled()
     manager.select(flat_t.id)
-    assert manager.editButton.isEnabled()
-    assert manager.deleteButton.isEnabled()
+    assert manager.edit_button.isEnabled()
+    assert manager.delete_button.isEnabled()
 
 
 def test_manager_new_refreshes_and_selects_it(
@@ -570,7 +573,7 @@ def test_manager_new_refreshes_and_selects_it(
 
     monkeypatch.setattr(ShippingTemplateEditor, "create", classmethod(create))
     with qtbot.waitSignal(manager.loaded, timeout=30_000):
-        qtbot.mouseClick(manager.newButton, LEFT)
+        qtbot.mouseClick(manager.new_button, LEFT)
     assert len(manager.templates) == 2
     chosen = manager.selected()
     assert chosen is not None
@@ -600,7 +603,7 @@ def test_manager_edit_refreshes_with_the_new_fee(
     monkeypatch.setattr(ShippingTemplateEditor, "edit", classmethod(edit))
     manager.select(template.id)
     with qtbot.waitSignal(manager.loaded, timeout=30_000):
-        qtbot.mouseClick(manager.editButton, LEFT)
+        qtbot.mouseClick(manager.edit_button, LEFT)
     assert row_texts(manager, template.id)[2] == "¥15.00"
 
 
@@ -614,15 +617,18 @@ def test_manager_delete_removes_it(
     template = make_template(world, kind="free")
     manager = open_manager(qtbot, client, tasks)
     qtbot.waitUntil(lambda: manager.row_of(template.id) >= 0, timeout=30_000)
-    asked: list[int] = []
-    monkeypatch.setattr(
-        ConfirmDelete, "ask", classmethod(lambda _c, _p, t: asked.append(t.id) is None)
-    )
+    asked: list[str] = []
+
+    def ask(_cls: Any, _parent: Any, question: Question) -> bool:
+        asked.append(question.text)
+        return True
+
+    monkeypatch.setattr(Confirm, "ask", classmethod(ask))
     manager.select(template.id)
-    qtbot.mouseClick(manager.deleteButton, LEFT)
+    qtbot.mouseClick(manager.delete_button, LEFT)
     qtbot.waitUntil(lambda: manager.row_of(template.id) < 0, timeout=30_000)
-    assert asked == [template.id]
-    assert "已删除" in manager.statusLabel.text()
+    assert asked == [f"确定删除运费模板「{template.name}」吗？"]  # about this template
+    assert "已删除" in manager.status_label.text()
     ids = [t["id"] for t in world.creator.ok("GET", "/shipping-templates")]
     assert template.id not in ids
 
@@ -635,11 +641,11 @@ def test_manager_delete_cancelled_keeps_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     manager = open_manager(qtbot, client, tasks)
-    monkeypatch.setattr(ConfirmDelete, "ask", classmethod(lambda _c, _p, _t: False))
+    monkeypatch.setattr(Confirm, "ask", classmethod(lambda _c, _p, _q: False))
     manager.select(world.template_id)
-    qtbot.mouseClick(manager.deleteButton, LEFT)
+    qtbot.mouseClick(manager.delete_button, LEFT)
     assert manager.row_of(world.template_id) >= 0
-    assert manager.deleteButton.isEnabled()
+    assert manager.delete_button.isEnabled()
     ids = [t["id"] for t in world.creator.ok("GET", "/shipping-templates")]
     assert world.template_id in ids
 
@@ -655,15 +661,15 @@ def test_manager_delete_of_a_template_in_use_shows_why_and_keeps_it(
     world.create_flashbuy(template_id=template.id)
     manager = open_manager(qtbot, client, tasks)
     qtbot.waitUntil(lambda: manager.row_of(template.id) >= 0, timeout=30_000)
-    monkeypatch.setattr(ConfirmDelete, "ask", classmethod(lambda _c, _p, _t: True))
+    monkeypatch.setattr(Confirm, "ask", classmethod(lambda _c, _p, _q: True))
     manager.select(template.id)
     with qtbot.waitSignal(manager.failed, timeout=30_000) as blocker:
-        qtbot.mouseClick(manager.deleteButton, LEFT)
+        qtbot.mouseClick(manager.delete_button, LEFT)
     assert "有进行中的闪购在使用该运费模板" in blocker.args[0]
-    assert "有进行中的闪购在使用该运费模板" in manager.statusLabel.text()
-    qtbot.waitUntil(lambda: manager.deleteButton.isEnabled(), timeout=30_000)
+    assert "有进行中的闪购在使用该运费模板" in manager.status_label.text()
+    qtbot.waitUntil(lambda: manager.delete_button.isEnabled(), timeout=30_000)
     assert manager.row_of(template.id) >= 0
-    assert "有进行中的闪购在使用该运费模板" in manager.statusLabel.text()  # kept after refresh
+    assert "有进行中的闪购在使用该运费模板" in manager.status_label.text()  # kept after refresh
     ids = [t["id"] for t in world.creator.ok("GET", "/shipping-templates")]
     assert template.id in ids
 
@@ -695,8 +701,9 @@ def test_confirm_delete_asks_with_real_buttons(
         QTimer.singleShot(0, attempt)
         return texts
 
-    texts = click(ConfirmDelete.CANCEL_BUTTON)
-    assert ConfirmDelete.ask(None, template) is False
+    question: Question = delete_question(template)
+    texts = click(Confirm.SAFE_BUTTON)
+    assert Confirm.ask(None, question) is False
     assert texts == [f"确定删除运费模板「{template.name}」吗？"]
-    click(ConfirmDelete.DELETE_BUTTON)
-    assert ConfirmDelete.ask(None, template) is True
+    click(Confirm.ACT_BUTTON)
+    assert Confirm.ask(None, question) is True

@@ -1,0 +1,1 @@
+"""Tests of the Qt-free operations (flashbuy_desktop/operations/), against the real platform."""

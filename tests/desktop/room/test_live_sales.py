@@ -1,0 +1,183 @@
+"""This live's flash-buys and orders: the newest revision wins, plain rules, no Qt."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flashbuy_desktop.room.live_sales import LiveSales, Outcome, newest, progressed
+from flashbuy_protocol.enums import FlashBuyStatus, Mode
+from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order
+
+ROOM = 7
+T0 = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
+ACTIVE, SOLD_OUT, ENDED = FlashBuyStatus.ACTIVE, FlashBuyStatus.SOLD_OUT, FlashBuyStatus.ENDED
+
+
+def make_fb(fid: int, **changes: Any) -> FlashBuy:
+    fields: dict[str, Any] = {
+        "id": fid,
+        "room_id": ROOM,
+        "product_id": 1,
+        "product_name": "冰种翡翠手镯",
+        "category_id": 1,
+        "category_name": "翡翠",
+        "mode": Mode.FULL,
+        "title": f"{fid}号 冰种翡翠手镯",
+        "piece_no": str(fid),
+        "price_fen": 128_800,
+        "stock": 1,
+        "sold": 0,
+        "status": ACTIVE,
+        "revision": 1,
+        "picture_id": f"{fid:064x}",
+        "template_id": 1,
+        "note": "",
+        "targets": [],
+        "created_at": T0 + timedelta(minutes=fid),
+        "ended_at": None,
+    }
+    fields.update(changes)
+    return FlashBuy(**fields)
+
+
+def progress(
+    fid: int, sold: int, stock: int, status: FlashBuyStatus, revision: int
+) -> FlashBuyProgress:
+    return FlashBuyProgress(
+        id=fid, room_id=ROOM, sold=sold, stock=stock, status=status, revision=revision
+    )
+
+
+def order(oid: int, fid: int, nickname: str, revision: int = 1) -> Order:
+    return Order(
+        id=oid,
+        flashbuy_id=fid,
+        room_id=ROOM,
+        viewer_id=100 + oid,
+        nickname=nickname,
+        price_fen=128_800,
+        shipping_fen=0,
+        total_fen=128_800,
+        region="浙江",
+        created_at=T0,
+        revision=revision,
+    )
+
+
+def state(sales: LiveSales, fid: int) -> tuple[str, int, int, int]:
+    fb = sales.flashbuy(fid)
+    assert fb is not None
+    return fb.status.value, fb.sold, fb.stock, fb.revision
+
+
+def test_a_newer_revision_with_a_lower_sold_is_the_newer_state() -> None:
+    """A piece whose buyer did not pay comes back: sold goes down, the flash-buy is active again."""
+    sales = LiveSales()
+    assert sales.put(make_fb(1)) is Outcome.ADDED
+    assert sales.progress(progress(1, 1, 1, SOLD_OUT, revision=2)) is Outcome.CHANGED
+    assert state(sales, 1) == ("sold_out", 1, 1, 2)
+
+    assert sales.progress(progress(1, 0, 1, ACTIVE, revision=3)) is Outcome.CHANGED
+    assert state(sales, 1) == ("active", 0, 1, 3)
+
+    # The sale that made it sold out, arriving late (a replay): older, ignored.
+    assert sales.progress(progress(1, 1, 1, SOLD_OUT, revision=2)) is Outcome.IGNORED
+    assert state(sales, 1) == ("active", 0, 1, 3)
+
+
+def test_an_older_or_equal_revision_is_ignored_whatever_it_says() -> None:
+    sales = LiveSales()
+    sales.put(make_fb(1, stock=3))
+    sales.progress(progress(1, 2, 3, ACTIVE, revision=3))
+    # Equal revision, other counters: the platform never sends two states under one revision,
+    # so this is a repeat and changes nothing.
+    assert sales.progress(progress(1, 3, 3, SOLD_OUT, revision=3)) is Outcome.IGNORED
+    assert sales.put(make_fb(1, stock=3, sold=3, status=SOLD_OUT, revision=2)) is Outcome.IGNORED
+    assert sales.put(make_fb(1, stock=3)) is Outcome.IGNORED
+    assert state(sales, 1) == ("active", 2, 3, 3)
+
+    # A whole view with a newer revision replaces the row, even with fewer sold.
+    ended = make_fb(1, stock=3, sold=1, status=ENDED, revision=5, ended_at=T0)
+    assert sales.put(ended) is Outcome.CHANGED
+    assert sales.flashbuy(1) == ended
+
+
+def test_progress_keeps_the_rest_of_the_row_and_an_active_one_has_no_end_time() -> None:
+    fb = make_fb(1, stock=2, sold=2, status=SOLD_OUT, revision=3, note="带证书")
+    back = progressed(fb, progress(1, 1, 2, ACTIVE, revision=4))
+    assert (back.sold, back.stock, back.status, back.revision) == (1, 2, ACTIVE, 4)
+    assert (back.title, back.note, back.picture_id) == (fb.title, fb.note, fb.picture_id)
+    assert back.ended_at is None
+    assert progressed(fb, progress(1, 0, 2, ACTIVE, revision=3)) is fb
+    assert newest(fb, back) is back
+    assert newest(back, fb) is back
+    assert newest(None, fb) is fb
+    assert newest(fb, fb.model_copy()) is fb  # a tie keeps what is known
+
+
+def test_news_of_a_flash_buy_not_known_yet_waits_for_it() -> None:
+    sales = LiveSales()
+    assert sales.order(order(10, 8, "小王")) is Outcome.HELD
+    assert sales.progress(progress(8, 1, 1, SOLD_OUT, revision=2)) is Outcome.HELD
+    assert sales.progress(progress(8, 0, 1, ACTIVE, revision=1)) is Outcome.IGNORED
+    assert 8 not in sales
+    assert sales.put(make_fb(8)) is Outcome.ADDED
+    assert state(sales, 8) == ("sold_out", 1, 1, 2)
+    assert sales.buyers(8) == ["小王"]
+
+    # Held progress older than the flash-buy when it comes is dropped.
+    sales.progress(progress(9, 1, 1, SOLD_OUT, revision=2))
+    sales.put(make_fb(9, revision=4, status=ENDED, ended_at=T0))
+    assert state(sales, 9) == ("ended", 0, 1, 4)
+
+
+def test_orders_are_kept_once_per_id_at_their_newest_revision() -> None:
+    sales = LiveSales()
+    sales.put(make_fb(1, stock=3))
+    assert sales.order(order(11, 1, "小李")) is Outcome.CHANGED
+    assert sales.order(order(10, 1, "小王")) is Outcome.CHANGED
+    assert sales.order(order(10, 1, "小王")) is Outcome.IGNORED  # replayed
+    assert sales.buyers(1) == ["小王", "小李"]  # first placed first
+    assert sales.order(order(10, 1, "小王 (改名)", revision=2)) is Outcome.CHANGED
+    assert sales.order(order(10, 1, "小王", revision=1)) is Outcome.IGNORED  # late
+    assert sales.buyers(1) == ["小王 (改名)", "小李"]
+    assert [o.id for o in sales.orders(1)] == [10, 11]
+    assert sales.buyers(2) == []
+
+
+def test_a_full_load_keeps_newer_views_and_forgets_what_it_does_not_hold() -> None:
+    sales = LiveSales()
+    sales.put(make_fb(1))
+    sales.progress(progress(1, 1, 1, SOLD_OUT, revision=2))  # an event that overtook the load
+    sales.order(order(10, 1, "小王"))
+    sales.put(make_fb(2))
+    sales.order(order(20, 2, "小李"))
+    sales.order(order(30, 3, "小张"))  # of a flash-buy not known yet
+
+    sales.load([make_fb(1), make_fb(3, sold=1, status=SOLD_OUT, revision=2), make_fb(1)])
+    assert [fb.id for fb in sales.flashbuys()] == [3, 1]  # newest first
+    assert len(sales) == 2
+    assert state(sales, 1) == ("sold_out", 1, 1, 2)
+    assert sales.buyers(1) == ["小王"]
+    assert sales.buyers(3) == ["小张"]
+    assert 2 not in sales
+    assert sales.buyers(2) == []  # forgotten with its flash-buy
+
+    # A load with a newer revision than the events wins, even with a lower sold.
+    sales.load([make_fb(1, revision=3), make_fb(3, sold=1, status=SOLD_OUT, revision=2)])
+    assert state(sales, 1) == ("active", 0, 1, 3)
+
+
+def test_missing_buyers_are_the_flash_buys_sold_beyond_their_known_orders() -> None:
+    sales = LiveSales()
+    sales.load(
+        [
+            make_fb(1, stock=2, sold=2, status=SOLD_OUT, revision=3),
+            make_fb(2, stock=2, sold=1, revision=2),
+            make_fb(3),
+        ]
+    )
+    sales.order(order(10, 1, "小王"))
+    sales.order(order(20, 2, "小李"))
+    assert sales.missing_buyers() == [1]
+    sales.order(order(11, 1, "小张"))
+    assert sales.missing_buyers() == []
