@@ -135,12 +135,11 @@ def set_tone(widget: QWidget, tone: Tone | None) -> None:
     if widget.property(TONE) == value and widget.styleSheet() == sheet:
         return
     widget.setProperty(TONE, value)
-    if widget.styleSheet() != sheet:
-        widget.setStyleSheet(sheet)  # none at all for the plain look: Qt's style, untouched
-    # A dynamic property is not watched by the style: re-polish so the new rule applies now.
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+    # A dynamic property is not watched by the style, and a re-polish applies a rule's colours
+    # but not its box (padding, border): setting the sheet again makes Qt compute the rule
+    # for the new tone whole. No sheet at all for the plain look: Qt's style, untouched.
+    widget.setStyleSheet("")
+    widget.setStyleSheet(sheet)
     widget.update()
 
 

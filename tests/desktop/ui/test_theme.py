@@ -100,6 +100,24 @@ def test_a_banner_fills_its_box_with_the_palette_s_background(label: QLabel) -> 
     assert inside.name() == PALETTE.error_background
 
 
+def test_a_tone_that_changes_brings_its_whole_box_along(label: QLabel) -> None:
+    # The header's badge goes from "not live" to "live": the padding of the live tone must
+    # come with it, as if the label had been live from the start (a re-polish kept the old box).
+    fresh = QLabel("WWW")
+    fresh.setFont(label.font())
+    theme.set_tone(fresh, Tone.LIVE)
+    theme.set_tone(label, Tone.IDLE)
+    theme.set_tone(label, Tone.LIVE)
+    assert label.sizeHint() == fresh.sizeHint()
+    theme.set_tone(label, Tone.IDLE)
+    idle = QLabel("WWW")
+    idle.setFont(label.font())
+    theme.set_tone(idle, Tone.IDLE)
+    assert label.sizeHint() == idle.sizeHint() != fresh.sizeHint()
+    fresh.deleteLater()
+    idle.deleteLater()
+
+
 # --- the look changes nothing but the toned widgets ----------------------------------------
 
 
