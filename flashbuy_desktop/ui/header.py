@@ -31,11 +31,11 @@ class LiveHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("liveHeader")
+        self.setObjectName("live_header")
         self.title = QLabel(self.tr("Not live"))
-        self.title.setObjectName("liveTitle")
+        self.title.setObjectName("live_title")
         self.state = QLabel()
-        self.state.setObjectName("liveState")
+        self.state.setObjectName("live_state")
         self.viewers = QLabel()
         self.orders = QLabel()
         self.connection = QLabel()
@@ -60,7 +60,7 @@ class LiveHeader(QWidget):
         layout.addWidget(self.end_live)
         # Settings, problem report and sign-out: rare actions, one click away, out of the way.
         self.menu_button = QToolButton()
-        self.menu_button.setObjectName("consoleMenu")
+        self.menu_button.setObjectName("console_menu")
         self.menu_button.setText(self.tr("Menu"))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self.menu_button)

@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.setMenuWidget(self.header)
         self.setCentralWidget(splitter)
         self.error_bar = QLabel()
-        self.error_bar.setObjectName("errorBar")
+        self.error_bar.setObjectName("error_bar")
         set_tone(self.error_bar, Tone.ERROR)
         self.statusBar().addWidget(self.error_bar, 1)
 
@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.pause_action.triggered.connect(self.comments.toggle_hold)
         self.addAction(self.pause_action)
         self.new_button = QPushButton()
-        self.new_button.setObjectName("newFlashBuyButton")
+        self.new_button.setObjectName("new_flashbuy_button")
         self.new_button.clicked.connect(self.new_full_flashbuy)
         self.retake_key = QKeySequence(Qt.Key.Key_F5)
         self.global_hotkeys = GlobalHotkeys(self)  # the keys from the whole desktop, if asked
