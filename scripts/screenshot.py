@@ -14,7 +14,9 @@ seller would, lets the room run for a few seconds, and saves the window.
 """
 
 import argparse
+import dataclasses
 import io
+import os
 import subprocess
 import sys
 import tempfile
@@ -144,7 +146,11 @@ def main(
             try:
                 raise RuntimeError("the capture worker stopped")
             except RuntimeError as exc:
-                reporter.notify(Crash.from_exception(type(exc), exc, exc.__traceback__, "Dummy-3"))
+                crash = Crash.from_exception(type(exc), exc, exc.__traceback__, "Dummy-3")
+                # The picture is published: its traceback names the script by its place in
+                # the checkout (scripts/screenshot.py), not by where the checkout lies here.
+                relative = crash.details.replace(f"{REPO}{os.sep}", "")
+                reporter.notify(dataclasses.replace(crash, details=relative))
 
             def crash_shown() -> None:
                 crashed = reporter.window
