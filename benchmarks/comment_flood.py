@@ -79,6 +79,8 @@ from benchmarks._common import (
     percentile,
     text_table,
 )
+from flashbuy_protocol.event_payloads import payload
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Comment
 
 if TYPE_CHECKING:
@@ -90,7 +92,6 @@ if TYPE_CHECKING:
 # (SQLAlchemy, FastAPI, ...) would pay for their objects in every full garbage collection.
 # benchmarks._common keeps to the same rule.
 
-COMMENT_POSTED = "comment.posted"
 TICK_SECONDS = 0.02  # the generator writes one transaction this often
 LAG_INTERVAL_MS = 10
 VIEWERS = 24
@@ -213,7 +214,7 @@ class Generator(threading.Thread):
                 self.room_id,
                 [
                     events.NewEvent(
-                        COMMENT_POSTED,
+                        EventType.COMMENT_POSTED,
                         Comment(
                             id=comment_id,
                             room_id=self.room_id,
@@ -221,7 +222,7 @@ class Generator(threading.Thread):
                             nickname=nickname,
                             text=text,
                             created_at=stamp,
-                        ).model_dump(mode="json"),
+                        ),
                     )
                     for comment_id, ((viewer_id, nickname), text) in zip(ids, batch, strict=True)
                 ],
@@ -398,7 +399,7 @@ def _console_run(config: dict[str, Any], pipe: Pipe) -> dict[str, Any]:
         model.rowsInserted.connect(inserted)
 
         def ours_event(event: Event) -> None:
-            if event.type == COMMENT_POSTED:
+            if event.type is EventType.COMMENT_POSTED:
                 read[0] += 1
             bridge.on_event(event)
 
@@ -424,9 +425,9 @@ def _console_run(config: dict[str, Any], pipe: Pipe) -> dict[str, Any]:
         relay.comment.connect(sink.take)  # emitted on the stream thread: delivered queued
 
         def naive_event(event: Event) -> None:
-            if event.type == COMMENT_POSTED:
+            if event.type is EventType.COMMENT_POSTED:
                 read[0] += 1
-                relay.comment.emit(Comment.model_validate(event.data))
+                relay.comment.emit(payload(event))
 
         window, receiver, on_event, rows = listing, sink, naive_event, listing.count
 

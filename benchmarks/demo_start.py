@@ -53,7 +53,9 @@ from typing import Any
 import requests
 
 from benchmarks._common import HTTP_TIMEOUT, cores_line, new_session, scratch_env, text_table
-from flashbuy_protocol.sse import SseDecoder
+from flashbuy_protocol.event_payloads import ViewerLeft, ViewerPresence, payload
+from flashbuy_protocol.models import Comment, Event
+from flashbuy_protocol.sse import CONNECTED_LINE, SseDecoder
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_USER, DEMO_PASSWORD = "demo", "flashbuy-demo"  # the demo's published account
@@ -192,9 +194,9 @@ class CreatorStream:
         resp.raise_for_status()
         return resp.json()
 
-    def _new(self, stamp: str) -> float | None:
+    def _new(self, stamp: datetime) -> float | None:
         """Seconds after the process start of a platform time stamp; None if before it."""
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+        when = stamp.timestamp()
         return when - self.started_wall if when >= self.started_wall else None
 
     def _read(self) -> None:
@@ -208,28 +210,27 @@ class CreatorStream:
                 for raw in resp.iter_lines(decode_unicode=True):
                     if self._stop.is_set():
                         return
-                    if raw == ": connected":
+                    if raw == CONNECTED_LINE:
                         self.opened_at = time.monotonic()
                     message = decoder.feed_line(raw)
                     if message is not None:
-                        self._event(json.loads(message.data))
+                        self._event(Event.model_validate_json(message.data))
 
-    def _event(self, event: dict[str, object]) -> None:
+    def _event(self, event: Event) -> None:
         now = time.monotonic()
-        data = event["data"]
-        assert isinstance(data, dict)
-        after = self._new(str(event["created_at"]))
+        after = self._new(event.created_at)
         if after is None:
             return
-        if event["type"] == "comment.posted":
-            self.comments += 1
-            if self.first_new_comment is None:
-                self.first_new_comment = (after, now - self.started)
-        elif event["type"] == "viewer.joined":
-            self.present.add(int(data["viewer"]["id"]))
-            self.last_join_at = now
-        elif event["type"] == "viewer.left":
-            self.present.discard(int(data["viewer_id"]))
+        match payload(event):
+            case Comment():
+                self.comments += 1
+                if self.first_new_comment is None:
+                    self.first_new_comment = (after, now - self.started)
+            case ViewerPresence(viewer=viewer):
+                self.present.add(viewer.id)
+                self.last_join_at = now
+            case ViewerLeft(viewer_id=viewer_id):
+                self.present.discard(viewer_id)
 
     def viewer_count(self) -> int:
         return int(self._ok("GET", f"/rooms/{self.room_id}")["viewer_count"])

@@ -89,7 +89,9 @@ from benchmarks._common import (
     percentile,
     text_table,
 )
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT
+from flashbuy_protocol.sse import CONNECTED
 from flashbuy_server.db import Database
 
 T = TypeVar("T")
@@ -100,9 +102,8 @@ OPEN_AT_ONCE = 64  # streams being opened at the same time
 KEEPALIVE_REUSE = 4.0  # uvicorn closes a keep-alive connection idle for 5 s
 READ_SIZE = 65536
 TAIL = 2048  # bytes of a stream kept across reads, so text split by a read is still found
-CONNECTED = b": connected\n\n"
-INVITATION = b"event: flashbuy.created\n"
-COMMENT = b"event: comment.posted\n"
+INVITATION = f"event: {EventType.FLASHBUY_CREATED}\n".encode()
+COMMENT = f"event: {EventType.COMMENT_POSTED}\n".encode()
 # Full flash-buys besides the rounds, all of one product: the warm-up, the sentinel, the one
 # during the comments and the one polled for.
 EXTRA_FULL = 4

@@ -59,7 +59,6 @@ Aims: p99 of (a) within 150 ms, of (b) within 250 ms; (c) is held to the aim of 
 import argparse
 import http.client
 import io
-import json
 import math
 import os
 import platform as pyplatform
@@ -111,8 +110,11 @@ from benchmarks._common import (  # noqa: E402
     text_table,
 )
 from benchmarks._scene import DeskScene  # noqa: E402
+from flashbuy_protocol.event_payloads import payload  # noqa: E402
+from flashbuy_protocol.events import EventType  # noqa: E402
 from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT  # noqa: E402
-from flashbuy_protocol.sse import SseDecoder  # noqa: E402
+from flashbuy_protocol.models import Event, FlashBuy  # noqa: E402
+from flashbuy_protocol.sse import CONNECTED_LINE, SseDecoder  # noqa: E402
 
 if TYPE_CHECKING:
     from flashbuy_desktop.ui.main_window import MainWindow
@@ -217,16 +219,17 @@ class ViewerStream:
                 if not raw:
                     break
                 line = raw.decode().rstrip("\r\n")
-                if line == ": connected":
+                if line == CONNECTED_LINE:
                     self.connected.set()
                 message = decoder.feed_line(line)
-                if message is None or message.event != "flashbuy.created":
+                if message is None or message.event != EventType.FLASHBUY_CREATED:
                     continue
-                offer = json.loads(message.data)["data"]
+                offer = payload(Event.model_validate_json(message.data))
+                assert isinstance(offer, FlashBuy)
                 with self._lock:
                     self.invitations += 1
-                    self.arrivals.setdefault(str(offer["title"]), now)
-                    self.ids[str(offer["title"])] = int(offer["id"])
+                    self.arrivals.setdefault(offer.title, now)
+                    self.ids[offer.title] = offer.id
         except (OSError, http.client.HTTPException, ValueError, AttributeError):
             pass  # closed under the read (http.client may trip over its own closed file)
         finally:

@@ -6,19 +6,29 @@ events commit in id order and a reader that saw id N has seen every id below N.
 
 An event is an :class:`EventType` and the payload model the protocol names for it
 (:data:`flashbuy_protocol.event_payloads.PAYLOADS`); appending a model of another kind is a
-programming error, refused before anything is written.
+programming error: a type error for mypy (the overloads of :class:`NewEvent`, which
+:func:`append` shares), and refused at run time before anything is written.
 """
 
-from collections.abc import Iterable, Sequence
+import builtins
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, Literal, ParamSpec, TypedDict, Unpack, overload
 
 import sqlalchemy as sa
-from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Row
 
-from flashbuy_protocol.event_payloads import PAYLOADS, EventPayload
+from flashbuy_protocol.event_payloads import (
+    PAYLOADS,
+    EventPayload,
+    LiveEnded,
+    LiveStarted,
+    LiveTotals,
+    ViewerLeft,
+    ViewerPresence,
+)
 from flashbuy_protocol.events import EventType
+from flashbuy_protocol.models import Comment, FlashBuy, FlashBuyProgress, Order
 from flashbuy_server.db import ROOMS_CHANGED, lock_rows
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import event_targets, events, rooms
@@ -26,6 +36,8 @@ from flashbuy_server.tables import event_targets, events, rooms
 AUDIENCE_ALL = "all"  # every viewer of the room
 AUDIENCE_TARGETS = "targets"  # only the viewers in event_targets
 AUDIENCE_CREATOR = "creator"  # the room's creator only
+
+P = ParamSpec("P")
 
 
 def hold_room(conn: Connection, room_id: int) -> None:
@@ -47,35 +59,85 @@ def lock_room(conn: Connection, room_id: int) -> Row[Any] | None:
     return conn.execute(lock_rows(conn, sa.select(rooms).where(rooms.c.id == room_id))).first()
 
 
-# While callers move to EventType and payload models, a type's plain string (checked) and a
-# plain dict (written as given) are taken too.
-Kind = EventType | str
-Data = EventPayload | dict[str, Any]
+class Seen(TypedDict, total=False):
+    """Who on the viewer streams sees an event: an audience, and for ``targets`` the viewers."""
+
+    audience: str
+    targets: Iterable[int]
 
 
-@dataclass(frozen=True)
+# The pairs mypy holds every caller to: each EventType with the one model PAYLOADS names for
+# it. The runtime check in NewEvent covers what mypy does not see.
+FlashBuyWhole = Literal[EventType.FLASHBUY_CREATED, EventType.FLASHBUY_ENDED]
+FlashBuySold = Literal[EventType.FLASHBUY_UPDATED, EventType.FLASHBUY_SOLD_OUT]
+
+
+@dataclass(frozen=True, init=False)
 class NewEvent:
     """An event to append: its type, its payload, and who on the viewer streams sees it."""
 
-    type: Kind
-    data: Data
-    audience: str = AUDIENCE_ALL
-    targets: tuple[int, ...] = ()
+    type: EventType
+    data: EventPayload
+    audience: str
+    targets: tuple[int, ...]
 
-    def __post_init__(self) -> None:
-        kind = EventType(self.type)  # a mistyped string fails here, not in a reader
-        object.__setattr__(self, "type", kind)
+    @overload
+    def __init__(
+        self, type: Literal[EventType.LIVE_STARTED], data: LiveStarted, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, type: Literal[EventType.LIVE_ENDED], data: LiveEnded, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, type: Literal[EventType.LIVE_TOTALS], data: LiveTotals, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, type: Literal[EventType.VIEWER_JOINED], data: ViewerPresence, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, type: Literal[EventType.VIEWER_LEFT], data: ViewerLeft, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, type: Literal[EventType.COMMENT_POSTED], data: Comment, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(self, type: FlashBuyWhole, data: FlashBuy, **seen: Unpack[Seen]) -> None: ...
+    @overload
+    def __init__(
+        self, type: FlashBuySold, data: FlashBuyProgress, **seen: Unpack[Seen]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, type: Literal[EventType.ORDER_PLACED], data: Order, **seen: Unpack[Seen]
+    ) -> None: ...
+    def __init__(
+        self,
+        type: EventType,
+        data: EventPayload,
+        audience: str = AUDIENCE_ALL,
+        targets: Iterable[int] = (),
+    ) -> None:
+        kind = EventType(type)  # a type the protocol does not name fails here, not in a reader
+        if kind is not type:
+            raise TypeError(f"an event's type is EventType.{kind.name}, not the string {type!r}")
         model = PAYLOADS[kind]
-        if isinstance(self.data, BaseModel) and type(self.data) is not model:
+        if builtins.type(data) is not model:
             raise TypeError(
-                f"a {kind} event carries {model.__name__}, not {type(self.data).__name__}"
+                f"a {kind} event carries {model.__name__}, not {builtins.type(data).__name__}"
             )
+        object.__setattr__(self, "type", kind)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "audience", audience)
+        object.__setattr__(self, "targets", tuple(targets))
 
     def json_data(self) -> dict[str, Any]:
         """The data as stored and sent: the model in its JSON form."""
-        if isinstance(self.data, BaseModel):
-            return self.data.model_dump(mode="json")
-        return self.data
+        return self.data.model_dump(mode="json")
 
 
 _TAKE_IDS = (
@@ -116,14 +178,14 @@ def append_all(conn: Connection, room_id: int, items: Sequence[NewEvent]) -> lis
     return ids
 
 
-def append(
-    conn: Connection,
-    room_id: int,
-    type_: Kind,
-    data: Data,
-    *,
-    audience: str = AUDIENCE_ALL,
-    targets: Iterable[int] = (),
-) -> int:
-    """Append one event to the room's log and return its id."""
-    return append_all(conn, room_id, [NewEvent(type_, data, audience, tuple(targets))])[0]
+def _one_at_a_time(new: Callable[P, NewEvent]) -> Callable[Concatenate[Connection, int, P], int]:
+    """:func:`append` takes what :class:`NewEvent` takes, so mypy holds it to the same pairs."""
+
+    def append(conn: Connection, room_id: int, /, *args: P.args, **kwargs: P.kwargs) -> int:
+        """Append one event to the room's log and return its id."""
+        return append_all(conn, room_id, [new(*args, **kwargs)])[0]
+
+    return append
+
+
+append = _one_at_a_time(NewEvent)

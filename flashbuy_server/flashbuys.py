@@ -163,14 +163,14 @@ def list_for(
 # --- service ------------------------------------------------------------------------------
 
 
-def audience_of(fb: FlashBuy) -> dict[str, Any]:
+def audience_of(fb: FlashBuy) -> events.Seen:
     """Who on the viewer streams may see events about ``fb``."""
     if fb.mode is Mode.TARGETED:
         return {"audience": events.AUDIENCE_TARGETS, "targets": tuple(t.id for t in fb.targets)}
     return {"audience": events.AUDIENCE_ALL}
 
 
-def publish(conn: Connection, type_: EventType, fb: FlashBuy) -> None:
+def publish(conn: Connection, type_: events.FlashBuyWhole, fb: FlashBuy) -> None:
     """Append an event about ``fb`` to its room, visible to whom the flash-buy is offered."""
     events.append(conn, fb.room_id, type_, fb, **audience_of(fb))
 

@@ -66,59 +66,6 @@ def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def run_once(
-    db: Database,
-    principal: str,
-    key: str | None,
-    print_: str,
-    status_code: int,
-    action: Callable[[Connection], BaseModel],
-) -> JSONResponse:
-    """Run ``action`` in a write transaction, once per (principal, key).
-
-    Returns the fresh response, or the one the first request with the key got.
-    """
-    if key is None:
-        with db.write() as conn:
-            return JSONResponse(action(conn).model_dump(mode="json"), status_code)
-    for _attempt in range(2):
-        try:
-            with db.write() as conn:
-                stored = conn.execute(
-                    sa.select(idempotency_keys).where(
-                        idempotency_keys.c.principal == principal, idempotency_keys.c.key == key
-                    )
-                ).first()
-                if stored is not None:
-                    if stored.fingerprint != print_:
-                        raise ApiError(
-                            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                            f"this {HEADER} was already used for a different request",
-                        )
-                    return JSONResponse(dict(stored.response), stored.status_code)
-                conn.execute(
-                    idempotency_keys.insert().values(
-                        principal=principal,
-                        key=key,
-                        fingerprint=print_,
-                        status_code=status_code,
-                        response={},
-                        created_at=utcnow(),
-                    )
-                )
-                body = action(conn).model_dump(mode="json")
-                conn.execute(
-                    idempotency_keys.update()
-                    .where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)
-                    .values(response=body)
-                )
-                return JSONResponse(body, status_code)
-        except IntegrityError:
-            # Another request with this key committed first: replay its answer.
-            continue
-    raise RuntimeError("idempotency key neither claimed nor found")  # pragma: no cover
-
-
 @dataclass(frozen=True)
 class Once:
     """A creating request, ready to run its change at most once per caller and key.
@@ -137,15 +84,57 @@ class Once:
     def __call__(
         self, principal: str, body: BaseModel | None, action: Callable[[Connection], BaseModel]
     ) -> JSONResponse:
-        """Run ``action`` in a write transaction once; replay the first answer after that."""
-        return run_once(
-            self.db,
-            principal,
-            self.key,
-            fingerprint(self.method, self.path, body),
-            self.status_code,
-            action,
+        """Run ``action`` in a write transaction once; replay the first answer after that.
+
+        ``body`` is what tells a replay from a different request under the same key (with
+        the method and path); a route whose request is not a model passes a small one
+        standing for it (a report: its digest).
+        """
+        if self.key is None:
+            with self.db.write() as conn:
+                return JSONResponse(action(conn).model_dump(mode="json"), self.status_code)
+        print_ = fingerprint(self.method, self.path, body)
+        for _attempt in range(2):
+            try:
+                with self.db.write() as conn:
+                    return self._claimed_or_replayed(conn, principal, print_, action)
+            except IntegrityError:
+                # Another request with this key committed first: replay its answer.
+                continue
+        raise RuntimeError("idempotency key neither claimed nor found")  # pragma: no cover
+
+    def _claimed_or_replayed(
+        self,
+        conn: Connection,
+        principal: str,
+        print_: str,
+        action: Callable[[Connection], BaseModel],
+    ) -> JSONResponse:
+        """In one transaction: the stored answer for the key, or claim it and run ``action``."""
+        this_key = (idempotency_keys.c.principal == principal) & (
+            idempotency_keys.c.key == self.key
         )
+        stored = conn.execute(sa.select(idempotency_keys).where(this_key)).first()
+        if stored is not None:
+            if stored.fingerprint != print_:
+                raise ApiError(
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    f"this {HEADER} was already used for a different request",
+                )
+            return JSONResponse(dict(stored.response), stored.status_code)
+        conn.execute(
+            idempotency_keys.insert().values(
+                principal=principal,
+                key=self.key,
+                fingerprint=print_,
+                status_code=self.status_code,
+                response={},
+                created_at=utcnow(),
+            )
+        )
+        body = action(conn).model_dump(mode="json")
+        conn.execute(idempotency_keys.update().where(this_key).values(response=body))
+        return JSONResponse(body, self.status_code)
 
 
 def purge(db: Database, *, now: datetime | None = None, max_batches: int | None = None) -> int:

@@ -56,29 +56,27 @@ _ORDER_COLUMNS = (
     orders.c.revision,
 )
 
-# The orders of one of the creator's flash-buys, or of one of its rooms, in one query each:
-# the owner's row outer-joined to its orders, so no row at all means "not yours" (404) and one
-# row without an order means "none yet".
-_FLASHBUY_ORDERS = (
-    sa.select(*_ORDER_COLUMNS)
-    .select_from(
-        flashbuys.outerjoin(orders, orders.c.flashbuy_id == flashbuys.c.id).outerjoin(
-            viewers, viewers.c.id == orders.c.viewer_id
+
+def _orders_under(owner: sa.Table, owned_by: sa.ColumnElement[int], name: str) -> sa.Select[Any]:
+    """The orders of one of the creator's ``owner`` rows (a flash-buy, a room), in one query.
+
+    The owner's row outer-joined to its orders, so no row at all means "not yours" (404) and
+    one row without an order means "none yet". ``name`` is the owner id's bind parameter.
+    """
+    return (
+        sa.select(*_ORDER_COLUMNS)
+        .select_from(
+            owner.outerjoin(orders, owned_by == owner.c.id).outerjoin(
+                viewers, viewers.c.id == orders.c.viewer_id
+            )
         )
+        .where(owner.c.id == sa.bindparam(name), owner.c.creator_id == sa.bindparam("me"))
+        .order_by(orders.c.id)
     )
-    .where(flashbuys.c.id == sa.bindparam("fb"), flashbuys.c.creator_id == sa.bindparam("me"))
-    .order_by(orders.c.id)
-)
-_ROOM_ORDERS = (
-    sa.select(*_ORDER_COLUMNS)
-    .select_from(
-        rooms.outerjoin(orders, orders.c.room_id == rooms.c.id).outerjoin(
-            viewers, viewers.c.id == orders.c.viewer_id
-        )
-    )
-    .where(rooms.c.id == sa.bindparam("room"), rooms.c.creator_id == sa.bindparam("me"))
-    .order_by(orders.c.id)
-)
+
+
+_FLASHBUY_ORDERS = _orders_under(flashbuys, orders.c.flashbuy_id, "fb")
+_ROOM_ORDERS = _orders_under(rooms, orders.c.room_id, "room")
 
 # The purchase path runs once per buyer in the busiest second of a live, under the
 # room's lock: it reads only what it needs.
@@ -304,7 +302,7 @@ def buy(conn: Connection, viewer_id: int, flashbuy_id: int, body: OrderCreate) -
     ).one()
     progress = FlashBuyProgress(id=flashbuy_id, room_id=offer.room_id, **taken._mapping)
     if offer.mode == Mode.TARGETED.value:
-        seen_by: dict[str, Any] = {
+        seen_by: events.Seen = {
             "audience": events.AUDIENCE_TARGETS,
             "targets": tuple(conn.execute(_TARGETS, {"fb": flashbuy_id}).scalars()),
         }

@@ -264,13 +264,9 @@ def enter(
         )
     viewer = Viewer(id=viewer_id, nickname=body.nickname, region=body.region)
     if was is None or not was.present:
-        count = _viewer_count(conn, room_id)
+        came = ViewerPresence(viewer=viewer, viewer_count=_viewer_count(conn, room_id))
         events.append(
-            conn,
-            room_id,
-            EventType.VIEWER_JOINED,
-            ViewerPresence(viewer=viewer, viewer_count=count),
-            audience=events.AUDIENCE_CREATOR,
+            conn, room_id, EventType.VIEWER_JOINED, came, audience=events.AUDIENCE_CREATOR
         )
     return viewer, token, to_room(room_row(conn, room_id))
 
@@ -288,14 +284,8 @@ def leave_room(conn: sa.Connection, room_id: int, viewer_id: int) -> None:
         .values(present=False)
     ).rowcount
     if left:
-        count = _viewer_count(conn, room_id)
-        events.append(
-            conn,
-            room_id,
-            EventType.VIEWER_LEFT,
-            ViewerLeft(viewer_id=viewer_id, viewer_count=count),
-            audience=events.AUDIENCE_CREATOR,
-        )
+        went = ViewerLeft(viewer_id=viewer_id, viewer_count=_viewer_count(conn, room_id))
+        events.append(conn, room_id, EventType.VIEWER_LEFT, went, audience=events.AUDIENCE_CREATOR)
 
 
 def comment(conn: sa.Connection, room_id: int, viewer_id: int, body: CommentIn) -> Comment:

@@ -9,7 +9,7 @@
 """
 
 from flashbuy_server.rehearsal.audience import Audience
-from flashbuy_server.rehearsal.config import AudienceConfig, AudienceStats
+from flashbuy_server.rehearsal.audience_settings import AudienceConfig, AudienceStats
 from flashbuy_server.rehearsal.seed import (
     DEMO_PASSWORD,
     DEMO_USERNAME,

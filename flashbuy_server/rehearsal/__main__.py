@@ -2,6 +2,6 @@
 
 import sys
 
-from flashbuy_server.rehearsal.cli import main
+from flashbuy_server.rehearsal.audience_cli import main
 
 sys.exit(main())

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from flashbuy_protocol.limits import REGIONS
-from flashbuy_server.rehearsal.config import (
+from flashbuy_server.rehearsal.audience_settings import (
     CALLS_AT_ONCE,
     FOLLOW_POLL_SECONDS,
     HTTP_COMMENT_RATE,
@@ -389,21 +389,29 @@ class Audience:
             delay = self._rng.uniform(*self.config.reaction_seconds)
             self._spawn(self._buy(viewer, offer["id"], delay))
 
-    async def _buy(self, viewer: Viewer, flashbuy_id: int, delay: float) -> None:
+    async def _post_as(
+        self, viewer: Viewer, path: str, body: dict[str, Any], what: str
+    ) -> httpx.Response | None:
+        """A creating POST as ``viewer``, under a key of its own; None when no answer came
+        (counted as an error and logged as ``what`` that failed)."""
         assert self._calls is not None
+        try:
+            return await self._calls.post(
+                path, json=body, headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex}
+            )
+        except httpx.HTTPError as exc:
+            self.stats.errors += 1
+            log.warning("rehearsal audience: %s failed: %r", what, exc)
+            return None
+
+    async def _buy(self, viewer: Viewer, flashbuy_id: int, delay: float) -> None:
         await asyncio.sleep(delay)
         if (viewer.id, flashbuy_id) in self._bought:
             return
         self.stats.attempts += 1
-        try:
-            resp = await self._calls.post(
-                f"/flash-buys/{flashbuy_id}/orders",
-                json={"region": viewer.region},
-                headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex},
-            )
-        except httpx.HTTPError as exc:
-            self.stats.errors += 1
-            log.warning("rehearsal audience: a purchase failed: %r", exc)
+        order = {"region": viewer.region}
+        resp = await self._post_as(viewer, f"/flash-buys/{flashbuy_id}/orders", order, "a purchase")
+        if resp is None:
             return
         if resp.status_code == 201:
             self.stats.orders += 1
@@ -468,16 +476,9 @@ class Audience:
         task.add_done_callback(self._inflight.discard)
 
     async def _comment(self, room_id: int, viewer: Viewer, text: str) -> None:
-        assert self._calls is not None
-        try:
-            resp = await self._calls.post(
-                f"/rooms/{room_id}/comments",
-                json={"text": text},
-                headers={**viewer.auth, "Idempotency-Key": uuid.uuid4().hex},
-            )
-        except httpx.HTTPError as exc:
-            self.stats.errors += 1
-            log.warning("rehearsal audience: a comment failed: %r", exc)
+        said = {"text": text}
+        resp = await self._post_as(viewer, f"/rooms/{room_id}/comments", said, "a comment")
+        if resp is None:
             return
         if resp.status_code == 201:
             self.stats.comments += 1

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from flashbuy_protocol.enums import LiveStatus
+from flashbuy_protocol.event_payloads import ViewerLeft
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Comment, CommentIn
 from flashbuy_server import events
@@ -56,7 +57,7 @@ def send_audience_home(db: Database, creator_id: int) -> int:
                 left.append(
                     events.NewEvent(
                         EventType.VIEWER_LEFT,
-                        {"viewer_id": viewer_id, "viewer_count": remaining},
+                        ViewerLeft(viewer_id=viewer_id, viewer_count=remaining),
                         audience=events.AUDIENCE_CREATOR,
                     )
                 )
@@ -119,7 +120,7 @@ def post_comments(db: Database, room_id: int, said: Sequence[tuple[int, str]]) -
                         nickname=names[viewer_id],
                         text=text,
                         created_at=now,
-                    ).model_dump(mode="json"),
+                    ),
                     audience=events.AUDIENCE_CREATOR,
                 )
                 for comment_id, (viewer_id, text) in zip(comment_ids, kept, strict=True)

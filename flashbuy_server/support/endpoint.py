@@ -12,9 +12,8 @@ from pydantic import BaseModel
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.limits import REPORT_MAX_BYTES, REPORT_TYPE
 from flashbuy_protocol.models import SupportReceipt
-from flashbuy_server import idempotency
 from flashbuy_server.db import Database
-from flashbuy_server.deps import CreatorDep, DbDep, IdemKeyDep
+from flashbuy_server.deps import CreatorDep, DbDep, OnceDep
 from flashbuy_server.errors import ApiError
 from flashbuy_server.guard import BodyLimit
 from flashbuy_server.slots import Slots, slots_of
@@ -25,7 +24,6 @@ from flashbuy_server.tables import idempotency_keys
 router = APIRouter(tags=["support"])
 
 INSPECTIONS_AT_ONCE = 2  # reports unpacked at the same time (each holds its zip in memory)
-_PATH = "/support/reports"
 BODY_LIMIT = BodyLimit(REPORT_MAX_BYTES, too_large)
 
 
@@ -78,7 +76,7 @@ def _precheck_rate(db: Database, principal: str, creator_id: int, key: str | Non
 
 
 @router.post(
-    _PATH,
+    "/support/reports",
     response_model=SupportReceipt,
     status_code=201,
     openapi_extra={
@@ -92,7 +90,7 @@ async def post_report(
     request: Request,
     me: CreatorDep,
     db: DbDep,
-    key: IdemKeyDep,
+    once: OnceDep,
     content_type: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     """Send a problem report: a zip (raw body, at most 10 MiB) with a ``report.json``."""
@@ -101,15 +99,12 @@ async def post_report(
             ErrorCode.REPORT_NOT_ZIP,
             f"send the report as the raw body with Content-Type {REPORT_TYPE}",
         )
-    await run_in_threadpool(_precheck_rate, db, me.key, me.id, key)
+    await run_in_threadpool(_precheck_rate, db, me.key, me.id, once.key)
     data = await _read_body(request)
     report = await report_gate(request.app).run(inspect_report, data, [_bearer(request)])
     return await run_in_threadpool(
-        idempotency.run_once,
-        db,
+        once,
         me.key,
-        key,
-        idempotency.fingerprint("POST", _PATH, _Fingerprint(sha256=report.sha256)),
-        201,
+        _Fingerprint(sha256=report.sha256),
         lambda conn: store(conn, me.id, report, data),
     )

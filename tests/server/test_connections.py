@@ -13,9 +13,11 @@ from contextlib import ExitStack
 
 import pytest
 import requests
+import uvicorn
 
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_server import server as server_module
+from flashbuy_server.app import create_app
 from flashbuy_server.config import Settings
 from flashbuy_server.connections import ConnectionLimits
 from flashbuy_server.server import ServerThread
@@ -178,18 +180,27 @@ def test_headers_over_the_size_limit_are_refused_as_they_arrive(server: ServerTh
     }
 
 
+def held_to(config: uvicorn.Config) -> ConnectionLimits:
+    """The limits the platform's connection class was made with (``guarded_protocol``)."""
+    protocol = config.http
+    assert isinstance(protocol, type), protocol
+    limits = vars(protocol)["held_to"]
+    assert isinstance(limits, ConnectionLimits)
+    return limits
+
+
 def test_the_cap_is_lowered_to_what_the_process_may_open(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Past the open-file limit a connection cannot even be accepted; below it, it is told.
     monkeypatch.setattr(server_module, "open_files", lambda wanted: 564)
     settings = Settings(database_url=database_url)
-    app = server_module.create_app(settings)
+    app = create_app(settings)
     try:
         config = server_module.platform_config(app, settings)
-        assert config.http.held_to.max_connections == 564 - server_module._SPARE_FILES
+        assert held_to(config).max_connections == 564 - server_module._SPARE_FILES
         monkeypatch.setattr(server_module, "open_files", lambda wanted: None)  # no limit
         config = server_module.platform_config(app, settings)
-        assert config.http.held_to.max_connections == settings.connections.max_connections
+        assert held_to(config).max_connections == settings.connections.max_connections
     finally:
         app.state.db.dispose()

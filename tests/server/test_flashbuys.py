@@ -119,7 +119,7 @@ def test_eligibility_is_refused_with_its_own_code(world: World) -> None:
         ({"qualified": False}, ErrorCode.SHOP_NOT_QUALIFIED),
         ({"approved": False}, ErrorCode.CATEGORY_NOT_APPROVED),
     ):
-        other = make_world(platform, **kwargs)  # type: ignore[arg-type]
+        other = make_world(platform, **kwargs)
         product = other.creator.ok("GET", f"/products/{other.product_id}")
         assert (product["eligible"], product["ineligible_reason"]) == (False, code.value)
         before = snapshot(platform.db)

@@ -3,6 +3,8 @@
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,14 +20,17 @@ from tests.support import snapshot, unique
 
 
 @pytest.fixture
-def db(database_url: str):
+def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url, pool_size=2)
     yield database
     database.dispose()
 
 
-def schema_differences(db: Database, target: sa.MetaData = metadata) -> list[object]:
-    """What autogenerate would change to make the database match ``target`` (types too)."""
+def schema_differences(db: Database, target: sa.MetaData = metadata) -> list[Any]:
+    """What autogenerate would change to make the database match ``target`` (types too).
+
+    Alembic's own shapes (untyped there): a tuple per change, a list of tuples per column.
+    """
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True}

@@ -10,6 +10,7 @@ from flashbuy_server.migrate import upgrade
 from tests.conftest import require_backend
 from tests.support import (
     PASSWORD,
+    Api,
     ServerProcess,
     SseClient,
     fresh_postgres_database,
@@ -90,5 +91,5 @@ def test_a_flashbuy_made_through_one_process_reaches_a_viewer_on_another(
         closable.close()
 
 
-def _last(api, room: int) -> int:
+def _last(api: Api, room: int) -> int:
     return int(api.ok("GET", f"/rooms/{room}")["last_event_id"])

@@ -167,7 +167,7 @@ class Documented:
 
 def model(name: str) -> type[Any]:
     found = getattr(models, name, None)
-    assert found is not None, name
+    assert isinstance(found, type), name
     return found
 
 

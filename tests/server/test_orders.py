@@ -43,14 +43,14 @@ def order_count(platform: Platform, flashbuy_id: int) -> int:
         )
 
 
+def flat_postage(world: World, fee_fen: int) -> int:
+    """A shipping template of one fee for every region; its id."""
+    body = {"name": "顺丰", "kind": "flat", "flat_fee_fen": fee_fen}
+    return int(world.creator.ok("POST", "/shipping-templates", 201, json=body)["id"])
+
+
 def test_a_viewer_in_the_room_buys_a_full_flashbuy(world: World) -> None:
-    template = world.creator.ok(
-        "POST",
-        "/shipping-templates",
-        201,
-        json={"name": "顺丰", "kind": "flat", "flat_fee_fen": 1_200},
-    )
-    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=template["id"])
+    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=flat_postage(world, 1_200))
     viewer, viewer_id = world.join("翠友小明", region="广东")
 
     order = buy(viewer, fb["id"], region="广东")
@@ -463,13 +463,7 @@ def test_the_room_counts_its_orders_and_sales_as_they_are_placed(world: World) -
         return room["order_count"], room["sales_fen"]
 
     assert totals() == (0, 0)
-    template = world.creator.ok(
-        "POST",
-        "/shipping-templates",
-        201,
-        json={"name": "顺丰", "kind": "flat", "flat_fee_fen": 1_200},
-    )
-    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=template["id"])
+    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=flat_postage(world, 1_200))
     buy(world.viewers[0], fb["id"])
     assert totals() == (1, 128_800)  # the piece's price: postage is not a sale
     buy(world.viewers[1], fb["id"])

@@ -50,6 +50,7 @@ def test_the_feed_knows_how_far_back_it_holds_every_public_event(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(streams, "RING_SIZE", 3)
+    # No hub: the test reads the feed's ring, and nothing here wakes a stream.
     feed = RoomFeed(hub=None, room_id=1, last_id=10)  # type: ignore[arg-type]
     feed.public_ring = type(feed.public_ring)(maxlen=3)
     assert feed.public_after(9) is None  # before the feed began: the database has it

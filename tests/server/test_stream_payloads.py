@@ -39,12 +39,20 @@ def test_an_event_takes_only_its_type_s_model(world: World) -> None:
     progress = FlashBuyProgress(
         id=1, room_id=world.room_id, sold=0, stock=1, status=FlashBuyStatus.ACTIVE, revision=1
     )
+    # Each call below is also a type error: mypy refuses it (the ignores are checked as used),
+    # and the check at run time refuses it for a caller mypy does not see.
     with pytest.raises(TypeError, match=r"viewer\.joined event carries ViewerPresence"):
-        events.NewEvent(EventType.VIEWER_JOINED, left)
+        events.NewEvent(EventType.VIEWER_JOINED, left)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match=r"flashbuy\.created event carries FlashBuy,"):
-        events.NewEvent(EventType.FLASHBUY_CREATED, progress)
+        events.NewEvent(EventType.FLASHBUY_CREATED, progress)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"viewer\.left event carries ViewerLeft, not dict"):
+        events.NewEvent(EventType.VIEWER_LEFT, left.model_dump())  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"EventType\.VIEWER_LEFT, not the string 'viewer\.left'"):
+        events.NewEvent("viewer.left", left)  # type: ignore[call-overload]
     with pytest.raises(ValueError, match=r"payment\.window"):
-        events.NewEvent("payment.window", {})
+        events.NewEvent("payment.window", {})  # type: ignore[call-overload]
+    with world.platform.db.write() as conn, pytest.raises(TypeError, match="carries LiveTotals"):
+        events.append(conn, world.room_id, EventType.LIVE_TOTALS, left)  # type: ignore[call-overload]
 
 
 def test_a_model_is_stored_as_its_json(world: World) -> None:

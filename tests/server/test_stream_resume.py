@@ -83,6 +83,7 @@ def test_ids_count_per_room(world: World, platform: Platform) -> None:
 def test_a_platform_restored_from_an_older_copy_refuses_the_ids_it_lost(
     restartable: ProcessPlatform,
 ) -> None:
+    # A ProcessPlatform has all make_world uses of a Platform (its url, db and clients).
     world = make_world(restartable, viewers=2)  # type: ignore[arg-type]
     _comment(world.viewers[0], world.room_id, "备份之前")
     backup = take_backup(restartable.db)

@@ -5,12 +5,16 @@ import json
 import re
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.events import EventType
+from flashbuy_protocol.models import Comment
+from flashbuy_protocol.sse import SseMessage
 from flashbuy_server import events
 from flashbuy_server.config import Settings, sqlite_url
 from flashbuy_server.server import ServerThread
@@ -63,7 +67,7 @@ def test_a_dropped_stream_resumes_with_nothing_missed_or_repeated(world: World) 
 def test_events_carry_their_id_type_and_data(world: World) -> None:
     stream = SseClient(world.creator, f"/rooms/{world.room_id}/events")
     fb = world.create_flashbuy()
-    messages = []
+    messages: list[SseMessage] = []
     while not messages or messages[-1].event != "flashbuy.created":
         messages.append(stream.next())
     created = messages[-1]
@@ -190,9 +194,19 @@ def test_a_slow_consumer_does_not_delay_a_fast_one(world: World) -> None:
 
     # Far more than the kernel and the server buffer for one connection (about 7 MB).
     text = "翡翠" * 200
+    now = datetime.now(UTC)
     with world.platform.db.write() as conn:
         for i in range(6_000):
-            events.append(conn, world.room_id, "comment.posted", {"i": i, "text": text})
+            # Shown to every viewer on purpose: comments normally go to the creator alone.
+            said = Comment(
+                id=i + 1,
+                room_id=world.room_id,
+                viewer_id=world.viewer_ids[1],
+                nickname="翠友",
+                text=f"{i} {text}",
+                created_at=now,
+            )
+            events.append(conn, world.room_id, EventType.COMMENT_POSTED, said)
         last = conn.execute(
             sa.select(rooms.c.last_event_id).where(rooms.c.id == world.room_id)
         ).scalar_one()

@@ -128,7 +128,7 @@ def test_200_wrong_passwords_meet_a_growing_wait_then_the_right_one_works(lab_of
     assert {r.retry_after for r in replies[3:]} == {1}
 
     # Each further failure doubles the wait, up to the cap.
-    waits = []
+    waits: list[int] = []
     for _ in range(5):
         lab.clock.advance(waits[-1] if waits else 1)
         assert lab.sign_in(username, "another guess").code == "INVALID_CREDENTIALS"
@@ -202,7 +202,7 @@ def test_a_guesser_with_many_addresses_locks_the_account_briefly(lab_of: Any) ->
     statuses = [lab.sign_in(username, "guess", frm=f"127.0.1.{i}").status for i in range(1, 9)]
     assert statuses == [401] * 4 + [429] * 4
     # The creator from a new address waits too, but briefly: the account's cap is short.
-    waits = []
+    waits: list[int] = []
     for _ in range(4):
         lab.clock.advance(waits[-1] if waits else 1)
         assert lab.sign_in(username, "guess", frm="127.0.1.99").status == 401

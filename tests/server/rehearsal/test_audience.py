@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from flashbuy_protocol.models import Comment
+from flashbuy_protocol.event_payloads import payload
+from flashbuy_protocol.models import Comment, Event, Order
 from flashbuy_server.rehearsal import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
@@ -26,7 +27,7 @@ from flashbuy_server.rehearsal import (
     prepare_demo,
     send_audience_home,
 )
-from flashbuy_server.rehearsal.config import HTTP_COMMENT_RATE
+from flashbuy_server.rehearsal.audience_settings import HTTP_COMMENT_RATE
 from tests.support import Platform, ServerProcess, SseClient, World
 
 
@@ -64,10 +65,11 @@ def test_the_audience_joins_comments_and_races_for_an_offer(
         event = stream.events(1)[0]
         seen.append(event)
         comments += event["type"] == "comment.posted"
-    orders = [e for e in seen if e["type"] == "order.placed"]
+    said = [payload(Event.model_validate(e)) for e in seen]
+    orders = [p for p in said if isinstance(p, Order)]
     assert len(orders) == 1
-    assert orders[0]["data"]["flashbuy_id"] == fb["id"]  # type: ignore[index]
-    texts = [e["data"]["text"] for e in seen if e["type"] == "comment.posted"]  # type: ignore[index]
+    assert orders[0].flashbuy_id == fb["id"]
+    texts = [p.text for p in said if isinstance(p, Comment)]
     assert all(isinstance(t, str) and t for t in texts)
     stream.close()
 

@@ -15,6 +15,7 @@ VIEWERS = 4
 def test_the_audience_follows_and_buys_again_after_a_restore(
     restartable: ProcessPlatform,
 ) -> None:
+    # A ProcessPlatform has all make_world uses of a Platform (its url, db and clients).
     world = make_world(restartable, viewers=0)  # type: ignore[arg-type]
     crowd = Audience(
         AudienceConfig(

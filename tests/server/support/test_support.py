@@ -15,7 +15,7 @@ import sys
 import tracemalloc
 import urllib.parse
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +39,7 @@ from flashbuy_protocol.limits import (
 from flashbuy_server.errors import ApiError
 from flashbuy_server.support import (
     INSPECTIONS_AT_ONCE,
+    CheckedReport,
     endpoint,
     inspect_report,
     report_gate,
@@ -46,7 +47,7 @@ from flashbuy_server.support import (
     store,
     unsafe_name,
 )
-from flashbuy_server.tables import support_reports
+from flashbuy_server.tables import idempotency_keys, support_reports
 from tests.held import Held
 from tests.support import Api, Platform, World, expect_error, make_world, png_bytes, snapshot
 
@@ -235,6 +236,12 @@ DUPLICATE = (ErrorCode.REPORT_INVALID, "duplicate_name")
 UNSAFE = (ErrorCode.REPORT_INVALID, "unsafe_name")
 MANIFEST_INVALID = (ErrorCode.REPORT_INVALID, "manifest_invalid")
 
+
+def _bad_manifest(**overrides: Any) -> tuple[Callable[[], bytes], tuple[ErrorCode, str]]:
+    """A refusal case: a zip whose report.json is valid but for ``overrides``."""
+    return (lambda: make_zip(report=manifest(**overrides)), MANIFEST_INVALID)
+
+
 REFUSALS: dict[str, tuple[Any, tuple[ErrorCode, str | None]]] = {
     # name: (body maker, (code, details.reason))
     "empty body": (lambda: b"", (ErrorCode.REPORT_NOT_ZIP, None)),
@@ -316,36 +323,19 @@ REFUSALS: dict[str, tuple[Any, tuple[ErrorCode, str | None]]] = {
         lambda: make_zip(report={k: v for k, v in manifest().items() if k != "os"}),
         MANIFEST_INVALID,
     ),
-    "report.json wrong type": (
-        lambda: make_zip(report=manifest(creator_id="7")),
-        MANIFEST_INVALID,
-    ),
-    "report.json newer format": (lambda: make_zip(report=manifest(format=2)), MANIFEST_INVALID),
-    "report.json naive time": (
-        lambda: make_zip(report=manifest(created_at="2026-11-28T10:00:00")),
-        MANIFEST_INVALID,
-    ),
+    "report.json wrong type": _bad_manifest(creator_id="7"),
+    "report.json newer format": _bad_manifest(format=2),
+    "report.json naive time": _bad_manifest(created_at="2026-11-28T10:00:00"),
     # At the edges of what a datetime holds, these cannot even be converted to UTC.
-    "report.json time at the end of the calendar": (
-        lambda: make_zip(report=manifest(created_at="9999-12-31T23:59:59-14:00")),
-        MANIFEST_INVALID,
+    "report.json time at the end of the calendar": _bad_manifest(
+        created_at="9999-12-31T23:59:59-14:00"
     ),
-    "report.json time at the start of the calendar": (
-        lambda: make_zip(report=manifest(created_at="0001-01-01T00:00:00+14:00")),
-        MANIFEST_INVALID,
+    "report.json time at the start of the calendar": _bad_manifest(
+        created_at="0001-01-01T00:00:00+14:00"
     ),
-    "report.json time before 2000": (
-        lambda: make_zip(report=manifest(created_at="1999-12-31T23:59:59Z")),
-        MANIFEST_INVALID,
-    ),
-    "report.json control character": (
-        lambda: make_zip(report=manifest(os="Linux\x00")),
-        MANIFEST_INVALID,
-    ),
-    "report.json a fact too long": (
-        lambda: make_zip(report=manifest(app_version="1" * 41)),
-        MANIFEST_INVALID,
-    ),
+    "report.json time before 2000": _bad_manifest(created_at="1999-12-31T23:59:59Z"),
+    "report.json control character": _bad_manifest(os="Linux\x00"),
+    "report.json a fact too long": _bad_manifest(app_version="1" * 41),
     "report.json in a folder only": (
         lambda: make_zip([("x/report.json", json.dumps(manifest()).encode())]),
         UNEXPECTED,
@@ -610,13 +600,19 @@ def test_a_creator_stores_at_most_the_rate_and_a_retry_is_still_answered(world: 
     assert len(stored(world.platform, world.creator_id)) == REPORT_RATE_MAX + 1
 
 
-def test_the_rate_is_checked_again_where_the_report_is_stored(world: World) -> None:
-    """Two reports that both passed the early check cannot both be stored past the rate."""
+def use_up_the_rate(world: World) -> tuple[CheckedReport, bytes]:
+    """Store as many reports as the rate allows, straight into the database; the last one."""
     data = make_zip()
     checked = inspect_report(data)
     with world.platform.db.write() as conn:
         for _ in range(REPORT_RATE_MAX):
             store(conn, world.creator_id, checked, data)
+    return checked, data
+
+
+def test_the_rate_is_checked_again_where_the_report_is_stored(world: World) -> None:
+    """Two reports that both passed the early check cannot both be stored past the rate."""
+    checked, data = use_up_the_rate(world)
     with pytest.raises(ApiError) as refused, world.platform.db.write() as conn:
         store(conn, world.creator_id, checked, data)
     assert refused.value.code == ErrorCode.REPORT_RATE_LIMITED
@@ -625,11 +621,7 @@ def test_the_rate_is_checked_again_where_the_report_is_stored(world: World) -> N
 
 def test_a_large_report_over_the_rate_is_answered_not_cut_off(world: World) -> None:
     """Refused before its 10 MiB are read, it still reaches the console as a refusal."""
-    data = make_zip()
-    checked = inspect_report(data)
-    with world.platform.db.write() as conn:
-        for _ in range(REPORT_RATE_MAX):
-            store(conn, world.creator_id, checked, data)
+    use_up_the_rate(world)
     client = PlatformClient(world.platform.url, world.creator.token)
     try:
         with pytest.raises(PlatformError) as refused:
@@ -707,6 +699,31 @@ def test_a_retry_with_the_same_key_stores_one_report(world: World) -> None:
     world.creator.ok("POST", PATH, 201, data=data, headers={**ZIP, "Idempotency-Key": "r2"})
     world.creator.ok("POST", PATH, 201, data=data, headers=ZIP)
     assert len(stored(world.platform, world.creator_id)) == 3
+
+
+def test_a_key_stored_before_the_route_took_the_shared_helper_still_replays(
+    world: World,
+) -> None:
+    # The fingerprint as the route computed it by hand: the method, the path and the zip's
+    # SHA-256, as canonical JSON. A key a platform stored before an upgrade replays after it.
+    data = make_zip()
+    receipt = world.creator.ok("POST", PATH, 201, data=data, headers=ZIP)
+    asks = ["POST", PATH, {"sha256": hashlib.sha256(data).hexdigest()}]
+    canonical = json.dumps(asks, sort_keys=True, ensure_ascii=False)
+    with world.platform.db.write() as conn:
+        conn.execute(
+            idempotency_keys.insert().values(
+                principal=f"creator:{world.creator_id}",
+                key="stored-before",
+                fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
+                status_code=201,
+                response=receipt,
+                created_at=datetime.now(UTC),
+            )
+        )
+    headers = {**ZIP, "Idempotency-Key": "stored-before"}
+    assert world.creator.ok("POST", PATH, 201, data=data, headers=headers) == receipt
+    assert [r.id for r in stored(world.platform, world.creator_id)] == [receipt["id"]]
 
 
 # --- support's command line ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from flashbuy_server.rehearsal.audience import Audience
-from flashbuy_server.rehearsal.config import AudienceConfig, AudienceStats
+from flashbuy_server.rehearsal.audience_settings import AudienceConfig, AudienceStats
 
 
 def _parser() -> argparse.ArgumentParser:
