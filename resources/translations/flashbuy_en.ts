@@ -24,6 +24,13 @@
     </message>
 </context>
 <context>
+    <name>CaptureWatch</name>
+    <message>
+        <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
+        <translation>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</translation>
+    </message>
+</context>
+<context>
     <name>CommentDelegate</name>
     <message>
         <source>Start a targeted flash-buy for {nickname}</source>
@@ -176,6 +183,104 @@
     <message>
         <source>Show details</source>
         <translation>Show details</translation>
+    </message>
+</context>
+<context>
+    <name>FlashBuyFields</name>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>e.g. 3</source>
+        <translation>e.g. 3</translation>
+    </message>
+    <message>
+        <source>Piece no.</source>
+        <translation>Piece no.</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>Yuan, e.g. 1288 or 1288.50</source>
+        <translation>Yuan, e.g. 1288 or 1288.50</translation>
+    </message>
+    <message>
+        <source>Price (yuan)</source>
+        <translation>Price (yuan)</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Stock</translation>
+    </message>
+    <message>
+        <source>Loading shipping templates…</source>
+        <translation>Loading shipping templates…</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <comment>a shipping template</comment>
+        <translation>New…</translation>
+    </message>
+    <message>
+        <source>Shipping template</source>
+        <translation>Shipping template</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>No. {piece} {product}</source>
+        <translation>No. {piece} {product}</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <comment>a flash-buy</comment>
+        <translation>sold</translation>
+    </message>
+    <message>
+        <source>on sale</source>
+        <comment>a flash-buy</comment>
+        <translation>on sale</translation>
+    </message>
+    <message>
+        <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
+        <translation>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</translation>
+    </message>
+    <message>
+        <source>Make a shipping template</source>
+        <translation>Make a shipping template</translation>
+    </message>
+    <message>
+        <source>Choose a product that can be flash-bought</source>
+        <translation>Choose a product that can be flash-bought</translation>
+    </message>
+    <message>
+        <source>Enter a title</source>
+        <translation>Enter a title</translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation>title</translation>
+    </message>
+    <message>
+        <source>piece number</source>
+        <translation>piece number</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>note</translation>
+    </message>
+    <message>
+        <source>Choose a shipping template (or click “New…”)</source>
+        <translation>Choose a shipping template (or click “New…”)</translation>
     </message>
 </context>
 <context>
@@ -876,55 +981,6 @@ Category: {category}</translation>
         <translation>Loading products…</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>Product</translation>
-    </message>
-    <message>
-        <source>e.g. 3</source>
-        <translation>e.g. 3</translation>
-    </message>
-    <message>
-        <source>Piece no.</source>
-        <translation>Piece no.</translation>
-    </message>
-    <message>
-        <source>Title</source>
-        <translation>Title</translation>
-    </message>
-    <message>
-        <source>Yuan, e.g. 1288 or 1288.50</source>
-        <translation>Yuan, e.g. 1288 or 1288.50</translation>
-    </message>
-    <message>
-        <source>Price (yuan)</source>
-        <translation>Price (yuan)</translation>
-    </message>
-    <message>
-        <source>Stock</source>
-        <translation>Stock</translation>
-    </message>
-    <message>
-        <source>Loading shipping templates…</source>
-        <translation>Loading shipping templates…</translation>
-    </message>
-    <message>
-        <source>New…</source>
-        <comment>a shipping template</comment>
-        <translation>New…</translation>
-    </message>
-    <message>
-        <source>Shipping template</source>
-        <translation>Shipping template</translation>
-    </message>
-    <message>
-        <source>Optional</source>
-        <translation>Optional</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>Note</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
@@ -935,10 +991,6 @@ Category: {category}</translation>
     <message>
         <source>The live has ended, so nothing can be published: start a new live first</source>
         <translation>The live has ended, so nothing can be published: start a new live first</translation>
-    </message>
-    <message>
-        <source>Make a shipping template</source>
-        <translation>Make a shipping template</translation>
     </message>
     <message>
         <source>No product can be flash-bought: first list products of a non-standard category in your shop</source>
@@ -974,42 +1026,8 @@ Category: {category}</translation>
         <translation>This product has no targeted flash-buys left ({left}/{limit})</translation>
     </message>
     <message>
-        <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
-        <translation>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</translation>
-    </message>
-    <message>
-        <source>sold</source>
-        <comment>a flash-buy</comment>
-        <translation>sold</translation>
-    </message>
-    <message>
-        <source>on sale</source>
-        <comment>a flash-buy</comment>
-        <translation>on sale</translation>
-    </message>
-    <message>
-        <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
-        <translation>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</translation>
-    </message>
-    <message>
-        <source>title</source>
-        <translation>title</translation>
-    </message>
-    <message>
-        <source>piece number</source>
-        <translation>piece number</translation>
-    </message>
-    <message>
-        <source>note</source>
-        <translation>note</translation>
-    </message>
-    <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
         <translation>No picture yet: wait for the capture, or press {key} to retake</translation>
-    </message>
-    <message>
-        <source>No. {piece} {product}</source>
-        <translation>No. {piece} {product}</translation>
     </message>
     <message>
         <source>Enter a price</source>
@@ -1036,14 +1054,6 @@ Category: {category}</translation>
         <translation>The price is at most {max} yuan</translation>
     </message>
     <message>
-        <source>Enter a title</source>
-        <translation>Enter a title</translation>
-    </message>
-    <message>
-        <source>Choose a shipping template (or click “New…”)</source>
-        <translation>Choose a shipping template (or click “New…”)</translation>
-    </message>
-    <message>
         <source>A targeted flash-buy needs at least one viewer</source>
         <translation>A targeted flash-buy needs at least one viewer</translation>
     </message>
@@ -1058,10 +1068,6 @@ Category: {category}</translation>
     <message>
         <source>Creating…</source>
         <translation>Creating…</translation>
-    </message>
-    <message>
-        <source>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</source>
-        <translation>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</translation>
     </message>
 </context>
 <context>
@@ -1304,6 +1310,13 @@ Category: {category}</translation>
     <message>
         <source>This product cannot be flash-bought</source>
         <translation>This product cannot be flash-bought</translation>
+    </message>
+</context>
+<context>
+    <name>Publishing</name>
+    <message>
+        <source>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</source>
+        <translation>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</translation>
     </message>
 </context>
 <context>

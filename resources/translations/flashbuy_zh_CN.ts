@@ -24,6 +24,13 @@
     </message>
 </context>
 <context>
+    <name>CaptureWatch</name>
+    <message>
+        <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
+        <translation>控制台的窗口挡住了捕获框，这张图不能用。请把窗口移开，移开后会自动重拍。</translation>
+    </message>
+</context>
+<context>
     <name>CommentDelegate</name>
     <message>
         <source>Start a targeted flash-buy for {nickname}</source>
@@ -175,6 +182,104 @@
     <message>
         <source>Show details</source>
         <translation>显示详情</translation>
+    </message>
+</context>
+<context>
+    <name>FlashBuyFields</name>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>e.g. 3</source>
+        <translation>如 3</translation>
+    </message>
+    <message>
+        <source>Piece no.</source>
+        <translation>件号</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Yuan, e.g. 1288 or 1288.50</source>
+        <translation>元，如 1288 或 1288.50</translation>
+    </message>
+    <message>
+        <source>Price (yuan)</source>
+        <translation>价格 (元)</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Loading shipping templates…</source>
+        <translation>正在读取运费模板…</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <comment>a shipping template</comment>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Shipping template</source>
+        <translation>运费模板</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>选填</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>No. {piece} {product}</source>
+        <translation>{piece}号 {product}</translation>
+    </message>
+    <message>
+        <source>sold</source>
+        <comment>a flash-buy</comment>
+        <translation>已售出</translation>
+    </message>
+    <message>
+        <source>on sale</source>
+        <comment>a flash-buy</comment>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
+        <translation>⚠ 件号 {piece} 本场已有闪购（{state}：{title}，¥{price}）。再按一次 Enter 仍然发布。</translation>
+    </message>
+    <message>
+        <source>Make a shipping template</source>
+        <translation>请新建运费模板</translation>
+    </message>
+    <message>
+        <source>Choose a product that can be flash-bought</source>
+        <translation>请选择可闪购的商品</translation>
+    </message>
+    <message>
+        <source>Enter a title</source>
+        <translation>请输入标题</translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>piece number</source>
+        <translation>件号</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Choose a shipping template (or click “New…”)</source>
+        <translation>请选择运费模板（可点“新建…”）</translation>
     </message>
 </context>
 <context>
@@ -873,55 +978,6 @@ Category: {category}</source>
         <translation>正在读取商品…</translation>
     </message>
     <message>
-        <source>Product</source>
-        <translation>商品</translation>
-    </message>
-    <message>
-        <source>e.g. 3</source>
-        <translation>如 3</translation>
-    </message>
-    <message>
-        <source>Piece no.</source>
-        <translation>件号</translation>
-    </message>
-    <message>
-        <source>Title</source>
-        <translation>标题</translation>
-    </message>
-    <message>
-        <source>Yuan, e.g. 1288 or 1288.50</source>
-        <translation>元，如 1288 或 1288.50</translation>
-    </message>
-    <message>
-        <source>Price (yuan)</source>
-        <translation>价格 (元)</translation>
-    </message>
-    <message>
-        <source>Stock</source>
-        <translation>库存</translation>
-    </message>
-    <message>
-        <source>Loading shipping templates…</source>
-        <translation>正在读取运费模板…</translation>
-    </message>
-    <message>
-        <source>New…</source>
-        <comment>a shipping template</comment>
-        <translation>新建…</translation>
-    </message>
-    <message>
-        <source>Shipping template</source>
-        <translation>运费模板</translation>
-    </message>
-    <message>
-        <source>Optional</source>
-        <translation>选填</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -932,10 +988,6 @@ Category: {category}</source>
     <message>
         <source>The live has ended, so nothing can be published: start a new live first</source>
         <translation>直播已结束，不能再发布闪购；请先开始新的直播</translation>
-    </message>
-    <message>
-        <source>Make a shipping template</source>
-        <translation>请新建运费模板</translation>
     </message>
     <message>
         <source>No product can be flash-bought: first list products of a non-standard category in your shop</source>
@@ -971,42 +1023,8 @@ Category: {category}</source>
         <translation>该商品的定向闪购次数已用完（{left}/{limit}）</translation>
     </message>
     <message>
-        <source>A console window covers the capture frame, so this picture cannot be used. Move the window off the frame: the picture is retaken as soon as it is clear.</source>
-        <translation>控制台的窗口挡住了捕获框，这张图不能用。请把窗口移开，移开后会自动重拍。</translation>
-    </message>
-    <message>
-        <source>sold</source>
-        <comment>a flash-buy</comment>
-        <translation>已售出</translation>
-    </message>
-    <message>
-        <source>on sale</source>
-        <comment>a flash-buy</comment>
-        <translation>进行中</translation>
-    </message>
-    <message>
-        <source>⚠ No. {piece} already has a flash-buy in this live ({state}: {title}, ¥{price}). Press Enter again to publish it anyway.</source>
-        <translation>⚠ 件号 {piece} 本场已有闪购（{state}：{title}，¥{price}）。再按一次 Enter 仍然发布。</translation>
-    </message>
-    <message>
-        <source>title</source>
-        <translation>标题</translation>
-    </message>
-    <message>
-        <source>piece number</source>
-        <translation>件号</translation>
-    </message>
-    <message>
-        <source>note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
         <source>No picture yet: wait for the capture, or press {key} to retake</source>
         <translation>还没有图片：请等截图完成或按 {key} 重拍</translation>
-    </message>
-    <message>
-        <source>No. {piece} {product}</source>
-        <translation>{piece}号 {product}</translation>
     </message>
     <message>
         <source>Enter a price</source>
@@ -1033,14 +1051,6 @@ Category: {category}</source>
         <translation>价格最多 {max} 元</translation>
     </message>
     <message>
-        <source>Enter a title</source>
-        <translation>请输入标题</translation>
-    </message>
-    <message>
-        <source>Choose a shipping template (or click “New…”)</source>
-        <translation>请选择运费模板（可点“新建…”）</translation>
-    </message>
-    <message>
         <source>A targeted flash-buy needs at least one viewer</source>
         <translation>定向闪购至少要选一位观众</translation>
     </message>
@@ -1055,10 +1065,6 @@ Category: {category}</source>
     <message>
         <source>Creating…</source>
         <translation>正在创建…</translation>
-    </message>
-    <message>
-        <source>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</source>
-        <translation>连不上平台，闪购未确认创建；请检查网络后再按 Enter 重试</translation>
     </message>
 </context>
 <context>
@@ -1301,6 +1307,13 @@ Category: {category}</source>
     <message>
         <source>This product cannot be flash-bought</source>
         <translation>该商品不可闪购</translation>
+    </message>
+</context>
+<context>
+    <name>Publishing</name>
+    <message>
+        <source>Cannot reach the platform, so the flash-buy is not confirmed; check the network, then press Enter to try again</source>
+        <translation>连不上平台，闪购未确认创建；请检查网络后再按 Enter 重试</translation>
     </message>
 </context>
 <context>

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from flashbuy_desktop.ui.comments.comment_feed import CommentFeed
 from flashbuy_desktop.ui.comments.comment_model import DEFAULT_CAPACITY
+from flashbuy_protocol.event_payloads import payload
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Comment, Event
 
@@ -61,8 +62,10 @@ class CommentBridge(QObject):
         if event.type != EventType.COMMENT_POSTED:
             return
         try:
-            comment = Comment.model_validate(event.data)
+            comment = payload(event)
         except ValidationError:
+            comment = None
+        if not isinstance(comment, Comment):
             log.warning("event %s is not a comment this console understands", event.id)
             return
         self.offer(comment)

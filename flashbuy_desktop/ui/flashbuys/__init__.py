@@ -9,6 +9,7 @@ Each file one idea, each usable alone:
   :class:`~flashbuy_desktop.room.live_sales.LiveSales` (newest revision wins) as rows.
 * ``table_filter``: :class:`FlashBuyFilter`, by status, mode, category and text, sorted by
   value, with counts per status.
+* ``table_pictures``: the thumbnails fetched, and one picture shown large on a click.
 * ``end_question``: what is asked before a flash-buy is ended.
 * ``table_panel``: :class:`FlashBuyPanel`, the widget, every platform call through Tasks.
 """

@@ -1,12 +1,11 @@
 """The flash-buy panel: filter bar, table and End action, every platform call on Tasks."""
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 
 import shiboken6
 from pydantic import ValidationError
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,14 +26,14 @@ from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui.confirm import Confirm
 from flashbuy_desktop.ui.flashbuys.end_question import end_question
-from flashbuy_desktop.ui.flashbuys.table_cells import shown_title
 from flashbuy_desktop.ui.flashbuys.table_columns import ROW_HEIGHT_PX, THUMBNAIL_PX, Column, Role
 from flashbuy_desktop.ui.flashbuys.table_filter import FlashBuyFilter
 from flashbuy_desktop.ui.flashbuys.table_model import FlashBuyTableModel
+from flashbuy_desktop.ui.flashbuys.table_pictures import TablePictures
 from flashbuy_desktop.ui.picture_popup import PicturePopup
 from flashbuy_desktop.ui.sort_header import SortHeader
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
-from flashbuy_protocol.events import EventType
+from flashbuy_protocol.event_payloads import payload
 from flashbuy_protocol.models import (
     Category,
     Event,
@@ -46,12 +45,7 @@ from flashbuy_protocol.models import (
 
 log = logging.getLogger(__name__)
 
-PICTURES_KEPT = 8  # pictures fetched to be shown large, kept for the next look
 SEARCH_DEBOUNCE_MS = 200
-
-# Events whose data is a whole FlashBuy, and those whose data is its progress only.
-_WHOLE = frozenset({EventType.FLASHBUY_CREATED, EventType.FLASHBUY_ENDED})
-_PROGRESS = frozenset({EventType.FLASHBUY_UPDATED, EventType.FLASHBUY_SOLD_OUT})
 
 
 class FlashBuyPanel(QWidget):
@@ -85,7 +79,6 @@ class FlashBuyPanel(QWidget):
         self.model = FlashBuyTableModel(self)
         self.proxy = FlashBuyFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.model.thumbnailWanted.connect(self._fetch_thumbnail)
 
         # status: segmented buttons with counts
         self.status_group = QButtonGroup(self)
@@ -143,8 +136,7 @@ class FlashBuyPanel(QWidget):
         self.view.clicked.connect(self._clicked)
         self.view.setMouseTracking(True)  # the hand over a thumbnail says it can be clicked
         self.view.entered.connect(self._hovered)
-        self.picture_popup: PicturePopup | None = None
-        self._pictures: OrderedDict[str, bytes] = OrderedDict()  # the last few shown large
+        self.pictures = TablePictures(client, tasks, self.model, self.proxy, self.view, self)
         rows = self.view.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -274,14 +266,18 @@ class FlashBuyPanel(QWidget):
         if event.room_id != self.room_id:
             return
         try:
-            if event.type in _WHOLE:
-                self.model.upsert(FlashBuy.model_validate(event.data))
-            elif event.type in _PROGRESS:
-                self.model.apply_progress(FlashBuyProgress.model_validate(event.data))
-            elif event.type == EventType.ORDER_PLACED:
-                self.model.add_order(Order.model_validate(event.data))
+            data = payload(event)
         except ValidationError:
             log.warning("event %s (%s) was not understood", event.id, event.type)
+            return
+        # Created and ended carry the whole flash-buy; updated and sold-out its progress.
+        match data:
+            case FlashBuy():
+                self.model.upsert(data)
+            case FlashBuyProgress():
+                self.model.apply_progress(data)
+            case Order():
+                self.model.add_order(data)
 
     def selected_flashbuy(self) -> FlashBuy | None:
         """The flash-buy of the selected row, if any."""
@@ -377,24 +373,6 @@ class FlashBuyPanel(QWidget):
             combo.blockSignals(False)
         self._category_chosen()
 
-    @Slot(str)
-    def _fetch_thumbnail(self, picture_id: str) -> None:
-        client = self.client
-
-        def download() -> bytes:
-            return client.picture(picture_id)
-
-        def show(data: bytes) -> None:
-            if self._alive():
-                self.model.set_thumbnail(picture_id, data)
-
-        def lost(exc: Exception) -> None:
-            log.warning("picture %s could not be loaded: %s", picture_id, exc)
-            if self._alive():
-                self.model.thumbnail_failed(picture_id)
-
-        self.tasks.run(download, show, lost)
-
     def _ended(self, fid: int, fb: FlashBuy) -> None:
         if not self._alive():
             return
@@ -457,47 +435,14 @@ class FlashBuyPanel(QWidget):
 
     # --- the picture, large ----------------------------------------------------------------
 
+    @property
+    def picture_popup(self) -> PicturePopup | None:
+        """The picture shown large now, if any."""
+        return self.pictures.popup
+
     def show_picture(self, flashbuy_id: int) -> PicturePopup | None:
         """Open the picture of ``flashbuy_id`` large, beside its thumbnail (if shown)."""
-        row = self.model.row_of(flashbuy_id)
-        if row < 0:
-            return None
-        fb = self.model.flashbuy(row)
-        if self.picture_popup is not None:
-            self.picture_popup.close()
-        popup = PicturePopup(shown_title(fb), self.model.thumbnail(row), self)
-        self.picture_popup = popup
-        popup.destroyed.connect(lambda _obj=None: self._popup_gone(popup))
-        at = self.proxy.mapFromSource(self.model.index(row, Column.PICTURE))
-        viewport = self.view.viewport()
-        cell = self.view.visualRect(at) if at.isValid() else viewport.rect()
-        popup.show_beside(QRect(viewport.mapToGlobal(cell.topLeft()), cell.size()))
-        picture_id = fb.picture_id
-        known = self._pictures.get(picture_id)
-        if known is not None:
-            self._pictures.move_to_end(picture_id)
-            popup.set_picture(known)
-            return popup
-        client = self.client
-
-        def arrived(data: bytes) -> None:
-            self._pictures[picture_id] = data
-            while len(self._pictures) > PICTURES_KEPT:
-                self._pictures.popitem(last=False)
-            if self.picture_popup is popup and shiboken6.isValid(popup):
-                popup.set_picture(data)
-
-        def lost(exc: Exception) -> None:
-            log.warning("picture %s could not be loaded: %s", picture_id, exc)
-            if self.picture_popup is popup and shiboken6.isValid(popup):
-                popup.failed(describe(exc))
-
-        self.tasks.run(lambda: client.picture(picture_id), arrived, lost)
-        return popup
-
-    def _popup_gone(self, popup: PicturePopup) -> None:
-        if self.picture_popup is popup:
-            self.picture_popup = None
+        return self.pictures.show_large(flashbuy_id)
 
     @Slot(QModelIndex)
     def _clicked(self, index: QModelIndex) -> None:

@@ -1,6 +1,10 @@
 """The new flash-buy window (F2, or + on a comment), one idea per module.
 
 - ``dialog``: the window: renders the capture, the fields and the publisher's answer, forwards keys
+- ``fields``: the form (product, piece, title, price, stock, template, note) and its inline words
+- ``capture_watch``: the capture this window asked for, retakes, a covered frame
+- ``publishing``: sending or not, a repeated piece number accepted, a failure worded
+- ``placement``: the window opens beside the capture frame, never over it
 - ``picture_pane`` / ``preview``: the picture being taken, shown, and cropped by dragging
 - ``products``: the product list with quotas and reasons (rules in ``room/product_choice``)
 - ``targets`` / ``chip``: the viewers of a targeted flash-buy

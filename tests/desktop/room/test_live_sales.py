@@ -1,66 +1,7 @@
 """This live's flash-buys and orders: the newest revision wins, plain rules, no Qt."""
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 from flashbuy_desktop.room.live_sales import LiveSales, Outcome, newest, progressed
-from flashbuy_protocol.enums import FlashBuyStatus, Mode
-from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order
-
-ROOM = 7
-T0 = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
-ACTIVE, SOLD_OUT, ENDED = FlashBuyStatus.ACTIVE, FlashBuyStatus.SOLD_OUT, FlashBuyStatus.ENDED
-
-
-def make_fb(fid: int, **changes: Any) -> FlashBuy:
-    fields: dict[str, Any] = {
-        "id": fid,
-        "room_id": ROOM,
-        "product_id": 1,
-        "product_name": "冰种翡翠手镯",
-        "category_id": 1,
-        "category_name": "翡翠",
-        "mode": Mode.FULL,
-        "title": f"{fid}号 冰种翡翠手镯",
-        "piece_no": str(fid),
-        "price_fen": 128_800,
-        "stock": 1,
-        "sold": 0,
-        "status": ACTIVE,
-        "revision": 1,
-        "picture_id": f"{fid:064x}",
-        "template_id": 1,
-        "note": "",
-        "targets": [],
-        "created_at": T0 + timedelta(minutes=fid),
-        "ended_at": None,
-    }
-    fields.update(changes)
-    return FlashBuy(**fields)
-
-
-def progress(
-    fid: int, sold: int, stock: int, status: FlashBuyStatus, revision: int
-) -> FlashBuyProgress:
-    return FlashBuyProgress(
-        id=fid, room_id=ROOM, sold=sold, stock=stock, status=status, revision=revision
-    )
-
-
-def order(oid: int, fid: int, nickname: str, revision: int = 1) -> Order:
-    return Order(
-        id=oid,
-        flashbuy_id=fid,
-        room_id=ROOM,
-        viewer_id=100 + oid,
-        nickname=nickname,
-        price_fen=128_800,
-        shipping_fen=0,
-        total_fen=128_800,
-        region="浙江",
-        created_at=T0,
-        revision=revision,
-    )
+from tests.desktop.room.sales_data import ACTIVE, ENDED, SOLD_OUT, T0, make_fb, order, progress
 
 
 def state(sales: LiveSales, fid: int) -> tuple[str, int, int, int]:

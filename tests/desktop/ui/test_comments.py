@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
@@ -74,7 +75,9 @@ class Inserts:
 # --- the model ----------------------------------------------------------------------------
 
 
-def test_the_model_passes_the_model_tester_empty_full_and_evicting(qtmodeltester) -> None:
+def test_the_model_passes_the_model_tester_empty_full_and_evicting(
+    qtmodeltester: ModelTester,
+) -> None:
     model = CommentListModel(capacity=10)
     qtmodeltester.check(model)  # empty; the tester keeps watching every change below
     model.append(comments(1, 6))
@@ -87,7 +90,7 @@ def test_the_model_passes_the_model_tester_empty_full_and_evicting(qtmodeltester
     qtmodeltester.check(model)
 
 
-def test_the_intent_filter_passes_the_model_tester(qtmodeltester) -> None:
+def test_the_intent_filter_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
     model = CommentListModel(capacity=8)
     proxy = IntentFilter()
     proxy.setSourceModel(model)
@@ -268,18 +271,23 @@ def test_the_bridge_hands_comments_from_a_worker_thread_to_the_gui_thread(qtbot:
 # --- the view -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def view(qtbot: QtBot) -> Iterator[CommentView]:
-    """A comment view on screen, away from the pointer (which would pause it)."""
+def shown_view(qtbot: QtBot, width: int) -> Iterator[CommentView]:
+    """A comment view ``width`` px wide on screen, away from the pointer (which would pause it)."""
     screen = QGuiApplication.primaryScreen().availableGeometry()
     QCursor.setPos(screen.bottomRight() - QPoint(5, 5))
     widget = CommentView(CommentFeed(interval_ms=20))
     qtbot.addWidget(widget)
-    widget.setGeometry(screen.left() + 10, screen.top() + 10, 520, 360)
+    widget.setGeometry(screen.left() + 10, screen.top() + 10, width, 360)
     widget.show()
     qtbot.waitExposed(widget)
     yield widget
     widget.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> Iterator[CommentView]:
+    """A comment view on screen, away from the pointer (which would pause it)."""
+    yield from shown_view(qtbot, 520)
 
 
 def enter(widget: CommentView) -> None:
@@ -406,15 +414,7 @@ def named(cid: int, nickname: str, text: str) -> Comment:
 @pytest.fixture
 def split_view(qtbot: QtBot) -> Iterator[CommentView]:
     """A comment view as wide as the main window gives it at its default size (440 px)."""
-    screen = QGuiApplication.primaryScreen().availableGeometry()
-    QCursor.setPos(screen.bottomRight() - QPoint(5, 5))
-    widget = CommentView(CommentFeed(interval_ms=20))
-    qtbot.addWidget(widget)
-    widget.setGeometry(screen.left() + 10, screen.top() + 10, 440, 360)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.close()
+    yield from shown_view(qtbot, 440)
 
 
 SHORT_NAMES = ["罗阿杰70", "Rose Lee 2024", "张三丰1988", "Alice 12", "jade_lover_88", "小王"]

@@ -123,7 +123,7 @@ def test_opens_with_capture_requested_and_shows_picture_and_warnings(
 
 def test_f5_from_any_field_and_the_button_retake(
     qtbot: Any, world: World, open_dialog: Open, engine: FakeEngine
-):
+) -> None:
     dialog = open_dialog(world)
     assert engine.calls == 1
     assert dialog.warnings_label.isHidden()  # a clean capture has no warnings
@@ -231,7 +231,9 @@ def test_create_full_with_the_keyboard(qtbot: Any, world: World, open_dialog: Op
     assert items[0]["stock"] == 1
     assert dialog.last_template_id == world.template_id
     # the uploaded picture is the captured JPEG as it was (no crop)
-    assert flashbuy.picture_id == hashlib.sha256(dialog.captured_result().jpeg).hexdigest()
+    captured = dialog.captured_result()
+    assert captured is not None
+    assert flashbuy.picture_id == hashlib.sha256(captured.jpeg).hexdigest()
 
 
 def test_create_with_a_dragged_crop_uploads_the_cropped_picture(

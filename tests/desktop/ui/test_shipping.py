@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.services.tasks import Tasks
@@ -24,6 +24,7 @@ from flashbuy_protocol.limits import FEE_MAX_FEN
 from flashbuy_protocol.models import ShippingTemplate
 from flashbuy_protocol.money import MoneyError
 from tests.desktop.keyboard import type_into, type_text
+from tests.desktop.modal import click_in_message_box, when_shown
 from tests.support import World, unique
 
 LEFT = Qt.MouseButton.LeftButton
@@ -83,6 +84,24 @@ def click_save_refused(qtbot: Any, editor: ShippingTemplateEditor) -> None:
         qtbot.mouseClick(editor.ok_button, LEFT)
     assert editor.isVisible()
     assert editor.name_edit.isEnabled()  # not saving
+
+
+def new_template(
+    qtbot: Any, client: PlatformClient, tasks: Tasks, prefix: str, kind: str
+) -> tuple[ShippingTemplateEditor, str]:
+    """A new template's editor with a fresh name typed and ``kind`` (its radio's name) chosen."""
+    editor = open_editor(qtbot, client, tasks)
+    name = unique(prefix)[:30]
+    type_text(qtbot, editor.name_edit, name)
+    qtbot.mouseClick(getattr(editor, f"{kind}_radio"), LEFT)
+    return editor, name
+
+
+def stored_template(world: World, name: str) -> dict[str, Any]:
+    """The template named ``name`` as the platform keeps it (it must be there)."""
+    stored = on_platform(world, name)
+    assert stored is not None
+    return stored
 
 
 def save(qtbot: Any, editor: ShippingTemplateEditor) -> ShippingTemplate:
@@ -154,15 +173,11 @@ def test_summaries_read_like_a_seller_writes_them() -> None:
 def test_create_free_template_with_excluded_regions(
     qtbot: Any, world: World, client: PlatformClient, tasks: Tasks
 ) -> None:
-    editor = open_editor(qtbot, client, tasks)
-    name = unique("包邮")[:30]
-    type_text(qtbot, editor.name_edit, name)
-    qtbot.mouseClick(editor.free_radio, LEFT)
+    editor, name = new_template(qtbot, client, tasks, "包邮", "free")
     editor.excluded_item("新疆").setCheckState(Qt.CheckState.Checked)
     editor.excluded_item("西藏").setCheckState(Qt.CheckState.Checked)
     saved = save(qtbot, editor)
-    stored = on_platform(world, name)
-    assert stored is not None
+    stored = stored_template(world, name)
     assert stored["id"] == saved.id
     assert stored["kind"] == "free"
     assert sorted(stored["excluded_regions"]) == sorted(["新疆", "西藏"])
@@ -173,10 +188,7 @@ def test_create_free_template_with_excluded_regions(
 def test_create_flat_template(
     qtbot: Any, world: World, client: PlatformClient, tasks: Tasks
 ) -> None:
-    editor = open_editor(qtbot, client, tasks)
-    name = unique("统一")[:30]
-    type_text(qtbot, editor.name_edit, name)
-    qtbot.mouseClick(editor.flat_radio, LEFT)
+    editor, name = new_template(qtbot, client, tasks, "统一", "flat")
     assert editor.kind_pages.currentIndex() == 1
     assert editor.error_label.text() == ""  # not before the seller had a chance to type it
     click_save_refused(qtbot, editor)
@@ -185,32 +197,24 @@ def test_create_flat_template(
     type_here(qtbot, "23")
     assert editor.error_label.text() == ""
     save(qtbot, editor)
-    stored = on_platform(world, name)
-    assert stored is not None
+    stored = stored_template(world, name)
     assert (stored["kind"], stored["flat_fee_fen"]) == ("flat", 2300)
 
 
 def test_create_flat_template_with_zero_fee(
     qtbot: Any, world: World, client: PlatformClient, tasks: Tasks
 ) -> None:
-    editor = open_editor(qtbot, client, tasks)
-    name = unique("零运费")[:30]
-    type_text(qtbot, editor.name_edit, name)
-    qtbot.mouseClick(editor.flat_radio, LEFT)
+    editor, name = new_template(qtbot, client, tasks, "零运费", "flat")
     type_text(qtbot, editor.flat_fee_edit, "0.00")
     save(qtbot, editor)
-    stored = on_platform(world, name)
-    assert stored is not None
+    stored = stored_template(world, name)
     assert stored["flat_fee_fen"] == 0
 
 
 def test_create_by_region_template(
     qtbot: Any, world: World, client: PlatformClient, tasks: Tasks
 ) -> None:
-    editor = open_editor(qtbot, client, tasks)
-    name = unique("按地区")[:30]
-    type_text(qtbot, editor.name_edit, name)
-    qtbot.mouseClick(editor.by_region_radio, LEFT)
+    editor, name = new_template(qtbot, client, tasks, "按地区", "by_region")
     assert editor.kind_pages.currentIndex() == 2
     type_text(qtbot, editor.region_fees.default_fee_edit, "10")
     editor.region_fees.region_combo.setCurrentText("广东")
@@ -236,8 +240,7 @@ def test_create_by_region_template(
     assert editor.region_fees.region_combo.findText("北京") >= 0
     editor.excluded_item("西藏").setCheckState(Qt.CheckState.Checked)
     save(qtbot, editor)
-    stored = on_platform(world, name)
-    assert stored is not None
+    stored = stored_template(world, name)
     assert stored["kind"] == "by_region"
     assert stored["default_fee_fen"] == 1000
     assert stored["region_fees"] == {"广东": 0, "新疆": 3050}
@@ -376,8 +379,7 @@ def test_a_region_added_takes_the_fee_typed_next(
         editor.grab().save(os.path.join(SHOTS, "shipping-editor.png"))
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # Enter in a field saves
     qtbot.waitUntil(lambda: not editor.isVisible(), timeout=30_000)
-    stored = on_platform(world, name)
-    assert stored is not None
+    stored = stored_template(world, name)
     assert stored["region_fees"] == {"新疆": 2500, "西藏": 3000}
 
 
@@ -467,46 +469,25 @@ def test_create_classmethod_returns_the_created_template(
 ) -> None:
     name = unique("新建")[:30]
 
-    def fill() -> None:
-        editors = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, ShippingTemplateEditor) and w.isVisible()
-        ]
-        if not editors:
-            QTimer.singleShot(10, fill)
-            return
-        editor = editors[0]
+    def fill(editor: ShippingTemplateEditor) -> None:
         type_text(qtbot, editor.name_edit, name)
         qtbot.mouseClick(editor.flat_radio, LEFT)
         type_text(qtbot, editor.flat_fee_edit, "6")
         qtbot.mouseClick(editor.ok_button, LEFT)
 
-    QTimer.singleShot(0, fill)
+    when_shown(ShippingTemplateEditor, fill)
     created = ShippingTemplateEditor.create(None, client, tasks)
     assert created is not None
     assert created.name == name
     assert created.flat_fee_fen == 600
-    stored = on_platform(world, name)
-    assert stored is not None
+    stored = stored_template(world, name)
     assert stored["id"] == created.id
 
 
 def test_create_classmethod_cancelled_returns_none(
     qtbot: Any, client: PlatformClient, tasks: Tasks
 ) -> None:
-    def cancel() -> None:
-        editors = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, ShippingTemplateEditor) and w.isVisible()
-        ]
-        if not editors:
-            QTimer.singleShot(10, cancel)
-            return
-        qtbot.mouseClick(editors[0].cancel_button, LEFT)
-
-    QTimer.singleShot(0, cancel)
+    when_shown(ShippingTemplateEditor, lambda editor: qtbot.mouseClick(editor.cancel_button, LEFT))
     assert ShippingTemplateEditor.create(None, client, tasks) is None
 
 
@@ -681,29 +662,9 @@ def test_confirm_delete_asks_with_real_buttons(
         world.creator.ok("GET", f"/shipping-templates/{world.template_id}")
     )
 
-    def click(button_name: str) -> list[str]:
-        texts: list[str] = []
-
-        def attempt() -> None:
-            boxes = [
-                w
-                for w in QApplication.topLevelWidgets()
-                if isinstance(w, QMessageBox) and w.isVisible()
-            ]
-            if not boxes:
-                QTimer.singleShot(10, attempt)
-                return
-            texts.append(boxes[0].text())
-            button = boxes[0].findChild(QAbstractButton, button_name)
-            assert button is not None
-            qtbot.mouseClick(button, LEFT)
-
-        QTimer.singleShot(0, attempt)
-        return texts
-
     question: Question = delete_question(template)
-    texts = click(Confirm.SAFE_BUTTON)
+    texts = click_in_message_box(qtbot, Confirm.SAFE_BUTTON)
     assert Confirm.ask(None, question) is False
     assert texts == [f"确定删除运费模板「{template.name}」吗？"]
-    click(Confirm.ACT_BUTTON)
+    click_in_message_box(qtbot, Confirm.ACT_BUTTON)
     assert Confirm.ask(None, question) is True

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream
@@ -15,7 +16,7 @@ from tests.support import World
 
 
 @pytest.fixture
-def console(world: World, qtbot) -> Iterator[Console]:
+def console(world: World, qtbot: QtBot) -> Iterator[Console]:
     client = PlatformClient(world.platform.url, world.creator.token)
     tasks = Tasks()
     panel = FlashBuyPanel(client, tasks, world.room_id)

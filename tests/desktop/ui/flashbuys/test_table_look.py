@@ -7,20 +7,22 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QCursor, QGuiApplication
-from PySide6.QtWidgets import QStyle, QStyleFactory, QStyleOptionHeader
+from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory, QStyleOptionHeader
+from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.flashbuys import Column, FlashBuyPanel
 from flashbuy_desktop.ui.sort_header import arrow_points_up, style_points_ascending_down
-from tests.desktop.ui.flashbuys.rows import ROOM, Console, make_fb, proxy_ids
+from tests.desktop.room.sales_data import ROOM, make_fb
+from tests.desktop.ui.flashbuys.rows import Console, proxy_ids
 from tests.support import World
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
 
 
-def shown_panel(qtbot, panel: FlashBuyPanel, width: int = 1100, height: int = 420) -> None:
+def shown_panel(qtbot: QtBot, panel: FlashBuyPanel, width: int = 1100, height: int = 420) -> None:
     screen = QGuiApplication.primaryScreen().availableGeometry()
     QCursor.setPos(screen.bottomRight() - QPoint(5, 5))
     panel.setGeometry(screen.left() + 40, screen.top() + 40, width, height)
@@ -28,7 +30,7 @@ def shown_panel(qtbot, panel: FlashBuyPanel, width: int = 1100, height: int = 42
     qtbot.waitExposed(panel)
 
 
-def click_header(qtbot, panel: FlashBuyPanel, column: Column) -> None:
+def click_header(qtbot: QtBot, panel: FlashBuyPanel, column: Column) -> None:
     header = panel.view.horizontalHeader()
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
     qtbot.mouseClick(
@@ -75,14 +77,14 @@ def test_the_shape_of_an_arrow_says_which_way_it_points() -> None:
 
 @pytest.mark.parametrize(("style", "turned"), [("Fusion", True), ("Windows", False)])
 def test_the_header_turns_the_arrow_only_where_the_style_points_ascending_down(
-    qapp, style: str, turned: bool
+    qapp: QApplication, style: str, turned: bool
 ) -> None:
     made = QStyleFactory.create(style)
     assert made is not None
     assert style_points_ascending_down(made) is turned  # Fusion ▼, Windows △ for ascending
 
 
-def test_a_click_on_a_header_sorts_ascending_with_the_arrow_up(qtbot) -> None:
+def test_a_click_on_a_header_sorts_ascending_with_the_arrow_up(qtbot: QtBot) -> None:
     tasks = Tasks()
     panel = FlashBuyPanel(PlatformClient("http://127.0.0.1:9"), tasks, ROOM)
     qtbot.addWidget(panel)
@@ -113,7 +115,7 @@ def test_a_click_on_a_header_sorts_ascending_with_the_arrow_up(qtbot) -> None:
     assert tasks.wait()
 
 
-def test_the_buyer_is_in_the_row(console: Console, world: World, qtbot) -> None:
+def test_the_buyer_is_in_the_row(console: Console, world: World, qtbot: QtBot) -> None:
     panel = console.panel
     jade = world.create_flashbuy(title="3号 冰种翡翠手镯", piece_no="3")
     beads = world.create_flashbuy(title="南红手串", piece_no="5", stock=3, price_fen=52_000)
@@ -154,7 +156,7 @@ def two_colour_jpeg(width: int, height: int) -> bytes:
 
 
 def test_a_click_on_the_thumbnail_shows_the_picture_large(
-    console: Console, world: World, qtbot
+    console: Console, world: World, qtbot: QtBot
 ) -> None:
     panel = console.panel
     picture_id = world.creator.ok(
@@ -223,7 +225,7 @@ def test_a_click_on_the_thumbnail_shows_the_picture_large(
 
 
 def test_active_sold_out_and_ended_rows_are_told_apart_by_the_palette(
-    console: Console, world: World, qtbot
+    console: Console, world: World, qtbot: QtBot
 ) -> None:
     panel = console.panel
     beads = world.create_flashbuy(title="南红手串", piece_no="5", stock=3, price_fen=52_000)

@@ -4,26 +4,18 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QPixmap
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.ui.flashbuys import Column, FlashBuyFilter, FlashBuyTableModel
 from flashbuy_protocol.enums import Mode
 from flashbuy_protocol.models import Viewer
-from tests.desktop.ui.flashbuys.rows import (
-    ACTIVE,
-    ENDED,
-    SOLD_OUT,
-    T0,
-    Recorder,
-    cell,
-    make_fb,
-    order,
-    progress,
-    proxy_ids,
-)
+from tests.desktop.room.sales_data import ACTIVE, ENDED, SOLD_OUT, T0, make_fb, order, progress
+from tests.desktop.ui.flashbuys.rows import Recorder, cell, proxy_ids
 from tests.support import jpeg_bytes, png_bytes
 
 
-def test_model_passes_the_model_tester_empty_filled_and_updated(qtmodeltester) -> None:
+def test_model_passes_the_model_tester_empty_filled_and_updated(qtmodeltester: ModelTester) -> None:
     model = FlashBuyTableModel()
     qtmodeltester.check(model)
     model.reset(
@@ -49,7 +41,7 @@ def test_model_passes_the_model_tester_empty_filled_and_updated(qtmodeltester) -
     qtmodeltester.check(model)
 
 
-def test_rows_are_newest_first_and_each_change_is_one_signal(qtbot) -> None:
+def test_rows_are_newest_first_and_each_change_is_one_signal(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     model.reset([make_fb(1), make_fb(3)])
     assert model.ids() == [3, 1]
@@ -85,7 +77,7 @@ def test_rows_are_newest_first_and_each_change_is_one_signal(qtbot) -> None:
     assert model.buyers(1) == ["小王"]
 
 
-def test_replayed_events_neither_duplicate_rows_nor_move_them_backwards(qtbot) -> None:
+def test_replayed_events_neither_duplicate_rows_nor_move_them_backwards(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     created = make_fb(1, stock=3)
     model.upsert(created)
@@ -130,7 +122,7 @@ def test_replayed_events_neither_duplicate_rows_nor_move_them_backwards(qtbot) -
 
 
 def test_a_newer_revision_with_a_lower_sold_is_shown_and_a_late_older_one_is_not(
-    qtbot, qtmodeltester
+    qtbot: QtBot, qtmodeltester: ModelTester
 ) -> None:
     """A piece whose buyer did not pay comes back: the row is active again, 0 sold."""
     model = FlashBuyTableModel()
@@ -173,7 +165,7 @@ def test_a_newer_revision_with_a_lower_sold_is_shown_and_a_late_older_one_is_not
     qtmodeltester.check(proxy)
 
 
-def test_events_for_a_row_not_shown_yet_apply_when_it_arrives(qtbot) -> None:
+def test_events_for_a_row_not_shown_yet_apply_when_it_arrives(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     model.add_order(order(10, 8, "小王"))
     model.apply_progress(progress(8, 1, 1, SOLD_OUT))
@@ -183,7 +175,7 @@ def test_events_for_a_row_not_shown_yet_apply_when_it_arrives(qtbot) -> None:
     assert model.buyers(0) == ["小王"]
 
 
-def test_cells_read_as_the_seller_expects(qtbot) -> None:
+def test_cells_read_as_the_seller_expects(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     targeted = make_fb(
         2,
@@ -245,7 +237,7 @@ def test_cells_read_as_the_seller_expects(qtbot) -> None:
     assert model.headerData(Column.STATUS, Qt.Orientation.Horizontal) == "状态"
 
 
-def test_sorting_is_by_value_not_by_text(qtbot) -> None:
+def test_sorting_is_by_value_not_by_text(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     # As text "¥100.00" < "¥1,288.00" < "¥9.99"; as money 9.99 < 100 < 1,288.
     # Created: no. 1 late yesterday (23:59:30), no. 2 and 3 just after midnight.
@@ -283,7 +275,7 @@ def test_sorting_is_by_value_not_by_text(qtbot) -> None:
     assert proxy_ids(proxy) == [1, 4, 3, 2]
 
 
-def test_filters_and_counts(qtbot) -> None:
+def test_filters_and_counts(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     model.reset(
         [
@@ -347,7 +339,7 @@ def test_filters_and_counts(qtbot) -> None:
     assert changed.args == [{ACTIVE: 2, SOLD_OUT: 2, ENDED: 1}]
 
 
-def test_thumbnails_are_asked_for_once_and_shown_when_given(qtbot) -> None:
+def test_thumbnails_are_asked_for_once_and_shown_when_given(qtbot: QtBot) -> None:
     model = FlashBuyTableModel()
     wanted: list[str] = []
     model.thumbnailWanted.connect(wanted.append)

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.services.tasks import Tasks
@@ -12,35 +13,38 @@ from flashbuy_desktop.ui.confirm import Confirm, Question
 from flashbuy_desktop.ui.flashbuys import Column, FlashBuyPanel, end_question
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Event, FlashBuy, Order
-from tests.desktop.ui.flashbuys.rows import (
+from tests.desktop.modal import click_in_message_box
+from tests.desktop.room.sales_data import (
     ACTIVE,
     ENDED,
     ROOM,
     SOLD_OUT,
     T0,
-    Console,
-    cell,
-    click_in_dialog,
     make_fb,
     order,
     progress,
-    proxy_ids,
-    row_state,
 )
+from tests.desktop.ui.flashbuys.rows import Console, cell, proxy_ids, row_state
 from tests.support import World
 
 
-def test_confirm_dialog_returns_what_the_seller_clicked(qtbot) -> None:
+def refreshed(qtbot: QtBot, panel: FlashBuyPanel) -> None:
+    """Load the room's flash-buys into the panel and wait until they are shown."""
+    with qtbot.waitSignal(panel.refreshed):
+        panel.refresh()
+
+
+def test_confirm_dialog_returns_what_the_seller_clicked(qtbot: QtBot) -> None:
     fb = make_fb(3)
-    texts = click_in_dialog(qtbot, Confirm.SAFE_BUTTON)
+    texts = click_in_message_box(qtbot, Confirm.SAFE_BUTTON)
     assert Confirm.ask(None, end_question(fb)) is False
     assert texts == ["确定结束闪购「3号 冰种翡翠手镯」吗？"]
-    click_in_dialog(qtbot, Confirm.ACT_BUTTON)
+    click_in_message_box(qtbot, Confirm.ACT_BUTTON)
     assert Confirm.ask(None, end_question(fb)) is True
 
 
 def test_live_sales_reach_the_table_end_to_end(
-    console: Console, follow: Callable[[], None], world: World, qtbot
+    console: Console, follow: Callable[[], None], world: World, qtbot: QtBot
 ) -> None:
     panel = console.panel
     wang, _wang_id = world.join("小王")
@@ -55,8 +59,7 @@ def test_live_sales_reach_the_table_end_to_end(
         stock=2,
     )
 
-    with qtbot.waitSignal(panel.refreshed):
-        panel.refresh()
+    refreshed(qtbot, panel)
     assert panel.model.ids() == [beads["id"], jade["id"]]
     assert panel.counts_text() == "进行中 2 · 已售罄 0 · 已结束 0"
     qtbot.waitUntil(lambda: panel.model.has_thumbnail(world.picture_id))
@@ -80,7 +83,7 @@ def test_live_sales_reach_the_table_end_to_end(
     assert not panel.end_button.isEnabled()  # sold out: nothing to end
     assert panel.select(beads["id"])
     assert panel.end_button.isEnabled()
-    asked = click_in_dialog(qtbot, Confirm.ACT_BUTTON)
+    asked = click_in_message_box(qtbot, Confirm.ACT_BUTTON)
     panel.end_button.click()
     assert asked == ["确定结束闪购「5号 南红手串」吗？"]
     qtbot.waitUntil(lambda: row_state(panel, beads["id"]) == ("ended", "1/2", ["小李"]))
@@ -90,20 +93,18 @@ def test_live_sales_reach_the_table_end_to_end(
 
     # A later refresh (as after a reconnect) agrees, and loads the buyers again.
     panel.model.reset([])
-    with qtbot.waitSignal(panel.refreshed):
-        panel.refresh()
+    refreshed(qtbot, panel)
     qtbot.waitUntil(lambda: row_state(panel, jade["id"]) == ("sold_out", "1/1", ["小王"]))
     assert row_state(panel, beads["id"]) == ("ended", "1/2", ["小李"])
     assert console.errors == []
 
 
 def test_end_rejected_sends_nothing(
-    console: Console, world: World, qtbot, monkeypatch: pytest.MonkeyPatch
+    console: Console, world: World, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = console.panel
     jade = world.create_flashbuy()
-    with qtbot.waitSignal(panel.refreshed):
-        panel.refresh()
+    refreshed(qtbot, panel)
     asked: list[Question] = []
     sent: list[int] = []
     monkeypatch.setattr(Confirm, "ask", classmethod(lambda _cls, _p, q: asked.append(q)))
@@ -120,12 +121,11 @@ def test_end_rejected_sends_nothing(
 
 
 def test_end_confirmed_ends_on_the_platform(
-    console: Console, world: World, qtbot, monkeypatch: pytest.MonkeyPatch
+    console: Console, world: World, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = console.panel
     jade = world.create_flashbuy()
-    with qtbot.waitSignal(panel.refreshed):
-        panel.refresh()
+    refreshed(qtbot, panel)
     assert not panel.end_action.isEnabled()  # nothing selected
     monkeypatch.setattr(Confirm, "ask", classmethod(lambda _cls, _p, _question: True))
     assert panel.select(jade["id"])
@@ -138,7 +138,7 @@ def test_end_confirmed_ends_on_the_platform(
 
 
 def test_end_failure_is_reported(
-    console: Console, world: World, qtbot, monkeypatch: pytest.MonkeyPatch
+    console: Console, world: World, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = console.panel
     panel.model.upsert(make_fb(999_999, room_id=world.room_id))  # unknown to the platform
@@ -151,7 +151,7 @@ def test_end_failure_is_reported(
     assert row_state(panel, 999_999) == ("active", "0/1", [])
 
 
-def test_filter_bar_drives_the_table(console: Console, world: World, qtbot) -> None:
+def test_filter_bar_drives_the_table(console: Console, world: World, qtbot: QtBot) -> None:
     panel = console.panel
     _li, li_id = world.join("小李")
     jade = world.create_flashbuy()
@@ -160,8 +160,7 @@ def test_filter_bar_drives_the_table(console: Console, world: World, qtbot) -> N
         mode="targeted", target_viewer_ids=[li_id], title="南红手串", piece_no="5"
     )
     world.creator.ok("POST", f"/flash-buys/{pearl['id']}/end")
-    with qtbot.waitSignal(panel.refreshed):
-        panel.refresh()
+    refreshed(qtbot, panel)
     assert panel.status_buttons[None].text() == "全部 3"
     assert panel.counts_text() == "进行中 2 · 已售罄 0 · 已结束 1"
 
@@ -189,7 +188,7 @@ def test_filter_bar_drives_the_table(console: Console, world: World, qtbot) -> N
     assert console.errors == []
 
 
-def test_events_of_another_room_or_unknown_shape_are_ignored(qtbot) -> None:
+def test_events_of_another_room_or_unknown_shape_are_ignored(qtbot: QtBot) -> None:
     tasks = Tasks()
     panel = FlashBuyPanel(PlatformClient("http://127.0.0.1:9"), tasks, ROOM)
     qtbot.addWidget(panel)
@@ -212,7 +211,7 @@ def test_events_of_another_room_or_unknown_shape_are_ignored(qtbot) -> None:
 
 
 def test_no_end_is_sent_when_the_row_sold_out_while_asking(
-    qtbot, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tasks = Tasks()
     client = PlatformClient("http://127.0.0.1:9")
@@ -222,7 +221,7 @@ def test_no_end_is_sent_when_the_row_sold_out_while_asking(
     sent: list[int] = []
     monkeypatch.setattr(client, "end_flashbuy", sent.append)
 
-    def sells_while_open(_cls, _parent, _question) -> bool:
+    def sells_while_open(_cls: object, _parent: object, _question: object) -> bool:
         panel.model.apply_progress(progress(1, 1, 1, SOLD_OUT))  # an event during the dialog
         return True
 
@@ -235,7 +234,9 @@ def test_no_end_is_sent_when_the_row_sold_out_while_asking(
     assert not panel.end_button.isEnabled()
 
 
-def test_the_main_window_way_set_room_then_reset(console: Console, world: World, qtbot) -> None:
+def test_the_main_window_way_set_room_then_reset(
+    console: Console, world: World, qtbot: QtBot
+) -> None:
     """The main window makes the panel for room 0, then sets the room and hands it a load."""
     panel = FlashBuyPanel(console.client, console.tasks, 0)
     qtbot.addWidget(panel)
@@ -252,7 +253,7 @@ def test_the_main_window_way_set_room_then_reset(console: Console, world: World,
     assert panel.model.rowCount() == 0
 
 
-def test_a_load_older_than_the_events_keeps_what_they_said(qtbot) -> None:
+def test_a_load_older_than_the_events_keeps_what_they_said(qtbot: QtBot) -> None:
     tasks = Tasks()
     panel = FlashBuyPanel(PlatformClient("http://127.0.0.1:9"), tasks, ROOM)
     qtbot.addWidget(panel)
@@ -278,7 +279,7 @@ def test_a_load_older_than_the_events_keeps_what_they_said(qtbot) -> None:
     assert errors == []  # nothing was fetched (from nowhere): the buyers were known
 
 
-def test_a_piece_that_comes_back_shows_its_row_active_again(qtbot) -> None:
+def test_a_piece_that_comes_back_shows_its_row_active_again(qtbot: QtBot) -> None:
     """Sold out, then (a newer revision) the piece is back: the panel shows it back on sale."""
     tasks = Tasks()
     panel = FlashBuyPanel(PlatformClient("http://127.0.0.1:9"), tasks, ROOM)
@@ -316,7 +317,7 @@ def test_a_piece_that_comes_back_shows_its_row_active_again(qtbot) -> None:
 
 
 def test_the_buyers_of_a_load_come_in_one_request(
-    console: Console, world: World, qtbot, monkeypatch: pytest.MonkeyPatch
+    console: Console, world: World, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = console.panel
     client = console.client
@@ -340,8 +341,7 @@ def test_the_buyers_of_a_load_come_in_one_request(
 
     monkeypatch.setattr(client, "room_orders", one_request)
     monkeypatch.setattr(client, "orders", per_flashbuy)
-    with qtbot.waitSignal(panel.refreshed):
-        panel.refresh()
+    refreshed(qtbot, panel)
     qtbot.waitUntil(
         lambda: (
             [row_state(panel, j["id"]) for j in jades]
