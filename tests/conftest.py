@@ -28,20 +28,17 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-# What makes a test a `gui` test (pyproject's markers): it asks for Qt's application, tests
-# the widgets (tests/desktop/ui), or drives the whole console (tests/desktop/e2e). A test
-# that starts the console in a process of its own carries the marker by hand.
-GUI_FIXTURES = frozenset({"qapp", "qtbot"})
-GUI_FOLDERS = tuple(
-    Path(__file__).resolve().parent / "desktop" / folder for folder in ("ui", "e2e")
-)
+# What makes a test a `gui` test (pyproject's markers): it asks for Qt's application, itself
+# or through its fixtures; where it lives does not count (tests/desktop/ui also tests Qt-free
+# rules). A test that starts Qt in a process of its own carries the marker by hand.
+GUI_FIXTURES = frozenset({"qapp", "qtbot", "qtmodeltester"})
 
 
 def _asked_for(item: pytest.Function) -> set[str]:
     """The fixtures a test asks for itself, and those fixtures' own, all the way down.
 
-    Autouse fixtures are left out: tests/desktop's leak check asks every desktop test's
-    QApplication, which a Qt-free rule test does not need (it runs offscreen anyway).
+    Autouse fixtures are left out: tests/desktop's leak check sets Qt's application up for
+    the tests this finds, and only for them.
     """
     info = item._fixtureinfo
     todo = list(info.argnames)
@@ -63,8 +60,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if not isinstance(item, pytest.Function):
             continue
-        in_gui_folder = any(item.path.is_relative_to(folder) for folder in GUI_FOLDERS)
-        if in_gui_folder or GUI_FIXTURES & _asked_for(item):
+        if GUI_FIXTURES & _asked_for(item):
             item.add_marker(pytest.mark.gui)
 
 

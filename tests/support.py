@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from flashbuy_protocol.errors import ErrorCode, http_status_for
-from flashbuy_protocol.sse import SseDecoder, SseMessage
+from flashbuy_protocol.sse import CONNECTED_LINE, SseDecoder, SseMessage
 from flashbuy_server import accounts, catalog
 from flashbuy_server.db import Database
 from flashbuy_server.server import ServerThread
@@ -340,7 +340,7 @@ class SseClient:
         self._response = response
         self._thread.start()
         first = self.comments.get(timeout=30)
-        assert first == ": connected", first
+        assert first == CONNECTED_LINE, first
         return self
 
     def _run(self) -> None:
@@ -373,7 +373,7 @@ class SseClient:
 
     def until_id(self, event_id: int, timeout: float = 30) -> list[dict[str, Any]]:
         """Events up to and including ``event_id``."""
-        got = []
+        got: list[dict[str, Any]] = []
         while not got or got[-1]["id"] < event_id:
             got.append(json.loads(self.next(timeout).data))
         return got

@@ -3,11 +3,19 @@
 from collections.abc import Callable
 from typing import Any
 
+import keyring.backends.fail
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
+from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.composition.app import Console
-from tests.support import PASSWORD, World
+from flashbuy_desktop.composition.credentials import TokenStore
+from flashbuy_desktop.services.tasks import Tasks
+from flashbuy_desktop.settings import ConsoleSettings
+from flashbuy_desktop.ui.confirm import Confirm
+from flashbuy_desktop.ui.main_window import MainWindow
+from flashbuy_desktop.ui.settings_window import SettingsWindow
+from tests.support import PASSWORD, Api, World
 
 SIGN_IN_TIMEOUT = 30_000
 
@@ -41,3 +49,70 @@ def when_modal(act: Callable[[QDialog], None]) -> None:
             QTimer.singleShot(10, poll)
 
     QTimer.singleShot(0, poll)
+
+
+def confirm_when_asked(qtbot: Any) -> None:
+    """Click the act button of the confirm box (``Confirm``) as soon as it is asked."""
+
+    def confirm(box: QDialog) -> None:
+        button = box.findChild(QPushButton, Confirm.ACT_BUTTON)
+        assert button is not None
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    when_modal(confirm)
+
+
+def save_settings_when_asked(qtbot: Any, change: Callable[[SettingsWindow], None]) -> None:
+    """Once the settings window is up: ``change`` what a seller changes there, click Save."""
+
+    def act(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsWindow)
+        change(dialog)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    when_modal(act)
+
+
+def switch_to_english(qtbot: Any, console: Console) -> MainWindow:
+    """Choose English in the settings window of ``console``'s main window and save; the new
+    main window the console builds for it (the caller installs the Chinese catalog again)."""
+    old = console.window
+    assert old is not None
+
+    def choose_english(dialog: SettingsWindow) -> None:
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+
+    save_settings_when_asked(qtbot, choose_english)
+    old.settings_action.trigger()  # returns when the settings window closed
+    window = console.window
+    assert window is not None
+    assert window is not old
+    return window
+
+
+def keyless_console(settings: ConsoleSettings, **options: Any) -> Console:
+    """A console whose keyring keeps nothing (``options`` go to ``Console``)."""
+    return Console(settings, TokenStore(backend=keyring.backends.fail.Keyring()), **options)
+
+
+def followed_window(qtbot: Any, url: str, token: str | None) -> MainWindow:
+    """A main window on the live of the creator with ``token`` at ``url``, once it follows it."""
+    window = MainWindow(PlatformClient(url, token), Tasks())
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    qtbot.waitUntil(
+        lambda: window.header.connection.property("state") == "connected", timeout=30_000
+    )
+    return window
+
+
+def post_comment(viewer: Api, room_id: int, text: str) -> None:
+    """``viewer`` comments ``text`` in the live room, over HTTP as a viewer's page does."""
+    viewer.ok("POST", f"/rooms/{room_id}/comments", 201, json={"text": text})
+
+
+def comment_texts(window: MainWindow) -> list[str]:
+    """The comments the main window shows, oldest first."""
+    model = window.comments.model
+    return [model.comment(row).text for row in range(model.rowCount())]

@@ -8,6 +8,13 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 
+def focused() -> QWidget:
+    """The widget that has the keyboard focus: where a seller's typing goes."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "no widget has the keyboard focus"
+    return widget
+
+
 def type_text(qtbot: Any, widget: QWidget, text: str) -> None:
     """Type like a seller: ASCII key by key, Chinese committed by the input method."""
     for chunk in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):

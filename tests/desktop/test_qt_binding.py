@@ -6,6 +6,7 @@ that dies mid-live. This catches such a binding before a seller does.
 """
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
@@ -17,7 +18,7 @@ class _Emitter(QObject):
 def test_calls_and_signals_leave_none_and_bools_alone() -> None:
     emitter = _Emitter()
     emitter.fired.connect(lambda _n: None)
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "setObjectName": lambda: emitter.setObjectName("x"),
         "parent": emitter.parent,
         "emit": lambda: emitter.fired.emit(1),

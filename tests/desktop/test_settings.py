@@ -445,7 +445,7 @@ def test_hotkeys_change_together_and_never_clash() -> None:
     settings.hotkeys = Hotkeys(new_full="F5", retake="Ctrl+R")
     assert settings.hotkeys.new_full == "F5"
     with pytest.raises(ValueError, match="frozen"):
-        settings.hotkeys.retake = "T"  # type: ignore[misc]
+        settings.hotkeys.retake = "T"  # type: ignore[misc]  # frozen: the point of the test
 
 
 def test_capture_settings_configure_the_engine() -> None:

@@ -64,7 +64,7 @@ def test_events_arrive_in_order_from_the_start(world: World) -> None:
 
 
 def test_a_restarted_platform_loses_no_event(restartable: ProcessPlatform) -> None:
-    world = make_world(restartable, viewers=2)  # type: ignore[arg-type]
+    world = make_world(restartable, viewers=2)  # type: ignore[arg-type]  # has all make_world uses
     client = PlatformClient(restartable.server.url, world.creator.token)
     reader = Reader(client, world.room_id)
     reader.wait_state(StreamState.CONNECTED)

@@ -290,7 +290,7 @@ def test_a_grabber_error_reaches_the_caller() -> None:
 )
 def test_invalid_configuration_is_rejected(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - each field has its own message
-        CaptureConfig(**bad)  # type: ignore[arg-type]
+        CaptureConfig(**bad)  # type: ignore[arg-type]  # wrong on purpose
 
 
 def test_clipping_to_the_screen() -> None:

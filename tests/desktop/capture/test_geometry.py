@@ -3,6 +3,7 @@
 import pytest
 
 from flashbuy_desktop.capture.geometry import (
+    LogicalRect,
     OffScreenError,
     ScreenInfo,
     physical_layout,
@@ -111,7 +112,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("screens", "rect", "expected"), CASES)
-def test_to_physical(screens: list[ScreenInfo], rect: tuple, expected: Region) -> None:
+def test_to_physical(screens: list[ScreenInfo], rect: LogicalRect, expected: Region) -> None:
     assert to_physical(rect, screens) == expected
 
 
@@ -122,7 +123,7 @@ def test_to_physical(screens: list[ScreenInfo], rect: tuple, expected: Region) -
     "rect", [(5000, 5000, 100, 100), (-9000, 0, 100, 100), (0, -500, 300, 200)]
 )
 def test_a_frame_wholly_off_every_screen_is_refused_clearly(
-    screens: list[ScreenInfo], rect: tuple
+    screens: list[ScreenInfo], rect: LogicalRect
 ) -> None:
     with pytest.raises(OffScreenError) as caught:
         to_physical(rect, screens)

@@ -4,6 +4,7 @@ import pytest
 
 from flashbuy_desktop.capture.placement import (
     GAP,
+    Rect,
     clear_spot,
     frame_beside,
     inside,
@@ -25,7 +26,7 @@ def test_a_window_goes_beside_the_frame_never_over_it() -> None:
     "frame",
     [(0, 0, 640, 360), (1280, 720, 640, 360), (640, 0, 640, 1080), (100, 500, 1700, 100)],
 )
-def test_wherever_the_frame_is_the_window_avoids_it_if_it_can(frame) -> None:
+def test_wherever_the_frame_is_the_window_avoids_it_if_it_can(frame: Rect) -> None:
     spot = clear_spot((880, 520), frame, SCREEN)
     if spot is None:  # the frame leaves no room this size: no pretend spot
         assert frame[2] > 1920 - 880 - 2 * GAP or frame[3] > 1080 - 520 - 2 * GAP

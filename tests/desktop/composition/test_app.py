@@ -11,14 +11,12 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.composition.app import Console
 from flashbuy_desktop.composition.credentials import TokenStore
 from flashbuy_desktop.settings import ConsoleSettings
-from flashbuy_desktop.ui.confirm import Confirm
-from tests.desktop.console_steps import when_modal
+from tests.desktop.console_steps import confirm_when_asked
 from tests.support import PASSWORD, World
 
 HELD = 30  # s a call may wait for the test before the backend gives up (a hung GUI thread)
@@ -35,7 +33,7 @@ class SlowKeyring(KeyringBackend):
     priority = 1  # a usable keyring, for the console
 
     def __init__(self, gate: threading.Event) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's base is untyped
         self.gate = gate
         self.waiting = threading.Event()  # a call has come and waits at the gate
         self.calls: list[str] = []
@@ -144,13 +142,7 @@ def test_a_slow_keyring_never_stops_the_window_and_each_step_waits_for_it(
 
         # Sign out: the keyring forgets it first; the main window waits, disabled.
         slow_keyring.hold()
-
-        def confirm(box: QDialog) -> None:
-            button = box.findChild(QPushButton, Confirm.ACT_BUTTON)
-            assert button is not None
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-        when_modal(confirm)
+        confirm_when_asked(qtbot)
         window.sign_out_action.trigger()  # returns when the question is answered
         qtbot.waitUntil(slow_keyring.waiting.is_set)
         ticks.keep_going(qtbot)

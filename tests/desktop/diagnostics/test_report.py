@@ -406,10 +406,13 @@ def test_the_window_shows_saves_and_sends_exactly_the_bundle(
         assert bundle.member(LOG_MEMBER).text == "10:00 INFO 开播\n10:01 WARNING 慢\n"
 
         # The texts are shown as text, the screenshots as pictures.
-        dialog.members.setCurrentItem(dialog.members.topLevelItem(0))
+        manifest_item, picture_item = (dialog.members.topLevelItem(i) for i in (0, 3))
+        assert manifest_item is not None
+        assert picture_item is not None
+        dialog.members.setCurrentItem(manifest_item)
         assert dialog.preview.currentWidget() is dialog.text_view
         assert dialog.text_view.toPlainText() == bundle.member(MANIFEST).text
-        dialog.members.setCurrentItem(dialog.members.topLevelItem(3))
+        dialog.members.setCurrentItem(picture_item)
         assert dialog.preview.currentIndex() == 1
         assert not dialog.picture.pixmap().isNull()
 
@@ -627,33 +630,19 @@ def test_no_token_or_password_ever_lands_in_the_report(
         assert manifest["shops"] == [{"id": shop_id, "name": f"店{MASK}"}]
 
         # The check above can fail: the same bundle built without redaction is caught.
-        unredacted = build_bundle(
-            ReportFacts.gather(
+        def rebuilt() -> bytes:
+            facts = ReportFacts.gather(
                 creator=dialog.creator,
                 platform_url=platform.url,
                 qt_version="x",
                 pyside_version="x",
                 description=dialog.description.toPlainText(),
-            ),
-            log,
-            [],
-            [token, password],
-        )
-        assert leaks(unredacted.zip_bytes, secrets) == []  # (redacted: the real builder)
+            )
+            return build_bundle(facts, log, [], [token, password]).zip_bytes
+
+        assert leaks(rebuilt(), secrets) == []  # (redacted: the real builder)
         monkeypatch.setattr(report_module, "redact", lambda text, secrets=(): text)
-        leaked = build_bundle(
-            ReportFacts.gather(
-                creator=dialog.creator,
-                platform_url=platform.url,
-                qt_version="x",
-                pyside_version="x",
-                description=dialog.description.toPlainText(),
-            ),
-            log,
-            [],
-            [token, password],
-        )
-        found = leaks(leaked.zip_bytes, secrets)
+        found = leaks(rebuilt(), secrets)
         assert any(token in f for f in found)
         assert any(password in f for f in found)
         dialog.close()

@@ -14,7 +14,7 @@ from flashbuy_desktop.composition.app import Console
 from flashbuy_desktop.composition.credentials import TokenStore
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_protocol.errors import ErrorCode
-from tests.desktop.console_steps import sign_in
+from tests.desktop.console_steps import keyless_console, sign_in
 from tests.support import World, expect_error
 
 
@@ -104,9 +104,8 @@ def test_the_capture_frame_shows_with_the_console_and_stays_where_the_seller_put
     qtbot: QtBot, world: World, tmp_path: Path
 ) -> None:
     settings_path = tmp_path / "settings.json"
-    tokens = TokenStore(backend=keyring.backends.fail.Keyring())
-    console = Console(
-        ConsoleSettings(server_url=world.platform.url), tokens, settings_path=settings_path
+    console = keyless_console(
+        ConsoleSettings(server_url=world.platform.url), settings_path=settings_path
     )
     sign_in(qtbot, console, world)
     frame = console.frame
@@ -130,6 +129,6 @@ def test_the_capture_frame_shows_with_the_console_and_stays_where_the_seller_put
     console.shutdown()
 
     # The next run puts it back there.
-    again = Console(ConsoleSettings.load(settings_path), tokens, settings_path=settings_path)
+    again = keyless_console(ConsoleSettings.load(settings_path), settings_path=settings_path)
     assert again.frame.capture_rect() == moved
     again.shutdown()

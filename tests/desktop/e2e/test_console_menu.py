@@ -7,7 +7,6 @@ only the file dialog that would block is left out.
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
@@ -15,25 +14,28 @@ from PySide6.QtWidgets import QApplication, QDialog, QKeySequenceEdit
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.composition.app import Console
-from flashbuy_desktop.composition.credentials import TokenStore
 from flashbuy_desktop.diagnostics import crash
 from flashbuy_desktop.services import i18n
 from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
 from flashbuy_desktop.ui.crash_window import CrashReporter
 from flashbuy_desktop.ui.report_window import ProblemReportDialog
 from flashbuy_desktop.ui.settings_window import SettingsWindow
-from tests.desktop.console_steps import sign_in, when_modal
+from tests.desktop.console_steps import (
+    keyless_console,
+    save_settings_when_asked,
+    sign_in,
+    switch_to_english,
+    when_modal,
+)
 from tests.support import PASSWORD, World
 
 
 @pytest.fixture
 def console(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[Console]:
     """A console signed in to the real platform, showing the world's live room."""
-    tokens = TokenStore(backend=keyring.backends.fail.Keyring())
-    running = Console(
+    running = keyless_console(
         # zh_CN, as the tests' catalog (tests/desktop/conftest.py) shows.
         ConsoleSettings(server_url=world.platform.url, language="zh_CN"),
-        tokens,
         settings_path=tmp_path / "settings.json",
     )
     sign_in(qtbot, running, world)
@@ -58,16 +60,14 @@ def test_new_hotkeys_and_capture_settings_apply_as_soon_as_they_are_saved(
     assert window is not None
     assert window.new_button.text() == "新建全量闪购 (F2)"
 
-    def change(dialog: QDialog) -> None:
-        assert isinstance(dialog, SettingsWindow)
+    def change(dialog: SettingsWindow) -> None:
         edit = dialog.hotkey_edits["new_full"]
         assert isinstance(edit, QKeySequenceEdit)
         edit.setKeySequence(QKeySequence("F6"))
         dialog.burst.setValue(5)
         dialog.interval.setValue(20)
-        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
 
-    when_modal(change)
+    save_settings_when_asked(qtbot, change)
     window.settings_action.trigger()  # returns when the window closed
 
     # Saved to the file, kept by the console, and in force in the open window.
@@ -178,10 +178,9 @@ def test_command_line_choices_hold_for_one_run_and_are_not_saved(
     qtbot: QtBot, world: World, tmp_path: Path
 ) -> None:
     path = tmp_path / "settings.json"
-    tokens = TokenStore(backend=keyring.backends.fail.Keyring())
     # --no-audience with the embedded demo: no viewers this run, the setting unchanged.
-    demo = Console(
-        ConsoleSettings(), tokens, audience=False, data_path=tmp_path, settings_path=path
+    demo = keyless_console(
+        ConsoleSettings(), audience=False, data_path=tmp_path, settings_path=path
     )
     assert demo.embedded is not None
     assert demo.embedded.audience_viewers == 0
@@ -192,7 +191,7 @@ def test_command_line_choices_hold_for_one_run_and_are_not_saved(
     assert saved.rehearsal_audience is True
 
     # --server: this platform for this run, the embedded one still the saved choice.
-    remote = Console(saved, tokens, server_url=world.platform.url, settings_path=path)
+    remote = keyless_console(saved, server_url=world.platform.url, settings_path=path)
     assert remote.embedded is None
     remote._remember_template(8)
     remote.shutdown()
@@ -280,17 +279,8 @@ def test_a_new_language_applies_at_once_to_a_new_main_window(
     assert old is not None
     assert old.new_button.text() == "新建全量闪购 (F2)"
 
-    def choose_english(dialog: QDialog) -> None:
-        assert isinstance(dialog, SettingsWindow)
-        dialog.language.setCurrentIndex(dialog.language.findData("en"))
-        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-
     try:
-        when_modal(choose_english)
-        old.settings_action.trigger()
-        window = console.window
-        assert window is not None
-        assert window is not old
+        window = switch_to_english(qtbot, console)
         assert not old.isVisible()
         qtbot.waitExposed(window)
         assert window.new_button.text() == "New full flash-buy (F2)"

@@ -5,10 +5,8 @@ live asks for its title and starts clean; past lives stay reachable, read-only; 
 console during a live asks; signing out returns to the sign-in window.
 """
 
-import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
@@ -37,8 +36,9 @@ from flashbuy_desktop.ui.lives import LivesWindow, PastLiveWindow
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.screenfit import is_inside
 from flashbuy_protocol.enums import FlashBuyStatus
-from tests.desktop.console_steps import sign_in
+from tests.desktop.console_steps import followed_window, sign_in
 from tests.desktop.keyboard import type_into
+from tests.desktop.qt_child import run_qt_child
 from tests.support import PASSWORD, World
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS")  # a folder: the tests save what they show there
@@ -101,8 +101,9 @@ class Steps:
 def modal_box() -> QMessageBox | None:
     """The question on screen, once it has the keyboard."""
     box = QApplication.activeModalWidget()
-    shown = isinstance(box, QMessageBox) and box.isVisible() and box.isActiveWindow()
-    return box if shown else None
+    if isinstance(box, QMessageBox) and box.isVisible() and box.isActiveWindow():
+        return box
+    return None
 
 
 def shown_menu() -> QMenu | None:
@@ -154,13 +155,7 @@ def choose(qtbot: QtBot, window: MainWindow, text: str) -> None:
 @pytest.fixture
 def window(qtbot: QtBot, world: World) -> Iterator[MainWindow]:
     """The main window on the world's live, followed."""
-    shown = MainWindow(PlatformClient(world.platform.url, world.creator.token), Tasks())
-    qtbot.addWidget(shown)
-    shown.show()
-    shown.load()
-    qtbot.waitUntil(
-        lambda: shown.header.connection.property("state") == "connected", timeout=30_000
-    )
+    shown = followed_window(qtbot, world.platform.url, world.creator.token)
     yield shown
     shown.close()
 
@@ -240,8 +235,9 @@ def test_going_live_asks_for_a_title_and_the_new_live_starts_clean(
 
     def go_live_dialog() -> GoLiveDialog | None:
         modal = QApplication.activeModalWidget()
-        shown = isinstance(modal, GoLiveDialog) and modal.isVisible() and modal.isActiveWindow()
-        return modal if shown else None
+        if isinstance(modal, GoLiveDialog) and modal.isVisible() and modal.isActiveWindow():
+            return modal
+        return None
 
     # Esc: nothing starts.
     qtbot.mouseClick(window.header.go_live, Qt.MouseButton.LeftButton)
@@ -677,22 +673,12 @@ window.close()
 """
 
 
+@pytest.mark.gui  # the main window, in a process of its own, on the X screen
 @pytest.mark.parametrize(("scale", "size"), [("1", [1280, 800]), ("2", None)])
 def test_the_first_window_fits_the_screen_at_any_scale(
     desktop: None, scale: str, size: list[int] | None
 ) -> None:
-    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM="xcb")
-    done = subprocess.run(
-        [sys.executable, "-c", SMALL_SCREEN_CHILD],
-        cwd=Path(__file__).resolve().parents[3],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    verdict = json.loads(done.stdout.strip().splitlines()[-1])
+    verdict = run_qt_child(SMALL_SCREEN_CHILD, timeout=120, QT_SCALE_FACTOR=scale)
     assert verdict["ratio"] == float(scale)
     assert is_inside(tuple(verdict["frame"]), tuple(verdict["available"])), verdict
     if size is not None:
@@ -726,7 +712,7 @@ def test_a_window_rebuilt_from_one_hanging_off_the_screen_comes_back_on_it(
     new.close()
 
 
-def test_the_lives_model_is_a_well_behaved_model(qtmodeltester: object) -> None:
+def test_the_lives_model_is_a_well_behaved_model(qtmodeltester: ModelTester) -> None:
     from datetime import UTC, datetime
 
     from flashbuy_desktop.ui.lives import LivesModel
@@ -735,36 +721,33 @@ def test_the_lives_model_is_a_well_behaved_model(qtmodeltester: object) -> None:
 
     model = LivesModel()
     start = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-    model.reset(
-        [
-            LiveSummary(
-                id=2,
-                creator_id=1,
-                title="和田玉专场",
-                status=LiveStatus.LIVE,
-                started_at=start,
-                ended_at=None,
-                viewer_count=3,
-                last_event_id=9,
-                flashbuy_count=0,
-                order_count=0,
-                sales_fen=0,
-            ),
-            LiveSummary(
-                id=1,
-                creator_id=1,
-                title="翡翠专场",
-                status=LiveStatus.ENDED,
-                started_at=start,
-                ended_at=start,
-                viewer_count=0,
-                last_event_id=40,
-                flashbuy_count=12,
-                order_count=7,
-                sales_fen=1_288_00,
-            ),
-        ]
+    live = LiveSummary(
+        id=2,
+        creator_id=1,
+        title="和田玉专场",
+        status=LiveStatus.LIVE,
+        started_at=start,
+        ended_at=None,
+        viewer_count=3,
+        last_event_id=9,
+        flashbuy_count=0,
+        order_count=0,
+        sales_fen=0,
     )
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    ended = live.model_copy(
+        update={
+            "id": 1,
+            "title": "翡翠专场",
+            "status": LiveStatus.ENDED,
+            "ended_at": start,
+            "viewer_count": 0,
+            "last_event_id": 40,
+            "flashbuy_count": 12,
+            "order_count": 7,
+            "sales_fen": 1_288_00,
+        }
+    )
+    model.reset([live, ended])
+    qtmodeltester.check(model)
     assert model.index(1, 6).data() == "¥1,288.00"
     assert model.headerData(6, Qt.Orientation.Horizontal) == "成交额"

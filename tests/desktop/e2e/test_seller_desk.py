@@ -40,7 +40,7 @@ from flashbuy_server.config import sqlite_url
 from flashbuy_server.db import Database
 from flashbuy_server.migrate import upgrade
 from tests.desktop.console_steps import sign_in
-from tests.desktop.keyboard import type_text
+from tests.desktop.keyboard import focused, type_text
 from tests.support import ProcessPlatform, ServerProcess, World, make_world
 
 TIMEOUT = 30_000
@@ -369,11 +369,11 @@ def test_f5_retakes_from_the_price_field_without_typing_into_it(
 @ON_SQLITE
 def test_full_width_digits_from_an_input_method_are_a_price(qtbot: QtBot, console: Console) -> None:
     dialog = _f2(qtbot, console)
-    type_text(qtbot, QApplication.focusWidget(), "１２ａ")
+    type_text(qtbot, focused(), "１２ａ")
     assert "只能包含数字和小数点" in dialog.price_error.text()
     press("ctrl+a", "BackSpace")
     qtbot.waitUntil(lambda: dialog.price_edit.text() == "", timeout=TIMEOUT)
-    type_text(qtbot, QApplication.focusWidget(), "￥１，８８８．５元")
+    type_text(qtbot, focused(), "￥１，８８８．５元")
     assert dialog.price_error.isHidden()
     assert dialog.price_fen() == 188_850
     _ready(qtbot, dialog)
@@ -478,9 +478,13 @@ def test_the_viewer_picker_searches_and_lists_the_last_to_speak_first(
     assert combo.currentIndex() == -1
     assert combo.itemData(0) == late  # nobody else spoke: the newest arrival first
     assert combo.itemText(0) == "罗阿杰70"
-    click_at(combo.lineEdit().mapToGlobal(combo.lineEdit().rect().center()))
+    edit, completer = combo.lineEdit(), combo.completer()
+    assert edit is not None
+    assert completer is not None
+    click_at(edit.mapToGlobal(edit.rect().center()))
     type_keys("70")
-    popup = combo.completer().popup()
+    popup = completer.popup()
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
     shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
     assert shown == ["罗阿杰70"]
@@ -506,7 +510,7 @@ def test_a_window_opened_while_the_platform_was_down_recovers_by_itself(
     preview: subprocess.Popen[str],
 ) -> None:
     restartable = restartable_sqlite
-    world = make_world(restartable)  # type: ignore[arg-type]
+    world = make_world(restartable)  # type: ignore[arg-type]  # has all make_world uses
     settings = ConsoleSettings(
         server_url=world.platform.url,
         language="zh_CN",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QPushButton
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.composition.app import Console
@@ -40,9 +40,14 @@ from flashbuy_desktop.hotkeys.x11_keys import KeyboardMap, Modifiers, RepeatFilt
 from flashbuy_desktop.services import i18n
 from flashbuy_desktop.services.global_hotkeys import refusal_message, unsupported_message
 from flashbuy_desktop.settings import ConsoleSettings, Hotkeys
-from flashbuy_desktop.ui.confirm import Confirm
+from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.settings_window import SettingsWindow
-from tests.desktop.console_steps import sign_in, when_modal
+from tests.desktop.console_steps import (
+    confirm_when_asked,
+    save_settings_when_asked,
+    sign_in,
+    switch_to_english,
+)
 from tests.support import World
 
 STAND_IN = Path(__file__).parents[1] / "hotkeys_stand_in.py"
@@ -440,14 +445,22 @@ def start_console(qtbot: QtBot, world: World, tmp_path: Path) -> Iterator[Consol
 XK_F2 = 0xFFBF
 
 
+def _holding_the_keys(
+    start_console: ConsoleFactory, settings: ConsoleSettings
+) -> tuple[Console, MainWindow]:
+    """A console started with ``settings`` whose main window holds the global hotkeys."""
+    console = start_console(settings)
+    window = console.window
+    assert window is not None
+    assert window.global_hotkeys.is_active()
+    return console, window
+
+
 @X11
 def test_f2_in_the_streaming_software_opens_the_new_flashbuy_window(
     qtbot: QtBot, start_console: ConsoleFactory, stand_in: StandIn
 ) -> None:
-    console = start_console(ConsoleSettings(global_hotkeys=True))
-    window = console.window
-    assert window is not None
-    assert window.global_hotkeys.is_active()
+    _, window = _holding_the_keys(start_console, ConsoleSettings(global_hotkeys=True))
     assert window.error_bar.text() == ""  # nothing refused
     stand_in.focus(qtbot)
 
@@ -515,20 +528,15 @@ def test_a_hotkey_another_program_holds_is_named_and_the_other_one_still_works(
 def test_turning_global_hotkeys_off_releases_the_keys_at_once(
     qtbot: QtBot, start_console: ConsoleFactory, other_program: OtherProgram
 ) -> None:
-    console = start_console(ConsoleSettings(global_hotkeys=True))
-    window = console.window
-    assert window is not None
-    assert window.global_hotkeys.is_active()
+    console, window = _holding_the_keys(start_console, ConsoleSettings(global_hotkeys=True))
     assert not other_program.grab(XK_F2)  # the console holds it
 
-    def turn_off(dialog: QDialog) -> None:
-        assert isinstance(dialog, SettingsWindow)
+    def turn_off(dialog: SettingsWindow) -> None:
         assert dialog.global_hotkeys.isChecked()
         box = dialog.global_hotkeys
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    when_modal(turn_off)
+    save_settings_when_asked(qtbot, turn_off)
     window.settings_action.trigger()  # returns when the settings window closed
     assert console.settings.global_hotkeys is False
     assert not window.global_hotkeys.is_active()
@@ -540,17 +548,10 @@ def test_turning_global_hotkeys_off_releases_the_keys_at_once(
 def test_signing_out_releases_the_keys(
     qtbot: QtBot, start_console: ConsoleFactory, other_program: OtherProgram
 ) -> None:
-    console = start_console(ConsoleSettings(global_hotkeys=True, hotkeys=Hotkeys(new_full="F2")))
-    window = console.window
-    assert window is not None
-    assert window.global_hotkeys.is_active()
-
-    def confirm(box: QDialog) -> None:
-        button = box.findChild(QPushButton, Confirm.ACT_BUTTON)
-        assert button is not None
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    when_modal(confirm)
+    console, window = _holding_the_keys(
+        start_console, ConsoleSettings(global_hotkeys=True, hotkeys=Hotkeys(new_full="F2"))
+    )
+    confirm_when_asked(qtbot)
     window.sign_out_action.trigger()  # returns when the question is answered
     qtbot.waitUntil(lambda: console.dialog is not None and console.dialog.isVisible())
     assert not window.global_hotkeys.is_active()
@@ -565,17 +566,8 @@ def test_a_new_language_moves_the_keys_to_the_new_window(
     old = console.window
     assert old is not None
 
-    def choose_english(dialog: QDialog) -> None:
-        assert isinstance(dialog, SettingsWindow)
-        dialog.language.setCurrentIndex(dialog.language.findData("en"))
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-
     try:
-        when_modal(choose_english)
-        old.settings_action.trigger()
-        window = console.window
-        assert window is not None
-        assert window is not old
+        window = switch_to_english(qtbot, console)
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.room is not None, timeout=30_000)
         # Built before the old window closed, it still got the keys (not "taken").

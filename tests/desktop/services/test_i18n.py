@@ -368,20 +368,21 @@ def _new_dialog(s: Scene, open_it: Callable[[MainWindow], None]) -> NewFlashBuyD
     return dialog
 
 
-def _close_dialog(s: Scene, dialog: NewFlashBuyDialog) -> None:
+def _refused_texts(s: Scene, dialog: NewFlashBuyDialog, error: QWidget) -> Texts:
+    """Submit ``dialog``, which shows ``error``; its texts then, once it is closed again."""
+    dialog.submit()
+    assert not error.isHidden()
+    texts = texts_of(dialog)
     dialog.reject()
     s.qtbot.waitUntil(lambda: s.main_window().new_dialog is None)
+    return texts
 
 
 def new_full(s: Scene) -> Texts:
     """F2: a full flash-buy, with a price that is not an amount."""
     dialog = _new_dialog(s, lambda w: w.new_full_flashbuy())
     s.qtbot.keyClicks(dialog.price_edit, "12.345")
-    dialog.submit()
-    assert not dialog.price_error.isHidden()
-    texts = texts_of(dialog)
-    _close_dialog(s, dialog)
-    return texts
+    return _refused_texts(s, dialog, dialog.price_error)
 
 
 def new_targeted(s: Scene) -> Texts:
@@ -390,11 +391,7 @@ def new_targeted(s: Scene) -> Texts:
     s.qtbot.waitUntil(lambda: dialog.viewer_combo.count() > 0, timeout=TIMEOUT)
     dialog.chips()[0].remove_button.click()
     s.qtbot.keyClicks(dialog.price_edit, "1288")
-    dialog.submit()
-    assert not dialog.targets_error.isHidden()
-    texts = texts_of(dialog)
-    _close_dialog(s, dialog)
-    return texts
+    return _refused_texts(s, dialog, dialog.targets_error)
 
 
 def template_manager(s: Scene) -> Texts:

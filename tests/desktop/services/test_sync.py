@@ -14,23 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream
-from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_protocol.enums import FlashBuyStatus
 from flashbuy_protocol.models import Event
 from tests.backup import restore_backup, take_backup
-from tests.support import Api, ProcessPlatform, World, make_world
+from tests.desktop.console_steps import comment_texts, followed_window, post_comment
+from tests.support import ProcessPlatform, World, make_world
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
-
-
-def _comment(viewer: Api, room_id: int, text: str) -> None:
-    viewer.ok("POST", f"/rooms/{room_id}/comments", 201, json={"text": text})
-
-
-def _texts(window: MainWindow) -> list[str]:
-    model = window.comments.model
-    return [model.comment(row).text for row in range(model.rowCount())]
 
 
 def _table(window: MainWindow) -> list[tuple[int, str, int, FlashBuyStatus]]:
@@ -47,33 +38,24 @@ def _connected(window: MainWindow) -> bool:
 def test_the_console_shows_the_restored_platform_and_follows_it(
     qtbot: QtBot, restartable: ProcessPlatform
 ) -> None:
-    world = make_world(restartable, viewers=2)  # type: ignore[arg-type]
+    world = make_world(restartable, viewers=2)  # type: ignore[arg-type]  # has all make_world uses
     room = world.room_id
-    _comment(world.viewers[0], room, "一")
+    post_comment(world.viewers[0], room, "一")
     kept = world.create_flashbuy(stock=2, title="1号 冰种手镯")
     backup = take_backup(restartable.db)
 
-    window = MainWindow(PlatformClient(restartable.server.url, world.creator.token), Tasks())
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    qtbot.waitUntil(lambda: _connected(window), timeout=30_000)
+    window = followed_window(qtbot, restartable.server.url, world.creator.token)
     # What the console sees next, the restore takes away again.
-    _comment(world.viewers[1], room, "二")
+    post_comment(world.viewers[1], room, "二")
     world.viewers[0].ok("POST", f"/flash-buys/{kept['id']}/orders", 201, json={"region": "浙江"})
     lost = world.create_flashbuy(title="2号 飘花吊坠")
-    _comment(world.viewers[1], room, "三")
-    qtbot.waitUntil(lambda: _texts(window) == ["一", "二", "三"], timeout=10_000)
-    qtbot.waitUntil(
-        lambda: (
-            _table(window)
-            == [
-                (kept["id"], "1号 冰种手镯", 1, FlashBuyStatus.ACTIVE),
-                (lost["id"], "2号 飘花吊坠", 0, FlashBuyStatus.ACTIVE),
-            ]
-        ),
-        timeout=10_000,
-    )
+    post_comment(world.viewers[1], room, "三")
+    qtbot.waitUntil(lambda: comment_texts(window) == ["一", "二", "三"], timeout=10_000)
+    shows = [
+        (kept["id"], "1号 冰种手镯", 1, FlashBuyStatus.ACTIVE),
+        (lost["id"], "2号 飘花吊坠", 0, FlashBuyStatus.ACTIVE),
+    ]
+    qtbot.waitUntil(lambda: _table(window) == shows, timeout=10_000)
     assert "订单 1" in window.header.orders.text()
 
     restartable.server.stop()
@@ -81,29 +63,24 @@ def test_the_console_shows_the_restored_platform_and_follows_it(
     restore_backup(restartable.db, backup)
     restartable.server.start()
     # The restored platform goes on; its events take ids the console has already seen.
-    _comment(world.viewers[1], room, "四")
+    post_comment(world.viewers[1], room, "四")
     fresh = world.create_flashbuy(stock=1, title="3号 满绿戒面")
     assert fresh["id"] == lost["id"]  # and so does a new flash-buy
 
-    qtbot.waitUntil(lambda: _texts(window) == ["一", "四"], timeout=30_000)
-    qtbot.waitUntil(
-        lambda: (
-            _table(window)
-            == [
-                (kept["id"], "1号 冰种手镯", 0, FlashBuyStatus.ACTIVE),
-                (fresh["id"], "3号 满绿戒面", 0, FlashBuyStatus.ACTIVE),
-            ]
-        ),
-        timeout=30_000,
-    )
+    qtbot.waitUntil(lambda: comment_texts(window) == ["一", "四"], timeout=30_000)
+    shows = [
+        (kept["id"], "1号 冰种手镯", 0, FlashBuyStatus.ACTIVE),
+        (fresh["id"], "3号 满绿戒面", 0, FlashBuyStatus.ACTIVE),
+    ]
+    qtbot.waitUntil(lambda: _table(window) == shows, timeout=30_000)
     qtbot.waitUntil(lambda: _connected(window), timeout=30_000)
     assert "订单 0" in window.header.orders.text()
     assert window.error_bar.text() == ""
 
     # ...and follows it from there.
     world.viewers[0].ok("POST", f"/flash-buys/{fresh['id']}/orders", 201, json={"region": "浙江"})
-    _comment(world.viewers[0], room, "五")
-    qtbot.waitUntil(lambda: _texts(window) == ["一", "四", "五"], timeout=10_000)
+    post_comment(world.viewers[0], room, "五")
+    qtbot.waitUntil(lambda: comment_texts(window) == ["一", "四", "五"], timeout=10_000)
     qtbot.waitUntil(
         lambda: (fresh["id"], "3号 满绿戒面", 1, FlashBuyStatus.SOLD_OUT) in _table(window),
         timeout=10_000,

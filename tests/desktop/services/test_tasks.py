@@ -37,8 +37,9 @@ def test_failures_reach_on_failure_or_the_sink(qtbot: QtBot) -> None:
     tasks.run(lambda: 1 / 0, None, caught.append)
     qtbot.waitUntil(lambda: len(caught) == 1)
     assert isinstance(caught[0], ZeroDivisionError)
+    empty: dict[str, int] = {}
     with qtbot.waitSignal(tasks.failed) as blocker:
-        tasks.run(lambda: {}["missing"])
+        tasks.run(lambda: empty["missing"])
     assert isinstance(blocker.args[0], KeyError)
     assert tasks.wait()
 

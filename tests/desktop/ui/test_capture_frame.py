@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +26,11 @@ from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.capture_frame import MARGIN, MIN_SIZE, TAB, CaptureFrame
+from tests.desktop.qt_child import run_qt_child
 
 # Offscreen Qt (a plain pytest run) cannot raise an always-on-top window, and says so.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise")
 
-ROOT = Path(__file__).resolve().parents[3]
 OFF_SCREEN = "捕获框不在任何屏幕上 (the capture frame is off every screen)"
 
 
@@ -390,7 +389,12 @@ def test_an_off_screen_frame_fails_with_a_clear_message(
 ) -> None:
     svc, frame = service
     calls: list[Region] = []
-    svc._engine = lambda region, cancel: calls.append(region) or result("never")
+
+    def engine(region: Region, cancel: threading.Event) -> CaptureResult:
+        calls.append(region)
+        return result("never")
+
+    svc._engine = engine
     frame.set_capture_rect(QRect(-20_000, -20_000, 320, 240))
     started: list[bool] = []
     svc.started.connect(lambda: started.append(True))
@@ -472,28 +476,13 @@ scene.close()
 """
 
 
+@pytest.mark.gui  # the capture frame, in a process of its own, on the X screen
 def test_the_region_grabs_the_right_pixels_at_device_pixel_ratio_2() -> None:
     if not os.environ.get("DISPLAY"):
         if os.environ.get("FLASHBUY_TEST_REQUIRE_POSTGRES"):
             pytest.fail("the test command promised an X server (Xvfb) but DISPLAY is empty")
         pytest.skip("no X server (DISPLAY is empty): run under xvfb-run to grab a real screen")
-    env = dict(os.environ)
-    env.update(
-        QT_SCALE_FACTOR="2",
-        QT_QPA_PLATFORM="xcb",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", HIDPI_CHILD],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    verdict = json.loads(done.stdout.strip().splitlines()[-1])
+    verdict = run_qt_child(HIDPI_CHILD, timeout=60, QT_SCALE_FACTOR="2")
     assert verdict["ratio"] == 2.0
     assert verdict["logical_screen"] == [960, 540]
     assert verdict["capture_rect"] == [100, 100, 200, 150]

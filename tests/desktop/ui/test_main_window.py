@@ -6,10 +6,8 @@ from pathlib import Path
 import keyring.backends.fail
 from pytestqt.qtbot import QtBot
 
-from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.composition.app import Console
 from flashbuy_desktop.composition.credentials import TokenStore
-from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.settings import ConsoleSettings
 from flashbuy_desktop.ui.main_window import MainWindow
 from flashbuy_desktop.ui.theme import Tone, tone_of
@@ -18,29 +16,10 @@ from flashbuy_protocol.event_payloads import LiveTotals
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.money import format_fen
 from flashbuy_server import events
-from tests.support import Api, ProcessPlatform, World, make_world
+from tests.desktop.console_steps import comment_texts, followed_window, post_comment
+from tests.support import ProcessPlatform, World, make_world
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
-
-
-def _window(qtbot: QtBot, base_url: str, token: str | None) -> MainWindow:
-    window = MainWindow(PlatformClient(base_url, token), Tasks())
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    qtbot.waitUntil(
-        lambda: window.header.connection.property("state") == "connected", timeout=30_000
-    )
-    return window
-
-
-def _comment(viewer: Api, room_id: int, text: str) -> None:
-    viewer.ok("POST", f"/rooms/{room_id}/comments", 201, json={"text": text})
-
-
-def _texts(window: MainWindow) -> list[str]:
-    model = window.comments.model
-    return [model.comment(row).text for row in range(model.rowCount())]
 
 
 def _status(window: MainWindow, flashbuy_id: int) -> FlashBuyStatus | None:
@@ -49,12 +28,14 @@ def _status(window: MainWindow, flashbuy_id: int) -> FlashBuyStatus | None:
 
 
 def test_the_live_room_updates_as_it_happens(qtbot: QtBot, world: World) -> None:
-    _comment(world.viewers[0], world.room_id, "主播好")  # before the window: loaded, not streamed
-    window = _window(qtbot, world.platform.url, world.creator.token)
-    qtbot.waitUntil(lambda: _texts(window) == ["主播好"])
+    post_comment(
+        world.viewers[0], world.room_id, "主播好"
+    )  # before the window: loaded, not streamed
+    window = followed_window(qtbot, world.platform.url, world.creator.token)
+    qtbot.waitUntil(lambda: comment_texts(window) == ["主播好"])
 
-    _comment(world.viewers[1], world.room_id, "3号多少钱")
-    qtbot.waitUntil(lambda: _texts(window) == ["主播好", "3号多少钱"], timeout=10_000)
+    post_comment(world.viewers[1], world.room_id, "3号多少钱")
+    qtbot.waitUntil(lambda: comment_texts(window) == ["主播好", "3号多少钱"], timeout=10_000)
 
     fb = world.create_flashbuy(title="3号 冰种手镯")
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.ACTIVE, timeout=10_000)
@@ -74,23 +55,23 @@ def test_the_live_room_updates_as_it_happens(qtbot: QtBot, world: World) -> None
 def test_a_platform_restart_mid_stream_loses_nothing(
     qtbot: QtBot, restartable: ProcessPlatform
 ) -> None:
-    world = make_world(restartable, viewers=2)  # type: ignore[arg-type]
+    world = make_world(restartable, viewers=2)  # type: ignore[arg-type]  # has all make_world uses
     fb = world.create_flashbuy(stock=2)
-    window = _window(qtbot, restartable.server.url, world.creator.token)
+    window = followed_window(qtbot, restartable.server.url, world.creator.token)
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.ACTIVE)
-    _comment(world.viewers[0], world.room_id, "一")
-    qtbot.waitUntil(lambda: _texts(window) == ["一"])
+    post_comment(world.viewers[0], world.room_id, "一")
+    qtbot.waitUntil(lambda: comment_texts(window) == ["一"])
 
     restartable.server.stop()
     qtbot.waitUntil(lambda: window.header.connection.property("state") == "reconnecting")
     restartable.server.start()
     # While the console reconnects, the room goes on.
-    _comment(world.viewers[1], world.room_id, "二")
+    post_comment(world.viewers[1], world.room_id, "二")
     world.viewers[0].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
     world.viewers[1].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
-    _comment(world.viewers[1], world.room_id, "三")
+    post_comment(world.viewers[1], world.room_id, "三")
 
-    qtbot.waitUntil(lambda: _texts(window) == ["一", "二", "三"], timeout=30_000)
+    qtbot.waitUntil(lambda: comment_texts(window) == ["一", "二", "三"], timeout=30_000)
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.SOLD_OUT, timeout=30_000)
     assert window.header.connection.property("state") == "connected"
     assert "订单 2" in window.header.orders.text()
@@ -130,7 +111,7 @@ def _platform_sales(world: World) -> str:
 def test_the_header_shows_the_platform_s_orders_and_sales(qtbot: QtBot, world: World) -> None:
     bangle = world.create_flashbuy(stock=2, title="3号 冰种手镯", price_fen=128_800)
     world.viewers[0].ok("POST", f"/flash-buys/{bangle['id']}/orders", 201, json={"region": "浙江"})
-    window = _window(qtbot, world.platform.url, world.creator.token)
+    window = followed_window(qtbot, world.platform.url, world.creator.token)
     # At load: the room's figures, as the platform counts them.
     assert window.header.orders.text() == _platform_sales(world) == _sales_text(1, 128_800)
 
@@ -157,7 +138,7 @@ def test_the_header_s_sales_are_the_platform_s_totals_not_the_table_s(
     qtbot: QtBot, world: World
 ) -> None:
     fb = world.create_flashbuy(stock=3, price_fen=50_000)
-    window = _window(qtbot, world.platform.url, world.creator.token)
+    window = followed_window(qtbot, world.platform.url, world.creator.token)
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.ACTIVE)
     assert window.header.orders.text() == _sales_text(0, 0)
 
