@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from flashbuy_desktop.api.client import CONNECT_TIMEOUT, PlatformClient, PlatformError, _refusal
 from flashbuy_protocol.errors import ErrorCode
+from flashbuy_protocol.event_payloads import EventPayload, payload
 from flashbuy_protocol.models import Event
 from flashbuy_protocol.sse import CONNECTED_LINE, SseDecoder, SseMessage
 
@@ -155,6 +156,18 @@ class EventStream:
             resp = self._response
         if resp is not None:
             _shutdown(resp)
+
+
+def understood(event: Event) -> EventPayload | None:
+    """The event's data as its type's model, or None (logged) when it is not that model.
+
+    The console never guesses at data it does not understand: a reader skips the event.
+    """
+    try:
+        return payload(event)
+    except ValidationError:
+        log.warning("event %s (%s) was not understood", event.id, event.type)
+        return None
 
 
 def _newest_event_id(refused: PlatformError) -> int | None:

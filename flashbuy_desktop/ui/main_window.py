@@ -9,7 +9,6 @@ the platform's figures (the room's, then each ``live.totals``), never a sum of t
 import logging
 from dataclasses import dataclass
 
-from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient
-from flashbuy_desktop.api.events import StreamState
+from flashbuy_desktop.api.events import StreamState, understood
 from flashbuy_desktop.room.live_totals import SalesFigures
 from flashbuy_desktop.services.capture_service import CaptureService
 from flashbuy_desktop.services.global_hotkeys import GLOBAL_HOTKEYS, Binding, GlobalHotkeys
@@ -42,7 +41,7 @@ from flashbuy_desktop.ui.screenfit import fitted_size
 from flashbuy_desktop.ui.shipping import ShippingTemplateManager
 from flashbuy_desktop.ui.theme import Tone, set_tone
 from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus
-from flashbuy_protocol.event_payloads import LiveEnded, LiveTotals, ViewerCount, payload
+from flashbuy_protocol.event_payloads import LiveEnded, LiveTotals, ViewerCount
 from flashbuy_protocol.models import (
     Comment,
     Event,
@@ -311,10 +310,8 @@ class MainWindow(QMainWindow):
         if self.room is None or event.room_id != self.room.id:
             return  # queued before the stream of a room no longer shown was stopped
         # Comments never come this way: RoomSync hands them to the comment bridge.
-        try:
-            data = payload(event)
-        except ValidationError:
-            log.warning("event %s (%s) was not understood", event.id, event.type)
+        data = understood(event)
+        if data is None:
             return
         match data:
             case FlashBuy() | FlashBuyProgress() | Order():

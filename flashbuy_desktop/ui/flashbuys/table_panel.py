@@ -4,7 +4,6 @@ import logging
 from collections.abc import Callable
 
 import shiboken6
-from pydantic import ValidationError
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.api.events import understood
 from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui.confirm import Confirm
@@ -33,7 +33,6 @@ from flashbuy_desktop.ui.flashbuys.table_pictures import TablePictures
 from flashbuy_desktop.ui.picture_popup import PicturePopup
 from flashbuy_desktop.ui.sort_header import SortHeader
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
-from flashbuy_protocol.event_payloads import payload
 from flashbuy_protocol.models import (
     Category,
     Event,
@@ -265,10 +264,8 @@ class FlashBuyPanel(QWidget):
         """Route one event of the room's stream to the table (call on the GUI thread)."""
         if event.room_id != self.room_id:
             return
-        try:
-            data = payload(event)
-        except ValidationError:
-            log.warning("event %s (%s) was not understood", event.id, event.type)
+        data = understood(event)
+        if data is None:
             return
         # Created and ended carry the whole flash-buy; updated and sold-out its progress.
         match data:
