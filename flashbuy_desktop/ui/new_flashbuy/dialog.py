@@ -32,6 +32,7 @@ from flashbuy_desktop.api.events import StreamState
 from flashbuy_desktop.capture.types import CaptureResult
 from flashbuy_desktop.operations.publish import PICTURE_PLACEHOLDER, ChosenPicture, Publisher
 from flashbuy_desktop.room.pieces import next_piece_number, piece_number_in
+from flashbuy_desktop.room.product_choice import Unusable, unusable
 from flashbuy_desktop.services.capture_service import CaptureService
 from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
@@ -355,14 +356,16 @@ class NewFlashBuyDialog(QDialog):
             if self._load_failed:
                 return self.banner.text()
             return self.tr("Choose a product that can be flash-bought")
-        if self.mode is Mode.FULL and product.quota.full_left <= 0:
-            return self.tr("This product has no full flash-buys left ({left}/{limit})").format(
-                left=product.quota.full_left, limit=product.quota.full_limit
-            )
-        if self.mode is Mode.TARGETED and product.quota.targeted_left <= 0:
-            return self.tr("This product has no targeted flash-buys left ({left}/{limit})").format(
-                left=product.quota.targeted_left, limit=product.quota.targeted_limit
-            )
+        # The rule is room/product_choice's; the window only words it.
+        match unusable(product, self.mode):
+            case Unusable.FULL_USED_UP:
+                return self.tr("This product has no full flash-buys left ({left}/{limit})").format(
+                    left=product.quota.full_left, limit=product.quota.full_limit
+                )
+            case Unusable.TARGETED_USED_UP:
+                return self.tr(
+                    "This product has no targeted flash-buys left ({left}/{limit})"
+                ).format(left=product.quota.targeted_left, limit=product.quota.targeted_limit)
         return None
 
     def _busy(self) -> bool:
