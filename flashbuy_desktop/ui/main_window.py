@@ -315,7 +315,8 @@ class MainWindow(QMainWindow):
             return
         match data:
             case FlashBuy() | FlashBuyProgress() | Order():
-                self.panel.apply_event(event)
+                if data.room_id == self.room.id:
+                    self.panel.apply_payload(data)
             case ViewerCount():
                 self.header.set_viewer_count(data.viewer_count)
             case LiveTotals():

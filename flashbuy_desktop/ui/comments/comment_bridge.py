@@ -9,20 +9,16 @@ takes the whole inbox at once. However fast comments come, the GUI thread gets o
 turn of its event loop, and no Qt object is touched from the worker.
 """
 
-import logging
 import threading
 from collections import deque
 
-from pydantic import ValidationError
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from flashbuy_desktop.api.events import understood
 from flashbuy_desktop.ui.comments.comment_feed import CommentFeed
 from flashbuy_desktop.ui.comments.comment_model import DEFAULT_CAPACITY
-from flashbuy_protocol.event_payloads import payload
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import Comment, Event
-
-log = logging.getLogger(__name__)
 
 
 class CommentBridge(QObject):
@@ -61,14 +57,9 @@ class CommentBridge(QObject):
         """Take a room event (any thread); comments go on to the GUI thread, the rest is ignored."""
         if event.type != EventType.COMMENT_POSTED:
             return
-        try:
-            comment = payload(event)
-        except ValidationError:
-            comment = None
-        if not isinstance(comment, Comment):
-            log.warning("event %s is not a comment this console understands", event.id)
-            return
-        self.offer(comment)
+        comment = understood(event)  # logs what it cannot read
+        if isinstance(comment, Comment):
+            self.offer(comment)
 
     def offer(self, comment: Comment) -> None:
         """Take one comment (any thread)."""

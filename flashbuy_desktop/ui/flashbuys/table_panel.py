@@ -33,6 +33,7 @@ from flashbuy_desktop.ui.flashbuys.table_pictures import TablePictures
 from flashbuy_desktop.ui.picture_popup import PicturePopup
 from flashbuy_desktop.ui.sort_header import SortHeader
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
+from flashbuy_protocol.event_payloads import EventPayload
 from flashbuy_protocol.models import (
     Category,
     Event,
@@ -265,8 +266,11 @@ class FlashBuyPanel(QWidget):
         if event.room_id != self.room_id:
             return
         data = understood(event)
-        if data is None:
-            return
+        if data is not None:
+            self.apply_payload(data)
+
+    def apply_payload(self, data: EventPayload) -> None:
+        """Apply one event's typed data (the main window has read it already)."""
         # Created and ended carry the whole flash-buy; updated and sold-out its progress.
         match data:
             case FlashBuy():
