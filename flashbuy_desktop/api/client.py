@@ -270,9 +270,6 @@ class PlatformClient:
     def end_flashbuy(self, flashbuy_id: int) -> FlashBuy:
         return self._call("POST", f"/flash-buys/{flashbuy_id}/end", FlashBuy)
 
-    def orders(self, flashbuy_id: int) -> list[Order]:
-        return self._call("GET", f"/flash-buys/{flashbuy_id}/orders", list[Order])
-
     def room_orders(self, room_id: int) -> list[Order]:
         """Every order of one of the creator's lives, oldest first, in one request."""
         return self._call("GET", f"/rooms/{room_id}/orders", list[Order])

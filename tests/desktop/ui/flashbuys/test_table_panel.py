@@ -335,12 +335,8 @@ def test_the_buyers_of_a_load_come_in_one_request(
         asked.append(f"room {room_id}")
         return room_orders(room_id)
 
-    def per_flashbuy(flashbuy_id: int) -> list[Order]:
-        asked.append(f"flash-buy {flashbuy_id}")
-        return []
-
+    # The client has no per-flash-buy orders call any more: the one request is all it can make.
     monkeypatch.setattr(client, "room_orders", one_request)
-    monkeypatch.setattr(client, "orders", per_flashbuy)
     refreshed(qtbot, panel)
     qtbot.waitUntil(
         lambda: (
