@@ -69,6 +69,16 @@ class ErrorCode(StrEnum):
     NOT_OFFERED_TO_VIEWER = "NOT_OFFERED_TO_VIEWER"
     ALREADY_PURCHASED = "ALREADY_PURCHASED"
     REGION_EXCLUDED = "REGION_EXCLUDED"
+    # the sale after the click (issue 14)
+    VIEWER_BLOCKED = "VIEWER_BLOCKED"  # the seller blocked this viewer
+    VIEWER_HELD_BACK = "VIEWER_HELD_BACK"  # too many unpaid orders for this offer's rule
+    ORDER_NOT_HELD = "ORDER_NOT_HELD"  # already paid, expired or cancelled
+    NO_PIECE_FREE = "NO_PIECE_FREE"  # hand-over with every piece taken
+    NOT_IN_QUEUE = "NOT_IN_QUEUE"
+    # payment callbacks: refused, nothing changed
+    PAYMENT_SIGNATURE_INVALID = "PAYMENT_SIGNATURE_INVALID"  # unsigned or forged
+    PAYMENT_STALE = "PAYMENT_STALE"  # signed too long ago (or in the future)
+    PAYMENT_MISMATCH = "PAYMENT_MISMATCH"  # not the amount or order the checkout asked for
     # the platform itself
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -118,6 +128,14 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_OFFERED_TO_VIEWER: 403,
     ErrorCode.ALREADY_PURCHASED: 409,
     ErrorCode.REGION_EXCLUDED: 422,
+    ErrorCode.VIEWER_BLOCKED: 403,
+    ErrorCode.VIEWER_HELD_BACK: 403,
+    ErrorCode.ORDER_NOT_HELD: 409,
+    ErrorCode.NO_PIECE_FREE: 409,
+    ErrorCode.NOT_IN_QUEUE: 404,
+    ErrorCode.PAYMENT_SIGNATURE_INVALID: 401,
+    ErrorCode.PAYMENT_STALE: 401,
+    ErrorCode.PAYMENT_MISMATCH: 422,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 

@@ -18,8 +18,10 @@ from flashbuy_protocol.models import (
     FlashBuy,
     FlashBuyProgress,
     Order,
+    QueueEntry,
     Response,
     Viewer,
+    ViewerRecord,
 )
 
 
@@ -59,14 +61,18 @@ class ViewerLeft(ViewerCount):
 
 
 class LiveTotals(Response):
-    """The live's orders and sales so far, after an order: the data of ``live.totals``.
+    """The live's sales so far, after an order changes: the data of ``live.totals``.
 
-    The platform's own figures, so the console's header never has to add up its table.
+    ``order_count``/``sales_fen`` count paid orders only; ``held_count``/``held_fen`` the
+    orders waiting to be paid. The platform's own figures, so the console's header never
+    has to add up its table.
     """
 
     room_id: int
     order_count: int
     sales_fen: int
+    held_count: int = 0
+    held_fen: int = 0
 
 
 EventPayload: TypeAlias = (
@@ -79,6 +85,8 @@ EventPayload: TypeAlias = (
     | FlashBuy
     | FlashBuyProgress
     | Order
+    | QueueEntry
+    | ViewerRecord
 )
 
 PAYLOADS: Mapping[EventType, type[EventPayload]] = MappingProxyType(
@@ -94,6 +102,10 @@ PAYLOADS: Mapping[EventType, type[EventPayload]] = MappingProxyType(
         EventType.FLASHBUY_SOLD_OUT: FlashBuyProgress,
         EventType.FLASHBUY_ENDED: FlashBuy,
         EventType.ORDER_PLACED: Order,
+        EventType.ORDER_UPDATED: Order,
+        EventType.QUEUE_JOINED: QueueEntry,
+        EventType.QUEUE_LEFT: QueueEntry,
+        EventType.VIEWER_RECORD: ViewerRecord,
     }
 )
 
@@ -103,7 +115,8 @@ def payload(event: Event) -> EventPayload:
 
     Each model stands for one meaning, so a reader can ``match`` on the class; the pairs that
     share one (created and ended both carry the whole flash-buy, updated and sold-out its
-    progress) are handled alike. Raises pydantic's ``ValidationError`` if the data is not
+    progress, placed and updated the whole order, joined and left a queue entry) are handled
+    alike. Raises pydantic's ``ValidationError`` if the data is not
     that model.
     """
     return PAYLOADS[event.type].model_validate(event.data)

@@ -23,4 +23,8 @@ class EventType(StrEnum):
     FLASHBUY_UPDATED = "flashbuy.updated"  # data: FlashBuyProgress
     FLASHBUY_SOLD_OUT = "flashbuy.sold_out"  # data: FlashBuyProgress
     FLASHBUY_ENDED = "flashbuy.ended"  # data: FlashBuy
-    ORDER_PLACED = "order.placed"  # data: Order (creator only)
+    ORDER_PLACED = "order.placed"  # data: Order (the creator and the buyer)
+    ORDER_UPDATED = "order.updated"  # data: Order, paid, expired or cancelled (creator, buyer)
+    QUEUE_JOINED = "queue.joined"  # data: QueueEntry (the creator and that viewer)
+    QUEUE_LEFT = "queue.left"  # data: QueueEntry (the creator and that viewer)
+    VIEWER_RECORD = "viewer.record"  # data: ViewerRecord (creator only)

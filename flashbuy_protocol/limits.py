@@ -93,6 +93,19 @@ PIECE_NO_MAX = 20
 NOTE_MAX = 200
 STOCK_MIN = 1
 STOCK_MAX = 9_999
+# How long a buyer has to pay a held order (issue 14): per flash-buy, in whole minutes.
+PAY_MINUTES_MIN = 1
+PAY_MINUTES_MAX = 30
+PAY_MINUTES_DEFAULT = 5
+# The seller's reason for cancelling an order, and the note kept on a viewer.
+CANCEL_REASON_MAX = 60
+VIEWER_NOTE_MAX = 200
+# How far apart a payment provider's signed timestamp and the platform's clock may be.
+CALLBACK_TOLERANCE_SECONDS = 300
+# A viewer with this many expired orders may be held back from full offers (when the seller
+# turns the rule on): the setting's bounds.
+HOLD_BACK_MIN = 1
+HOLD_BACK_MAX = 20
 NICKNAME_MAX = 30
 COMMENT_MAX = 200
 LIVE_TITLE_MAX = 60

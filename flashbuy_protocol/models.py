@@ -19,24 +19,39 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
-from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus, Mode, TemplateKind
+from flashbuy_protocol.enums import (
+    CancelledBy,
+    FlashBuyStatus,
+    LiveStatus,
+    Mode,
+    OrderSource,
+    OrderStatus,
+    TemplateKind,
+)
 from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.limits import (
+    CANCEL_REASON_MAX,
     COMMENT_MAX,
     FACT_PATTERN,
     FEE_MAX_FEN,
     FILLED_TEXT_PATTERN,
+    HOLD_BACK_MAX,
+    HOLD_BACK_MIN,
     ID_MAX,
     LIVE_TITLE_MAX,
     NICKNAME_MAX,
     NOTE_MAX,
+    PAY_MINUTES_DEFAULT,
+    PAY_MINUTES_MAX,
+    PAY_MINUTES_MIN,
     PICTURE_ID_PATTERN,
     PIECE_NO_MAX,
     REGIONS,
@@ -52,6 +67,7 @@ from flashbuy_protocol.limits import (
     TEMPLATE_NAME_MAX,
     TEXT_PATTERN,
     TITLE_MAX,
+    VIEWER_NOTE_MAX,
 )
 from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN
 
@@ -91,6 +107,10 @@ Id = Annotated[
 PriceFen = Annotated[StrictInt, Field(ge=MIN_PRICE_FEN, le=MAX_PRICE_FEN), BeforeValidator(_whole)]
 FeeFen = Annotated[StrictInt, Field(ge=0, le=FEE_MAX_FEN), BeforeValidator(_whole)]
 Stock = Annotated[StrictInt, Field(ge=STOCK_MIN, le=STOCK_MAX), BeforeValidator(_whole)]
+PayMinutes = Annotated[
+    StrictInt, Field(ge=PAY_MINUTES_MIN, le=PAY_MINUTES_MAX), BeforeValidator(_whole)
+]
+HoldBack = Annotated[StrictInt, Field(ge=HOLD_BACK_MIN, le=HOLD_BACK_MAX), BeforeValidator(_whole)]
 Title = Annotated[str, _text(TITLE_MAX)]
 
 
@@ -323,9 +343,10 @@ class LiveStart(Request):
 class Room(Response):
     """A live room; ``last_event_id`` is the newest event id of its stream.
 
-    ``order_count`` and ``sales_fen`` are the live's totals so far (orders placed, the sum of
-    their prices in fen, postage aside), as the platform counts them: the console shows
-    these, and the ``live.totals`` event carries them as they change.
+    ``order_count`` and ``sales_fen`` are the live's sales so far (paid orders, the sum of
+    their prices in fen, postage aside); ``held_count`` and ``held_fen`` the orders waiting
+    to be paid. The platform counts them: the console shows these, and the ``live.totals``
+    event carries them as they change.
     """
 
     id: int
@@ -338,6 +359,8 @@ class Room(Response):
     last_event_id: int
     order_count: int
     sales_fen: int
+    held_count: int = 0
+    held_fen: int = 0
 
 
 class LiveSummary(Room):
@@ -488,6 +511,10 @@ class FlashBuyCreate(Request):
         default_factory=list
     )
     note: Annotated[str, _text(NOTE_MAX, min_length=0)] = ""
+    # How long a buyer has to pay once the piece is theirs.
+    pay_minutes: PayMinutes = PAY_MINUTES_DEFAULT
+    # Viewers with this many expired orders (with this creator) may not buy it; None: all may.
+    hold_back_after: HoldBack | None = None
 
 
 class FlashBuy(Response):
@@ -504,11 +531,16 @@ class FlashBuy(Response):
     piece_no: str
     price_fen: int
     stock: int
+    # Pieces taken: paid, or held while their buyer's pay window runs (``held`` of them).
     sold: int
+    held: int = 0
+    waiting: int = 0  # viewers in the queue for a piece that comes back
     status: FlashBuyStatus
     # Grows by one with every change the platform makes: of two views of one flash-buy, the
     # one with the higher revision is the newer, whatever its counters say.
     revision: int
+    pay_minutes: int = PAY_MINUTES_DEFAULT
+    hold_back_after: int | None = None
     picture_id: str
     template_id: int
     note: str
@@ -524,6 +556,8 @@ class FlashBuyProgress(Response):
     room_id: int
     sold: int
     stock: int
+    held: int = 0
+    waiting: int = 0
     status: FlashBuyStatus
     # Grows by one with every change the platform makes: of two views of one flash-buy, the
     # one with the higher revision is the newer, whatever its counters say.
@@ -553,7 +587,12 @@ class OrderCreate(Request):
 
 
 class Order(Response):
-    """One viewer's purchase of one piece of a flash-buy."""
+    """One viewer's purchase of one piece of a flash-buy, and where it stands.
+
+    A ``held`` order must be paid by ``pay_until``; ``closed_at`` is when it was paid,
+    expired or cancelled. ``previous_order_id`` names the order whose piece this one took
+    over (the queue's next viewer, or the one the seller chose).
+    """
 
     id: int
     flashbuy_id: int
@@ -568,6 +607,84 @@ class Order(Response):
     # Grows by one with every change the platform makes: of two views of one order, the
     # one with the higher revision is the newer, whatever its counters say.
     revision: int
+    status: OrderStatus = OrderStatus.PAID
+    pay_until: datetime | None = None
+    closed_at: datetime | None = None
+    cancelled_by: CancelledBy | None = None
+    cancel_reason: str = ""
+    source: OrderSource = OrderSource.OFFER
+    previous_order_id: int | None = None
+
+
+class OrderCancel(Request):
+    """Cancel a held order: the buyer needs no reason, the seller gives one."""
+
+    reason: Annotated[str, _text(CANCEL_REASON_MAX, min_length=0)] = ""
+
+
+class HandOver(Request):
+    """The seller gives a piece to a viewer they choose.
+
+    A free piece (one that came back) goes to ``viewer_id``; with ``replacing_order_id``,
+    that unpaid order is cancelled and its piece goes to the viewer instead, in one step.
+    """
+
+    viewer_id: Id
+    replacing_order_id: Id | None = None
+
+
+class QueueEntry(Response):
+    """A viewer waiting for a piece of a taken flash-buy to come back (候补).
+
+    ``position`` counts from 1 at the front, when the entry was read.
+    """
+
+    flashbuy_id: int
+    room_id: int
+    viewer_id: int
+    nickname: str
+    position: int
+    joined_at: datetime
+
+
+class Checkout(Response):
+    """Where the buyer pays a held order: the payment provider's page for it."""
+
+    order_id: int
+    payment_id: str
+    provider: str
+    pay_url: str
+    amount_fen: int
+    pay_until: datetime
+
+
+class ViewerRecord(Response):
+    """What a creator knows of one viewer across its lives: who pays, who does not.
+
+    ``expired_count``: orders left unpaid until their window ran out (跑单);
+    ``cancelled_count``: held orders the viewer cancelled. ``blocked`` viewers get no offer
+    from this creator and are refused at checkout.
+    """
+
+    viewer_id: int
+    nickname: str
+    paid_count: int = 0
+    paid_fen: int = 0
+    expired_count: int = 0
+    cancelled_count: int = 0
+    note: str = ""
+    blocked: bool = False
+
+
+class ViewerRecordChange(Request):
+    """The seller's note on a viewer, and whether the viewer is blocked; omitted: unchanged.
+
+    ``blocked`` takes JSON's true or false only: a lax bool would read ``"yes"``, ``"off"``
+    or ``1`` as a choice the seller never made.
+    """
+
+    note: Annotated[str, _text(VIEWER_NOTE_MAX, min_length=0)] | None = None
+    blocked: StrictBool | None = None
 
 
 # --- events -------------------------------------------------------------------------------

@@ -24,11 +24,14 @@ from flashbuy_server import (
     jobs,
     migrate,
     orders,
+    payments,
     rooms,
+    settlement,
     shipping,
     streams,
     support,
     throttle,
+    viewer_records,
 )
 from flashbuy_server.config import Settings
 from flashbuy_server.db import Database
@@ -62,7 +65,7 @@ def create_app(
     runner = jobs.JobRunner(
         database,
         clock=settings.clock,
-        due=extra_jobs,
+        due=[settlement.expire_job(settings.clock), *extra_jobs],
         periodic=[idempotency.PURGE_JOB],
         poll_seconds=settings.jobs_poll_seconds,
     )
@@ -96,7 +99,19 @@ def create_app(
     app.state.jobs = runner
 
     api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
-    modules = (accounts, catalog, shipping, rooms, images, flashbuys, orders, streams, support)
+    modules = (
+        accounts,
+        catalog,
+        shipping,
+        rooms,
+        images,
+        flashbuys,
+        orders,
+        payments,
+        viewer_records,
+        streams,
+        support,
+    )
     for module in modules:
         api.include_router(module.router)
     # Bodies and callers are decided before a route reads its body (flashbuy_server.guard).
@@ -106,7 +121,11 @@ def create_app(
         prefix=API_PREFIX,
         rules=rules_of(
             (module.router for module in modules),
-            {images.upload: images.BODY_LIMIT, support.post_report: support.BODY_LIMIT},
+            {
+                images.upload: images.BODY_LIMIT,
+                support.post_report: support.BODY_LIMIT,
+                **payments.BODY_LIMITS,
+            },
         ),
     )
 

@@ -1,6 +1,8 @@
 """Deployment settings, from arguments or ``FLASHBUY_*`` environment variables."""
 
+import logging
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -10,9 +12,37 @@ from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT, QUOTA_TARGETED_DEFAULT
 from flashbuy_server.connections import ConnectionLimits
 from flashbuy_server.sqltypes import utcnow
 
+log = logging.getLogger(__name__)
+
 
 class ConfigError(ValueError):
     """A setting that cannot be used; ``str()`` names it and says why."""
+
+
+# The payment provider's callbacks are signed with a secret the provider and the platform
+# share (flashbuy_server.payments). Without FLASHBUY_PAYMENT_SECRET each process draws one:
+# enough for one process and its sandbox provider, not for several behind one database.
+PAYMENT_SECRET_VARIABLE = "FLASHBUY_PAYMENT_SECRET"  # noqa: S105 (its name, not a secret)
+PAYMENT_SECRET_MIN = 16
+_PROCESS_PAYMENT_SECRET = secrets.token_hex(32)
+
+
+def _payment_secret() -> str:
+    raw = os.environ.get(PAYMENT_SECRET_VARIABLE)
+    if not raw:
+        log.warning(
+            "%s is not set: payment callbacks are signed with a random secret of this "
+            "process; set it (the same in every process and at the payment provider) "
+            "when several processes serve one database",
+            PAYMENT_SECRET_VARIABLE,
+        )
+        return _PROCESS_PAYMENT_SECRET
+    if len(raw) < PAYMENT_SECRET_MIN or not raw.isprintable() or raw.strip() != raw:
+        raise ConfigError(
+            f"{PAYMENT_SECRET_VARIABLE} must be at least {PAYMENT_SECRET_MIN} printable "
+            "characters without white space around them"
+        )
+    return raw
 
 
 def _env_int(name: str, default: int, minimum: int) -> int:
@@ -101,6 +131,13 @@ class Settings:
     jobs_poll_seconds: float = 1.0
     # How long a request may take to arrive, and how many connections may be open.
     connections: ConnectionLimits = field(default_factory=ConnectionLimits)
+    # The secret the payment provider signs its callbacks with (FLASHBUY_PAYMENT_SECRET);
+    # never in a repr, so never in a log.
+    payment_secret: str = field(default=_PROCESS_PAYMENT_SECRET, repr=False)
+    # The platform's address as the payment provider reaches it (behind a load balancer: its
+    # public address). The provider's callbacks go there; unset, the address a checkout
+    # request came in by, which a client's Host header decides.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, database_url: str | None = None, data_dir: Path | None = None) -> "Settings":
@@ -136,6 +173,8 @@ class Settings:
                 body_seconds=_env_int("FLASHBUY_BODY_TIMEOUT_SECONDS", 120, 1),
                 max_connections=_env_int("FLASHBUY_MAX_CONNECTIONS", 10_000, 1),
             ),
+            payment_secret=_payment_secret(),
+            public_url=os.environ.get("FLASHBUY_PUBLIC_URL") or None,
         )
 
 

@@ -28,7 +28,14 @@ from flashbuy_protocol.event_payloads import (
     ViewerPresence,
 )
 from flashbuy_protocol.events import EventType
-from flashbuy_protocol.models import Comment, FlashBuy, FlashBuyProgress, Order
+from flashbuy_protocol.models import (
+    Comment,
+    FlashBuy,
+    FlashBuyProgress,
+    Order,
+    QueueEntry,
+    ViewerRecord,
+)
 from flashbuy_server.db import ROOMS_CHANGED, lock_rows
 from flashbuy_server.sqltypes import utcnow
 from flashbuy_server.tables import event_targets, events, rooms
@@ -70,6 +77,8 @@ class Seen(TypedDict, total=False):
 # it. The runtime check in NewEvent covers what mypy does not see.
 FlashBuyWhole = Literal[EventType.FLASHBUY_CREATED, EventType.FLASHBUY_ENDED]
 FlashBuySold = Literal[EventType.FLASHBUY_UPDATED, EventType.FLASHBUY_SOLD_OUT]
+OrderWhole = Literal[EventType.ORDER_PLACED, EventType.ORDER_UPDATED]
+QueueMove = Literal[EventType.QUEUE_JOINED, EventType.QUEUE_LEFT]
 
 
 @dataclass(frozen=True, init=False)
@@ -112,8 +121,12 @@ class NewEvent:
         self, type: FlashBuySold, data: FlashBuyProgress, **seen: Unpack[Seen]
     ) -> None: ...
     @overload
+    def __init__(self, type: OrderWhole, data: Order, **seen: Unpack[Seen]) -> None: ...
+    @overload
+    def __init__(self, type: QueueMove, data: QueueEntry, **seen: Unpack[Seen]) -> None: ...
+    @overload
     def __init__(
-        self, type: Literal[EventType.ORDER_PLACED], data: Order, **seen: Unpack[Seen]
+        self, type: Literal[EventType.VIEWER_RECORD], data: ViewerRecord, **seen: Unpack[Seen]
     ) -> None: ...
     def __init__(
         self,

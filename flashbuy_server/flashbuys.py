@@ -16,7 +16,7 @@ from flashbuy_protocol.errors import ErrorCode
 from flashbuy_protocol.events import EventType
 from flashbuy_protocol.limits import ID_MAX, TEXT_PATTERN
 from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, FlashBuyList, StatusCounts, Viewer
-from flashbuy_server import events
+from flashbuy_server import events, viewer_records
 from flashbuy_server.catalog import ineligibility, product_row
 from flashbuy_server.config import Settings
 from flashbuy_server.db import insert_id
@@ -202,6 +202,7 @@ def create(
             f"viewer(s) {', '.join(map(str, absent))} are not in the live room",
             viewer_ids=absent,
         )
+    viewer_records.refuse_blocked_targets(conn, creator_id, target_ids)
     if template_row(conn, creator_id, body.template_id, share_lock=True) is None:
         raise ApiError(
             ErrorCode.TEMPLATE_NOT_FOUND,
@@ -248,6 +249,10 @@ def create(
         template_id=body.template_id,
         note=body.note,
         created_at=utcnow(),
+        pay_minutes=body.pay_minutes,
+        # The hold-back rule is for offers to the whole room: a targeted offer names its
+        # buyers on purpose.
+        hold_back_after=body.hold_back_after if body.mode is Mode.FULL else None,
     )
     if target_ids:
         conn.execute(
@@ -259,12 +264,21 @@ def create(
     return fb
 
 
+# What ending stops: an active offer, or a sold-out one whose pieces are only held (one that
+# comes back must not be offered again).
+_ENDABLE = sa.or_(
+    flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+    sa.and_(flashbuys.c.status == FlashBuyStatus.SOLD_OUT.value, flashbuys.c.held > 0),
+)
+
+
 def end_active(conn: Connection, room_id: int, where: Any = None) -> list[FlashBuy]:
-    """End the room's active flash-buys (those matching ``where``); the room is locked."""
+    """End the room's flash-buys still for sale (those matching ``where``): active ones, and
+    sold-out ones with a piece still unpaid. The room is locked."""
     rows = conn.execute(
         select_flashbuys().where(
             flashbuys.c.room_id == room_id,
-            flashbuys.c.status == FlashBuyStatus.ACTIVE.value,
+            _ENDABLE,
             sa.true() if where is None else where,
         )
     ).all()

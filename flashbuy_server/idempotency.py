@@ -67,6 +67,23 @@ def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A route's answer with a status of its own choosing (a purchase that queued: 202)."""
+
+    body: BaseModel
+    status_code: int
+
+
+def _answer(result: "BaseModel | Answer", status_code: int) -> tuple[dict[str, object], int]:
+    if isinstance(result, Answer):
+        return result.body.model_dump(mode="json"), result.status_code
+    return result.model_dump(mode="json"), status_code
+
+
+Action = Callable[[Connection], "BaseModel | Answer"]
+
+
+@dataclass(frozen=True)
 class Once:
     """A creating request, ready to run its change at most once per caller and key.
 
@@ -81,18 +98,17 @@ class Once:
     path: str  # as the API names it, without the prefix, with the ids it was called with
     status_code: int
 
-    def __call__(
-        self, principal: str, body: BaseModel | None, action: Callable[[Connection], BaseModel]
-    ) -> JSONResponse:
+    def __call__(self, principal: str, body: BaseModel | None, action: Action) -> JSONResponse:
         """Run ``action`` in a write transaction once; replay the first answer after that.
 
         ``body`` is what tells a replay from a different request under the same key (with
         the method and path); a route whose request is not a model passes a small one
-        standing for it (a report: its digest).
+        standing for it (a report: its digest). ``action`` may answer with a status of its
+        own (:class:`Answer`); a replay answers with the same.
         """
         if self.key is None:
             with self.db.write() as conn:
-                return JSONResponse(action(conn).model_dump(mode="json"), self.status_code)
+                return JSONResponse(*_answer(action(conn), self.status_code))
         print_ = fingerprint(self.method, self.path, body)
         for _attempt in range(2):
             try:
@@ -108,7 +124,7 @@ class Once:
         conn: Connection,
         principal: str,
         print_: str,
-        action: Callable[[Connection], BaseModel],
+        action: Action,
     ) -> JSONResponse:
         """In one transaction: the stored answer for the key, or claim it and run ``action``."""
         this_key = (idempotency_keys.c.principal == principal) & (
@@ -132,9 +148,11 @@ class Once:
                 created_at=utcnow(),
             )
         )
-        body = action(conn).model_dump(mode="json")
-        conn.execute(idempotency_keys.update().where(this_key).values(response=body))
-        return JSONResponse(body, self.status_code)
+        body, status = _answer(action(conn), self.status_code)
+        conn.execute(
+            idempotency_keys.update().where(this_key).values(response=body, status_code=status)
+        )
+        return JSONResponse(body, status)
 
 
 def purge(db: Database, *, now: datetime | None = None, max_batches: int | None = None) -> int:

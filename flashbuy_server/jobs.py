@@ -93,7 +93,17 @@ def schedule(conn: Connection, kind: str, key: str, due_at: datetime) -> None:
 
 
 def cancel(conn: Connection, kind: str, key: str) -> bool:
-    """Forget job (``kind``, ``key``) if it has not run; whether it was waiting."""
+    """Forget job (``kind``, ``key``) if it has not run; whether it was waiting.
+
+    A job a runner has claimed (PostgreSQL: its row is locked) is left to it: the runner
+    holds that row while it waits for the locks its work takes, which the caller may hold,
+    so waiting here would deadlock. Its handler then finds nothing left to do (the caller's
+    change is what made the job pointless), and the runner deletes the row.
+    """
+    if conn.dialect.name == "postgresql":
+        free = sa.select(jobs.c.kind).where(jobs.c.kind == kind, jobs.c.key == key)
+        if conn.execute(free.with_for_update(skip_locked=True)).first() is None:
+            return False
     gone = conn.execute(jobs.delete().where(jobs.c.kind == kind, jobs.c.key == key)).rowcount
     return bool(gone)
 

@@ -39,6 +39,7 @@ from flashbuy_server.errors import ApiError
 from flashbuy_server.events import AUDIENCE_ALL, AUDIENCE_CREATOR, AUDIENCE_TARGETS
 from flashbuy_server.roomaccess import owned_room, require_present, room_row
 from flashbuy_server.tables import event_targets, events
+from flashbuy_server.viewer_records import OFFER_EVENTS, blocked_in_room
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class EventRecord:
             "data": data,
             "created_at": created_at.isoformat().replace("+00:00", "Z"),
         }
-        kept = payload if audience == AUDIENCE_TARGETS else None
+        kept = payload if audience == AUDIENCE_TARGETS or type_ == _RECORD else None
         return cls(event_id, type_, audience, targets, _frame(payload), kept)
 
     def visible_to(self, viewer_id: int) -> bool:
@@ -95,6 +96,9 @@ class EventRecord:
         targets = self.payload["data"]["targets"]
         data = {**self.payload["data"], "targets": [t for t in targets if t["id"] == viewer_id]}
         return _frame({**self.payload, "data": data})
+
+
+_RECORD = "viewer.record"  # a seller's block or unblock: the feed follows who is blocked
 
 
 def _frame(payload: dict[str, Any]) -> bytes:
@@ -157,6 +161,8 @@ class RoomFeed:
         self.changed = asyncio.Event()  # any new event: wakes the creator's streams
         self.changed_public = asyncio.Event()  # one a viewer may see: wakes viewer streams
         self.subscribers = 0
+        # viewer id -> (the newest viewer.record event read of them, whether it blocks them)
+        self.standings: dict[int, tuple[int, bool]] = {}
         self._task: asyncio.Task[None] | None = None
         self._dirty = False
 
@@ -183,6 +189,7 @@ class RoomFeed:
                 return
             if batch:
                 self.ring.extend(batch)
+                self._follow_standings(batch)
                 self._keep_public([e for e in batch if e.audience != AUDIENCE_CREATOR])
                 self.last_id = batch[-1].id
                 self._signal(public=any(e.audience != AUDIENCE_CREATOR for e in batch))
@@ -191,6 +198,13 @@ class RoomFeed:
             # More came in meanwhile: gather it for a moment, so a flood of comments
             # wakes the streams at most every COALESCE_SECONDS, in batches.
             await asyncio.sleep(max(0.0, COALESCE_SECONDS - (loop.time() - started)))
+
+    def _follow_standings(self, batch: list[EventRecord]) -> None:
+        """Who the room's creator blocked, as its events tell (viewer_records.change)."""
+        for e in batch:
+            if e.type == _RECORD and e.payload is not None:
+                data = e.payload["data"]
+                self.standings[data["viewer_id"]] = (e.id, data["blocked"])
 
     def _keep_public(self, public: list[EventRecord]) -> None:
         dropped = len(self.public_ring) + len(public) - RING_SIZE
@@ -514,10 +528,20 @@ async def viewer_events(
 ) -> StreamingResponse:
     """What this viewer may see: the live, and the flash-buys offered to them (and their hides)."""
     cursor = _cursor(last_event_id, after)
-    room = await run_in_threadpool(_present, db, me.id, room_id)
+    room, blocked = await run_in_threadpool(_present, db, me.id, room_id)
 
     def visible(event: EventRecord) -> bytes | None:
-        return event.frame_for(me.id) if event.visible_to(me.id) else None
+        if not event.visible_to(me.id):
+            return None
+        if event.type in OFFER_EVENTS:
+            # Blocked by the seller: no offer of theirs. The feed's latest word on it when
+            # newer than what was read at the start (viewer_records.change appends it).
+            feed = hub.feeds.get(room_id)
+            seen = feed.standings.get(me.id) if feed is not None else None
+            now = seen[1] if seen is not None and seen[0] > room.last_event_id else blocked
+            if now:
+                return None
+        return event.frame_for(me.id)
 
     start = _start(room_id, room.last_event_id, cursor)
     return _sse(hub.stream(room_id, room.last_event_id, start, visible, public=True))
@@ -528,8 +552,9 @@ def _owned(db: Database, creator_id: int, room_id: int) -> Any:
         return owned_room(conn, creator_id, room_id)
 
 
-def _present(db: Database, viewer_id: int, room_id: int) -> Any:
+def _present(db: Database, viewer_id: int, room_id: int) -> tuple[Any, bool]:
+    """The room, and whether its creator blocked the viewer as of its last_event_id."""
     with db.read() as conn:
         room = room_row(conn, room_id)
         require_present(conn, room_id, viewer_id)
-        return room
+        return room, blocked_in_room(conn, room_id, viewer_id)

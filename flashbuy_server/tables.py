@@ -114,6 +114,9 @@ rooms = sa.Table(
     # the console's header shows these, never a sum of the rows it happens to hold.
     sa.Column("order_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("sales_fen", sa.BigInteger, nullable=False, server_default="0"),
+    # Orders placed and not yet paid: counted apart, they are not sales until they are.
+    sa.Column("held_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("held_fen", sa.BigInteger, nullable=False, server_default="0"),
     # A creator is live in one room at a time, even when two starts race.
     sa.Index(
         "uq_rooms_one_live_per_creator",
@@ -187,7 +190,14 @@ flashbuys = sa.Table(
     sa.Column("ended_at", Timestamp, nullable=True),
     # Grows by one with every change of the row: a client keeps the highest it has seen.
     sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    # Of the pieces sold, how many wait for their buyer to pay (orders.status = held), and
+    # how many viewers wait in the queue for one to come back.
+    sa.Column("held", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("waiting", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pay_minutes", sa.Integer, nullable=False, server_default="5"),
+    sa.Column("hold_back_after", sa.Integer, nullable=True),
     sa.CheckConstraint("sold >= 0 AND sold <= stock", name="sold_within_stock"),
+    sa.CheckConstraint("held >= 0 AND held <= sold", name="held_within_sold"),
     sa.Index("ix_flashbuys_room_id_id", "room_id", "id"),
     sa.Index("ix_flashbuys_creator_id_id", "creator_id", "id"),
 )
@@ -212,8 +222,79 @@ orders = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     # Grows by one with every change of the row: a client keeps the highest it has seen.
     sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    # held -> paid | expired | cancelled (flashbuy_protocol.enums.OrderStatus). Orders from
+    # before the payment window were complete sales: they are paid.
+    sa.Column("status", sa.String(10), nullable=False, server_default="paid"),
+    sa.Column("pay_until", Timestamp, nullable=True),
+    sa.Column("closed_at", Timestamp, nullable=True),
+    sa.Column("cancelled_by", sa.String(10), nullable=True),
+    sa.Column("cancel_reason", sa.String(60), nullable=False, server_default=sa.text("''")),
+    sa.Column("source", sa.String(10), nullable=False, server_default="offer"),
+    sa.Column("previous_order_id", BigId, nullable=True),
     # One piece per viewer per flash-buy: a double click never buys twice.
     sa.UniqueConstraint("flashbuy_id", "viewer_id", name="uq_orders_flashbuy_viewer"),
+    sa.Index("ix_orders_flashbuy_id_status", "flashbuy_id", "status"),
+)
+
+# Viewers waiting for a taken piece to come back (候补), in order of arrival (``id``).
+queue_entries = sa.Table(
+    "queue_entries",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("flashbuy_id", BigId, sa.ForeignKey("flashbuys.id"), nullable=False),
+    sa.Column("room_id", BigId, sa.ForeignKey("rooms.id"), nullable=False),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), nullable=False),
+    sa.Column("region", sa.String(10), nullable=True),  # as given when they tried to buy
+    sa.Column("joined_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("flashbuy_id", "viewer_id", name="uq_queue_entries_flashbuy_viewer"),
+    sa.Index("ix_queue_entries_flashbuy_id_id", "flashbuy_id", "id"),
+)
+
+# A checkout: the provider's payment for one held order. The provider's transaction id,
+# once its signed callback arrives, makes a second delivery of it change nothing.
+payments = sa.Table(
+    "payments",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # the provider's payment id
+    sa.Column("order_id", BigId, sa.ForeignKey("orders.id"), nullable=False, index=True),
+    sa.Column("provider", sa.String(20), nullable=False),
+    sa.Column("amount_fen", sa.BigInteger, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("transaction_id", sa.String(64), nullable=True, unique=True),
+    # paid: the order was paid by it; late: it came after the order closed (to refund).
+    sa.Column("outcome", sa.String(10), nullable=True),
+    sa.Column("settled_at", Timestamp, nullable=True),
+)
+
+# The sandbox payment provider's own book (flashbuy_server.payments.sandbox): what a real
+# provider keeps on its side of the boundary.
+sandbox_payments = sa.Table(
+    "sandbox_payments",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("merchant_reference", sa.String(40), nullable=False),  # our order id
+    sa.Column("amount_fen", sa.BigInteger, nullable=False),
+    sa.Column("notify_url", sa.String(500), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # pending | paid | refunded
+    sa.Column("transaction_id", sa.String(64), nullable=True, unique=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("paid_at", Timestamp, nullable=True),
+)
+
+# What a creator knows of a viewer across its lives; kept by the transactions that pay,
+# expire and cancel orders, and by the seller's note and block.
+viewer_records = sa.Table(
+    "viewer_records",
+    metadata,
+    sa.Column("creator_id", BigId, sa.ForeignKey("creators.id"), primary_key=True),
+    sa.Column("viewer_id", BigId, sa.ForeignKey("viewers.id"), primary_key=True),
+    sa.Column("paid_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("paid_fen", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("expired_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("cancelled_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("note", sa.String(200), nullable=False, server_default=sa.text("''")),
+    sa.Column("blocked", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("updated_at", Timestamp, nullable=False),
 )
 
 events = sa.Table(

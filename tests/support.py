@@ -189,6 +189,15 @@ class Platform:
     def client(self, token: str | None = None) -> Api:
         return Api(self.api_url, token)
 
+    def settle(self, order_id: int) -> None:
+        """Record a held order as paid, as the payment provider's confirmed callback does
+        (for tests about what comes after a payment; tests of payments send the callback)."""
+        from flashbuy_server.settlement import PayOutcome, pay
+
+        with self.db.write() as conn:
+            _order, outcome = pay(conn, order_id)
+        assert outcome is PayOutcome.PAID, f"order {order_id} was no longer held"
+
 
 @dataclass
 class World:

@@ -17,7 +17,15 @@ from flashbuy_protocol.event_payloads import (
     payload,
 )
 from flashbuy_protocol.events import EventType
-from flashbuy_protocol.models import Comment, Event, FlashBuy, FlashBuyProgress, Order
+from flashbuy_protocol.models import (
+    Comment,
+    Event,
+    FlashBuy,
+    FlashBuyProgress,
+    Order,
+    QueueEntry,
+    ViewerRecord,
+)
 from flashbuy_protocol.sse import CONNECTED, CONNECTED_LINE, HEARTBEAT, SseDecoder
 
 WHEN = "2026-12-07T03:00:00Z"
@@ -35,8 +43,12 @@ FLASHBUY = {
     "price_fen": 128_800,
     "stock": 2,
     "sold": 1,
+    "held": 1,
+    "waiting": 0,
     "status": "active",
     "revision": 2,
+    "pay_minutes": 5,
+    "hold_back_after": None,
     "picture_id": "a" * 64,
     "template_id": 4,
     "note": "",
@@ -44,13 +56,56 @@ FLASHBUY = {
     "created_at": WHEN,
     "ended_at": None,
 }
-PROGRESS = {"id": 3, "room_id": 1, "sold": 2, "stock": 2, "status": "sold_out", "revision": 3}
+PROGRESS = {
+    "id": 3,
+    "room_id": 1,
+    "sold": 2,
+    "stock": 2,
+    "held": 1,
+    "waiting": 4,
+    "status": "sold_out",
+    "revision": 3,
+}
+ORDER = {
+    "id": 11,
+    "flashbuy_id": 3,
+    "room_id": 1,
+    "viewer_id": 7,
+    "nickname": "翠友阿珍",
+    "price_fen": 128_800,
+    "shipping_fen": 1_000,
+    "total_fen": 129_800,
+    "region": "福建",
+    "created_at": WHEN,
+    "revision": 1,
+    "status": "held",
+    "pay_until": "2026-12-07T03:05:00Z",
+    "closed_at": None,
+    "cancelled_by": None,
+    "cancel_reason": "",
+    "source": "offer",
+    "previous_order_id": None,
+}
+QUEUE_ENTRY = {
+    "flashbuy_id": 3,
+    "room_id": 1,
+    "viewer_id": 8,
+    "nickname": "小王",
+    "position": 1,
+    "joined_at": WHEN,
+}
 
 # One payload of each type, as the platform writes it (JSON).
 SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.LIVE_STARTED: {"room_id": 1, "title": "珍珠专场"},
     EventType.LIVE_ENDED: {"room_id": 1},
-    EventType.LIVE_TOTALS: {"room_id": 1, "order_count": 3, "sales_fen": 386_400},
+    EventType.LIVE_TOTALS: {
+        "room_id": 1,
+        "order_count": 3,
+        "sales_fen": 386_400,
+        "held_count": 1,
+        "held_fen": 128_800,
+    },
     EventType.VIEWER_JOINED: {"viewer": VIEWER, "viewer_count": 12},
     EventType.VIEWER_LEFT: {"viewer_id": 7, "viewer_count": 11},
     EventType.COMMENT_POSTED: {
@@ -65,18 +120,26 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.FLASHBUY_UPDATED: PROGRESS,
     EventType.FLASHBUY_SOLD_OUT: PROGRESS,
     EventType.FLASHBUY_ENDED: {**FLASHBUY, "status": "ended", "ended_at": WHEN, "revision": 4},
-    EventType.ORDER_PLACED: {
-        "id": 11,
-        "flashbuy_id": 3,
-        "room_id": 1,
+    EventType.ORDER_PLACED: ORDER,
+    EventType.ORDER_UPDATED: {
+        **ORDER,
+        "status": "cancelled",
+        "closed_at": WHEN,
+        "cancelled_by": "seller",
+        "cancel_reason": "买家要求换一件",
+        "revision": 2,
+    },
+    EventType.QUEUE_JOINED: QUEUE_ENTRY,
+    EventType.QUEUE_LEFT: QUEUE_ENTRY,
+    EventType.VIEWER_RECORD: {
         "viewer_id": 7,
         "nickname": "翠友阿珍",
-        "price_fen": 128_800,
-        "shipping_fen": 1_000,
-        "total_fen": 129_800,
-        "region": "福建",
-        "created_at": WHEN,
-        "revision": 1,
+        "paid_count": 5,
+        "paid_fen": 644_000,
+        "expired_count": 2,
+        "cancelled_count": 0,
+        "note": "爱砍价",
+        "blocked": False,
     },
 }
 
@@ -100,6 +163,10 @@ def test_every_event_type_has_its_payload_model() -> None:
         EventType.FLASHBUY_SOLD_OUT: FlashBuyProgress,
         EventType.FLASHBUY_ENDED: FlashBuy,
         EventType.ORDER_PLACED: Order,
+        EventType.ORDER_UPDATED: Order,
+        EventType.QUEUE_JOINED: QueueEntry,
+        EventType.QUEUE_LEFT: QueueEntry,
+        EventType.VIEWER_RECORD: ViewerRecord,
     }
     # Both presence events tell the header the room's count.
     assert issubclass(ViewerPresence, ViewerCount)

@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from flashbuy_protocol.errors import ErrorCode
 from flashbuy_server.tables import events, orders
 from tests.support import Api, World
 
@@ -20,7 +19,7 @@ def _race(world: World, flashbuy_id: int, buyers: list[Api]) -> list[tuple[int, 
     def buy(viewer: Api) -> tuple[int, str]:
         start.wait()
         resp = viewer.post(f"/flash-buys/{flashbuy_id}/orders", json={"region": "浙江"})
-        code = resp.json()["error"]["code"] if resp.status_code != 201 else ""
+        code = resp.json()["error"]["code"] if resp.status_code >= 400 else ""
         return resp.status_code, code
 
     with ThreadPoolExecutor(max_workers=len(buyers)) as pool:
@@ -42,7 +41,8 @@ def test_concurrent_buyers_never_oversell(world: World, crowd: list[Api], stock:
 
     won = [r for r in results if r[0] == 201]
     assert len(won) == stock
-    assert sorted(set(results) - {(201, "")}) == [(409, ErrorCode.FLASHBUY_SOLD_OUT.value)]
+    # The rest wait for a held piece to come back (202); none is refused or lost.
+    assert sorted(set(results) - {(201, "")}) == [(202, "")]
 
     final = world.creator.ok("GET", f"/flash-buys/{fb['id']}")
     assert (final["sold"], final["status"]) == (stock, "sold_out")

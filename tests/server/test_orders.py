@@ -4,6 +4,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -50,7 +51,9 @@ def flat_postage(world: World, fee_fen: int) -> int:
 
 
 def test_a_viewer_in_the_room_buys_a_full_flashbuy(world: World) -> None:
-    fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=flat_postage(world, 1_200))
+    fb = world.create_flashbuy(
+        price_fen=128_800, stock=2, template_id=flat_postage(world, 1_200), pay_minutes=7
+    )
     viewer, viewer_id = world.join("翠友小明", region="广东")
 
     order = buy(viewer, fb["id"], region="广东")
@@ -69,16 +72,27 @@ def test_a_viewer_in_the_room_buys_a_full_flashbuy(world: World) -> None:
     )
     assert order["region"] == "广东"
     assert order["created_at"]
+    # Held while the buyer pays: the flash-buy's window from now.
+    assert (order["status"], order["source"], order["closed_at"]) == ("held", "offer", None)
+    window = datetime.fromisoformat(order["pay_until"]) - datetime.fromisoformat(
+        order["created_at"]
+    )
+    assert timedelta(minutes=7) - timedelta(seconds=5) < window <= timedelta(minutes=7)
     after = flashbuy(world, fb["id"])
-    assert (after["sold"], after["status"]) == (1, "active")
+    assert (after["sold"], after["held"], after["status"], after["pay_minutes"]) == (
+        1,
+        1,
+        "active",
+        7,
+    )
 
 
 def test_the_last_piece_sells_out_and_the_next_buyer_is_refused(world: World) -> None:
     fb = world.create_flashbuy(stock=1)
     first, second = world.viewers[:2]
-    buy(first, fb["id"])
+    world.platform.settle(buy(first, fb["id"])["id"])
     after = flashbuy(world, fb["id"])
-    assert (after["sold"], after["status"]) == (1, "sold_out")
+    assert (after["sold"], after["held"], after["status"]) == (1, 0, "sold_out")
 
     before = snapshot(world.platform.db)
     resp = second.post(order_path(fb["id"]), json={"region": "浙江"})
@@ -91,7 +105,7 @@ def test_three_pieces_sell_to_three_viewers_and_the_fourth_is_refused(world: Wor
     world.join()
     fb = world.create_flashbuy(stock=3)
     for n, viewer in enumerate(world.viewers[:3], start=1):
-        buy(viewer, fb["id"])
+        world.platform.settle(buy(viewer, fb["id"])["id"])
         after = flashbuy(world, fb["id"])
         assert after["sold"] == n
         assert after["status"] == ("sold_out" if n == 3 else "active")
@@ -263,10 +277,18 @@ def test_a_purchase_appends_its_events_together(world: World) -> None:
         "flashbuy.sold_out",
     ]
     placed, totals, updated, sold_out = new
-    assert totals.data == {"room_id": world.room_id, "order_count": 1, "sales_fen": 128_800}
+    # Held, not yet a sale: the live counts it apart.
+    assert totals.data == {
+        "room_id": world.room_id,
+        "order_count": 0,
+        "sales_fen": 0,
+        "held_count": 1,
+        "held_fen": 128_800,
+    }
     assert totals.audience == "creator"
     assert placed.data == order
-    assert placed.audience == "creator"
+    assert placed.audience == "targets"  # the creator, and the buyer
+    assert targets_of(world, placed.id) == [world.viewer_ids[0]]
     assert (updated.data["id"], updated.data["sold"], updated.data["status"]) == (
         fb["id"],
         1,
@@ -281,8 +303,24 @@ def test_a_purchase_appends_its_events_together(world: World) -> None:
     assert last == log[-1].id
 
     # A refused purchase appends nothing.
+    world.platform.settle(order["id"])
+    log = room_events(world.platform, world.room_id)
     expect_error(world.viewers[1].post(order_path(fb["id"]), json={}), ErrorCode.FLASHBUY_SOLD_OUT)
     assert room_events(world.platform, world.room_id) == log
+
+
+def targets_of(world: World, event_id: int) -> list[int]:
+    """The viewers an event with audience "targets" is for."""
+    with world.platform.db.read() as conn:
+        return [
+            t.viewer_id
+            for t in conn.execute(
+                sa.select(event_targets.c.viewer_id).where(
+                    event_targets.c.room_id == world.room_id,
+                    event_targets.c.event_id == event_id,
+                )
+            )
+        ]
 
 
 def test_a_targeted_purchase_event_goes_to_its_targets_only(world: World) -> None:
@@ -320,9 +358,11 @@ def test_racing_viewers_never_oversell_and_each_purchase_logs_its_events_togethe
         results = list(pool.map(attempt, racers))
 
     placed = [body for status, body in results if status == 201]
-    refused = [body for status, body in results if status != 201]
+    # Every piece is held by a buyer who has not paid: the others wait for one to come back.
+    queued = [body for status, body in results if status == 202]
     assert len(placed) == stock
-    assert {r["error"]["code"] for r in refused} == {ErrorCode.FLASHBUY_SOLD_OUT.value}
+    assert len(placed) + len(queued) == len(racers)
+    assert sorted(q["position"] for q in queued) == list(range(1, len(queued) + 1))
     after = flashbuy(world, fb["id"])
     assert (after["sold"], after["status"]) == (stock, "sold_out")
     assert order_count(world.platform, fb["id"]) == stock
@@ -331,9 +371,10 @@ def test_racing_viewers_never_oversell_and_each_purchase_logs_its_events_togethe
     assert [e.id for e in log] == list(range(1, len(log) + 1))
     new = log[len(before) :]
     # Each purchase's batch: its order, the live's totals, the flash-buy it left behind (the
-    # last one's followed by the sell-out).
+    # last one's followed by the sell-out); then each queued viewer's place and the count.
     batch = ["order.placed", "live.totals", "flashbuy.updated"]
     expected_types = batch * (stock - 1) + batch + ["flashbuy.sold_out"]
+    expected_types += ["queue.joined", "flashbuy.updated"] * len(queued)
     assert [e.type for e in new] == expected_types
     # Each order's event is followed, after the totals, by the flash-buy it left behind.
     for n in range(stock):
@@ -342,7 +383,7 @@ def test_racing_viewers_never_oversell_and_each_purchase_logs_its_events_togethe
         assert order_event.data in placed
     # The totals count up one order at a time, in commit order.
     totals = [e.data for e in new if e.type == "live.totals"]
-    assert [(t["order_count"], t["sales_fen"]) for t in totals] == [
+    assert [(t["held_count"], t["held_fen"]) for t in totals] == [
         (n, n * 128_800) for n in range(1, stock + 1)
     ]
     assert sorted(e.data["id"] for e in new if e.type == "order.placed") == sorted(
@@ -367,6 +408,8 @@ def test_an_idempotent_purchase_replays_the_same_order(world: World) -> None:
     assert snapshot(world.platform.db) == before
 
     # The key is the viewer's own: another viewer using it is a new request, refused on merit.
+    world.platform.settle(first["id"])
+    before = snapshot(world.platform.db)
     resp = world.viewers[1].post(order_path(fb["id"]), json={"region": "浙江"}, headers=key)
     expect_error(resp, ErrorCode.FLASHBUY_SOLD_OUT)
     assert snapshot(world.platform.db) == before
@@ -462,11 +505,17 @@ def test_the_room_counts_its_orders_and_sales_as_they_are_placed(world: World) -
         room = world.creator.ok("GET", f"/rooms/{world.room_id}")
         return room["order_count"], room["sales_fen"]
 
+    def held() -> tuple[int, int]:
+        room = world.creator.ok("GET", f"/rooms/{world.room_id}")
+        return room["held_count"], room["held_fen"]
+
     assert totals() == (0, 0)
     fb = world.create_flashbuy(price_fen=128_800, stock=2, template_id=flat_postage(world, 1_200))
-    buy(world.viewers[0], fb["id"])
-    assert totals() == (1, 128_800)  # the piece's price: postage is not a sale
-    buy(world.viewers[1], fb["id"])
+    first = buy(world.viewers[0], fb["id"])
+    assert (totals(), held()) == ((0, 0), (1, 128_800))  # held: not a sale yet
+    world.platform.settle(first["id"])
+    assert (totals(), held()) == ((1, 128_800), (0, 0))  # the price: postage is not a sale
+    world.platform.settle(buy(world.viewers[1], fb["id"])["id"])
     assert totals() == (2, 257_600)
 
     # A refused purchase counts nothing.
@@ -479,7 +528,15 @@ def test_the_room_counts_its_orders_and_sales_as_they_are_placed(world: World) -
         (2, 257_600)
     ]
     log = room_events(world.platform, world.room_id)
+    paid = [(n, n * 128_800) for n in (0, 1, 1, 2)]  # placed, paid, placed, paid
+    held_then = [(1, 128_800), (0, 0), (1, 128_800), (0, 0)]
     assert [e.data for e in log if e.type == "live.totals"] == [
-        {"room_id": world.room_id, "order_count": 1, "sales_fen": 128_800},
-        {"room_id": world.room_id, "order_count": 2, "sales_fen": 257_600},
+        {
+            "room_id": world.room_id,
+            "order_count": count,
+            "sales_fen": sales,
+            "held_count": held_count,
+            "held_fen": held_fen,
+        }
+        for (count, sales), (held_count, held_fen) in zip(paid, held_then, strict=True)
     ]

@@ -188,9 +188,10 @@ def test_a_restart_keeps_shops_tokens_rooms_flashbuys_orders_and_events(
         assert (sold_out["sold"], sold_out["status"]) == (2, "sold_out")
         orders = creator.ok("GET", f"/flash-buys/{fb['id']}/orders")
         assert [o["id"] for o in orders] == [order["id"], last["id"]]
+        # Sold out, its last piece held: the buyer who holds it is told it is theirs.
         expect_error(
             second_viewer.post(f"/flash-buys/{fb['id']}/orders", json={}),
-            ErrorCode.FLASHBUY_SOLD_OUT,
+            ErrorCode.ALREADY_PURCHASED,
         )
         second_viewer.close()
 

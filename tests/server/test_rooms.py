@@ -370,7 +370,8 @@ def test_past_lives_are_listed_newest_first_with_their_totals(world: World) -> N
     first = world.create_flashbuy(piece_no="1", price_fen=128_800, stock=2)
     world.create_flashbuy(piece_no="2", price_fen=50_000)
     for viewer in world.viewers:
-        viewer.ok("POST", f"/flash-buys/{first['id']}/orders", 201, json={"region": "浙江"})
+        order = viewer.ok("POST", f"/flash-buys/{first['id']}/orders", 201, json={"region": "浙江"})
+        world.platform.settle(order["id"])  # sales are paid orders
     world.creator.ok("POST", f"/rooms/{world.room_id}/end")
     second = world.creator.ok("POST", "/rooms", 201, json={"title": "和田玉专场"})
     other = make_world(world.platform, viewers=1)  # another creator's live is not listed

@@ -19,7 +19,12 @@ def test_a_whole_live_streams_every_type_as_its_model(world: World) -> None:
     viewer.ok("POST", f"/rooms/{room}/comments", 201, json={"text": "3号多少钱"})
     sold = world.create_flashbuy(stock=1)
     world.create_flashbuy(stock=2, title="5号 飘花吊坠")
-    viewer.ok("POST", f"/flash-buys/{sold['id']}/orders", 201, json={"region": "浙江"})
+    order = viewer.ok("POST", f"/flash-buys/{sold['id']}/orders", 201, json={"region": "浙江"})
+    # The next viewer waits for the held piece, then gives up; the buyer pays.
+    late = world.viewers[0]
+    late.ok("POST", f"/flash-buys/{sold['id']}/orders", 202, json={"region": "浙江"})
+    late.ok("DELETE", f"/flash-buys/{sold['id']}/queue", 204)
+    world.platform.settle(order["id"])
     viewer.ok("POST", f"/rooms/{room}/leave", 204)
     ended = world.creator.ok("POST", f"/rooms/{room}/end")
 
@@ -29,7 +34,11 @@ def test_a_whole_live_streams_every_type_as_its_model(world: World) -> None:
     for event in seen:
         assert type(payload(event)) is PAYLOADS[event.type], event
     totals = [payload(e) for e in seen if e.type is EventType.LIVE_TOTALS]
-    assert totals == [LiveTotals(room_id=room, order_count=1, sales_fen=sold["price_fen"])]
+    price = sold["price_fen"]
+    assert totals == [
+        LiveTotals(room_id=room, order_count=0, sales_fen=0, held_count=1, held_fen=price),
+        LiveTotals(room_id=room, order_count=1, sales_fen=price, held_count=0, held_fen=0),
+    ]
     summary = Room.model_validate(world.creator.ok("GET", f"/rooms/{room}"))
     assert (summary.order_count, summary.sales_fen) == (1, sold["price_fen"])
 
