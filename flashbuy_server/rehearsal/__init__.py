@@ -3,9 +3,11 @@
 - :mod:`.seed`: the demo shop, creator, catalog, templates and live (``--demo``).
 - :mod:`.audience`: simulated viewers that join, comment and buy over the public API;
   :mod:`.stream` reads a viewer's event stream, :mod:`.words` is what viewers say,
-  :mod:`.config` what the audience is asked to do and what it did.
+  :mod:`.audience_settings` what the audience is asked to do and what it did.
+- :mod:`.buyers`: the sale after the click (pay, pay late, never pay, cancel), following the
+  rules of :mod:`.sale` (habits, plans, a bounded agenda).
 - :mod:`.shortcuts`: the embedded demo's one-transaction comment flood and send-off.
-- :mod:`.cli`: ``flashbuy-audience`` (also ``python -m flashbuy_server.rehearsal``).
+- :mod:`.audience_cli`: ``flashbuy-audience`` (also ``python -m flashbuy_server.rehearsal``).
 """
 
 from flashbuy_server.rehearsal.audience import Audience

@@ -2,9 +2,11 @@
 
 It drives a platform through its public HTTP API, like real viewers' apps: each viewer
 joins, reads its own event stream (:mod:`flashbuy_server.rehearsal.stream`), and tries to
-buy the invitations it receives. The one exception is a flood: above ``HTTP_COMMENT_RATE``
-an embedder that runs the platform in-process may pass ``post_comments``, which stores each
-moment's comments in one transaction (see :func:`flashbuy_server.rehearsal.shortcuts.
+buy the invitations it receives; then lives the sale after the click
+(:mod:`flashbuy_server.rehearsal.buyers`): pays, late or never, cancels, waits in the queue.
+The one exception is a flood: above ``HTTP_COMMENT_RATE`` an embedder that runs the
+platform in-process may pass ``post_comments``, which stores each moment's comments in one
+transaction (see :func:`flashbuy_server.rehearsal.shortcuts.
 post_comments`). Given ``next_live``, the audience follows the creator from an ended live
 into the next one. Used by ``flashbuy-audience``, by the demo (``flashbuy-server --demo``,
 the console's embedded platform), and by load tests.
@@ -23,15 +25,19 @@ import ssl
 import threading
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from flashbuy_protocol.enums import FlashBuyStatus
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.limits import REGIONS
 from flashbuy_server.rehearsal.audience_settings import (
     CALLS_AT_ONCE,
+    FLASHBUYS_KEPT,
     FOLLOW_POLL_SECONDS,
     HTTP_COMMENT_RATE,
     INVITED_KEPT,
@@ -42,6 +48,7 @@ from flashbuy_server.rehearsal.audience_settings import (
     NextLive,
     PostComments,
 )
+from flashbuy_server.rehearsal.buyers import Buyers
 from flashbuy_server.rehearsal.plumbing import error_code, logged_task, retry_after, without_sniffio
 from flashbuy_server.rehearsal.stream import read_viewer_stream
 from flashbuy_server.rehearsal.viewer import Viewer
@@ -55,8 +62,12 @@ class Audience:
 
     Viewers join one after another (a few at a time, as a real audience trickles in) and
     comment from the moment the first is in. Each reads its own event stream and may buy
-    what it is offered. When the live ends, the viewers leave it; given ``next_live``, they
-    wait for the creator's next live and join it (as the same viewers), and so on.
+    what it is offered, then pay for it (or not: :mod:`flashbuy_server.rehearsal.buyers`).
+    When the live ends, the viewers leave it; given ``next_live``, they wait for the
+    creator's next live and join it (as the same viewers), and so on.
+
+    ``clock``: the time buyers pay and cancel by, the platform's (a test that moves the
+    platform's clock passes the same one); the real time by default.
     """
 
     def __init__(
@@ -65,6 +76,7 @@ class Audience:
         *,
         next_live: NextLive | None = None,
         post_comments: PostComments | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.config = config
         self.stats = AudienceStats()
@@ -89,6 +101,22 @@ class Audience:
         self._inflight: set[asyncio.Task[None]] = set()  # comments, purchases, leaves
         self._lane_failing = False  # post_comments failed last time (logged once)
         self._news = threading.Condition()
+        self._by_id: dict[int, Viewer] = {}  # every viewer that joined, by its id
+        # Flash-buys' moments, to tell "back on sale" from a purchase's progress: the
+        # revision at which each was seen sold out, and at which it came back.
+        self._sold_out_at: OrderedDict[int, int] = OrderedDict()
+        self._back_at: OrderedDict[int, int] = OrderedDict()
+        self._modes: OrderedDict[int, str] = OrderedDict()  # offers' modes, by flash-buy
+        self.buyers = Buyers(
+            config,
+            self.stats,
+            self._rng,
+            clock or (lambda: datetime.now(UTC)),
+            viewer_of=self._by_id.get,
+            spawn=self._spawn,
+            busy=lambda: len(self._inflight),
+            tell=self._tell,
+        )
 
     # --- running ------------------------------------------------------------------------
 
@@ -112,17 +140,21 @@ class Audience:
             ),
         )
         self._base, self._calls = base, calls
+        self.buyers.client = calls
         async with calls:
             attending = logged_task(self._attend(), "attend")
             chatter = logged_task(self._chatter(), "chatter")
+            selling = logged_task(self.buyers.run(), "sale")
             try:
                 await self._stop.wait()
             finally:
                 self.ready.set()
-                for task in (attending, chatter):  # no new comments or offers from here on
+                # No new comments, offers or buyer steps from here on.
+                for task in (attending, chatter, selling):
                     task.cancel()
-                await asyncio.gather(attending, chatter, return_exceptions=True)
+                await asyncio.gather(attending, chatter, selling, return_exceptions=True)
                 await self._finish_inflight()
+                self.buyers.clear()  # payments still to come are not made
                 if self.config.leave_on_stop:
                     await self._leave_all(self.room_id, self._present)
         return self.stats
@@ -294,6 +326,7 @@ class Audience:
         body = resp.json()
         viewer = Viewer(int(body["viewer"]["id"]), name, region, str(body["token"]))
         self._crowd[seat] = viewer
+        self._by_id[viewer.id] = viewer
         self.stats.joined += 1
         return viewer
 
@@ -337,6 +370,7 @@ class Audience:
         self, client: httpx.AsyncClient, room_id: int, viewer: Viewer, ended: asyncio.Event
     ) -> bool:
         async def resync() -> set[int]:
+            self.buyers.forget_viewer(viewer.id)
             reread = await self._offers_again(room_id, viewer)
             with self._news:
                 self.stats.resyncs += 1
@@ -355,6 +389,7 @@ class Audience:
             on_offer=lambda offer: self._invited(viewer, offer),
             on_resync=resync,
             on_refused=refused,
+            on_sale=lambda type_, data: self._sale_news(viewer, type_, data),
         )
 
     async def _offers_again(self, room_id: int, viewer: Viewer) -> set[int]:
@@ -378,16 +413,66 @@ class Audience:
 
     def _invited(self, viewer: Viewer, offer: dict[str, Any]) -> None:
         self.stats.invitations += 1
+        flashbuy_id = int(offer["id"])
         with self._news:
-            self.invited.append((viewer.id, int(offer["id"])))
+            self.invited.append((viewer.id, flashbuy_id))
             self._news.notify_all()
-        chance = self.config.buy_probability
-        cap = self.config.buyers_per_offer
-        if offer.get("mode") != "targeted" and cap is not None and self._present:
-            chance = min(chance, cap / len(self._present))
-        if self._rng.random() < chance:
+        mode = str(offer.get("mode", "full"))
+        _remember(self._modes, flashbuy_id, mode)
+        if self._rng.random() < self._capped(self.config.buy_probability, mode):
             delay = self._rng.uniform(*self.config.reaction_seconds)
-            self._spawn(self._buy(viewer, offer["id"], delay))
+            self._spawn(self._buy(viewer, flashbuy_id, delay))
+
+    def _capped(self, chance: float, mode: str) -> float:
+        """``chance`` for one viewer, so that about ``buyers_per_offer`` of all try an offer
+        made to everyone."""
+        cap = self.config.buyers_per_offer
+        if mode != "targeted" and cap is not None and self._present:
+            return min(chance, cap / len(self._present))
+        return chance
+
+    # --- the sale after the click ---------------------------------------------------------
+
+    def _sale_news(self, viewer: Viewer, type_: str, data: dict[str, Any]) -> None:
+        """What the viewer's stream says of its orders and of the offers' stock."""
+        if type_ == EventType.ORDER_PLACED:
+            if int(data["viewer_id"]) == viewer.id:  # only its own reach it; to be sure
+                self._bought.add((viewer.id, int(data["flashbuy_id"])))
+                self.buyers.took(viewer, data)
+        elif type_ == EventType.ORDER_UPDATED:
+            if int(data["viewer_id"]) == viewer.id:
+                self.buyers.heard(data)
+        elif type_ == EventType.FLASHBUY_SOLD_OUT:
+            self._seen_sold_out(viewer, data)
+        elif type_ == EventType.FLASHBUY_UPDATED:
+            self._seen_progress(viewer, data)
+
+    def _seen_sold_out(self, viewer: Viewer, progress: dict[str, Any]) -> None:
+        """Sold out: while some pieces are only held, the viewer may wait for one (候补)."""
+        flashbuy_id, revision = int(progress["id"]), int(progress["revision"])
+        if self._back_at.get(flashbuy_id, -1) < revision:
+            seen = max(revision, self._sold_out_at.get(flashbuy_id, -1))
+            _remember(self._sold_out_at, flashbuy_id, seen)
+        if int(progress.get("held", 0)) <= 0 or (viewer.id, flashbuy_id) in self._bought:
+            return
+        mode = self._modes.get(flashbuy_id, "full")
+        if self._rng.random() < self._capped(self.config.queue_share, mode):
+            delay = self._rng.uniform(*self.config.reaction_seconds)
+            self._spawn(self._buy(viewer, flashbuy_id, delay, on_purpose=True))
+
+    def _seen_progress(self, viewer: Viewer, progress: dict[str, Any]) -> None:
+        """A sold-out flash-buy on sale again (a piece came back, nobody waited for it): to
+        the viewer it is offered anew, as it first was."""
+        flashbuy_id, revision = int(progress["id"]), int(progress["revision"])
+        if progress.get("status") != FlashBuyStatus.ACTIVE.value:
+            return
+        sold_out = self._sold_out_at.get(flashbuy_id)
+        if sold_out is not None and sold_out < revision:
+            del self._sold_out_at[flashbuy_id]
+            _remember(self._back_at, flashbuy_id, revision)
+        if self._back_at.get(flashbuy_id) == revision:
+            mode = self._modes.get(flashbuy_id, "full")
+            self._invited(viewer, {"id": flashbuy_id, "mode": mode})
 
     async def _post_as(
         self, viewer: Viewer, path: str, body: dict[str, Any], what: str
@@ -404,7 +489,11 @@ class Audience:
             log.warning("rehearsal audience: %s failed: %r", what, exc)
             return None
 
-    async def _buy(self, viewer: Viewer, flashbuy_id: int, delay: float) -> None:
+    async def _buy(
+        self, viewer: Viewer, flashbuy_id: int, delay: float, *, on_purpose: bool = False
+    ) -> None:
+        """Buy a piece; while every piece is held, that is a place in the queue (202), which
+        ``on_purpose`` asks for on a sold-out offer."""
         await asyncio.sleep(delay)
         if (viewer.id, flashbuy_id) in self._bought:
             return
@@ -415,6 +504,11 @@ class Audience:
             return
         if resp.status_code == 201:
             self.stats.orders += 1
+            self._bought.add((viewer.id, flashbuy_id))
+            self.buyers.took(viewer, resp.json())
+        elif resp.status_code == 202:  # in the queue: its order.placed comes if a piece does
+            self.stats.queued += 1
+            self.stats.queued_on_purpose += on_purpose
             self._bought.add((viewer.id, flashbuy_id))
         else:
             code = error_code(resp)
@@ -501,3 +595,11 @@ class Audience:
         assert self._calls is not None
         with contextlib.suppress(httpx.HTTPError):
             await self._calls.post(f"/rooms/{room_id}/leave", headers=viewer.auth)
+
+
+def _remember(kept: "OrderedDict[int, Any]", key: int, value: Any) -> None:
+    """Keep ``key``'s ``value`` as the newest, forgetting the oldest beyond FLASHBUYS_KEPT."""
+    kept[key] = value
+    kept.move_to_end(key)
+    if len(kept) > FLASHBUYS_KEPT:
+        kept.popitem(last=False)

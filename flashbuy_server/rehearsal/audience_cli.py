@@ -36,6 +36,26 @@ def _parser() -> argparse.ArgumentParser:
         default=0.3,
         help="chance that a viewer tries to buy an offer it gets (default: 0.3)",
     )
+    shares = AudienceConfig.__dataclass_fields__
+    for name, what in (
+        ("late_share", "pay after the pay window ran out"),
+        ("never_share", "never pay"),
+        ("cancel_share", "cancel their order"),
+    ):
+        default = shares[name].default
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=float,
+            default=default,
+            help=f"share of buyers who {what} (default: {default}; the rest pay in seconds)",
+        )
+    parser.add_argument(
+        "--queue-share",
+        type=float,
+        default=shares["queue_share"].default,
+        help="chance that a viewer waits (候补) for a sold-out offer whose pieces are only "
+        f"held (default: {shares['queue_share'].default})",
+    )
     parser.add_argument(
         "--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)"
     )
@@ -54,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             viewers=args.viewers,
             comment_rate=args.comment_rate,
             buy_probability=args.buy_probability,
+            late_share=args.late_share,
+            never_share=args.never_share,
+            cancel_share=args.cancel_share,
+            queue_share=args.queue_share,
             seed=args.seed,
         )
     except ValueError as exc:

@@ -17,6 +17,18 @@ HTTP_COMMENT_RATE = 20.0
 TICK_SECONDS = 0.05  # a flood is posted in batches this often
 FOLLOW_POLL_SECONDS = 0.25  # after a live ended: how often to look for the next one
 INVITED_KEPT = 10_000  # the newest invitations kept in ``Audience.invited``
+# The sale after the click (flashbuy_server.rehearsal.buyers): buyers' steps waiting for
+# their moment, at most this many (an order beyond them is left unpaid, and counted);
+# how often their moments are looked at; how often one step is tried when the platform is
+# busy or away, and the first pause before trying again (doubling each time).
+SALE_STEPS_MOST = 5_000
+SALE_TICK_SECONDS = 0.1
+SALE_TRIES = 5
+SALE_RETRY_SECONDS = 1.0
+ORDERS_KEPT = 10_000  # orders already taken care of, remembered (both the 201 and its event)
+FLASHBUYS_KEPT = 1_000  # flash-buys whose sold-out and back-on-sale moments are remembered
+SHARE_FIELDS = ("late_share", "never_share", "cancel_share")
+SECONDS_MOST = 600.0  # no buyer step is planned further than this from its moment
 
 # ``post_comments(room_id, [(viewer_id, text), ...])``: stores the comments, returns how many.
 PostComments = Callable[[int, Sequence[tuple[int, str]]], int]
@@ -34,6 +46,16 @@ class AudienceConfig:
     ``leave_on_stop``: whether the viewers leave the room when the audience stops.
     ``stop_grace``: how long requests under way may take to finish at the stop, so that the
     stats say what the platform did (default: ``request_timeout``).
+
+    After the click (an order held for the viewer, by its purchase or from the queue): a
+    buyer pays late with ``late_share``, never with ``never_share``, cancels with
+    ``cancel_share``, and pays within ``pay_seconds`` otherwise (the shares add up to at most
+    1). A fast payer pays, and a canceller cancels, ``pay_seconds`` / ``cancel_seconds``
+    after the order, within its window at the latest; a late payer pays ``late_seconds``
+    after the window ran out. A viewer that sees an offer sold out while some of its pieces
+    are only held joins the queue (候补) with ``queue_share`` (capped like a purchase by
+    ``buyers_per_offer``). With a 1-minute window the defaults show every state of an order
+    within about a minute.
     """
 
     server: str
@@ -47,6 +69,18 @@ class AudienceConfig:
     buyers_per_offer: float | None = None
     leave_on_stop: bool = True
     stop_grace: float | None = None
+    late_share: float = 0.1
+    never_share: float = 0.2
+    cancel_share: float = 0.05
+    queue_share: float = 0.3
+    pay_seconds: tuple[float, float] = (2.0, 8.0)
+    cancel_seconds: tuple[float, float] = (3.0, 15.0)
+    late_seconds: tuple[float, float] = (2.0, 10.0)
+
+    @property
+    def pay_share(self) -> float:
+        """The share of buyers that pay within seconds: what the other shares leave."""
+        return max(0.0, 1.0 - self.late_share - self.never_share - self.cancel_share)
 
     def __post_init__(self) -> None:
         if not self.server.startswith(("http://", "https://")):
@@ -68,6 +102,18 @@ class AudienceConfig:
             raise ValueError("the buyers per offer must be 0 or more")
         if self.stop_grace is not None and self.stop_grace < 0:
             raise ValueError("the stop grace must be 0 seconds or more")
+        for name in (*SHARE_FIELDS, "queue_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"the {name.replace('_', ' ')} must be between 0 and 1")
+        if sum(getattr(self, name) for name in SHARE_FIELDS) > 1 + 1e-9:
+            raise ValueError("the late, never and cancel shares must add up to at most 1")
+        for name in ("pay_seconds", "cancel_seconds", "late_seconds"):
+            low, high = getattr(self, name)
+            if not 0 <= low <= high <= SECONDS_MOST:
+                raise ValueError(
+                    f"the {name.replace('_', ' ')} range must be 0 <= low <= high <= "
+                    f"{SECONDS_MOST:g}"
+                )
 
 
 @dataclass
@@ -87,3 +133,21 @@ class AudienceStats:
     # streams refused as resuming beyond the room's newest event (a restored platform),
     # after which the viewer read its offers afresh
     resyncs: int = 0
+    # After the click. ``queued``: purchases answered with a place in the queue (202), of
+    # them ``queued_on_purpose`` asked for one on a sold-out offer; ``handed``: orders the
+    # queue (or the seller) gave a viewer; ``habits``: how buyers chose to treat their orders;
+    # ``checkouts`` / ``payments`` / ``cancels``: what the platform and the provider took;
+    # ``sale_refused``: checkouts, payments and cancels the platform refused, by error code
+    # (ORDER_NOT_HELD: too late); ``closed``: the audience's orders as their buyers were told
+    # they ended (paid, expired, cancelled); ``dropped``: buyer steps not taken (the agenda
+    # was full, the audience stopped before their moment, or the platform was restored).
+    queued: int = 0
+    queued_on_purpose: int = 0
+    handed: int = 0
+    habits: dict[str, int] = field(default_factory=dict)
+    checkouts: int = 0
+    payments: int = 0
+    cancels: int = 0
+    sale_refused: dict[str, int] = field(default_factory=dict)
+    closed: dict[str, int] = field(default_factory=dict)
+    dropped: int = 0

@@ -3,7 +3,8 @@
 It resumes with ``Last-Event-ID`` after a drop (backing off while the platform is away);
 told the platform never had that id (``EVENT_ID_UNKNOWN``: restored from an older copy of
 its database), it reads its offers afresh and follows from the platform's newest event.
-What it finds it hands to the audience: that it listens, each offer, the end of the live.
+What it finds it hands to the audience: that it listens, each offer, what becomes of the
+viewer's orders and of the offers' stock (the sale after the click), the end of the live.
 """
 
 import asyncio
@@ -22,6 +23,16 @@ log = logging.getLogger("flashbuy_server.rehearsal")
 
 BACKOFF_FIRST = 0.2
 BACKOFF_MOST = 5.0
+# What the sale after the click follows: the viewer's own orders (the platform sends an
+# order's events to its buyer only), and the offers' stock (sold out, back on sale).
+SALE_EVENTS = frozenset(
+    {
+        EventType.ORDER_PLACED,
+        EventType.ORDER_UPDATED,
+        EventType.FLASHBUY_SOLD_OUT,
+        EventType.FLASHBUY_UPDATED,
+    }
+)
 
 
 async def read_viewer_stream(
@@ -34,6 +45,7 @@ async def read_viewer_stream(
     on_offer: Callable[[dict[str, Any]], None],
     on_resync: Callable[[], Awaitable[set[int]]],
     on_refused: Callable[[int], None],
+    on_sale: Callable[[str, dict[str, Any]], None] = lambda _type, _data: None,
 ) -> bool:
     """Follow the viewer's stream of ``room_id`` until the live ends (then ``ended`` is set)
     or the platform refuses it for good; whether it ever listened.
@@ -42,6 +54,7 @@ async def read_viewer_stream(
     viewer. ``on_resync``: the platform never had the viewer's last event: read the offers
     afresh, return their ids (not taken twice when the stream shows them too).
     ``on_refused``: the stream was refused with that status; the viewer gives up.
+    ``on_sale``: one of :data:`SALE_EVENTS`, its type and data.
     """
     last_id: str | None = None
     backoff = BACKOFF_FIRST
@@ -84,6 +97,8 @@ async def read_viewer_stream(
                         offer = json.loads(message.data)["data"]
                         if offer["id"] not in reread:
                             on_offer(offer)
+                    elif message.event in SALE_EVENTS:
+                        on_sale(message.event, json.loads(message.data)["data"])
                     elif message.event == EventType.LIVE_ENDED:
                         ended.set()
                         return listening

@@ -120,6 +120,8 @@ def test_sample_comments_and_names_look_real() -> None:
         (["--room", "0"], "room id"),
         (["--room", "1", "--duration", "0"], "--duration"),
         (["--room", "x"], "invalid int value"),
+        (["--room", "1", "--never-share", "0.9", "--late-share", "0.5"], "add up to at most 1"),
+        (["--room", "1", "--queue-share", "2"], "queue share must be between 0 and 1"),
     ],
 )
 def test_the_command_line_refuses_bad_settings(args: list[str], message: str) -> None:
