@@ -43,6 +43,13 @@ from pydantic import (
 
 from flashbuy_desktop.capture.types import CaptureConfig
 from flashbuy_desktop.diagnostics.atomic import write_atomic
+from flashbuy_protocol.limits import (
+    HOLD_BACK_MAX,
+    HOLD_BACK_MIN,
+    PAY_MINUTES_DEFAULT,
+    PAY_MINUTES_MAX,
+    PAY_MINUTES_MIN,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +61,9 @@ FILE_NAME = "settings.json"
 CAPTURE_BURST_RANGE = (1, 10)  # frames per capture, as the capture engine accepts
 CAPTURE_INTERVAL_MS_RANGE = (0, 500)  # from one grab's start to the next one's
 AUDIENCE_VIEWERS_RANGE = (0, 2_000)
+PAY_MINUTES_RANGE = (PAY_MINUTES_MIN, PAY_MINUTES_MAX)  # as the platform accepts
+HOLD_BACK_RANGE = (HOLD_BACK_MIN, HOLD_BACK_MAX)
+HOLD_BACK_SUGGESTED = 2  # what the settings window offers when the rule is turned on
 
 Language = Literal["auto", "zh_CN", "en"]  # "auto": the system's language
 
@@ -217,6 +227,17 @@ class ConsoleSettings(BaseModel):
     # New full flash-buy and pause comments taken from the whole desktop, so they work while
     # the streaming software has focus (off: only while the console has).
     global_hotkeys: bool = False
+    # The pay window a new flash-buy starts with (the new flash-buy window can change it).
+    # Added without a schema step: a file without it takes the default, and an older
+    # console keeps it as an unknown setting.
+    pay_minutes: int = Field(
+        default=PAY_MINUTES_DEFAULT, ge=PAY_MINUTES_RANGE[0], le=PAY_MINUTES_RANGE[1]
+    )
+    # Viewers with this many expired orders are held back from full flash-buys (None: the
+    # rule is off, the default). Targeted ones are the seller's own choice of viewer.
+    hold_back_expired: int | None = Field(
+        default=None, ge=HOLD_BACK_RANGE[0], le=HOLD_BACK_RANGE[1]
+    )
 
     # What the file held that this console does not know: top-level settings, and hotkeys
     # (kept here, not in Hotkeys, since a change of hotkeys replaces that whole object).

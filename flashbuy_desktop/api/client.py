@@ -23,11 +23,14 @@ from flashbuy_protocol.models import (
     FlashBuy,
     FlashBuyCreate,
     FlashBuyList,
+    HandOver,
     LiveStart,
     LiveSummary,
     Order,
+    OrderCancel,
     Picture,
     Product,
+    QueueEntry,
     Room,
     ShippingTemplate,
     ShippingTemplateIn,
@@ -35,6 +38,8 @@ from flashbuy_protocol.models import (
     SignInResult,
     SupportReceipt,
     Viewer,
+    ViewerRecord,
+    ViewerRecordChange,
 )
 
 T = TypeVar("T")
@@ -273,6 +278,50 @@ class PlatformClient:
     def room_orders(self, room_id: int) -> list[Order]:
         """Every order of one of the creator's lives, oldest first, in one request."""
         return self._call("GET", f"/rooms/{room_id}/orders", list[Order])
+
+    # --- the sale after the click ---------------------------------------------------------
+
+    def cancel_order(self, order_id: int, reason: str) -> Order:
+        """Cancel a held order as the seller; its piece goes to the queue's next viewer, or
+        back on sale."""
+        return self._call(
+            "POST",
+            f"/orders/{order_id}/cancel-by-seller",
+            Order,
+            json=OrderCancel(reason=reason),
+            idempotent=True,
+        )
+
+    def hand_over(
+        self, flashbuy_id: int, viewer_id: int, replacing_order_id: int | None = None
+    ) -> Order:
+        """Give a free piece (or the piece of unpaid order ``replacing_order_id``) to a viewer
+        the seller chose: a held order for them, with a fresh pay window."""
+        return self._call(
+            "POST",
+            f"/flash-buys/{flashbuy_id}/hand-over",
+            Order,
+            json=HandOver(viewer_id=viewer_id, replacing_order_id=replacing_order_id),
+            idempotent=True,
+        )
+
+    def room_queue(self, room_id: int) -> list[QueueEntry]:
+        """Every viewer waiting for a piece of one of the live's flash-buys, in order."""
+        return self._call("GET", f"/rooms/{room_id}/queue", list[QueueEntry])
+
+    def viewer_record(self, viewer_id: int) -> ViewerRecord:
+        """What this creator knows of a viewer: paid, unpaid, the note, blocked."""
+        return self._call("GET", f"/viewers/{viewer_id}/record", ViewerRecord)
+
+    def change_viewer_record(self, viewer_id: int, change: ViewerRecordChange) -> ViewerRecord:
+        """Set the seller's note on a viewer, or block or unblock them."""
+        return self._call(
+            "PUT", f"/viewers/{viewer_id}/record", ViewerRecord, json=change, idempotent=True
+        )
+
+    def room_viewer_records(self, room_id: int) -> list[ViewerRecord]:
+        """The records of the viewers who came to this live and have one worth knowing."""
+        return self._call("GET", f"/rooms/{room_id}/viewer-records", list[ViewerRecord])
 
     # --- support ------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from flashbuy_desktop.ui.main_window import MainWindow, ViewState
 from flashbuy_desktop.ui.report_window import ProblemReportDialog
 from flashbuy_desktop.ui.settings_window import SettingsWindow
 from flashbuy_desktop.ui.signin import SignInDialog
+from flashbuy_protocol.limits import PAY_MINUTES_MIN
 from flashbuy_protocol.models import SignInResult
 
 log = logging.getLogger(__name__)
@@ -220,6 +221,9 @@ class Console(QObject):
             hotkeys=self.settings.hotkeys,
             global_keys=self.settings.global_hotkeys,
         )
+        # New flash-buys start with the settings' pay window and hold-back rule.
+        self.window.pay_minutes = self._pay_minutes(self.settings)
+        self.window.hold_back_after = self.settings.hold_back_expired
         logs.add_secret(self.client.token)  # the embedded demo signs in without the dialog
         self.window.lastTemplateChanged.connect(self._remember_template)
         self.window.signOutRequested.connect(self.sign_out)
@@ -259,6 +263,16 @@ class Console(QObject):
             self.switch_language(language)
         elif self.window is not None:
             self.window.apply_hotkeys(edited.hotkeys, global_keys=edited.global_hotkeys)
+            self.window.pay_minutes = edited.pay_minutes  # chosen now: taken as it is
+            self.window.hold_back_after = edited.hold_back_expired
+
+    def _pay_minutes(self, settings: ConsoleSettings) -> int:
+        """The pay window new flash-buys start with. The embedded demo starts at the shortest,
+        so its rehearsal audience shows every state of a sale (paid, expired, handed to the
+        next buyer) within about a minute; the window's field changes it per flash-buy."""
+        if self.embedded is not None:
+            return PAY_MINUTES_MIN
+        return settings.pay_minutes
 
     def switch_language(self, language: str) -> None:
         """Show the console in ``language`` now: the catalogs, then a main window built anew.

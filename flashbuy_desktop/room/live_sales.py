@@ -11,13 +11,18 @@ a reconnect) is ignored because its revision is not newer.
 :class:`LiveSales` keeps, per flash-buy id, the newest view, and per order id the newest order.
 Progress and orders for a flash-buy not known yet are held until it arrives. Every method says
 whether what it was given changed anything, so a table renders only what did.
+
+It also keeps each flash-buy's queue (候补): the viewers waiting for a piece to come back, in
+order of arrival, from the room's queue at load and ``queue.joined``/``queue.left`` after. A
+viewer given a piece (an order for them appears) is no longer waiting for it.
 """
 
 from collections.abc import Iterable
 from enum import Enum, auto
 
-from flashbuy_protocol.enums import FlashBuyStatus
-from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order
+from flashbuy_desktop.room.order_life import CAME_BACK, TAKEN, aware
+from flashbuy_protocol.enums import FlashBuyStatus, OrderStatus
+from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order, QueueEntry
 
 
 class Outcome(Enum):
@@ -37,6 +42,8 @@ def progressed(fb: FlashBuy, progress: FlashBuyProgress) -> FlashBuy:
     return fb.model_copy(
         update={
             "sold": progress.sold,
+            "held": progress.held,
+            "waiting": progress.waiting,
             "stock": progress.stock,
             "status": progress.status,
             "revision": progress.revision,
@@ -58,6 +65,8 @@ class LiveSales:
         # Orders by flash-buy id, then order id: also those of flash-buys not known yet.
         self._orders: dict[int, dict[int, Order]] = {}
         self._held: dict[int, FlashBuyProgress] = {}  # progress of flash-buys not known yet
+        # Queues by flash-buy id, then viewer id; None until the room's queue was loaded.
+        self._queues: dict[int, dict[int, QueueEntry]] | None = None
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -81,13 +90,50 @@ class LiveSales:
         return [orders[k] for k in sorted(orders)]
 
     def buyers(self, flashbuy_id: int) -> list[str]:
-        """The buyers' nicknames of ``flashbuy_id``, first buyer first."""
-        return [o.nickname for o in self.orders(flashbuy_id)]
+        """The nicknames of those whose piece it is (paid or held), first buyer first."""
+        return [o.nickname for o in self.orders(flashbuy_id) if o.status in TAKEN]
 
     def missing_buyers(self) -> list[int]:
-        """Known flash-buys that have sold more pieces than the orders known for them."""
+        """Known flash-buys with more pieces taken than the taken orders known for them."""
         return [
-            fid for fid, fb in self._flashbuys.items() if len(self._orders.get(fid, {})) < fb.sold
+            fid
+            for fid, fb in self._flashbuys.items()
+            if sum(o.status in TAKEN for o in self._orders.get(fid, {}).values()) < fb.sold
+        ]
+
+    def queue(self, flashbuy_id: int) -> list[QueueEntry]:
+        """The viewers waiting for a piece of ``flashbuy_id`` to come back, first come first."""
+        entries = (self._queues or {}).get(flashbuy_id, {})
+        return sorted(entries.values(), key=lambda e: (aware(e.joined_at), e.position))
+
+    def waiting(self, flashbuy_id: int) -> int:
+        """How many wait for ``flashbuy_id``: the queue as followed here once it was loaded,
+        else the platform's count on the flash-buy."""
+        if self._queues is not None:
+            return len(self._queues.get(flashbuy_id, {}))
+        fb = self._flashbuys.get(flashbuy_id)
+        return fb.waiting if fb is not None else 0
+
+    def waiting_pieces(self) -> list[FlashBuy]:
+        """Active flash-buys with a piece that came back and is free now (an order of theirs
+        expired or was cancelled, and not every piece is taken): pieces the seller may hand
+        to a viewer of their choice. Newest first."""
+        return [
+            fb
+            for fb in self.flashbuys()
+            if fb.status is FlashBuyStatus.ACTIVE
+            and fb.sold < fb.stock
+            and any(o.status in CAME_BACK for o in self._orders.get(fb.id, {}).values())
+        ]
+
+    def held_orders(self) -> list[Order]:
+        """Every held order of the known flash-buys (their countdowns run)."""
+        return [
+            o
+            for fid, orders in self._orders.items()
+            if fid in self._flashbuys
+            for o in orders.values()
+            if o.status is OrderStatus.HELD
         ]
 
     # --- what the platform says ---------------------------------------------------------------
@@ -138,9 +184,53 @@ class LiveSales:
         if known is not None and order.revision <= known.revision:
             return Outcome.IGNORED
         orders[order.id] = order
+        if self._queues is not None:
+            # A piece given to a waiting viewer: they no longer wait for it.
+            self._queues.get(order.flashbuy_id, {}).pop(order.viewer_id, None)
         return Outcome.CHANGED if order.flashbuy_id in self._flashbuys else Outcome.HELD
 
+    def load_queue(self, entries: Iterable[QueueEntry]) -> set[int]:
+        """Know exactly the room's queue of a full load; the flash-buy ids whose queue changed."""
+        before = self._queues or {}
+        fresh: dict[int, dict[int, QueueEntry]] = {}
+        for entry in entries:
+            if not self._served(entry):
+                fresh.setdefault(entry.flashbuy_id, {})[entry.viewer_id] = entry
+        self._queues = fresh
+        return {
+            fid
+            for fid in before.keys() | fresh.keys()
+            if before.get(fid, {}).keys() != fresh.get(fid, {}).keys()
+        }
+
+    def joined(self, entry: QueueEntry) -> Outcome:
+        """A viewer joined a flash-buy's queue (``queue.joined``)."""
+        queues = self._queues if self._queues is not None else {}
+        self._queues = queues
+        known = queues.get(entry.flashbuy_id, {}).get(entry.viewer_id)
+        if known == entry or self._served(entry):
+            return Outcome.IGNORED
+        queues.setdefault(entry.flashbuy_id, {})[entry.viewer_id] = entry
+        return Outcome.CHANGED if entry.flashbuy_id in self._flashbuys else Outcome.HELD
+
+    def left(self, entry: QueueEntry) -> Outcome:
+        """A viewer left a flash-buy's queue (``queue.left``: gone, given a piece, or the
+        flash-buy ended)."""
+        queue = (self._queues or {}).get(entry.flashbuy_id, {})
+        if queue.pop(entry.viewer_id, None) is None:
+            return Outcome.IGNORED
+        return Outcome.CHANGED if entry.flashbuy_id in self._flashbuys else Outcome.HELD
+
     # --- inside -------------------------------------------------------------------------------
+
+    def _served(self, entry: QueueEntry) -> bool:
+        """Whether the viewer of ``entry`` was given an order of that flash-buy after joining
+        (an entry read before the order, arriving late)."""
+        joined = aware(entry.joined_at)
+        return any(
+            o.viewer_id == entry.viewer_id and aware(o.created_at) >= joined
+            for o in self._orders.get(entry.flashbuy_id, {}).values()
+        )
 
     def _with_held(self, fb: FlashBuy) -> FlashBuy:
         """``fb`` with the progress held for it, if that is newer."""

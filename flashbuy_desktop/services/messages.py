@@ -127,6 +127,23 @@ _MESSAGES: Final[dict[str, object]] = {
     ErrorCode.REGION_EXCLUDED: QT_TRANSLATE_NOOP(
         "Messages", "The shipping template does not deliver to this region"
     ),
+    ErrorCode.VIEWER_BLOCKED: QT_TRANSLATE_NOOP(
+        "Messages", "You blocked this viewer: unblock them on their card first"
+    ),
+    ErrorCode.VIEWER_HELD_BACK: QT_TRANSLATE_NOOP(
+        "Messages",
+        "This viewer left too many orders unpaid and is held back from this flash-buy",
+    ),
+    ErrorCode.ORDER_NOT_HELD: QT_TRANSLATE_NOOP(
+        "Messages", "The order is no longer waiting for payment (paid, expired or cancelled)"
+    ),
+    ErrorCode.NO_PIECE_FREE: QT_TRANSLATE_NOOP(
+        "Messages", "No piece of this flash-buy is free: every one is paid or held for a buyer"
+    ),
+    ErrorCode.NOT_IN_QUEUE: QT_TRANSLATE_NOOP(
+        "Messages", "The viewer is no longer waiting in this flash-buy's queue"
+    ),
+    # The payment codes answer the payment provider's callbacks: see PROVIDER_ONLY.
     ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(
         "Messages", "The platform failed and nothing was done; please try again later"
     ),
@@ -144,6 +161,12 @@ _MESSAGES: Final[dict[str, object]] = {
     ),
 }
 
+
+# Codes that answer the payment provider's callbacks, never a console's request: the seller
+# never meets them, so they have no sentence here (the platform's words would show).
+PROVIDER_ONLY: Final = frozenset(
+    {ErrorCode.PAYMENT_SIGNATURE_INVALID, ErrorCode.PAYMENT_STALE, ErrorCode.PAYMENT_MISMATCH}
+)
 
 # The numbers some sentences name, from the limits the platform enforces.
 _VALUES: Final[dict[str, dict[str, int]]] = {

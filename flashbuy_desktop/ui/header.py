@@ -38,6 +38,11 @@ class LiveHeader(QWidget):
         self.state.setObjectName("live_state")
         self.viewers = QLabel()
         self.orders = QLabel()
+        self.orders.setObjectName("sales")
+        # Orders waiting to be paid: apart from the sales, amber, shown only when there are any.
+        self.held = QLabel()
+        self.held.setObjectName("held_sales")
+        set_tone(self.held, Tone.WARNING)
         self.connection = QLabel()
         self.connection.setObjectName("connection")
         bold = self.connection.font()
@@ -53,8 +58,15 @@ class LiveHeader(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.state)
         layout.addStretch(1)
-        for label in (self.viewers, self.orders, self.connection):
-            layout.addWidget(label)
+        sales = QHBoxLayout()  # paid and held read as one figure: close together
+        sales.setSpacing(6)
+        sales.addWidget(self.orders)
+        sales.addWidget(self.held)
+        for part in (self.viewers, sales, self.connection):
+            if isinstance(part, QWidget):
+                layout.addWidget(part)
+            else:
+                layout.addLayout(part)
             layout.addSpacing(16)
         layout.addWidget(self.go_live)
         layout.addWidget(self.end_live)
@@ -95,11 +107,20 @@ class LiveHeader(QWidget):
         """How many viewers are in the room now."""
         self.viewers.setText(self.tr("%n viewer(s)", "", count))
 
-    def set_sales(self, orders: int, sales_fen: int) -> None:
-        """Orders and sales of this live so far."""
+    def set_sales(
+        self, orders: int, sales_fen: int, held_count: int = 0, held_fen: int = 0
+    ) -> None:
+        """Paid orders and sales of this live so far, and apart, the orders waiting to be paid
+        ("订单 3 · 成交 ¥7,418.00 · 待付 ¥899.00")."""
         self.orders.setText(
             self.tr("%n order(s) · sales ¥{sales}", "", orders).format(sales=format_fen(sales_fen))
         )
+        self.orders.setToolTip(self.tr("Paid orders and what they were paid, postage aside"))
+        self.held.setText(
+            self.tr("· unpaid ¥{held}").format(held=format_fen(held_fen)) if held_count else ""
+        )
+        self.held.setToolTip(self.tr("Orders waiting to be paid: {n}").format(n=held_count))
+        self.held.setVisible(held_count > 0)
 
     def set_connection(self, state: StreamState, reason: str = "") -> None:
         """The event stream's state, readable at a glance."""

@@ -37,11 +37,14 @@ from flashbuy_desktop.ui.golive import GoLiveDialog
 from flashbuy_desktop.ui.header import LiveHeader
 from flashbuy_desktop.ui.lives import LivesWindow
 from flashbuy_desktop.ui.new_flashbuy import LiveContext, NewFlashBuyDialog
+from flashbuy_desktop.ui.orders import OrdersPane
 from flashbuy_desktop.ui.screenfit import fitted_size
 from flashbuy_desktop.ui.shipping import ShippingTemplateManager
 from flashbuy_desktop.ui.theme import Tone, set_tone
+from flashbuy_desktop.ui.viewers.desk import ViewerDesk
 from flashbuy_protocol.enums import FlashBuyStatus, LiveStatus
 from flashbuy_protocol.event_payloads import LiveEnded, LiveTotals, ViewerCount
+from flashbuy_protocol.limits import PAY_MINUTES_DEFAULT
 from flashbuy_protocol.models import (
     Comment,
     Event,
@@ -49,7 +52,9 @@ from flashbuy_protocol.models import (
     FlashBuyList,
     FlashBuyProgress,
     Order,
+    QueueEntry,
     Room,
+    ViewerRecord,
 )
 
 log = logging.getLogger(__name__)
@@ -119,9 +124,18 @@ class MainWindow(QMainWindow):
         self.panel = FlashBuyPanel(client, self.tasks, room_id=0)
         self.sync = RoomSync(client, self, comments=self.bridge.on_event)
 
+        # Under the flash-buys, the selected one's orders and queue (候补).
+        self.orders_pane = OrdersPane(client, self.tasks, self.panel.model)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("sales_splitter")
+        right.addWidget(self.panel)
+        right.addWidget(self.orders_pane)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([480, 240])
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.comments)
-        splitter.addWidget(self.panel)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([440, 840])  # nicknames and comments readable from the start
@@ -185,8 +199,19 @@ class MainWindow(QMainWindow):
             lambda state, why: self.header.set_connection(StreamState(state), why)
         )
         self.panel.errorRaised.connect(self.show_error)
+        self.panel.flashbuySelected.connect(lambda fid: self.orders_pane.show_flashbuy(fid or None))
+        self.orders_pane.errorRaised.connect(self.show_error)
         self.comments.targetRequested.connect(self.targetRequested)
         self.tasks.failed.connect(self.show_error)
+        # Who pays: badges, the viewer's card (click a name), handing a piece over.
+        self.viewers = ViewerDesk(
+            client, self.tasks, self.comments, self, waiting=self.panel.model.sales.waiting_pieces
+        )
+        self.viewers.watch(self.panel.model)
+        self.viewers.errorRaised.connect(self.show_error)
+        # New flash-buys' pay window and hold-back rule (the settings'; the Console sets them).
+        self.pay_minutes = PAY_MINUTES_DEFAULT
+        self.hold_back_after: int | None = None
 
     def apply_hotkeys(self, hotkeys: Hotkeys, *, global_keys: bool = False) -> None:
         """Use the seller's hotkeys from now on (new full flash-buy, retake, pause comments);
@@ -266,10 +291,20 @@ class MainWindow(QMainWindow):
             return
         room_id = room.id
 
-        def snapshot() -> tuple[list[Comment], FlashBuyList]:
+        def snapshot() -> tuple[
+            list[Comment], FlashBuyList, list[Order], list[QueueEntry], list[ViewerRecord]
+        ]:
             # Read after the room, so the stream (from room.last_event_id) can only repeat
             # what these already show, never miss it; repeats are applied idempotently.
-            return self.client.comments(room_id, limit=200), self.client.flashbuys(room_id)
+            # Every order, those that expired or were cancelled too: the orders pane shows
+            # where each piece went.
+            return (
+                self.client.comments(room_id, limit=200),
+                self.client.flashbuys(room_id),
+                self.client.room_orders(room_id),
+                self.client.room_queue(room_id),
+                self.client.room_viewer_records(room_id),
+            )
 
         self.tasks.run(
             snapshot,
@@ -279,13 +314,22 @@ class MainWindow(QMainWindow):
         )
 
     def _snapshot_loaded(
-        self, room: Room, comments: list[Comment], flashbuys: FlashBuyList
+        self,
+        room: Room,
+        comments: list[Comment],
+        flashbuys: FlashBuyList,
+        orders: list[Order],
+        queue: list[QueueEntry],
+        records: list[ViewerRecord],
     ) -> None:
         if self.closed or self.room is None or self.room.id != room.id:
             return
+        self.viewers.load(records)
         self.feed.extend(comments)
         self.panel.set_room(room.id)
+        self.panel.add_orders(orders)  # first: the load then lacks no buyer
         self.panel.reset(flashbuys.items)
+        self.panel.load_queue(queue)
         self.sync.start(room.id, after=room.last_event_id)
 
     def resync(self) -> None:
@@ -298,7 +342,9 @@ class MainWindow(QMainWindow):
 
     def _show_sales(self, figures: SalesFigures) -> None:
         self.sales = figures
-        self.header.set_sales(figures.order_count, figures.sales_fen)
+        self.header.set_sales(
+            figures.order_count, figures.sales_fen, figures.held_count, figures.held_fen
+        )
 
     def _comments_arrived(self, comments: list[Comment]) -> None:
         # A stream stopped for another room may still have some on their way.
@@ -314,9 +360,11 @@ class MainWindow(QMainWindow):
         if data is None:
             return
         match data:
-            case FlashBuy() | FlashBuyProgress() | Order():
+            case FlashBuy() | FlashBuyProgress() | Order() | QueueEntry():
                 if data.room_id == self.room.id:
-                    self.panel.apply_payload(data)
+                    self.panel.apply_payload(data, event.type)
+            case ViewerRecord():
+                self.viewers.apply_record(data)
             case ViewerCount():
                 self.header.set_viewer_count(data.viewer_count)
             case LiveTotals():
@@ -374,6 +422,9 @@ class MainWindow(QMainWindow):
                 last_product_id=self.last_product_id,
                 comment=comment or None,
                 ended=self.room.status is not LiveStatus.LIVE,
+                pay_minutes=self.pay_minutes,
+                hold_back_after=self.hold_back_after,
+                record_of=self.comments.records.record,
             ),
             parent=self,
         )

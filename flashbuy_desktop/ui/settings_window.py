@@ -1,4 +1,4 @@
-"""The settings window: platform address, language, capture, hotkeys, rehearsal audience.
+"""The settings window: platform address, language, capture, sales, hotkeys, rehearsal audience.
 
 It edits a copy: nothing changes until Save, and Save goes through
 :class:`~flashbuy_desktop.settings.ConsoleSettings` itself, so the window accepts exactly
@@ -143,6 +143,40 @@ class SettingsWindow(QDialog):
         form.addRow(self.tr("Frames per capture"), self.burst)
         form.addRow(self.tr("Time between frames"), self.interval)
 
+        sales = QGroupBox(self.tr("Sales"), self)
+        self.pay_minutes = QSpinBox(sales)
+        self.pay_minutes.setObjectName("pay_minutes_spin")
+        self.pay_minutes.setRange(*model.PAY_MINUTES_RANGE)
+        self.pay_minutes.setSuffix(self.tr(" min", "a spin box's unit"))
+        self.pay_minutes.setToolTip(
+            self.tr(
+                "How long a buyer has to pay once a piece is theirs; unpaid, the piece goes to"
+                " the next buyer. Each new flash-buy can change it."
+            )
+        )
+        self.hold_back = QCheckBox(
+            self.tr("Hold back viewers who left orders unpaid from full flash-buys"), sales
+        )
+        self.hold_back.setObjectName("hold_back_check")
+        self.hold_back_after = QSpinBox(sales)
+        self.hold_back_after.setObjectName("hold_back_spin")
+        self.hold_back_after.setRange(*model.HOLD_BACK_RANGE)
+        self.hold_back_after.setSuffix(self.tr(" expired order(s)", "a spin box's unit"))
+        self.hold_back_help = QLabel(
+            self.tr(
+                "Viewers with this many expired orders with you cannot buy full flash-buys;"
+                " you can still offer them a targeted one."
+            ),
+            sales,
+        )
+        self.hold_back_help.setWordWrap(True)
+        theme.set_tone(self.hold_back_help, Tone.MUTED)
+        form = QFormLayout(sales)
+        form.addRow(self.tr("Time to pay"), self.pay_minutes)
+        form.addRow(self.hold_back)
+        form.addRow(self.tr("Hold back after"), self.hold_back_after)
+        form.addRow(self.hold_back_help)
+
         hotkeys = QGroupBox(self.tr("Hotkeys"), self)
         form = QFormLayout(hotkeys)
         self.hotkey_edits: dict[str, QKeySequenceEdit] = {}
@@ -222,7 +256,7 @@ class SettingsWindow(QDialog):
         self.cancel_button.setText(self.tr("Cancel"))
 
         layout = self._root = QVBoxLayout(self)
-        for group in (platform, general, capture, hotkeys, audience):
+        for group in (platform, general, capture, sales, hotkeys, audience):
             layout.addWidget(group)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
@@ -253,6 +287,10 @@ class SettingsWindow(QDialog):
         for name, edit in self.hotkey_edits.items():
             edit.setKeySequence(QKeySequence.fromString(getattr(settings.hotkeys, name), PORTABLE))
         self.global_hotkeys.setChecked(settings.global_hotkeys)
+        self.pay_minutes.setValue(settings.pay_minutes)
+        self.hold_back.setChecked(settings.hold_back_expired is not None)
+        self.hold_back_after.setValue(settings.hold_back_expired or model.HOLD_BACK_SUGGESTED)
+        self.hold_back_after.setEnabled(settings.hold_back_expired is not None)
         self.audience.setChecked(settings.rehearsal_audience)
         self.viewers.setValue(settings.audience_viewers)
         self.viewers.setEnabled(settings.rehearsal_audience)
@@ -263,6 +301,7 @@ class SettingsWindow(QDialog):
         self.server_url.textEdited.connect(lambda _text: self._check_address(quiet=True))
         self.server_url.editingFinished.connect(self._check_address)
         self.audience.toggled.connect(self.viewers.setEnabled)
+        self.hold_back.toggled.connect(self.hold_back_after.setEnabled)
         for edit in self.hotkey_edits.values():
             edit.keySequenceChanged.connect(lambda _sequence: self._check_hotkeys())
         self.global_hotkeys.toggled.connect(lambda _checked: self._check_global())
@@ -352,6 +391,10 @@ class SettingsWindow(QDialog):
             "capture_interval_ms": self.interval.value(),
             "hotkeys": self.hotkeys(),
             "global_hotkeys": self.global_hotkeys.isChecked(),
+            "pay_minutes": self.pay_minutes.value(),
+            "hold_back_expired": (
+                self.hold_back_after.value() if self.hold_back.isChecked() else None
+            ),
         }
         if self.embedded_demo:
             values["rehearsal_audience"] = self.audience.isChecked()

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>CancelOrderDialog</name>
+    <message>
+        <source>Cancel order</source>
+        <translation>Cancel order</translation>
+    </message>
+    <message>
+        <source>Cancel {nickname}&apos;s unpaid order (¥{price})?</source>
+        <translation>Cancel {nickname}&apos;s unpaid order (¥{price})?</translation>
+    </message>
+    <message>
+        <source>The piece goes to the next viewer in the queue, or back on sale. The buyer sees your reason.</source>
+        <translation>The piece goes to the next viewer in the queue, or back on sale. The buyer sees your reason.</translation>
+    </message>
+    <message>
+        <source>Reason, e.g. the buyer asked to cancel</source>
+        <translation>Reason, e.g. the buyer asked to cancel</translation>
+    </message>
+    <message>
+        <source>Keep the order</source>
+        <translation>Keep the order</translation>
+    </message>
+</context>
+<context>
     <name>CaptureFrame</name>
     <message>
         <source>Capture frame</source>
@@ -33,8 +56,16 @@
 <context>
     <name>CommentDelegate</name>
     <message>
+        <source>Hand over to this viewer</source>
+        <translation>Hand over to this viewer</translation>
+    </message>
+    <message>
         <source>Start a targeted flash-buy for {nickname}</source>
         <translation>Start a targeted flash-buy for {nickname}</translation>
+    </message>
+    <message>
+        <source>Give the piece that came back to {nickname}</source>
+        <translation>Give the piece that came back to {nickname}</translation>
     </message>
 </context>
 <context>
@@ -214,6 +245,19 @@
     <message>
         <source>Stock</source>
         <translation>Stock</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <comment>a spin box&apos;s unit</comment>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Unpaid after this long, the order expires and the piece goes to the next buyer</source>
+        <translation>Unpaid after this long, the order expires and the piece goes to the next buyer</translation>
+    </message>
+    <message>
+        <source>Time to pay</source>
+        <translation>Time to pay</translation>
     </message>
     <message>
         <source>Loading shipping templates…</source>
@@ -411,8 +455,28 @@
         <translation>#{piece} · {title}</translation>
     </message>
     <message>
+        <source>Paid {paid} · unpaid {held} / {stock}</source>
+        <translation>Paid {paid} · unpaid {held} / {stock}</translation>
+    </message>
+    <message>
         <source>Sold {sold}/{stock}</source>
         <translation>Sold {sold}/{stock}</translation>
+    </message>
+    <message>
+        <source>{left} left</source>
+        <translation>{left} left</translation>
+    </message>
+    <message>
+        <source>The first unpaid order runs out in {left}</source>
+        <translation>The first unpaid order runs out in {left}</translation>
+    </message>
+    <message>
+        <source>Waiting {n}</source>
+        <translation>Waiting {n}</translation>
+    </message>
+    <message>
+        <source>{n} viewer(s) wait for a piece to come back</source>
+        <translation>{n} viewer(s) wait for a piece to come back</translation>
     </message>
     <message>
         <source>Targeted: {names}</source>
@@ -576,6 +640,18 @@ Category: {category}</translation>
             <numerusform>%n order · sales ¥{sales}</numerusform>
             <numerusform>%n orders · sales ¥{sales}</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Paid orders and what they were paid, postage aside</source>
+        <translation>Paid orders and what they were paid, postage aside</translation>
+    </message>
+    <message>
+        <source>· unpaid ¥{held}</source>
+        <translation>· unpaid ¥{held}</translation>
+    </message>
+    <message>
+        <source>Orders waiting to be paid: {n}</source>
+        <translation>Orders waiting to be paid: {n}</translation>
     </message>
     <message>
         <source>Connected</source>
@@ -926,6 +1002,26 @@ Category: {category}</translation>
         <translation>The shipping template does not deliver to this region</translation>
     </message>
     <message>
+        <source>You blocked this viewer: unblock them on their card first</source>
+        <translation>You blocked this viewer: unblock them on their card first</translation>
+    </message>
+    <message>
+        <source>This viewer left too many orders unpaid and is held back from this flash-buy</source>
+        <translation>This viewer left too many orders unpaid and is held back from this flash-buy</translation>
+    </message>
+    <message>
+        <source>The order is no longer waiting for payment (paid, expired or cancelled)</source>
+        <translation>The order is no longer waiting for payment (paid, expired or cancelled)</translation>
+    </message>
+    <message>
+        <source>No piece of this flash-buy is free: every one is paid or held for a buyer</source>
+        <translation>No piece of this flash-buy is free: every one is paid or held for a buyer</translation>
+    </message>
+    <message>
+        <source>The viewer is no longer waiting in this flash-buy&apos;s queue</source>
+        <translation>The viewer is no longer waiting in this flash-buy&apos;s queue</translation>
+    </message>
+    <message>
         <source>The platform failed and nothing was done; please try again later</source>
         <translation>The platform failed and nothing was done; please try again later</translation>
     </message>
@@ -983,6 +1079,13 @@ Category: {category}</translation>
     <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
+    </message>
+    <message numerus="yes">
+        <source>Viewers with %n or more expired order(s) with you cannot buy it (settings)</source>
+        <translation>
+            <numerusform>Viewers with %n or more expired order with you cannot buy it (settings)</numerusform>
+            <numerusform>Viewers with %n or more expired orders with you cannot buy it (settings)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Create (Enter)</source>
@@ -1071,6 +1174,164 @@ Category: {category}</translation>
     </message>
 </context>
 <context>
+    <name>OrdersModel</name>
+    <message>
+        <source>Buyer</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>Placed</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>The piece</source>
+        <translation>The piece</translation>
+    </message>
+    <message>
+        <source>{nickname}, {region}</source>
+        <translation>{nickname}, {region}</translation>
+    </message>
+    <message>
+        <source>Pay by {time}</source>
+        <translation>Pay by {time}</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPane</name>
+    <message>
+        <source>Cancel order…</source>
+        <translation>Cancel order…</translation>
+    </message>
+    <message>
+        <source>Cancel the selected unpaid order: its piece goes to the next in the queue</source>
+        <translation>Cancel the selected unpaid order: its piece goes to the next in the queue</translation>
+    </message>
+    <message>
+        <source>Give to them</source>
+        <translation>Give to them</translation>
+    </message>
+    <message>
+        <source>Give the piece to the selected waiting viewer, with a fresh pay window</source>
+        <translation>Give the piece to the selected waiting viewer, with a fresh pay window</translation>
+    </message>
+    <message>
+        <source>Select a flash-buy to see its orders</source>
+        <translation>Select a flash-buy to see its orders</translation>
+    </message>
+    <message>
+        <source>Orders of {title}</source>
+        <translation>Orders of {title}</translation>
+    </message>
+    <message>
+        <source>Orders: {n}</source>
+        <translation>Orders: {n}</translation>
+    </message>
+    <message>
+        <source>Waiting: {n}</source>
+        <translation>Waiting: {n}</translation>
+    </message>
+    <message>
+        <source>{place}. {nickname}  {time}</source>
+        <translation>{place}. {nickname}  {time}</translation>
+    </message>
+    <message>
+        <source>Could not cancel the order</source>
+        <translation>Could not cancel the order</translation>
+    </message>
+    <message>
+        <source>Give the piece to {nickname}</source>
+        <translation>Give the piece to {nickname}</translation>
+    </message>
+    <message>
+        <source>Cancel {old}&apos;s unpaid order and give the piece to {new}?</source>
+        <translation>Cancel {old}&apos;s unpaid order and give the piece to {new}?</translation>
+    </message>
+    <message>
+        <source>{old} has not paid yet. Their order is cancelled now and {new} gets a fresh pay window.</source>
+        <translation>{old} has not paid yet. Their order is cancelled now and {new} gets a fresh pay window.</translation>
+    </message>
+    <message>
+        <source>Give to {nickname}</source>
+        <translation>Give to {nickname}</translation>
+    </message>
+    <message>
+        <source>Keep {nickname}&apos;s order</source>
+        <translation>Keep {nickname}&apos;s order</translation>
+    </message>
+    <message>
+        <source>Could not give the piece</source>
+        <translation>Could not give the piece</translation>
+    </message>
+    <message>
+        <source>{what}: {why}</source>
+        <translation>{what}: {why}</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>Unpaid</translation>
+    </message>
+    <message>
+        <source>Unpaid {left}</source>
+        <translation>Unpaid {left}</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>buyer</source>
+        <translation>buyer</translation>
+    </message>
+    <message>
+        <source>seller</source>
+        <translation>seller</translation>
+    </message>
+    <message>
+        <source>Cancelled ({who}: {reason})</source>
+        <translation>Cancelled ({who}: {reason})</translation>
+    </message>
+    <message>
+        <source>Cancelled ({who})</source>
+        <translation>Cancelled ({who})</translation>
+    </message>
+    <message>
+        <source>Given by you</source>
+        <translation>Given by you</translation>
+    </message>
+    <message>
+        <source>From the queue</source>
+        <translation>From the queue</translation>
+    </message>
+    <message>
+        <source>Came back</source>
+        <translation>Came back</translation>
+    </message>
+    <message>
+        <source>{how}, was {nickname}&apos;s</source>
+        <translation>{how}, was {nickname}&apos;s</translation>
+    </message>
+    <message>
+        <source>Moved to {nickname}</source>
+        <translation>Moved to {nickname}</translation>
+    </message>
+    <message>
+        <source>Piece released</source>
+        <translation>Piece released</translation>
+    </message>
+</context>
+<context>
     <name>PastLiveWindow</name>
     <message>
         <source>Past live: {title}</source>
@@ -1144,6 +1405,25 @@ Category: {category}</translation>
     <message>
         <source>Drag to crop the picture tighter; double-click to undo the crop</source>
         <translation>Drag to crop the picture tighter; double-click to undo the crop</translation>
+    </message>
+</context>
+<context>
+    <name>PiecePicker</name>
+    <message>
+        <source>{title} (¥{price})</source>
+        <translation>{title} (¥{price})</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <source>Which piece goes to {nickname}?</source>
+        <translation>Which piece goes to {nickname}?</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -1403,6 +1683,40 @@ Category: {category}</translation>
     <message>
         <source>Time between frames</source>
         <translation>Time between frames</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <comment>a spin box&apos;s unit</comment>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>How long a buyer has to pay once a piece is theirs; unpaid, the piece goes to the next buyer. Each new flash-buy can change it.</source>
+        <translation>How long a buyer has to pay once a piece is theirs; unpaid, the piece goes to the next buyer. Each new flash-buy can change it.</translation>
+    </message>
+    <message>
+        <source>Hold back viewers who left orders unpaid from full flash-buys</source>
+        <translation>Hold back viewers who left orders unpaid from full flash-buys</translation>
+    </message>
+    <message>
+        <source> expired order(s)</source>
+        <comment>a spin box&apos;s unit</comment>
+        <translation> expired order(s)</translation>
+    </message>
+    <message>
+        <source>Viewers with this many expired orders with you cannot buy full flash-buys; you can still offer them a targeted one.</source>
+        <translation>Viewers with this many expired orders with you cannot buy full flash-buys; you can still offer them a targeted one.</translation>
+    </message>
+    <message>
+        <source>Time to pay</source>
+        <translation>Time to pay</translation>
+    </message>
+    <message>
+        <source>Hold back after</source>
+        <translation>Hold back after</translation>
     </message>
     <message>
         <source>Hotkeys</source>
@@ -1789,6 +2103,164 @@ Category: {category}</translation>
     <message>
         <source>The {field} shows nothing: it holds only invisible characters</source>
         <translation>The {field} shows nothing: it holds only invisible characters</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerCard</name>
+    <message>
+        <source>Viewer: {nickname}</source>
+        <translation>Viewer: {nickname}</translation>
+    </message>
+    <message>
+        <source>Blocked: gets no offer from you</source>
+        <translation>Blocked: gets no offer from you</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Left unpaid</source>
+        <translation>Left unpaid</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Your note on this viewer (only you see it)</source>
+        <translation>Your note on this viewer (only you see it)</translation>
+    </message>
+    <message>
+        <source>Save note</source>
+        <translation>Save note</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n piece(s) · ¥{amount}</source>
+        <translation>
+            <numerusform>%n piece · ¥{amount}</numerusform>
+            <numerusform>%n pieces · ¥{amount}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) expired</source>
+        <translation>
+            <numerusform>%n order expired</numerusform>
+            <numerusform>%n orders expired</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n order</numerusform>
+            <numerusform>%n orders</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>Unblock</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>note</translation>
+    </message>
+    <message>
+        <source>Invalid input: {reason}</source>
+        <translation>Invalid input: {reason}</translation>
+    </message>
+    <message>
+        <source>Note saved</source>
+        <translation>Note saved</translation>
+    </message>
+    <message>
+        <source>Unblocked</source>
+        <translation>Unblocked</translation>
+    </message>
+    <message>
+        <source>Block viewer</source>
+        <translation>Block viewer</translation>
+    </message>
+    <message>
+        <source>Block {nickname}?</source>
+        <translation>Block {nickname}?</translation>
+    </message>
+    <message>
+        <source>They get no offer from you in this live or later ones, and cannot pay for a piece. Orders they already paid stay theirs. You can unblock them here.</source>
+        <translation>They get no offer from you in this live or later ones, and cannot pay for a piece. Orders they already paid stay theirs. You can unblock them here.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Blocked</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerDesk</name>
+    <message>
+        <source>No piece is waiting for a buyer</source>
+        <translation>No piece is waiting for a buyer</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <source>Give {piece} to {nickname}?</source>
+        <translation>Give {piece} to {nickname}?</translation>
+    </message>
+    <message>
+        <source>The piece is held for them with a new pay window; the viewers waiting in its queue stay in it.</source>
+        <translation>The piece is held for them with a new pay window; the viewers waiting in its queue stay in it.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerWords</name>
+    <message>
+        <source>Blocked</source>
+        <translation>Blocked</translation>
+    </message>
+    <message>
+        <source>Unpaid {count}</source>
+        <translation>Unpaid {count}</translation>
+    </message>
+    <message>
+        <source>Regular {count}</source>
+        <translation>Regular {count}</translation>
+    </message>
+    <message>
+        <source>Paid {count}</source>
+        <translation>Paid {count}</translation>
+    </message>
+    <message>
+        <source>No orders yet</source>
+        <translation>No orders yet</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
     </message>
 </context>
 </TS>

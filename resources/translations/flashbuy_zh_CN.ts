@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CancelOrderDialog</name>
+    <message>
+        <source>Cancel order</source>
+        <translation>取消订单</translation>
+    </message>
+    <message>
+        <source>Cancel {nickname}&apos;s unpaid order (¥{price})?</source>
+        <translation>取消 {nickname} 的待付款订单（¥{price}）？</translation>
+    </message>
+    <message>
+        <source>The piece goes to the next viewer in the queue, or back on sale. The buyer sees your reason.</source>
+        <translation>这件货会转给候补的下一位观众，没有候补就重新开售。买家会看到取消原因。</translation>
+    </message>
+    <message>
+        <source>Reason, e.g. the buyer asked to cancel</source>
+        <translation>原因，例如：买家要求取消</translation>
+    </message>
+    <message>
+        <source>Keep the order</source>
+        <translation>保留订单</translation>
+    </message>
+</context>
+<context>
     <name>CaptureFrame</name>
     <message>
         <source>Capture frame</source>
@@ -33,8 +56,16 @@
 <context>
     <name>CommentDelegate</name>
     <message>
+        <source>Hand over to this viewer</source>
+        <translation>转给这位观众</translation>
+    </message>
+    <message>
         <source>Start a targeted flash-buy for {nickname}</source>
         <translation>给 {nickname} 发起定向闪购</translation>
+    </message>
+    <message>
+        <source>Give the piece that came back to {nickname}</source>
+        <translation>把退回的这件转给 {nickname}</translation>
     </message>
 </context>
 <context>
@@ -213,6 +244,19 @@
     <message>
         <source>Stock</source>
         <translation>库存</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <comment>a spin box&apos;s unit</comment>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Unpaid after this long, the order expires and the piece goes to the next buyer</source>
+        <translation>超过这个时间未付款，订单超时，这件转给下一位买家</translation>
+    </message>
+    <message>
+        <source>Time to pay</source>
+        <translation>付款时限</translation>
     </message>
     <message>
         <source>Loading shipping templates…</source>
@@ -410,8 +454,28 @@
         <translation>#{piece} · {title}</translation>
     </message>
     <message>
+        <source>Paid {paid} · unpaid {held} / {stock}</source>
+        <translation>已付 {paid} · 待付 {held} / {stock}</translation>
+    </message>
+    <message>
         <source>Sold {sold}/{stock}</source>
         <translation>已售 {sold}/{stock}</translation>
+    </message>
+    <message>
+        <source>{left} left</source>
+        <translation>剩 {left}</translation>
+    </message>
+    <message>
+        <source>The first unpaid order runs out in {left}</source>
+        <translation>最早的待付款订单 {left} 后超时</translation>
+    </message>
+    <message>
+        <source>Waiting {n}</source>
+        <translation>候补 {n}</translation>
+    </message>
+    <message>
+        <source>{n} viewer(s) wait for a piece to come back</source>
+        <translation>{n} 位观众在候补</translation>
     </message>
     <message>
         <source>Targeted: {names}</source>
@@ -573,6 +637,18 @@ Category: {category}</source>
         <translation>
             <numerusform>订单 %n · 成交 ¥{sales}</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Paid orders and what they were paid, postage aside</source>
+        <translation>已付款的订单数和成交额（不含运费）</translation>
+    </message>
+    <message>
+        <source>· unpaid ¥{held}</source>
+        <translation>· 待付 ¥{held}</translation>
+    </message>
+    <message>
+        <source>Orders waiting to be paid: {n}</source>
+        <translation>待付款订单：{n}</translation>
     </message>
     <message>
         <source>Connected</source>
@@ -923,6 +999,26 @@ Category: {category}</source>
         <translation>运费模板不配送该地区</translation>
     </message>
     <message>
+        <source>You blocked this viewer: unblock them on their card first</source>
+        <translation>你已拉黑这位观众：请先在观众卡片上取消拉黑</translation>
+    </message>
+    <message>
+        <source>This viewer left too many orders unpaid and is held back from this flash-buy</source>
+        <translation>这位观众超时未付款（跑单）次数过多，不能参与这个闪购</translation>
+    </message>
+    <message>
+        <source>The order is no longer waiting for payment (paid, expired or cancelled)</source>
+        <translation>这个订单已不是待付款（已付款、已超时或已取消）</translation>
+    </message>
+    <message>
+        <source>No piece of this flash-buy is free: every one is paid or held for a buyer</source>
+        <translation>这个闪购没有空闲的件：每件都已付款或为买家保留中</translation>
+    </message>
+    <message>
+        <source>The viewer is no longer waiting in this flash-buy&apos;s queue</source>
+        <translation>这位观众已不在这个闪购的候补中</translation>
+    </message>
+    <message>
         <source>The platform failed and nothing was done; please try again later</source>
         <translation>平台出错了，操作未生效，请稍后再试</translation>
     </message>
@@ -980,6 +1076,12 @@ Category: {category}</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <source>Viewers with %n or more expired order(s) with you cannot buy it (settings)</source>
+        <translation>
+            <numerusform>在你这里跑单 %n 次及以上的观众不能购买（设置）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Create (Enter)</source>
@@ -1068,6 +1170,164 @@ Category: {category}</source>
     </message>
 </context>
 <context>
+    <name>OrdersModel</name>
+    <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>下单</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>The piece</source>
+        <translation>货品去向</translation>
+    </message>
+    <message>
+        <source>{nickname}, {region}</source>
+        <translation>{nickname}，{region}</translation>
+    </message>
+    <message>
+        <source>Pay by {time}</source>
+        <translation>请在 {time} 前付款</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPane</name>
+    <message>
+        <source>Cancel order…</source>
+        <translation>取消订单…</translation>
+    </message>
+    <message>
+        <source>Cancel the selected unpaid order: its piece goes to the next in the queue</source>
+        <translation>取消选中的待付款订单：这件货转给候补的下一位</translation>
+    </message>
+    <message>
+        <source>Give to them</source>
+        <translation>转给这位</translation>
+    </message>
+    <message>
+        <source>Give the piece to the selected waiting viewer, with a fresh pay window</source>
+        <translation>把这件货转给选中的候补观众，重新计时付款</translation>
+    </message>
+    <message>
+        <source>Select a flash-buy to see its orders</source>
+        <translation>选中一个闪购，查看它的订单</translation>
+    </message>
+    <message>
+        <source>Orders of {title}</source>
+        <translation>{title} 的订单</translation>
+    </message>
+    <message>
+        <source>Orders: {n}</source>
+        <translation>订单 {n}</translation>
+    </message>
+    <message>
+        <source>Waiting: {n}</source>
+        <translation>候补 {n}</translation>
+    </message>
+    <message>
+        <source>{place}. {nickname}  {time}</source>
+        <translation>{place}. {nickname}  {time}</translation>
+    </message>
+    <message>
+        <source>Could not cancel the order</source>
+        <translation>无法取消订单</translation>
+    </message>
+    <message>
+        <source>Give the piece to {nickname}</source>
+        <translation>转给 {nickname}</translation>
+    </message>
+    <message>
+        <source>Cancel {old}&apos;s unpaid order and give the piece to {new}?</source>
+        <translation>取消 {old} 的待付款订单，把这件货转给 {new}？</translation>
+    </message>
+    <message>
+        <source>{old} has not paid yet. Their order is cancelled now and {new} gets a fresh pay window.</source>
+        <translation>{old} 还没有付款。对方的订单会立即取消，{new} 重新计时付款。</translation>
+    </message>
+    <message>
+        <source>Give to {nickname}</source>
+        <translation>转给 {nickname}</translation>
+    </message>
+    <message>
+        <source>Keep {nickname}&apos;s order</source>
+        <translation>保留 {nickname} 的订单</translation>
+    </message>
+    <message>
+        <source>Could not give the piece</source>
+        <translation>无法转给这位观众</translation>
+    </message>
+    <message>
+        <source>{what}: {why}</source>
+        <translation>{what}：{why}</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>待付款</translation>
+    </message>
+    <message>
+        <source>Unpaid {left}</source>
+        <translation>待付款 {left}</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已付款</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>seller</source>
+        <translation>卖家</translation>
+    </message>
+    <message>
+        <source>Cancelled ({who}: {reason})</source>
+        <translation>已取消（{who}：{reason}）</translation>
+    </message>
+    <message>
+        <source>Cancelled ({who})</source>
+        <translation>已取消（{who}）</translation>
+    </message>
+    <message>
+        <source>Given by you</source>
+        <translation>卖家指定</translation>
+    </message>
+    <message>
+        <source>From the queue</source>
+        <translation>候补转入</translation>
+    </message>
+    <message>
+        <source>Came back</source>
+        <translation>重新售出</translation>
+    </message>
+    <message>
+        <source>{how}, was {nickname}&apos;s</source>
+        <translation>{how}，原属 {nickname}</translation>
+    </message>
+    <message>
+        <source>Moved to {nickname}</source>
+        <translation>转给 {nickname}</translation>
+    </message>
+    <message>
+        <source>Piece released</source>
+        <translation>已释放</translation>
+    </message>
+</context>
+<context>
     <name>PastLiveWindow</name>
     <message>
         <source>Past live: {title}</source>
@@ -1141,6 +1401,25 @@ Category: {category}</source>
     <message>
         <source>Drag to crop the picture tighter; double-click to undo the crop</source>
         <translation>拖动鼠标框选更紧的裁剪范围；双击取消裁剪</translation>
+    </message>
+</context>
+<context>
+    <name>PiecePicker</name>
+    <message>
+        <source>{title} (¥{price})</source>
+        <translation>{title}（¥{price}）</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>转给观众</translation>
+    </message>
+    <message>
+        <source>Which piece goes to {nickname}?</source>
+        <translation>哪一件转给 {nickname}？</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -1400,6 +1679,40 @@ Category: {category}</source>
     <message>
         <source>Time between frames</source>
         <translation>帧间隔</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <comment>a spin box&apos;s unit</comment>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>How long a buyer has to pay once a piece is theirs; unpaid, the piece goes to the next buyer. Each new flash-buy can change it.</source>
+        <translation>抢到后须在多长时间内付款；超时未付，这件转给下一位买家。每个新闪购可单独修改。</translation>
+    </message>
+    <message>
+        <source>Hold back viewers who left orders unpaid from full flash-buys</source>
+        <translation>限制跑单的观众参与全量闪购</translation>
+    </message>
+    <message>
+        <source> expired order(s)</source>
+        <comment>a spin box&apos;s unit</comment>
+        <translation> 次跑单</translation>
+    </message>
+    <message>
+        <source>Viewers with this many expired orders with you cannot buy full flash-buys; you can still offer them a targeted one.</source>
+        <translation>在你这里跑单达到这个次数的观众不能购买全量闪购；你仍可以对他们发定向闪购。</translation>
+    </message>
+    <message>
+        <source>Time to pay</source>
+        <translation>付款时限</translation>
+    </message>
+    <message>
+        <source>Hold back after</source>
+        <translation>跑单达到</translation>
     </message>
     <message>
         <source>Hotkeys</source>
@@ -1786,6 +2099,161 @@ Category: {category}</source>
     <message>
         <source>The {field} shows nothing: it holds only invisible characters</source>
         <translation>{field}没有可显示的内容：只含不可见字符</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerCard</name>
+    <message>
+        <source>Viewer: {nickname}</source>
+        <translation>观众：{nickname}</translation>
+    </message>
+    <message>
+        <source>Blocked: gets no offer from you</source>
+        <translation>已拉黑：收不到你的闪购</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已付</translation>
+    </message>
+    <message>
+        <source>Left unpaid</source>
+        <translation>跑单</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Your note on this viewer (only you see it)</source>
+        <translation>对这位观众的备注（仅你可见）</translation>
+    </message>
+    <message>
+        <source>Save note</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n piece(s) · ¥{amount}</source>
+        <translation>
+            <numerusform>%n 件 · ¥{amount}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) expired</source>
+        <translation>
+            <numerusform>%n 单</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n 单</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>取消拉黑</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>拉黑</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Invalid input: {reason}</source>
+        <translation>输入有误：{reason}</translation>
+    </message>
+    <message>
+        <source>Note saved</source>
+        <translation>备注已保存</translation>
+    </message>
+    <message>
+        <source>Unblocked</source>
+        <translation>已取消拉黑</translation>
+    </message>
+    <message>
+        <source>Block viewer</source>
+        <translation>拉黑观众</translation>
+    </message>
+    <message>
+        <source>Block {nickname}?</source>
+        <translation>拉黑 {nickname}？</translation>
+    </message>
+    <message>
+        <source>They get no offer from you in this live or later ones, and cannot pay for a piece. Orders they already paid stay theirs. You can unblock them here.</source>
+        <translation>拉黑后，这位观众在本场和以后的直播中都收不到你的闪购，也无法付款。已付款的订单不受影响。可在这里取消拉黑。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>已拉黑</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>保存中…</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerDesk</name>
+    <message>
+        <source>No piece is waiting for a buyer</source>
+        <translation>没有等待转给买家的件</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>转给观众</translation>
+    </message>
+    <message>
+        <source>Give {piece} to {nickname}?</source>
+        <translation>把 {piece} 转给 {nickname}？</translation>
+    </message>
+    <message>
+        <source>The piece is held for them with a new pay window; the viewers waiting in its queue stay in it.</source>
+        <translation>这件将为这位观众保留，付款时限重新计算；候补的观众仍在候补中。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ViewerWords</name>
+    <message>
+        <source>Blocked</source>
+        <translation>已拉黑</translation>
+    </message>
+    <message>
+        <source>Unpaid {count}</source>
+        <translation>跑单 {count}</translation>
+    </message>
+    <message>
+        <source>Regular {count}</source>
+        <translation>回头客 {count}</translation>
+    </message>
+    <message>
+        <source>Paid {count}</source>
+        <translation>已付 {count}</translation>
+    </message>
+    <message>
+        <source>No orders yet</source>
+        <translation>暂无订单</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
     </message>
 </context>
 </TS>

@@ -737,3 +737,73 @@ def test_edit_opens_the_window_and_returns_what_was_saved(qtbot: Any, tmp_path: 
 
     QTimer.singleShot(0, click_cancel)
     assert SettingsWindow.edit(None, result, embedded_demo=True, path=path) is None
+
+
+# --- sales: the pay window and the hold-back rule -------------------------------------------
+
+
+def test_the_pay_window_defaults_to_five_minutes_and_the_hold_back_rule_is_off() -> None:
+    settings = ConsoleSettings()
+    assert settings.pay_minutes == 5
+    assert settings.hold_back_expired is None
+
+
+def test_a_file_without_the_sales_settings_takes_their_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "capture_burst": 4}))
+    loaded = ConsoleSettings.load(path)
+    assert (loaded.capture_burst, loaded.pay_minutes, loaded.hold_back_expired) == (4, 5, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "pay_minutes", "hold_back"),
+    [
+        ({"pay_minutes": 0, "hold_back_expired": 3}, 5, 3),  # 0 minutes: only that resets
+        ({"pay_minutes": 31}, 5, None),
+        ({"pay_minutes": 12, "hold_back_expired": 0}, 12, None),
+        ({"pay_minutes": 1, "hold_back_expired": 21}, 1, None),
+        ({"pay_minutes": 30, "hold_back_expired": 20}, 30, 20),
+    ],
+)
+def test_sales_settings_out_of_bounds_reset_alone(
+    tmp_path: Path, raw: dict[str, int], pay_minutes: int, hold_back: int | None
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "capture_burst": 6, **raw}))
+    loaded = ConsoleSettings.load(path)
+    assert (loaded.capture_burst, loaded.pay_minutes, loaded.hold_back_expired) == (
+        6,
+        pay_minutes,
+        hold_back,
+    )
+
+
+def test_the_window_edits_the_pay_window_and_turns_the_hold_back_rule_on_and_off(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "settings.json"
+    window = open_window(qtbot, ConsoleSettings(), path)
+    assert window.pay_minutes.value() == 5
+    assert window.pay_minutes.suffix() == " 分钟"
+    assert not window.hold_back.isChecked()
+    assert not window.hold_back_after.isEnabled()
+    type_into(qtbot, window.pay_minutes, "10")
+    click_box(qtbot, window.hold_back)
+    assert window.hold_back_after.isEnabled()
+    type_into(qtbot, window.hold_back_after, "3")
+    if shots := os.environ.get("FLASHBUY_SHOTS"):
+        window.grab().save(str(Path(shots) / "settings-sales.png"))
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    result: ConsoleSettings = saved.args[0]
+    assert (result.pay_minutes, result.hold_back_expired) == (10, 3)
+    assert ConsoleSettings.load(path) == result
+
+    window = open_window(qtbot, result, path)
+    assert window.hold_back.isChecked()
+    assert window.hold_back_after.value() == 3
+    click_box(qtbot, window.hold_back)  # off again: the number is kept in the box, not saved
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert saved.args[0].hold_back_expired is None
+    assert saved.args[0].pay_minutes == 10

@@ -91,6 +91,8 @@ class Parts(NamedTuple):
     nickname: str  # the nickname as painted: whole, or elided to nick_width
     nick_width: int
     text_left: int  # x where the comment's text starts
+    badges_left: int = 0  # x where the viewer's badges start (right after the nickname)
+    hand_over: QRect = QRect()  # the "hand over" button left of "+" (empty: not shown)
 
 
 def button_rect(row: QRect) -> QRect:
@@ -99,15 +101,29 @@ def button_rect(row: QRect) -> QRect:
     return QRect(row.right() - PAD - side + 1, row.top() + (row.height() - side) // 2, side, side)
 
 
-def parts(look: Look, rect: QRect, row: Row) -> Parts:
-    """Where each part of ``row`` goes when painted in ``rect``."""
+def parts(
+    look: Look, rect: QRect, row: Row, *, badges_width: int = 0, hand_over_width: int = 0
+) -> Parts:
+    """Where each part of ``row`` goes when painted in ``rect``.
+
+    ``badges_width``: what the viewer's badges need after the nickname (0: none);
+    ``hand_over_width``: the "hand over" button's width left of "+" (0: not shown).
+    """
     left, top, width, height = rect.x(), rect.y(), rect.width(), rect.height()
     side = max(12, height - 2 * (PAD - 1))
     button = QRect(left + width - PAD - side, top + (height - side) // 2, side, side)
-    time_left = button.x() - PAD - look.time_width
+    hand_over = QRect()
+    right = button.x()
+    if hand_over_width:
+        hand_over = QRect(right - PAD - hand_over_width, button.y(), hand_over_width, side)
+        right = hand_over.x()
+    time_left = right - PAD - look.time_width
     # What the nickname and the text share: from the left padding to the time's padding,
-    # less the small gap between them.
-    space = max(0, time_left - PAD - (left + PAD) - PAD // 2)
+    # less the small gap between them (and the badges, which are never cut).
+    space = max(0, time_left - PAD - (left + PAD) - PAD // 2 - badges_width)
     nickname = look.nick_format.format(nickname=row[NICKNAME])
     shown, nick_width = look.fit_nickname(nickname, row[TEXT], row[INTENT], space)
-    return Parts(button, time_left, shown, nick_width, left + PAD + nick_width + PAD // 2)
+    badges_left = left + PAD + nick_width + PAD // 2
+    return Parts(
+        button, time_left, shown, nick_width, badges_left + badges_width, badges_left, hand_over
+    )

@@ -10,6 +10,8 @@ not paused. Typical wiring (the main window's job)::
     # and only then delete the bridge (a worker must never emit on a deleted object).
 """
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QEnterEvent, QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
@@ -22,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flashbuy_desktop.room.viewer_book import ViewerBook
 from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.comments.comment_delegate import CommentDelegate
 from flashbuy_desktop.ui.comments.comment_feed import CommentFeed
 from flashbuy_desktop.ui.comments.comment_model import CommentListModel
 from flashbuy_desktop.ui.comments.intent_filter import IntentFilter
 from flashbuy_desktop.ui.theme import Tone
+from flashbuy_protocol.models import ViewerRecord
 
 
 class _CommentList(QListView):
@@ -66,11 +70,16 @@ class CommentView(QWidget):
 
     The pointer resting on the list pauses the feed ("已暂停，N 条新评论");
     leaving resumes it, and the list follows the newest comment again. "+" on a
-    row, or Enter on the selected row, emits ``targetRequested(viewer_id, nickname, text)``.
-    Without a ``feed`` the view makes its own; a feed without a parent becomes the view's.
+    row, or Enter on the selected row, emits ``targetRequested(viewer_id, nickname, text)``;
+    a click on a nickname ``viewerRequested(viewer_id, nickname)`` (the viewer's card), and
+    "hand over" (shown by :meth:`set_hand_over_shown`) ``handOverRequested``. Each row shows
+    its viewer's badges from :attr:`records`. Without a ``feed`` the view makes its own; a
+    feed without a parent becomes the view's.
     """
 
     targetRequested = Signal(int, str, str)  # viewer id, nickname, comment: a targeted flash-buy
+    viewerRequested = Signal(int, str)  # viewer id, nickname: open the viewer's card
+    handOverRequested = Signal(int, str)  # viewer id, nickname: give them a waiting piece
 
     def __init__(self, feed: CommentFeed | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +88,8 @@ class CommentView(QWidget):
             self.feed.setParent(self)  # a feed without an owner lives as long as the view
         self.filter = IntentFilter(self)
         self.filter.setSourceModel(self.feed.model)
-        self.delegate = CommentDelegate(self)
+        self.records = ViewerBook()  # the viewers' records, for the badges
+        self.delegate = CommentDelegate(self, book=self.records)
 
         self.list_view = _CommentList(self)
         self.list_view.setModel(self.filter)
@@ -122,6 +132,8 @@ class CommentView(QWidget):
         self.list_view.hoverChanged.connect(self._hovered)
         self.list_view.enterPressed.connect(self.delegate.request_target)
         self.delegate.targetRequested.connect(self.targetRequested)
+        self.delegate.viewerRequested.connect(self.viewerRequested)
+        self.delegate.handOverRequested.connect(self.handOverRequested)
         self.filter.rowsInserted.connect(self._follow)
         self._connect_feed(self.feed)
 
@@ -153,6 +165,22 @@ class CommentView(QWidget):
         self._connect_feed(feed)
         self._show_pause()
         self._follow()
+
+    def load_records(self, records: Iterable[ViewerRecord]) -> None:
+        """The viewers' records of the live shown (replacing any other): badges for every row."""
+        self.records.load(records)
+        self.list_view.viewport().update()
+
+    def put_record(self, record: ViewerRecord) -> None:
+        """One viewer's newer record (a ``viewer.record`` event): their rows repaint."""
+        if self.records.put(record):
+            self.list_view.viewport().update()
+
+    def set_hand_over_shown(self, shown: bool) -> None:
+        """Show "hand over" on the rows while a piece that came back waits for a buyer."""
+        if shown != self.delegate.hand_over_shown():
+            self.delegate.set_hand_over_shown(shown)
+            self.list_view.viewport().update()
 
     def _connect_feed(self, feed: CommentFeed) -> None:
         feed.pausedChanged.connect(self._show_pause)

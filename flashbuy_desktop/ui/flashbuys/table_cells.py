@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush
 
 from flashbuy_desktop.room.listing import buyers_brief, title_names_piece
+from flashbuy_desktop.room.order_life import countdown
 from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.flashbuys.table_columns import Column, Role
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
@@ -64,12 +65,53 @@ class RowText:
     tips: tuple[str | None, ...]
 
 
-def row_text(fb: FlashBuy, buyers: list[str]) -> RowText:
-    """The texts and tooltips of ``fb``'s row, bought by ``buyers`` (first buyer first)."""
+def sold_text(fb: FlashBuy, due_in: int | None = None, waiting: int = 0) -> tuple[str, str]:
+    """The sold cell and what its tooltip adds to the buyers: taken against paid
+    ("已付 1 · 待付 1 / 2"), then on a second line the soonest held order's countdown
+    (``due_in`` seconds) and the queue (候补 3)."""
+    paid = fb.sold - fb.held
+    if fb.held:
+        first = QCoreApplication.translate(
+            "FlashBuyTableModel", "Paid {paid} · unpaid {held} / {stock}"
+        ).format(paid=paid, held=fb.held, stock=fb.stock)
+    else:
+        first = QCoreApplication.translate("FlashBuyTableModel", "Sold {sold}/{stock}").format(
+            sold=fb.sold, stock=fb.stock
+        )
+    second: list[str] = []
+    tips: list[str] = []
+    if fb.held and due_in is not None:
+        # Words, not a clock glyph: the fonts a seller's system has may lack one.
+        second.append(
+            QCoreApplication.translate("FlashBuyTableModel", "{left} left").format(
+                left=countdown(due_in)
+            )
+        )
+        tips.append(
+            QCoreApplication.translate(
+                "FlashBuyTableModel", "The first unpaid order runs out in {left}"
+            ).format(left=countdown(due_in))
+        )
+    if waiting:
+        words = QCoreApplication.translate("FlashBuyTableModel", "Waiting {n}").format(n=waiting)
+        second.append(words)
+        tips.append(
+            QCoreApplication.translate(
+                "FlashBuyTableModel",
+                "{n} viewer(s) wait for a piece to come back",
+            ).format(n=waiting)
+        )
+    text = first + ("\n" + " · ".join(second) if second else "")
+    return text, "\n".join(tips)
+
+
+def row_text(
+    fb: FlashBuy, buyers: list[str], *, due_in: int | None = None, waiting: int = 0
+) -> RowText:
+    """The texts and tooltips of ``fb``'s row, bought by ``buyers`` (first buyer first), its
+    soonest unpaid order due in ``due_in`` seconds, ``waiting`` viewers in its queue."""
     title = shown_title(fb)
-    sold = QCoreApplication.translate("FlashBuyTableModel", "Sold {sold}/{stock}").format(
-        sold=fb.sold, stock=fb.stock
-    )
+    sold, sold_tip = sold_text(fb, due_in, waiting)
     buyers_tip = (
         QCoreApplication.translate("FlashBuyTableModel", "Buyers: {names}").format(
             names=", ".join(buyers)
@@ -114,7 +156,7 @@ def row_text(fb: FlashBuy, buyers: list[str]) -> RowText:
             + title_tip,
             title_tip,
             None,
-            buyers_tip,
+            "\n".join(filter(None, (buyers_tip, sold_tip))),
             buyers_tip,
             mode,
             status_tip,
@@ -128,8 +170,11 @@ def _brush(name: str) -> QBrush:
     return QBrush(theme.colour(name))
 
 
-def foreground(status: FlashBuyStatus, column: int) -> QBrush | None:
-    """Text colour: green "active", white on the sold-out badge, grey rows no longer buyable."""
+def foreground(status: FlashBuyStatus, column: int, held: int = 0) -> QBrush | None:
+    """Text colour: green "active", white on the sold-out badge, grey rows no longer buyable,
+    amber pieces waiting for their buyer to pay."""
+    if column == Column.SOLD and held:
+        return _brush("warning")
     if column == Column.STATUS:
         if status is FlashBuyStatus.ACTIVE:
             return _brush("success")

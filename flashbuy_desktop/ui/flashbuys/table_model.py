@@ -6,7 +6,8 @@ hands it what arrives and turns what changed into Qt's row signals, one per chan
 """
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,11 +16,13 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QPixmap
 
 from flashbuy_desktop.room.live_sales import LiveSales, Outcome
+from flashbuy_desktop.room.order_life import seconds_left, soonest_due
 from flashbuy_desktop.ui.flashbuys.table_cells import (
     RowText,
     alignment,
@@ -41,9 +44,15 @@ from flashbuy_desktop.ui.flashbuys.table_columns import (
     Column,
 )
 from flashbuy_desktop.ui.flashbuys.thumbnails import Thumbnails
-from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order
+from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order, QueueEntry
 
 _ROOT = QModelIndex()
+TICK_MS = 1000
+
+
+def utc_now() -> datetime:
+    """The console's clock."""
+    return datetime.now(UTC)
 
 
 class FlashBuyTableModel(QAbstractTableModel):
@@ -55,13 +64,26 @@ class FlashBuyTableModel(QAbstractTableModel):
     piece that came back lowers ``sold``). Pictures are not fetched here:
     :attr:`thumbnailWanted` asks for them once per picture id, and :meth:`set_thumbnail`
     hands the bytes in.
+
+    Rows with an unpaid order count down to its deadline: one timer for the whole table
+    ticks once a second while any order is held, and stops when none is.
     """
 
     thumbnailWanted = Signal(str)  # picture id whose bytes the model has not been given
+    ordersChanged = Signal(int)  # a flash-buy id whose orders or queue changed
+    ticked = Signal()  # a second passed while orders are held (countdowns moved)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         super().__init__(parent)
         self.sales = LiveSales()  # what the rows show; read it, feed it through the model
+        self.clock = clock
+        self.ticker = QTimer(self)
+        self.ticker.setObjectName("countdownTicker")
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self.tick)
+        self._counting: set[int] = set()  # ids of flash-buys with a held order
         self._keys: list[int] = []  # -id of each row, ascending: newest (largest id) first
         self._text: dict[int, RowText] = {}  # by flash-buy id, worked out once per change
         self._thumbs = Thumbnails()
@@ -122,7 +144,7 @@ class FlashBuyTableModel(QAbstractTableModel):
         if role == DECORATION:
             return self._thumbs.shown(fb.picture_id) if column == Column.PICTURE else None
         if role == FOREGROUND:
-            return foreground(fb.status, column)
+            return foreground(fb.status, column, fb.held)
         if role == BACKGROUND:
             return background(fb.status, column)
         if role == ALIGNMENT:
@@ -142,13 +164,14 @@ class FlashBuyTableModel(QAbstractTableModel):
         self._keys = [-fb.id for fb in self.sales.flashbuys()]
         self._text = {-key: self._render(-key) for key in self._keys}
         self.endResetModel()
+        self._count_down()
         self._ask_thumbnails(self._fb(-key).picture_id for key in self._keys)
 
     def upsert(self, fb: FlashBuy) -> None:
         """Insert a new flash-buy, or show a newer view (higher revision) of a shown one."""
         outcome = self.sales.put(fb)
         if outcome is Outcome.CHANGED:
-            self._changed(fb.id)
+            self._orders_changed(fb.id)
         elif outcome is Outcome.ADDED:
             self._text[fb.id] = self._render(fb.id)
             at = bisect.bisect_left(self._keys, -fb.id)
@@ -156,22 +179,51 @@ class FlashBuyTableModel(QAbstractTableModel):
             self._keys.insert(at, -fb.id)
             self.endInsertRows()
             self._ask_thumbnails([fb.picture_id])
+            self._count_down()  # orders that came before it may be held
 
     def apply_progress(self, p: FlashBuyProgress) -> None:
         """Apply a ``flashbuy.updated`` / ``flashbuy.sold_out`` if it is newer than the row."""
         if self.sales.progress(p) is Outcome.CHANGED:
-            self._changed(p.id)
+            self._orders_changed(p.id)
 
     def add_order(self, order: Order) -> None:
-        """Add a buyer's nickname to the row of the flash-buy bought (once per order)."""
+        """An order placed, or a newer view of one (paid, expired, cancelled): shown once per
+        order, the newest."""
         if self.sales.order(order) is Outcome.CHANGED:
-            self._changed(order.flashbuy_id)
+            self._orders_changed(order.flashbuy_id)
+            self._count_down()
 
     def add_orders(self, orders: Iterable[Order]) -> None:
         """Add many orders (a load): each row they change is repainted once, not per order."""
         changed = {o.flashbuy_id for o in orders if self.sales.order(o) is Outcome.CHANGED}
         for fid in sorted(changed, reverse=True):
-            self._changed(fid)
+            self._orders_changed(fid)
+        self._count_down()
+
+    def load_queue(self, entries: Iterable[QueueEntry]) -> None:
+        """The room's whole queue (候补), read with the room."""
+        for fid in sorted(self.sales.load_queue(entries), reverse=True):
+            self._orders_changed(fid)
+
+    def queue_joined(self, entry: QueueEntry) -> None:
+        """A viewer now waits for a piece of a flash-buy (``queue.joined``)."""
+        if self.sales.joined(entry) is Outcome.CHANGED:
+            self._orders_changed(entry.flashbuy_id)
+
+    def queue_left(self, entry: QueueEntry) -> None:
+        """A viewer waits no more (``queue.left``)."""
+        if self.sales.left(entry) is Outcome.CHANGED:
+            self._orders_changed(entry.flashbuy_id)
+
+    def tick(self) -> None:
+        """A second passed: repaint the countdowns (only the rows with a held order)."""
+        for fid in sorted(self._counting, reverse=True):
+            row = self.row_of(fid)
+            if row >= 0:
+                self._text[fid] = self._render(fid)
+                at = self.index(row, Column.SOLD)
+                self.dataChanged.emit(at, at, [DISPLAY, TOOLTIP])
+        self.ticked.emit()
 
     def set_thumbnail(self, picture_id: str, data: bytes) -> None:
         """Use the picture ``data`` (JPEG or PNG bytes) for every row showing ``picture_id``."""
@@ -219,7 +271,26 @@ class FlashBuyTableModel(QAbstractTableModel):
         return fb
 
     def _render(self, fid: int) -> RowText:
-        return row_text(self._fb(fid), self.sales.buyers(fid))
+        fb = self._fb(fid)
+        due = soonest_due(self.sales.orders(fid)) if fb.held else None
+        return row_text(
+            fb,
+            self.sales.buyers(fid),
+            due_in=seconds_left(due, self.clock()) if due is not None else None,
+            waiting=self.sales.waiting(fid),
+        )
+
+    def _orders_changed(self, fid: int) -> None:
+        self._changed(fid)
+        self.ordersChanged.emit(fid)
+
+    def _count_down(self) -> None:
+        """Tick while any order is held, and only then."""
+        self._counting = {o.flashbuy_id for o in self.sales.held_orders()}
+        if self._counting and not self.ticker.isActive():
+            self.ticker.start()
+        elif not self._counting and self.ticker.isActive():
+            self.ticker.stop()
 
     def _changed(self, fid: int) -> None:
         row = self.row_of(fid)

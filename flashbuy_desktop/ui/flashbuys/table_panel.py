@@ -34,6 +34,7 @@ from flashbuy_desktop.ui.picture_popup import PicturePopup
 from flashbuy_desktop.ui.sort_header import SortHeader
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.event_payloads import EventPayload
+from flashbuy_protocol.events import EventType
 from flashbuy_protocol.models import (
     Category,
     Event,
@@ -41,6 +42,7 @@ from flashbuy_protocol.models import (
     FlashBuyList,
     FlashBuyProgress,
     Order,
+    QueueEntry,
 )
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class FlashBuyPanel(QWidget):
 
     errorRaised = Signal(str)  # a sentence for the seller
     refreshed = Signal()  # a full load has been shown
+    flashbuySelected = Signal(int)  # the id of the selected flash-buy, 0 when none is
 
     def __init__(
         self,
@@ -178,6 +181,7 @@ class FlashBuyPanel(QWidget):
 
         selection = self.view.selectionModel()
         selection.selectionChanged.connect(self._update_actions)
+        selection.selectionChanged.connect(self._selection_moved)
         for signal in (
             self.proxy.dataChanged,
             self.proxy.rowsRemoved,
@@ -267,11 +271,13 @@ class FlashBuyPanel(QWidget):
             return
         data = understood(event)
         if data is not None:
-            self.apply_payload(data)
+            self.apply_payload(data, event.type)
 
-    def apply_payload(self, data: EventPayload) -> None:
-        """Apply one event's typed data (the main window has read it already)."""
-        # Created and ended carry the whole flash-buy; updated and sold-out its progress.
+    def apply_payload(self, data: EventPayload, kind: EventType | None = None) -> None:
+        """Apply one event's typed data (the main window has read it already); ``kind``, the
+        event's type, tells a viewer joining a queue from one leaving it."""
+        # Created and ended carry the whole flash-buy; updated and sold-out its progress;
+        # placed and updated the whole order; joined and left a queue entry.
         match data:
             case FlashBuy():
                 self.model.upsert(data)
@@ -279,6 +285,19 @@ class FlashBuyPanel(QWidget):
                 self.model.apply_progress(data)
             case Order():
                 self.model.add_order(data)
+            case QueueEntry() if kind is EventType.QUEUE_JOINED:
+                self.model.queue_joined(data)
+            case QueueEntry() if kind is EventType.QUEUE_LEFT:
+                self.model.queue_left(data)
+
+    def add_orders(self, orders: list[Order]) -> None:
+        """Orders read with the room (every state, those that came back too); before
+        :meth:`reset`, they spare it asking for the buyers again."""
+        self.model.add_orders(o for o in orders if o.room_id == self.room_id)
+
+    def load_queue(self, entries: list[QueueEntry]) -> None:
+        """The room's queue (候补) as read with its flash-buys."""
+        self.model.load_queue(e for e in entries if e.room_id == self.room_id)
 
     def selected_flashbuy(self) -> FlashBuy | None:
         """The flash-buy of the selected row, if any."""
@@ -391,13 +410,24 @@ class FlashBuyPanel(QWidget):
     def _can_end(self, fb: FlashBuy | None) -> bool:
         if self.read_only:
             return False
-        return fb is not None and fb.status is FlashBuyStatus.ACTIVE and fb.id not in self._ending
+        if fb is None or fb.id in self._ending:
+            return False
+        # A sold-out piece whose buyer has not paid yet may still come back: ending it
+        # keeps it from being offered again.
+        return fb.status is FlashBuyStatus.ACTIVE or (
+            fb.status is FlashBuyStatus.SOLD_OUT and fb.held > 0
+        )
 
     @Slot()
     def _update_actions(self, *_args: object) -> None:
         enabled = self._can_end(self.selected_flashbuy())
         self.end_action.setEnabled(enabled)
         self.end_button.setEnabled(enabled)
+
+    @Slot()
+    def _selection_moved(self, *_args: object) -> None:
+        fb = self.selected_flashbuy()
+        self.flashbuySelected.emit(fb.id if fb is not None else 0)
 
     @Slot(object)
     def _show_counts(self, counts: dict[FlashBuyStatus, int]) -> None:

@@ -1,4 +1,4 @@
-"""One targeted viewer, shown as a chip with a button that removes it."""
+"""One targeted viewer, shown as a chip with their record and a button that removes it."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -8,11 +8,13 @@ from flashbuy_desktop.ui.theme import Tone
 
 
 class TargetChip(QFrame):
-    """One targeted viewer's nickname, with a button that removes it."""
+    """One targeted viewer's nickname and record ("回头客 5 · 跑单 1"), and a remove button."""
 
     removed = Signal(int)  # viewer id
 
-    def __init__(self, viewer_id: int, nickname: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, viewer_id: int, nickname: str, record: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.viewer_id = viewer_id
         self.nickname = nickname
@@ -22,6 +24,12 @@ class TargetChip(QFrame):
         layout.setContentsMargins(8, 1, 2, 1)
         layout.setSpacing(2)
         layout.addWidget(QLabel(nickname, self))
+        # Whether this viewer pays, at the moment the seller offers them a piece.
+        self.record_label = QLabel(record, self)
+        self.record_label.setObjectName("chip_record")
+        theme.set_tone(self.record_label, Tone.MUTED)
+        self.record_label.setVisible(bool(record))
+        layout.addWidget(self.record_label)
         self.remove_button = QToolButton(self)
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)

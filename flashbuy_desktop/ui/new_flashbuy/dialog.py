@@ -148,8 +148,22 @@ class NewFlashBuyDialog(QDialog):
         )
         theme.set_tone(self.mode_label, Tone.STRONG)
         right.addWidget(self.mode_label)
+        self.hold_back_label = QLabel(self.form_box)
+        self.hold_back_label.setWordWrap(True)
+        theme.set_tone(self.hold_back_label, Tone.MUTED)
+        hold_back = self.live.hold_back_after
+        if self.mode is Mode.FULL and hold_back is not None:
+            self.hold_back_label.setText(
+                self.tr(
+                    "Viewers with %n or more expired order(s) with you cannot buy it (settings)",
+                    "",
+                    hold_back,
+                )
+            )
+        self.hold_back_label.setVisible(bool(self.hold_back_label.text()))
+        right.addWidget(self.hold_back_label)
 
-        self.targets_box = TargetsBox(targets, self.form_box)
+        self.targets_box = TargetsBox(targets, self.form_box, record_of=self.live.record_of)
         self.targets_box.setVisible(self.mode is Mode.TARGETED)
         right.addWidget(self.targets_box)
         self.comment_label = self.targets_box.comment_label
@@ -162,7 +176,9 @@ class NewFlashBuyDialog(QDialog):
         self.quota_error = inline_label(self.form_box)
         right.addWidget(self.quota_error)
 
-        self.fields = FlashBuyFields(self.mode, self.live.flashbuys, self.form_box)
+        self.fields = FlashBuyFields(
+            self.mode, self.live.flashbuys, self.form_box, pay_minutes=self.live.pay_minutes
+        )
         right.addWidget(self.fields)
         right.addStretch(1)
         fields = self.fields
@@ -175,6 +191,7 @@ class NewFlashBuyDialog(QDialog):
         self.title_edit, self.title_error = fields.title_edit, fields.title_error
         self.price_edit, self.price_error = fields.price_edit, fields.price_error
         self.stock_spin = fields.stock_spin
+        self.pay_spin = fields.pay_spin
         self.template_combo, self.template_error = fields.template_combo, fields.template_error
         self.new_template_button = fields.new_template_button
         self.note_edit, self.note_error = fields.note_edit, fields.note_error
@@ -475,6 +492,10 @@ class NewFlashBuyDialog(QDialog):
                 template_id=values.template_id,
                 target_viewer_ids=[t for t, _ in targets] if self.mode is Mode.TARGETED else [],
                 note=values.note,
+                pay_minutes=values.pay_minutes,
+                # The settings' rule holds back viewers who left orders unpaid from offers to
+                # everyone; a targeted offer names its viewers, so the seller chose them.
+                hold_back_after=self.live.hold_back_after if self.mode is Mode.FULL else None,
             )
         except ValidationError as exc:
             say(

@@ -32,6 +32,9 @@ from flashbuy_desktop.ui.theme import Tone
 from flashbuy_protocol.enums import FlashBuyStatus, Mode
 from flashbuy_protocol.limits import (
     NOTE_MAX,
+    PAY_MINUTES_DEFAULT,
+    PAY_MINUTES_MAX,
+    PAY_MINUTES_MIN,
     PIECE_NO_MAX,
     STOCK_MAX,
     STOCK_MIN,
@@ -54,6 +57,7 @@ class FieldValues:
     stock: int
     template_id: int
     note: str
+    pay_minutes: int = PAY_MINUTES_DEFAULT
 
 
 class FlashBuyFields(QWidget):
@@ -62,7 +66,12 @@ class FlashBuyFields(QWidget):
     changed = Signal()  # another product or template: what the window can do may change
 
     def __init__(
-        self, mode: Mode, flashbuys: Sequence[FlashBuy], parent: QWidget | None = None
+        self,
+        mode: Mode,
+        flashbuys: Sequence[FlashBuy],
+        parent: QWidget | None = None,
+        *,
+        pay_minutes: int = PAY_MINUTES_DEFAULT,
     ) -> None:
         super().__init__(parent)
         self._flashbuys = flashbuys  # this live's so far: a repeated piece number is said
@@ -95,6 +104,20 @@ class FlashBuyFields(QWidget):
         self.stock_spin.setRange(STOCK_MIN, STOCK_MAX)
         self.stock_spin.setValue(1)
         form.addRow(self.tr("Stock"), self.stock_spin)
+
+        # How long the buyer has to pay; the settings give the default. After stock in the
+        # tab order, and never focused first: the price keeps the keyboard.
+        self.pay_spin = QSpinBox(self)
+        self.pay_spin.setObjectName("pay_minutes_spin")
+        self.pay_spin.setRange(PAY_MINUTES_MIN, PAY_MINUTES_MAX)
+        self.pay_spin.setValue(min(max(pay_minutes, PAY_MINUTES_MIN), PAY_MINUTES_MAX))
+        self.pay_spin.setSuffix(self.tr(" min", "a spin box's unit"))
+        self.pay_spin.setToolTip(
+            self.tr(
+                "Unpaid after this long, the order expires and the piece goes to the next buyer"
+            )
+        )
+        form.addRow(self.tr("Time to pay"), self.pay_spin)
 
         template_row = QHBoxLayout()
         self.template_combo = QComboBox(self)
@@ -277,4 +300,13 @@ class FlashBuyFields(QWidget):
             ok = False
         if not ok or product is None or price is None or template_id is None:
             return None
-        return FieldValues(product, piece, title, price, self.stock_spin.value(), template_id, note)
+        return FieldValues(
+            product,
+            piece,
+            title,
+            price,
+            self.stock_spin.value(),
+            template_id,
+            note,
+            self.pay_spin.value(),
+        )

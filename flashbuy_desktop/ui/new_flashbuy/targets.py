@@ -1,6 +1,6 @@
 """The viewers a targeted flash-buy is for: the comment that asked, their chips, and a picker."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +17,8 @@ from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.new_flashbuy.chip import TargetChip
 from flashbuy_desktop.ui.new_flashbuy.inline import inline_label, say
 from flashbuy_desktop.ui.theme import Tone
-from flashbuy_protocol.models import Viewer
+from flashbuy_desktop.ui.viewers.words import summary
+from flashbuy_protocol.models import Viewer, ViewerRecord
 
 
 class TargetsBox(QWidget):
@@ -25,8 +26,15 @@ class TargetsBox(QWidget):
 
     changed = Signal()  # a viewer was added or removed
 
-    def __init__(self, targets: Sequence[tuple[int, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        targets: Sequence[tuple[int, str]],
+        parent: QWidget | None = None,
+        *,
+        record_of: Callable[[int], ViewerRecord | None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._record_of = record_of
         self._targets: dict[int, str] = {}
         self._viewers: list[Viewer] = []
         layout = QVBoxLayout(self)
@@ -84,7 +92,8 @@ class TargetsBox(QWidget):
         if viewer_id in self._targets:
             return
         self._targets[viewer_id] = nickname
-        chip = TargetChip(viewer_id, nickname, self)
+        record = summary(self._record_of(viewer_id)) if self._record_of is not None else ""
+        chip = TargetChip(viewer_id, nickname, record, self)
         chip.remove_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         chip.removed.connect(self.remove_target)
         self.chips_layout.insertWidget(self.chips_layout.count() - 1, chip)

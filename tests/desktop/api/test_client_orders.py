@@ -17,8 +17,23 @@ def test_room_orders_are_every_order_of_the_live_oldest_first(world: World) -> N
         orders = client.room_orders(world.room_id)
         assert [o.model_dump(mode="json") for o in orders] == placed
         assert [o.id for o in orders] == sorted(o["id"] for o in placed)
-        # The room carries the live's totals, as the platform counts them.
+        # The room carries the live's totals, as the platform counts them: held apart from
+        # paid, until the buyers pay.
         room = client.room(world.room_id)
-        assert (room.order_count, room.sales_fen) == (3, 40_000)
+        assert (room.order_count, room.sales_fen, room.held_count, room.held_fen) == (
+            0,
+            0,
+            3,
+            40_000,
+        )
+        for order in placed:
+            world.platform.settle(order["id"])
+        room = client.room(world.room_id)
+        assert (room.order_count, room.sales_fen, room.held_count, room.held_fen) == (
+            3,
+            40_000,
+            0,
+            0,
+        )
     finally:
         client.close()

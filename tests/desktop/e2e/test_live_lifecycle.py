@@ -39,6 +39,7 @@ from flashbuy_protocol.enums import FlashBuyStatus
 from tests.desktop.console_steps import followed_window, sign_in
 from tests.desktop.keyboard import type_into
 from tests.desktop.qt_child import run_qt_child
+from tests.desktop.sale_steps import buy, pay
 from tests.support import PASSWORD, World
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS")  # a folder: the tests save what they show there
@@ -227,7 +228,7 @@ def test_going_live_asks_for_a_title_and_the_new_live_starts_clean(
 ) -> None:
     world.viewers[0].ok("POST", f"/rooms/{world.room_id}/comments", 201, json={"text": "3号多少钱"})
     fb = world.create_flashbuy()
-    world.viewers[1].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
+    pay(world.viewers[1], buy(world.viewers[1], fb["id"])["id"])  # a sale is a paid order
     qtbot.waitUntil(lambda: window.comments.model.rowCount() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: "订单 1" in window.header.orders.text(), timeout=10_000)
     world.creator.ok("POST", f"/rooms/{world.room_id}/end")
@@ -332,7 +333,7 @@ def test_past_lives_show_their_totals_and_open_their_flashbuys_read_only(
 ) -> None:
     sold = world.create_flashbuy(piece_no="3", title="3号 冰种手镯", price_fen=128_800)
     world.create_flashbuy(piece_no="5", title="5号 飘花吊坠", price_fen=66_600)
-    world.viewers[0].ok("POST", f"/flash-buys/{sold['id']}/orders", 201, json={"region": "浙江"})
+    world.platform.settle(buy(world.viewers[0], sold["id"])["id"])  # paid: a sale
     world.creator.ok("POST", f"/rooms/{world.room_id}/end")
     new = world.creator.ok("POST", "/rooms", 201, json={"title": "和田玉专场"})
 

@@ -123,6 +123,30 @@ def test_a_changed_form_is_a_new_submission_with_a_new_key(
     assert flashbuy.price_fen == 99_900
 
 
+def test_another_pay_window_or_hold_back_rule_is_another_submission(
+    world: World, link: LossyLink, client: PlatformClient
+) -> None:
+    # The key covers the whole form: a retry after the seller changed 付款时限 (or the
+    # settings' hold-back rule changed) must not replay the flash-buy made with the old one.
+    link.always(*CREATE, Fate.UNREACHABLE)
+    publisher = Publisher(client, world.room_id)
+    with pytest.raises(OfflineError):
+        publisher.submit(form(world, pay_minutes=5), PICTURE)
+    first = publisher.pending_key
+    with pytest.raises(OfflineError):
+        publisher.submit(form(world, pay_minutes=10), PICTURE)
+    second = publisher.pending_key
+    with pytest.raises(OfflineError):
+        publisher.submit(form(world, pay_minutes=10, hold_back_after=2), PICTURE)
+    third = publisher.pending_key
+    assert len({first, second, third}) == 3
+    assert None not in (first, second, third)
+    link.heal()
+    publisher.submit(form(world, pay_minutes=10, hold_back_after=2), PICTURE)
+    assert link.keys(*CREATE)[-1] == third
+    assert len(made(world)) == 1
+
+
 def test_a_refusal_drops_the_key(world: World, client: PlatformClient) -> None:
     world.creator.ok("POST", f"/rooms/{world.room_id}/end")
     publisher = Publisher(client, world.room_id)

@@ -7,8 +7,8 @@ the table that renders them alike.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flashbuy_protocol.enums import FlashBuyStatus, Mode
-from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order
+from flashbuy_protocol.enums import FlashBuyStatus, Mode, OrderStatus
+from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order, QueueEntry
 
 ROOM = 7
 T0 = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
@@ -57,18 +57,45 @@ def progress(
     )
 
 
-def order(oid: int, fid: int, nickname: str, revision: int = 1) -> Order:
-    """Order ``oid`` of flash-buy ``fid`` by ``nickname``, at the bangle's price."""
-    return Order(
-        id=oid,
+def order(oid: int, fid: int, nickname: str, revision: int = 1, **changes: Any) -> Order:
+    """Order ``oid`` of flash-buy ``fid`` by ``nickname``, at the bangle's price (paid unless
+    ``changes`` say otherwise)."""
+    fields: dict[str, Any] = {
+        "id": oid,
+        "flashbuy_id": fid,
+        "room_id": ROOM,
+        "viewer_id": 100 + oid,
+        "nickname": nickname,
+        "price_fen": 128_800,
+        "shipping_fen": 0,
+        "total_fen": 128_800,
+        "region": "浙江",
+        "created_at": T0,
+        "revision": revision,
+    }
+    fields.update(changes)
+    return Order(**fields)
+
+
+def held(oid: int, fid: int, nickname: str, minutes: int = 5, **changes: Any) -> Order:
+    """A held order placed at :data:`T0`, to be paid within ``minutes``."""
+    return order(
+        oid,
+        fid,
+        nickname,
+        status=OrderStatus.HELD,
+        pay_until=T0 + timedelta(minutes=minutes),
+        **changes,
+    )
+
+
+def waiting(fid: int, viewer_id: int, nickname: str, position: int, seconds: int = 0) -> QueueEntry:
+    """Viewer ``viewer_id`` in the queue of flash-buy ``fid``, joined ``seconds`` after T0."""
+    return QueueEntry(
         flashbuy_id=fid,
         room_id=ROOM,
-        viewer_id=100 + oid,
+        viewer_id=viewer_id,
         nickname=nickname,
-        price_fen=128_800,
-        shipping_fen=0,
-        total_fen=128_800,
-        region="浙江",
-        created_at=T0,
-        revision=revision,
+        position=position,
+        joined_at=T0 + timedelta(seconds=seconds),
     )

@@ -1,7 +1,20 @@
 """This live's flash-buys and orders: the newest revision wins, plain rules, no Qt."""
 
+from datetime import timedelta
+
 from flashbuy_desktop.room.live_sales import LiveSales, Outcome, newest, progressed
-from tests.desktop.room.sales_data import ACTIVE, ENDED, SOLD_OUT, T0, make_fb, order, progress
+from flashbuy_protocol.enums import OrderStatus
+from tests.desktop.room.sales_data import (
+    ACTIVE,
+    ENDED,
+    SOLD_OUT,
+    T0,
+    held,
+    make_fb,
+    order,
+    progress,
+    waiting,
+)
 
 
 def state(sales: LiveSales, fid: int) -> tuple[str, int, int, int]:
@@ -122,3 +135,72 @@ def test_missing_buyers_are_the_flash_buys_sold_beyond_their_known_orders() -> N
     assert sales.missing_buyers() == [1]
     sales.order(order(11, 1, "小张"))
     assert sales.missing_buyers() == []
+
+
+# --- the sale after the click ----------------------------------------------------------------
+
+
+def test_progress_carries_held_and_waiting_and_buyers_are_those_whose_piece_it_is() -> None:
+    sales = LiveSales()
+    sales.put(make_fb(1, stock=2))
+    sales.progress(progress(1, 2, 2, SOLD_OUT, revision=3).model_copy(update={"held": 1}))
+    fb = sales.flashbuy(1)
+    assert fb is not None
+    assert (fb.sold, fb.held) == (2, 1)
+
+    sales.order(held(10, 1, "小王"))
+    sales.order(order(11, 1, "小李"))
+    assert sales.buyers(1) == ["小王", "小李"]
+    assert sales.missing_buyers() == []
+    # 小王 never pays: the order expires (a newer revision), the piece is no longer his.
+    sales.order(order(10, 1, "小王", revision=2, status=OrderStatus.EXPIRED))
+    assert sales.buyers(1) == ["小李"]
+    assert [o.status for o in sales.orders(1)] == [OrderStatus.EXPIRED, OrderStatus.PAID]
+    assert sales.held_orders() == []
+
+
+def test_the_queue_follows_joins_and_leaves_in_order_of_arrival() -> None:
+    sales = LiveSales()
+    sales.put(make_fb(1, waiting=5))
+    assert sales.waiting(1) == 5  # the platform's count until the queue is loaded
+    assert sales.load_queue(
+        [waiting(1, 201, "小张", 2, seconds=9), waiting(1, 202, "小赵", 1)]
+    ) == {1}
+    assert [e.nickname for e in sales.queue(1)] == ["小赵", "小张"]
+    assert sales.waiting(1) == 2
+
+    assert sales.joined(waiting(1, 203, "小钱", 3, seconds=20)) is Outcome.CHANGED
+    assert sales.joined(waiting(1, 203, "小钱", 3, seconds=20)) is Outcome.IGNORED  # a repeat
+    assert sales.left(waiting(1, 202, "小赵", 1)) is Outcome.CHANGED
+    assert sales.left(waiting(1, 202, "小赵", 1)) is Outcome.IGNORED
+    assert [e.nickname for e in sales.queue(1)] == ["小张", "小钱"]
+    assert sales.joined(waiting(9, 204, "小孙", 1)) is Outcome.HELD  # flash-buy not known yet
+
+    # 小张 is given the piece: an order for him appears, he waits no more.
+    given = held(30, 1, "小张", viewer_id=201, created_at=T0 + timedelta(minutes=1))
+    assert sales.order(given) is Outcome.CHANGED
+    assert [e.nickname for e in sales.queue(1)] == ["小钱"]
+    # His queue entry read before the order (a load that raced with it) does not bring him back.
+    assert sales.joined(waiting(1, 201, "小张", 1, seconds=9)) is Outcome.IGNORED
+    assert sales.load_queue([waiting(1, 201, "小张", 1, seconds=9)]) == {1, 9}
+    assert sales.queue(1) == []
+
+
+def test_waiting_pieces_are_active_flash_buys_with_a_piece_that_came_back() -> None:
+    sales = LiveSales()
+    sales.load(
+        [
+            make_fb(1),  # nothing sold yet: not a piece that came back
+            make_fb(2, revision=4),  # sold, expired: the piece waits for a buyer
+            make_fb(3, sold=1, status=SOLD_OUT),  # came back and went to the next one
+            make_fb(4, revision=4, status=ENDED),  # came back, but the flash-buy ended
+        ]
+    )
+    sales.order(order(20, 2, "小王", status=OrderStatus.EXPIRED))
+    sales.order(order(30, 3, "小李", status=OrderStatus.CANCELLED))
+    sales.order(held(31, 3, "小张", previous_order_id=30))
+    sales.order(order(40, 4, "小赵", status=OrderStatus.EXPIRED))
+    assert [fb.id for fb in sales.waiting_pieces()] == [2]
+    # Bought again: no longer waiting.
+    sales.progress(progress(2, 1, 1, SOLD_OUT, revision=5))
+    assert sales.waiting_pieces() == []

@@ -45,3 +45,13 @@ def test_totals_from_before_the_figures_or_of_another_live_change_nothing() -> N
     assert figures.updated(20, LiveTotals(room_id=4, order_count=9, sales_fen=1)) is figures
     assert figures.updated(12, LiveTotals(room_id=4, order_count=1, sales_fen=1)) is figures
     assert figures.updated(30, LiveTotals(room_id=5, order_count=9, sales_fen=1)) is figures
+
+
+def test_held_orders_are_counted_apart_from_the_sales() -> None:
+    figures = SalesFigures.of_room(_room(held_count=1, held_fen=89_900))
+    assert (figures.order_count, figures.sales_fen) == (2, 257_600)
+    assert (figures.held_count, figures.held_fen) == (1, 89_900)
+    paid = figures.updated(
+        22, LiveTotals(room_id=4, order_count=3, sales_fen=347_500, held_count=0, held_fen=0)
+    )
+    assert paid == SalesFigures(4, 3, 347_500, 22, 0, 0)

@@ -19,6 +19,7 @@ from flashbuy_protocol.enums import FlashBuyStatus
 from flashbuy_protocol.models import Event
 from tests.backup import restore_backup, take_backup
 from tests.desktop.console_steps import comment_texts, followed_window, post_comment
+from tests.desktop.sale_steps import buy, pay
 from tests.support import ProcessPlatform, World, make_world
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
@@ -47,7 +48,8 @@ def test_the_console_shows_the_restored_platform_and_follows_it(
     window = followed_window(qtbot, restartable.server.url, world.creator.token)
     # What the console sees next, the restore takes away again.
     post_comment(world.viewers[1], room, "二")
-    world.viewers[0].ok("POST", f"/flash-buys/{kept['id']}/orders", 201, json={"region": "浙江"})
+    bought = buy(world.viewers[0], kept["id"])
+    pay(world.viewers[0], bought["id"])  # a sale is a paid order
     lost = world.create_flashbuy(title="2号 飘花吊坠")
     post_comment(world.viewers[1], room, "三")
     qtbot.waitUntil(lambda: comment_texts(window) == ["一", "二", "三"], timeout=10_000)
@@ -56,7 +58,7 @@ def test_the_console_shows_the_restored_platform_and_follows_it(
         (lost["id"], "2号 飘花吊坠", 0, FlashBuyStatus.ACTIVE),
     ]
     qtbot.waitUntil(lambda: _table(window) == shows, timeout=10_000)
-    assert "订单 1" in window.header.orders.text()
+    qtbot.waitUntil(lambda: "订单 1" in window.header.orders.text(), timeout=10_000)
 
     restartable.server.stop()
     qtbot.waitUntil(lambda: window.header.connection.property("state") == "reconnecting")
@@ -78,14 +80,14 @@ def test_the_console_shows_the_restored_platform_and_follows_it(
     assert window.error_bar.text() == ""
 
     # ...and follows it from there.
-    world.viewers[0].ok("POST", f"/flash-buys/{fresh['id']}/orders", 201, json={"region": "浙江"})
+    pay(world.viewers[0], buy(world.viewers[0], fresh["id"])["id"])
     post_comment(world.viewers[0], room, "五")
     qtbot.waitUntil(lambda: comment_texts(window) == ["一", "四", "五"], timeout=10_000)
     qtbot.waitUntil(
         lambda: (fresh["id"], "3号 满绿戒面", 1, FlashBuyStatus.SOLD_OUT) in _table(window),
         timeout=10_000,
     )
-    assert "订单 1" in window.header.orders.text()
+    qtbot.waitUntil(lambda: "订单 1" in window.header.orders.text(), timeout=10_000)
     assert window.error_bar.text() == ""
     if SHOTS:
         backend = restartable.db.url.get_backend_name()

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.api.events import EventStream
+from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.comments import (
     CommentBridge,
     CommentDelegate,
@@ -27,7 +28,7 @@ from flashbuy_desktop.ui.comments import (
     IntentFilter,
 )
 from flashbuy_protocol.events import EventType
-from flashbuy_protocol.models import Comment, Event
+from flashbuy_protocol.models import Comment, Event, ViewerRecord
 from tests.support import World
 
 # The offscreen platform (a plain pytest run without an X server) says this of every window.
@@ -351,6 +352,85 @@ def test_clicking_plus_asks_for_a_targeted_flash_buy_for_that_viewer(
             view.list_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center() - QPoint(60, 0)
         )
     assert view.list_view.currentIndex().row() == 1  # a click on the text selects the row
+
+
+def _record(viewer_id: int, **values: object) -> ViewerRecord:
+    return ViewerRecord.model_validate(
+        {"viewer_id": viewer_id, "nickname": f"观众{viewer_id}", **values}
+    )
+
+
+def _badge_pixel(view: CommentView, row: int) -> QColor:
+    """The colour just inside where the row's first badge is painted, as on screen."""
+    index = view.filter.index(row, 0)
+    rect = view.list_view.visualRect(index)
+    name = view.delegate.nickname_rect(index, rect)
+    image = view.list_view.viewport().grab().toImage()
+    return image.pixelColor(name.right() + 6, rect.center().y() - 4)
+
+
+def test_badges_follow_the_viewers_records_as_they_change(qtbot: QtBot, view: CommentView) -> None:
+    view.feed.extend([comment(1, "主播好", 11), comment(2, "3号多少钱", 22)])
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    plain = _badge_pixel(view, 0)
+    # Loaded with the room: 22 left two orders unpaid; 11 paid once (nothing worth a badge).
+    view.load_records([_record(22, expired_count=2), _record(11, paid_count=1)])
+    assert view.records.badges(11) == ()
+    assert _badge_pixel(view, 1) == theme.colour("error_background")  # 跑单 2
+    assert _badge_pixel(view, 0) == plain
+    # A viewer.record event: 11 came back and paid again (回头客), 22 was blocked (已拉黑 first).
+    view.put_record(_record(11, paid_count=2))
+    view.put_record(_record(22, expired_count=2, blocked=True))
+    assert _badge_pixel(view, 0) == theme.colour("chip_background")
+    assert _badge_pixel(view, 1) == theme.colour("muted")
+    if SHOTS:
+        view.put_record(_record(33, paid_count=5, expired_count=1))
+        view.feed.extend([comment(3, "要了要了", 33), comment(4, "好看", 44)])
+        qtbot.waitUntil(lambda: view.model.rowCount() == 4)
+        view.grab().save(os.path.join(SHOTS, "comments-badges.png"))
+
+
+def test_clicking_a_nickname_asks_for_the_viewers_card(qtbot: QtBot, view: CommentView) -> None:
+    view.feed.extend([comment(1, "主播好", 11), comment(2, "3号多少钱", 22)])
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    index = view.filter.index(1, 0)
+    rect = view.list_view.visualRect(index)
+    name = view.delegate.nickname_rect(index, rect)
+    assert rect.contains(name)
+    assert name.width() > 0
+    with qtbot.waitSignal(view.viewerRequested) as asked:
+        qtbot.mouseClick(view.list_view.viewport(), Qt.MouseButton.LeftButton, pos=name.center())
+    assert asked.args == [22, "观众22"]
+    assert not view.list_view.selectionModel().hasSelection()  # the name does not select
+    with qtbot.assertNotEmitted(view.viewerRequested, wait=50):
+        qtbot.mouseClick(
+            view.list_view.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(name.right() + 40, rect.center().y()),
+        )
+
+
+def test_hand_over_shows_only_while_a_piece_waits_and_names_the_viewer(
+    qtbot: QtBot, view: CommentView
+) -> None:
+    view.feed.extend([comment(1, "我要", 11), comment(2, "给我吧", 22)])
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    index = view.filter.index(0, 0)
+    rect = view.list_view.visualRect(index)
+    assert view.delegate.hand_over_rect(index, rect).isEmpty()  # nothing waits: no button
+    view.set_hand_over_shown(True)
+    button = view.delegate.hand_over_rect(index, rect)
+    assert not button.isEmpty()
+    assert button.right() < CommentDelegate.button_rect(rect).left()  # left of "+"
+    with qtbot.waitSignal(view.handOverRequested) as asked:
+        qtbot.mouseClick(view.list_view.viewport(), Qt.MouseButton.LeftButton, pos=button.center())
+    assert asked.args == [11, "观众11"]
+    if SHOTS:
+        view.grab().save(os.path.join(SHOTS, "comments-hand-over.png"))
+    view.set_hand_over_shown(False)
+    assert view.delegate.hand_over_rect(index, rect).isEmpty()
+    with qtbot.assertNotEmitted(view.handOverRequested, wait=50):
+        qtbot.mouseClick(view.list_view.viewport(), Qt.MouseButton.LeftButton, pos=button.center())
 
 
 def test_enter_on_the_selected_comment_asks_for_its_viewer(qtbot: QtBot, view: CommentView) -> None:

@@ -17,6 +17,7 @@ from flashbuy_protocol.events import EventType
 from flashbuy_protocol.money import format_fen
 from flashbuy_server import events
 from tests.desktop.console_steps import comment_texts, followed_window, post_comment
+from tests.desktop.sale_steps import buy, pay
 from tests.support import ProcessPlatform, World, make_world
 
 SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
@@ -40,12 +41,17 @@ def test_the_live_room_updates_as_it_happens(qtbot: QtBot, world: World) -> None
     fb = world.create_flashbuy(title="3号 冰种手镯")
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.ACTIVE, timeout=10_000)
 
-    world.viewers[1].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
+    bought = buy(world.viewers[1], fb["id"])
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.SOLD_OUT, timeout=10_000)
     row = window.panel.model.row_of(fb["id"])
     assert window.panel.model.buyers(row)
-    assert "订单 1" in window.header.orders.text()
+    # Held, not paid yet: no sale, the held sum apart.
+    qtbot.waitUntil(lambda: window.header.held.text() == "· 待付 ¥1,288.00", timeout=10_000)
+    assert window.header.orders.text() == "订单 0 · 成交 ¥0.00"
+    pay(world.viewers[1], bought["id"])
+    qtbot.waitUntil(lambda: "订单 1" in window.header.orders.text(), timeout=10_000)
     assert "1,288.00" in window.header.orders.text()
+    assert window.header.held.isHidden()
 
     world.join("新来的")
     qtbot.waitUntil(lambda: "3" in window.header.viewers.text(), timeout=10_000)
@@ -67,14 +73,17 @@ def test_a_platform_restart_mid_stream_loses_nothing(
     restartable.server.start()
     # While the console reconnects, the room goes on.
     post_comment(world.viewers[1], world.room_id, "二")
-    world.viewers[0].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
-    world.viewers[1].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
+    first = buy(world.viewers[0], fb["id"])
+    buy(world.viewers[1], fb["id"])
+    pay(world.viewers[0], first["id"])
     post_comment(world.viewers[1], world.room_id, "三")
 
     qtbot.waitUntil(lambda: comment_texts(window) == ["一", "二", "三"], timeout=30_000)
     qtbot.waitUntil(lambda: _status(window, fb["id"]) is FlashBuyStatus.SOLD_OUT, timeout=30_000)
     assert window.header.connection.property("state") == "connected"
-    assert "订单 2" in window.header.orders.text()
+    # One paid, one held: both reached the header through the stream.
+    qtbot.waitUntil(lambda: "订单 1" in window.header.orders.text(), timeout=30_000)
+    assert window.header.held.text() == "· 待付 ¥1,288.00"
     window.close()
     world.close()
 
@@ -110,17 +119,24 @@ def _platform_sales(world: World) -> str:
 
 def test_the_header_shows_the_platform_s_orders_and_sales(qtbot: QtBot, world: World) -> None:
     bangle = world.create_flashbuy(stock=2, title="3号 冰种手镯", price_fen=128_800)
-    world.viewers[0].ok("POST", f"/flash-buys/{bangle['id']}/orders", 201, json={"region": "浙江"})
+    pay(world.viewers[0], buy(world.viewers[0], bangle["id"])["id"])
+    held = buy(world.viewers[1], bangle["id"])
+    # The provider confirms by its callback, a moment after the buyer paid.
+    qtbot.waitUntil(lambda: _platform_sales(world) == _sales_text(1, 128_800), timeout=10_000)
     window = followed_window(qtbot, world.platform.url, world.creator.token)
-    # At load: the room's figures, as the platform counts them.
+    # At load: the room's figures, as the platform counts them; the held order apart.
     assert window.header.orders.text() == _platform_sales(world) == _sales_text(1, 128_800)
+    assert window.header.held.text() == "· 待付 ¥1,288.00"
+    assert not window.header.held.isHidden()
+    assert tone_of(window.header.held) is Tone.WARNING
 
     pendant = world.create_flashbuy(stock=1, title="5号 飘花吊坠", price_fen=9_900)
-    world.viewers[1].ok("POST", f"/flash-buys/{bangle['id']}/orders", 201, json={"region": "浙江"})
-    world.viewers[0].ok("POST", f"/flash-buys/{pendant['id']}/orders", 201, json={"region": "浙江"})
-    expected = _platform_sales(world)
-    assert expected == _sales_text(3, 2 * 128_800 + 9_900)
+    pay(world.viewers[1], held["id"])
+    pay(world.viewers[0], buy(world.viewers[0], pendant["id"])["id"])
+    expected = _sales_text(3, 2 * 128_800 + 9_900)
+    qtbot.waitUntil(lambda: _platform_sales(world) == expected, timeout=10_000)
     qtbot.waitUntil(lambda: window.header.orders.text() == expected, timeout=10_000)
+    assert window.header.held.isHidden()
 
     # The header in the console's one look: the live badge and the connection by their tones.
     world.join("新来的")
@@ -153,6 +169,6 @@ def test_the_header_s_sales_are_the_platform_s_totals_not_the_table_s(
     assert window.panel.model.flashbuy(row).sold == 0
 
     # The platform's next figures replace them, whatever they say.
-    world.viewers[0].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={"region": "浙江"})
+    pay(world.viewers[0], buy(world.viewers[0], fb["id"])["id"])
     qtbot.waitUntil(lambda: window.header.orders.text() == _sales_text(1, 50_000), timeout=10_000)
     window.close()

@@ -22,13 +22,14 @@ from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.new_flashbuy import (
     CropFraction,
+    LiveContext,
     NewFlashBuyDialog,
     TemplateEditorHook,
 )
 from flashbuy_desktop.ui.theme import Tone
-from flashbuy_protocol.models import ShippingTemplate
+from flashbuy_protocol.models import FlashBuy, FlashBuyCreate, ShippingTemplate, ViewerRecord
 from tests.desktop.fakes import FakeEngine, FakeFrame, scene_jpeg, wait_ready
-from tests.desktop.keyboard import type_into, type_text
+from tests.desktop.keyboard import focused, type_into, type_text
 from tests.support import Platform, World, make_world
 
 TIMEOUT = 20_000
@@ -367,6 +368,68 @@ def test_targeted_sends_the_targets(qtbot: Any, world: World, open_dialog: Open)
     assert flashbuy.mode == "targeted"
     assert sorted(t.id for t in flashbuy.targets) == sorted([first.id, second.id])
     client.close()
+
+
+class SendingClient(PlatformClient):
+    """The real client, remembering each flash-buy request it sends to the platform."""
+
+    sent: list[FlashBuyCreate]
+
+    def create_flashbuy(
+        self, room_id: int, body: FlashBuyCreate, *, key: str | None = None
+    ) -> FlashBuy:
+        self.sent = [*getattr(self, "sent", []), body]
+        return super().create_flashbuy(room_id, body, key=key)
+
+
+def test_the_pay_window_starts_at_the_settings_and_goes_with_a_full_flashbuy(
+    qtbot: Any, world: World, open_dialog: Open
+) -> None:
+    client = SendingClient(world.platform.url, world.creator.token)
+    live = LiveContext(pay_minutes=12, hold_back_after=3)
+    dialog = open_dialog(world, client=client, last_template_id=world.template_id, live=live)
+    assert dialog.pay_spin.value() == 12
+    assert dialog.pay_spin.suffix() == " 分钟"
+    assert (dialog.pay_spin.minimum(), dialog.pay_spin.maximum()) == (1, 30)
+    assert "跑单 3 次及以上" in dialog.hold_back_label.text()
+    # The price keeps the keyboard; the new field comes after stock in the tab order.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.price_edit, timeout=TIMEOUT)
+    dialog.stock_spin.setFocus()
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is dialog.pay_spin
+    type_into(qtbot, dialog.pay_spin, "7")
+    assert dialog.pay_spin.value() == 7
+    type_into(qtbot, dialog.price_edit, "1288")
+    with qtbot.waitSignal(dialog.created, timeout=TIMEOUT):
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert [(b.pay_minutes, b.hold_back_after) for b in client.sent] == [(7, 3)]
+
+
+def test_a_targeted_flashbuy_shows_the_record_and_holds_nobody_back(
+    qtbot: Any, world: World, open_dialog: Open
+) -> None:
+    target = world.viewer_ids[0]
+    known = ViewerRecord(viewer_id=target, nickname="小王", paid_count=5, expired_count=1)
+    client = SendingClient(world.platform.url, world.creator.token)
+    live = LiveContext(pay_minutes=5, hold_back_after=2, record_of={target: known}.get)
+    dialog = open_dialog(world, client=client, targets=[(target, "小王")], live=live)
+    chip = dialog.chips()[0]
+    assert chip.record_label.text() == "回头客 5 · 跑单 1"
+    assert chip.record_label.isVisibleTo(dialog)
+    assert dialog.hold_back_label.isHidden()  # the rule is for full flash-buys only
+    if shots := os.environ.get("FLASHBUY_SCREENSHOTS"):
+        dialog.grab().save(str(Path(shots) / "new-targeted-record.png"))
+    # F2 flow unchanged: the price has the keyboard, Enter publishes.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.price_edit, timeout=TIMEOUT)
+    qtbot.keyClicks(focused(), "520")
+    with qtbot.waitSignal(dialog.created, timeout=TIMEOUT):
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert [(b.pay_minutes, b.hold_back_after) for b in client.sent] == [(5, None)]
+
+
+def test_a_target_without_a_record_says_so(qtbot: Any, world: World, open_dialog: Open) -> None:
+    dialog = open_dialog(world, targets=[(world.viewer_ids[1], "新人")], live=LiveContext())
+    assert dialog.chips()[0].record_label.text() == "暂无订单"
 
 
 def test_removing_every_target_refuses_to_create(

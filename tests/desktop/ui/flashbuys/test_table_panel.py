@@ -73,7 +73,10 @@ def test_live_sales_reach_the_table_end_to_end(
     assert panel.model.rowCount() == 2
     row = panel.model.row_of(jade["id"])
     assert cell(panel.model, row, Column.STATUS) == "已售罄"
-    assert cell(panel.model, row, Column.SOLD, Qt.ItemDataRole.ToolTipRole) == "买家: 小王"
+    # 小王 has not paid yet: the tip says so, under the buyer.
+    tip = cell(panel.model, row, Column.SOLD, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("买家: 小王\n最早的待付款订单 ")
+    assert cell(panel.model, row, Column.SOLD).startswith("已付 0 · 待付 1 / 1\n剩 ")
     assert cell(panel.model, row, Column.BUYERS) == "小王"
     assert cell(panel.model, panel.model.row_of(beads["id"]), Column.MODE) == "定向: 小李"
     assert panel.counts_text() == "进行中 1 · 已售罄 1 · 已结束 0"
