@@ -15,26 +15,42 @@ For each database it measures, over real HTTP against a real platform on 127.0.0
   row, the same hot-row shape as one flash-buy: updates per second;
 * the ratio of the two rates: how much of the database's raw limit a purchase reaches.
 
+A purchase places a HELD order (the buyer has a pay window, and the order's expiry job is
+scheduled in the same transaction); a buyer who comes when every piece is held joins the
+queue (202): the race counts those apart from FLASHBUY_SOLD_OUT.
+
+``--before PATH`` compares with earlier code: PATH is a checkout of it (for instance
+``git worktree add /tmp/bench-before <rev>``). Each database is then measured twice, each
+time in a fresh Python process: once with the platform of PATH, once with this working
+tree's, and both lines go into one table. The benchmark's own code is this file's either
+way: the earlier side runs from a scratch folder of links (``benchmarks`` here, the
+platform's packages and ``tests`` from PATH), put first on ``sys.path``.
+
 By default the platform serves from a child process, so the client threads do not
 share the server's interpreter lock; ``--in-process`` serves from a thread of this
 process, as the tests do. PostgreSQL is measured when ``PGHOST`` is set (run under
 ``scripts/with-postgres.sh``), in a fresh database dropped at the end.
 
     python -m benchmarks.purchase_race [--quick] [--buyers N] [--concurrency N] [--purchases N]
+                                       [--before PATH]
 """
 
 import argparse
+import json
 import math
+import os
 import platform as pyplatform
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +77,7 @@ from flashbuy_server.db import Database
 from flashbuy_server.tables import flashbuys, orders
 
 SOLD_OUT = "FLASHBUY_SOLD_OUT"
+QUEUED = "queued"  # a 202: every piece is held, the buyer waits for one that comes back
 PASSWORD = uuid.uuid4().hex  # the benchmark creator's, for this run only
 # --- client threads -----------------------------------------------------------------------
 
@@ -194,7 +211,8 @@ class Stage:
     picture_id: str
     viewer_tokens: list[str] = field(default_factory=list)
 
-    def create_flashbuy(self, stock: int, title: str) -> int:
+    def create_flashbuy(self, stock: int, title: str, **extra: Any) -> int:
+        """A full flash-buy of ``stock`` pieces; ``extra``: more fields of its body."""
         body = {
             "product_id": self.product_id,
             "mode": "full",
@@ -204,6 +222,7 @@ class Stage:
             "stock": stock,
             "picture_id": self.picture_id,
             "template_id": self.template_id,
+            **extra,
         }
         resp = self.creator.post(
             f"{self.api}/rooms/{self.room_id}/flash-buys", json=body, timeout=HTTP_TIMEOUT
@@ -238,13 +257,15 @@ def join_viewers(stage: Stage, count: int, threads: int, seconds: float) -> floa
 
 
 def buy(session: requests.Session, api: str, flashbuy_id: int, token: str) -> tuple[int, str]:
-    """One purchase call: (HTTP status, error code or "")."""
+    """One purchase call: (HTTP status, "" for an order, QUEUED, or the error code)."""
     resp = session.post(
         f"{api}/flash-buys/{flashbuy_id}/orders",
         json={"region": REGION},
         headers={"Authorization": f"Bearer {token}"},
         timeout=HTTP_TIMEOUT,
     )
+    if resp.status_code == 202:
+        return resp.status_code, QUEUED
     return resp.status_code, ("" if resp.status_code == 201 else error_code(resp))
 
 
@@ -270,6 +291,7 @@ class Race:
     stock: int
     placed: int  # 201 responses
     sold_out: int  # FLASHBUY_SOLD_OUT responses
+    queued: int  # 202 responses: in the queue for a held piece
     other: Counter[str]
     stored_sold: int
     stored_orders: int
@@ -284,7 +306,11 @@ class Race:
         return self.placed == self.stored_sold == self.stored_orders == self.stock
 
     def cell(self) -> str:
-        text = f"{self.placed}/{self.stock}, {self.sold_out} sold out"
+        text = f"{self.placed}/{self.stock}"
+        if self.sold_out or not self.queued:
+            text += f", {self.sold_out} sold out"
+        if self.queued:
+            text += f", {self.queued} queued"
         if self.other:
             text += f", {sum(self.other.values())} other"
         if self.oversold:
@@ -307,11 +333,12 @@ def race(stage: Stage, db: Database, stock: int, buyers: int, seconds: float) ->
     outcomes = Counter(code for _status, code in run.results)
     placed = outcomes.pop("", 0)
     sold_out = outcomes.pop(SOLD_OUT, 0)
+    queued = outcomes.pop(QUEUED, 0)
     missing = buyers - len(run.results)
     if missing:
         outcomes["not sent (time limit)"] += missing
     _stock, sold, stored = stored_sales(db, flashbuy_id)
-    return Race(stock, placed, sold_out, outcomes, sold, stored, run.seconds)
+    return Race(stock, placed, sold_out, queued, outcomes, sold, stored, run.seconds)
 
 
 @dataclass
@@ -475,9 +502,11 @@ def measure(backend: str, args: argparse.Namespace, scratch: Path) -> Row:
 
 HEADERS = (
     "database",
+    "code",
     "race stock 1",
     "race stock 5",
     "purchases/s",
+    "vs before",
     "p50 ms",
     "p99 ms",
     "raw UPDATE/s",
@@ -485,25 +514,174 @@ HEADERS = (
 )
 
 
-def cells(row: Row) -> list[str]:
-    if row.note:
-        return [row.database, row.note] + [""] * (len(HEADERS) - 2)
+@dataclass
+class Line:
+    """One line of the table: a database with one version of the platform's code. Plain
+    data, so a measuring child process can hand it over as JSON."""
+
+    database: str
+    code: str
+    version: str = ""
+    race1: str = "-"
+    race5: str = "-"
+    rate: float | None = None
+    cut_short: bool = False
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    raw_rate: float | None = None
+    raw_cut_short: bool = False
+    oversold: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def line_of(row: Row, code: str) -> Line:
     buys, raw = row.buys, row.raw
-    ratio = buys.rate / raw.rate if buys and raw and raw.rate else math.nan
+    return Line(
+        database=row.database,
+        code=code,
+        version=row.version,
+        race1=row.race1.cell() if row.race1 else "-",
+        race5=row.race5.cell() if row.race5 else "-",
+        rate=buys.rate if buys else None,
+        cut_short=bool(buys and buys.expired),
+        p50_ms=percentile(buys.latencies_ms, 50) if buys else None,
+        p99_ms=percentile(buys.latencies_ms, 99) if buys else None,
+        raw_rate=raw.rate if raw else None,
+        raw_cut_short=bool(raw and raw.expired),
+        oversold=row.oversold,
+        problems=row.problems,
+        note=row.note,
+    )
+
+
+def _number(value: float | None, star: bool = False) -> str:
+    return "-" if value is None else f"{value:.1f}" + ("*" if star else "")
+
+
+def cells(line: Line, before: Line | None) -> list[str]:
+    if line.note:
+        return [line.database, line.code, line.note] + [""] * (len(HEADERS) - 3)
+    ratio = line.rate / line.raw_rate if line.rate and line.raw_rate else math.nan
+    change = ""
+    if before is not None and before is not line and before.rate and line.rate is not None:
+        change = f"{(line.rate / before.rate - 1) * 100:+.0f}%"
     return [
-        row.database,
-        row.race1.cell() if row.race1 else "-",
-        row.race5.cell() if row.race5 else "-",
-        f"{buys.rate:.1f}" + ("*" if buys.expired else "") if buys else "-",
-        f"{percentile(buys.latencies_ms, 50):.1f}" if buys else "-",
-        f"{percentile(buys.latencies_ms, 99):.1f}" if buys else "-",
-        f"{raw.rate:.1f}" + ("*" if raw.expired else "") if raw else "-",
+        line.database,
+        line.code,
+        line.race1,
+        line.race5,
+        _number(line.rate, line.cut_short),
+        change,
+        _number(line.p50_ms),
+        _number(line.p99_ms),
+        _number(line.raw_rate, line.raw_cut_short),
         f"{ratio:.3f}",
     ]
 
 
-def table(rows: list[Row]) -> str:
-    return text_table([list(HEADERS), *(cells(r) for r in rows)])
+def table(lines: list[Line]) -> str:
+    """The lines in one table; a database's first line is what the later ones compare with
+    (the earlier code, when there is one)."""
+    first: dict[str, Line] = {}
+    grid = [list(HEADERS)]
+    for line in lines:
+        before = first.setdefault(line.database, line)
+        grid.append(cells(line, before if len(lines) > 1 else None))
+    return text_table(grid)
+
+
+# --- earlier code, in a process of its own ------------------------------------------------
+
+# What of a checkout the earlier side imports from it: the platform and the tests' helpers
+# (which the benchmark uses to arrange accounts, and which must match that platform).
+FROM_CHECKOUT = ("flashbuy_server", "flashbuy_protocol", "flashbuy_desktop", "tests")
+
+
+def revision_of(checkout: Path) -> str:
+    """The checkout's short commit id, or its folder's name if git cannot tell."""
+    try:
+        found = subprocess.run(  # noqa: S603 - git, reading the checkout's commit
+            ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return checkout.name
+    return found.stdout.strip()
+
+
+def link_folder(checkout: Path, into: Path) -> Path:
+    """A folder whose ``benchmarks`` is this one and whose platform is the checkout's."""
+    here = Path(__file__).resolve().parent
+    (into / "benchmarks").symlink_to(here, target_is_directory=True)
+    for name in FROM_CHECKOUT:
+        if (checkout / name).is_dir():
+            (into / name).symlink_to((checkout / name).resolve(), target_is_directory=True)
+    return into
+
+
+def measure_in_child(args: argparse.Namespace, backend: str, root: Path, code: str) -> Line:
+    """Measure ``backend`` in a new Python process whose platform is the one under ``root``
+    (run from there: the folder of a module run with -m comes first on sys.path)."""
+    with tempfile.TemporaryDirectory(prefix="flashbuy-bench-line-") as tmp:
+        out = Path(tmp) / "line.json"
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.purchase_race",
+            "--only",
+            backend,
+            "--buyers",
+            str(args.buyers),
+            "--concurrency",
+            str(args.concurrency),
+            "--purchases",
+            str(args.purchases),
+            "--time-limit",
+            str(args.time_limit),
+            "--code-label",
+            code,
+            "--write-line",
+            str(out),
+        ]
+        if args.in_process:
+            command.append("--in-process")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        # Our own interpreter and module.
+        finished = subprocess.run(command, cwd=root, env=env, check=False)  # noqa: S603
+        if not out.exists():
+            return Line(
+                database_name(backend),
+                code,
+                note=f"the measuring process failed (exit status {finished.returncode})",
+            )
+        return Line(**json.loads(out.read_text()))
+
+
+def compare(args: argparse.Namespace) -> list[Line]:
+    """Each database with the earlier code, then with this tree's, each in its own process."""
+    before = Path(args.before).resolve()
+    if not (before / "flashbuy_server").is_dir():
+        raise SystemExit(f"--before {before}: no flashbuy_server there")
+    here_root = Path(__file__).resolve().parent.parent
+    label = f"before ({revision_of(before)})"
+    lines: list[Line] = []
+    with tempfile.TemporaryDirectory(prefix="flashbuy-bench-before-") as tmp:
+        links = link_folder(before, Path(tmp))
+        for backend in ("sqlite", "postgres"):
+            if args.only and args.only != backend:
+                continue
+            if backend == "postgres" and not os.environ.get("PGHOST"):
+                print("[postgres] not measured: PGHOST is not set (use scripts/with-postgres.sh)")
+                lines.append(Line("PostgreSQL", "-", note="not measured (PGHOST not set)"))
+                continue
+            for root, code in ((links, label), (here_root, "today (holds)")):
+                print(f"\n=== {database_name(backend)}, {code} ===", flush=True)
+                lines.append(measure_in_child(args, backend, root, code))
+    return lines
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -528,6 +706,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", choices=("sqlite", "postgres"), help="measure one database, not both"
     )
+    parser.add_argument(
+        "--before",
+        metavar="PATH",
+        help="also measure the platform of this checkout of earlier code (e.g. a git worktree)",
+    )
+    # Between the comparing process and the ones it starts.
+    parser.add_argument("--write-line", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--code-label", default="today (holds)", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     defaults = (50, 16, 300) if args.quick else (200, 16, 2000)
     for name, default in zip(("buyers", "concurrency", "purchases"), defaults, strict=True):
@@ -542,46 +728,70 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def platform_line() -> str:
+    """Where the platform under test was imported from, and whether it holds orders."""
+    import flashbuy_server
+
+    holds = (Path(flashbuy_server.__file__).parent / "settlement.py").exists()
+    return (
+        f"platform code: {Path(flashbuy_server.__file__).parent} "
+        f"({'held orders' if holds else 'no held orders'})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    print(cores_line())
-    print(
-        f"settings: buyers={args.buyers} concurrency={args.concurrency} "
-        f"purchases={args.purchases} time-limit={args.time_limit:g}s "
-        f"server={'thread in this process' if args.in_process else 'child process'}"
-        f"{' (quick)' if args.quick else ''}"
-    )
-    print(
-        f"python {pyplatform.python_version()}, sqlalchemy {sa.__version__}, "
-        f"psycopg {psycopg.__version__}, sqlite {sqlite3.sqlite_version}",
-        flush=True,
-    )
+    if args.write_line:
+        print(platform_line(), flush=True)
+    else:
+        print(cores_line())
+        print(
+            f"settings: buyers={args.buyers} concurrency={args.concurrency} "
+            f"purchases={args.purchases} time-limit={args.time_limit:g}s "
+            f"server={'thread in this process' if args.in_process else 'child process'}"
+            f"{' (quick)' if args.quick else ''}"
+        )
+        print(
+            f"python {pyplatform.python_version()}, sqlalchemy {sa.__version__}, "
+            f"psycopg {psycopg.__version__}, sqlite {sqlite3.sqlite_version}",
+            flush=True,
+        )
     started = time.perf_counter()
-    rows = each_database(
-        args.only,
-        lambda backend, scratch: measure(backend, args, scratch),
-        lambda: Row("PostgreSQL", note="not measured (PGHOST not set)"),
-    )
+    if args.before:
+        lines = compare(args)
+    else:
+        rows = each_database(
+            args.only,
+            lambda backend, scratch: measure(backend, args, scratch),
+            lambda: Row("PostgreSQL", note="not measured (PGHOST not set)"),
+        )
+        lines = [line_of(row, args.code_label) for row in rows]
+    if args.write_line:
+        assert len(lines) == 1, "a measuring child measures one database"
+        Path(args.write_line).write_text(json.dumps(asdict(lines[0])))
+        return 0
 
     print()
-    for row in rows:
-        if row.version:
-            print(f"{row.database}: {row.version}")
+    for line in lines:
+        if line.version:
+            print(f"{line.database}, {line.code}: {line.version}")
     print(
-        f"race: placed/stock, FLASHBUY_SOLD_OUT answers, among {args.buyers} buyers at once; "
-        f"rates over {args.purchases} calls on {args.concurrency} threads; "
-        "ratio = purchases/s / raw UPDATE/s; * = cut short by --time-limit"
+        f"race: placed/stock, FLASHBUY_SOLD_OUT answers and queued (202) answers, among "
+        f"{args.buyers} buyers at once; rates over {args.purchases} calls on "
+        f"{args.concurrency} threads; vs before = purchases/s against the database's first "
+        "line; ratio = purchases/s / raw UPDATE/s; * = cut short by --time-limit"
     )
     print()
-    print(table(rows))
+    print(table(lines))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 
-    oversold = [o for r in rows for o in r.oversold]
-    other = [f"{r.database}: {p}" for r in rows for p in r.problems]
+    oversold = [f"{x.database}, {x.code}: {o}" for x in lines for o in x.oversold]
+    other = [f"{x.database}, {x.code}: {p}" for x in lines for p in x.problems]
+    other += [f"{x.database}, {x.code}: {x.note}" for x in lines if "failed" in x.note]
     if oversold:
         banner = "!" * 72
-        lines = "\n".join(f"!!! OVERSOLD: {o}" for o in oversold)
-        print(f"\n{banner}\n!!! MORE ORDERS THAN STOCK\n{lines}\n{banner}")
+        said = "\n".join(f"!!! OVERSOLD: {o}" for o in oversold)
+        print(f"\n{banner}\n!!! MORE ORDERS THAN STOCK\n{said}\n{banner}")
         return 1
     if other:
         print("\nproblems:\n  " + "\n  ".join(other))
