@@ -80,7 +80,7 @@ class FlashBuyTableModel(QAbstractTableModel):
         self.sales = LiveSales()  # what the rows show; read it, feed it through the model
         self.clock = clock
         self.ticker = QTimer(self)
-        self.ticker.setObjectName("countdownTicker")
+        self.ticker.setObjectName("countdown_ticker")
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
         self._counting: set[int] = set()  # ids of flash-buys with a held order

@@ -26,7 +26,7 @@ class CancelOrderDialog(QDialog):
 
     def __init__(self, order: Order, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("cancelOrderDialog")
+        self.setObjectName("cancel_order_dialog")
         self.setWindowTitle(self.tr("Cancel order"))
         question = QLabel(
             self.tr("Cancel {nickname}'s unpaid order (¥{price})?").format(
@@ -42,14 +42,14 @@ class CancelOrderDialog(QDialog):
         details.setWordWrap(True)
         set_tone(details, Tone.MUTED)
         self.reason_edit = QLineEdit()
-        self.reason_edit.setObjectName("cancelReason")
+        self.reason_edit.setObjectName("cancel_reason")
         self.reason_edit.setMaxLength(CANCEL_REASON_MAX)
         self.reason_edit.setPlaceholderText(self.tr("Reason, e.g. the buyer asked to cancel"))
         buttons = QDialogButtonBox()
         self.act = QPushButton(self.tr("Cancel order"))
-        self.act.setObjectName("cancelOrderAct")
+        self.act.setObjectName("cancel_order_act")
         self.keep = QPushButton(self.tr("Keep the order"))
-        self.keep.setObjectName("cancelOrderKeep")
+        self.keep.setObjectName("cancel_order_keep")
         buttons.addButton(self.act, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.keep, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)

@@ -57,7 +57,7 @@ class OrdersPane(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("ordersPane")
+        self.setObjectName("orders_pane")
         self.client = client
         self.tasks = tasks
         self.table = table
@@ -65,11 +65,11 @@ class OrdersPane(QWidget):
         self._busy = False  # a cancel or hand-over is on its way
 
         self.heading = QLabel()
-        self.heading.setObjectName("ordersHeading")
+        self.heading.setObjectName("orders_heading")
         set_tone(self.heading, Tone.STRONG)
         self.model = OrdersModel(lambda: table.clock(), self)  # the table's, even if set anew
         self.view = QTableView()
-        self.view.setObjectName("ordersView")
+        self.view.setObjectName("orders_view")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -82,7 +82,7 @@ class OrdersPane(QWidget):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         columns.setSectionResizeMode(OrderColumn.FATE, QHeaderView.ResizeMode.Stretch)
         self.cancel_button = QPushButton(self.tr("Cancel order…"))
-        self.cancel_button.setObjectName("cancelOrderButton")
+        self.cancel_button.setObjectName("cancel_order_button")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.setToolTip(
             self.tr("Cancel the selected unpaid order: its piece goes to the next in the queue")
@@ -90,12 +90,12 @@ class OrdersPane(QWidget):
         self.cancel_button.clicked.connect(self.cancel_selected)
 
         self.queue_label = QLabel()
-        self.queue_label.setObjectName("queueHeading")
+        self.queue_label.setObjectName("queue_heading")
         self.queue = QListWidget()
-        self.queue.setObjectName("queueList")
+        self.queue.setObjectName("queue_list")
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hand_button = QPushButton(self.tr("Give to them"))
-        self.hand_button.setObjectName("handOverButton")
+        self.hand_button.setObjectName("hand_over_button")
         self.hand_button.setAutoDefault(False)
         self.hand_button.setToolTip(
             self.tr("Give the piece to the selected waiting viewer, with a fresh pay window")
@@ -114,8 +114,7 @@ class OrdersPane(QWidget):
         queue_side.addLayout(queue_bar)
         queue_side.addWidget(self.queue, 1)
         lists.addLayout(queue_side, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)  # the style's margins, as the table's panel above has
         layout.addLayout(orders_bar)
         layout.addLayout(lists, 1)
 
