@@ -108,7 +108,8 @@ def test_an_unpaid_piece_expires_and_the_next_in_the_queue_pays(
     assert paid["previous_order_id"] == expired["id"]
     assert expired["viewer_id"] == held["viewer_id"] != paid["viewer_id"]
     progress = _progress(world, fb["id"])
-    assert (progress["sold"], progress["held"], progress["waiting"]) == (1, 0, 2)
+    # Paid: no piece can come back, so the other two stop waiting.
+    assert (progress["sold"], progress["held"], progress["waiting"]) == (1, 0, 0)
     room = world.creator.ok("GET", f"/rooms/{world.room_id}")
     assert (room["order_count"], room["held_count"]) == (1, 0)
     assert (hopeful_stats.checkouts, hopeful_stats.payments) == (1, 1)

@@ -66,7 +66,7 @@ def test_live_sales_reach_the_table_end_to_end(
     qtbot.waitUntil(lambda: panel.category_combo.findData(world.category_id) > 0)
 
     follow()  # replays the whole room: nothing may be duplicated
-    wang.ok("POST", f"/flash-buys/{jade['id']}/orders", 201, json={"region": "浙江"})
+    jade_order = wang.ok("POST", f"/flash-buys/{jade['id']}/orders", 201, json={"region": "浙江"})
     li.ok("POST", f"/flash-buys/{beads['id']}/orders", 201, json={"region": "浙江"})
     qtbot.waitUntil(lambda: row_state(panel, jade["id"]) == ("sold_out", "1/1", ["小王"]))
     qtbot.waitUntil(lambda: row_state(panel, beads["id"]) == ("active", "1/2", ["小李"]))
@@ -83,7 +83,10 @@ def test_live_sales_reach_the_table_end_to_end(
 
     # End the targeted one; the confirmation is the real dialog.
     assert panel.select(jade["id"])
-    assert not panel.end_button.isEnabled()  # sold out: nothing to end
+    # Sold out, but its piece is only held: ending it keeps it from being offered again.
+    assert panel.end_button.isEnabled()
+    world.platform.settle(jade_order["id"])
+    qtbot.waitUntil(lambda: not panel.end_button.isEnabled())  # paid: nothing left to end
     assert panel.select(beads["id"])
     assert panel.end_button.isEnabled()
     asked = click_in_message_box(qtbot, Confirm.ACT_BUTTON)
