@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from flashbuy_desktop.api.server_clock import ServerClock
 from flashbuy_protocol.errors import ErrorCode, ErrorResponse
 from flashbuy_protocol.limits import REPORT_TYPE
 from flashbuy_protocol.models import (
@@ -80,12 +81,20 @@ class PlatformClient:
     """The platform's API for one signed-in creator (or none yet)."""
 
     def __init__(
-        self, base_url: str, token: str | None = None, *, session: requests.Session | None = None
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        session: requests.Session | None = None,
+        server_clock: ServerClock | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api = self.base_url + "/api/v1"
         self.session = session or requests.Session()
         self.token = token
+        # The platform's time, from every answer's Date header: a held order's countdown is
+        # counted on it, not on this machine's clock.
+        self.server_clock = server_clock or ServerClock()
 
     @property
     def token(self) -> str | None:
@@ -132,6 +141,7 @@ class PlatformClient:
         attempts = RETRIES if safe else 1
         last: Exception | None = None
         for _ in range(attempts):
+            sent = self.server_clock.local()
             try:
                 resp = self.session.request(
                     method,
@@ -144,6 +154,7 @@ class PlatformClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = exc
                 continue
+            self.server_clock.observe(resp.headers.get("Date"), sent, self.server_clock.local())
             if resp.status_code >= 400:
                 raise _refusal(resp)
             return resp

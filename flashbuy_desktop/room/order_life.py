@@ -31,7 +31,10 @@ def seconds_left(order: Order, now: datetime) -> int | None:
     if order.status is not OrderStatus.HELD or order.pay_until is None:
         return None
     left = (aware(order.pay_until) - aware(now)).total_seconds()
-    return max(0, math.ceil(left))
+    # Never more than the window the order was given: the platform's time is known to about
+    # a second (api/server_clock.py), and a fresh 5-minute order must not read 05:01.
+    window = (aware(order.pay_until) - aware(order.created_at)).total_seconds()
+    return max(0, min(math.ceil(left), math.floor(window)))
 
 
 def countdown(seconds: int) -> str:

@@ -79,7 +79,8 @@ class FlashBuyPanel(QWidget):
         self._ending: set[int] = set()  # ids whose End request is on its way
         self._categories_loaded_once = False
 
-        self.model = FlashBuyTableModel(self)
+        # Countdowns run on the platform's time, whatever this machine's clock says.
+        self.model = FlashBuyTableModel(self, clock=client.server_clock.now)
         self.proxy = FlashBuyFilter(self)
         self.proxy.setSourceModel(self.model)
 

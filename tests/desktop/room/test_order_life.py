@@ -23,6 +23,8 @@ def test_a_held_order_counts_down_to_its_deadline_and_stops_at_zero() -> None:
     assert seconds_left(bangle, T0 + timedelta(seconds=0.2)) == 300  # rounded up: never early
     assert seconds_left(bangle, T0 + timedelta(seconds=299, milliseconds=1)) == 1
     assert seconds_left(bangle, T0 + timedelta(minutes=9)) == 0
+    # A clock a little behind the platform's never reads more than the window given.
+    assert seconds_left(bangle, T0 - timedelta(seconds=2)) == 300
     # A deadline without a zone is the platform's UTC.
     naive = bangle.model_copy(
         update={"pay_until": (T0 + timedelta(minutes=1)).replace(tzinfo=None)}

@@ -1,16 +1,20 @@
 """The flash-buy row as orders live: taken against paid, one countdown ticker, the queue."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from flashbuy_desktop.api.client import PlatformClient
+from flashbuy_desktop.api.server_clock import ServerClock
+from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui import theme
-from flashbuy_desktop.ui.flashbuys import Column, FlashBuyTableModel
+from flashbuy_desktop.ui.flashbuys import Column, FlashBuyPanel, FlashBuyTableModel
 from flashbuy_protocol.enums import OrderStatus
 from tests.desktop.room.sales_data import SOLD_OUT, T0, held, make_fb, order, progress, waiting
 from tests.desktop.ui.flashbuys.rows import cell
+from tests.support import World
 
 
 class Clock:
@@ -87,3 +91,27 @@ def test_the_queue_shows_as_waiting_in_the_row(qtbot: QtBot, qtmodeltester: Mode
     assert cell(model, 0, Column.SOLD).endswith("候补 2")
     assert changed == [1, 1, 1]
     qtmodeltester.check(model)
+
+
+def test_the_countdown_is_the_platform_s_even_on_a_machine_whose_clock_is_off(
+    qtbot: QtBot, world: World
+) -> None:
+    """A seller's PC twenty minutes fast would read every fresh order as already expired."""
+    fast = ServerClock(local=lambda: datetime.now(UTC) + timedelta(minutes=20))
+    client = PlatformClient(world.platform.url, world.creator.token, server_clock=fast)
+    tasks = Tasks()
+    panel = FlashBuyPanel(client, tasks, world.room_id)
+    qtbot.addWidget(panel)
+    try:
+        fb = world.create_flashbuy(stock=1, pay_minutes=5)
+        world.viewers[0].ok("POST", f"/flash-buys/{fb['id']}/orders", 201, json={})
+        # The table and the live's orders, read as the main window reads them.
+        panel.reset(client.flashbuys(world.room_id).items)
+        panel.add_orders(client.room_orders(world.room_id))
+        row = panel.model.row_of(fb["id"])
+        qtbot.waitUntil(lambda: "待付 1" in cell(panel.model, row, Column.SOLD), timeout=10_000)
+        left = cell(panel.model, row, Column.SOLD).split("剩 ")[1]
+        assert left in {"05:00", "04:59", "04:58"}, left  # never more than there is
+    finally:
+        assert tasks.wait()
+        client.close()
