@@ -10,7 +10,6 @@ stream brings them too) and their failures go to :attr:`OrdersPane.errorRaised`.
 import logging
 from collections.abc import Callable
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,7 +58,7 @@ class OrdersPane(QWidget):
         super().__init__(parent)
         self.setObjectName("orders_pane")
         self.client = client
-        self.tasks = tasks
+        self.tasks = tasks.scoped(self)  # answers after the pane is gone are dropped
         self.table = table
         self.flashbuy_id: int | None = None
         self._busy = False  # a cancel or hand-over is on its way
@@ -250,8 +249,6 @@ class OrdersPane(QWidget):
         self._update_actions()
 
     def _done(self, order: Order) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._busy = False
         self.table.add_order(order)  # the stream brings it too; the seller waits for this
         self._update_actions()
@@ -259,10 +256,9 @@ class OrdersPane(QWidget):
     def _failed(self, what: str) -> Callable[[Exception], None]:
         def report(exc: Exception) -> None:
             log.warning("%s: %s", what, exc)
-            if shiboken6.isValid(self):
-                self._busy = False
-                self._update_actions()
-                self.errorRaised.emit(self.tr("{what}: {why}").format(what=what, why=describe(exc)))
+            self._busy = False
+            self._update_actions()
+            self.errorRaised.emit(self.tr("{what}: {why}").format(what=what, why=describe(exc)))
 
         return report
 
