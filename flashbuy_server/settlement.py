@@ -362,7 +362,7 @@ def pay(conn: Connection, order_id: int, now: datetime | None = None) -> tuple[O
         conn, row.room_id, paid_n=1, paid_fen=price, held_n=-1, held_fen=-price
     )
     record = viewer_records.counted(
-        conn, row.creator_id, row.viewer_id, paid_count=1, paid_fen=price
+        conn, row.creator_id, row.viewer_id, row.nickname, paid_count=1, paid_fen=price
     )
     events.append_all(
         conn,
@@ -370,7 +370,7 @@ def pay(conn: Connection, order_id: int, now: datetime | None = None) -> tuple[O
         [
             events.NewEvent(EventType.ORDER_UPDATED, order, **buyer_sees(row.viewer_id)),
             totals,
-            events.NewEvent(EventType.VIEWER_RECORD, record, audience=events.AUDIENCE_CREATOR),
+            viewer_records.event_for(record),
             *(
                 events.NewEvent(EventType.QUEUE_LEFT, entry, **buyer_sees(entry.viewer_id))
                 for entry in left
@@ -480,10 +480,8 @@ def _close_and_release(
     if by is CancelledBy.BUYER:
         counts = {"cancelled_count": 1}
     if counts:
-        record = viewer_records.counted(conn, row.creator_id, row.viewer_id, **counts)
-        batch.append(
-            events.NewEvent(EventType.VIEWER_RECORD, record, audience=events.AUDIENCE_CREATOR)
-        )
+        record = viewer_records.counted(conn, row.creator_id, row.viewer_id, row.nickname, **counts)
+        batch.append(viewer_records.event_for(record))
     batch += _release(conn, row.flashbuy_id, order, room_status, now, keep_piece_for)
     events.append_all(conn, row.room_id, batch)
     return order

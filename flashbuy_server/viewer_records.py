@@ -232,6 +232,7 @@ def counted(
     conn: Connection,
     creator_id: int,
     viewer_id: int,
+    nickname: str,
     *,
     paid_count: int = 0,
     paid_fen: int = 0,
@@ -239,7 +240,8 @@ def counted(
     cancelled_count: int = 0,
 ) -> ViewerRecord:
     """Add to the creator's counts for a viewer (creating the record), in the caller's
-    transaction; the record as it now stands."""
+    transaction; the record as it now stands (``nickname``: the viewer's, which the caller
+    has at hand with the order)."""
     added = {
         "paid_count": paid_count,
         "paid_fen": paid_fen,
@@ -250,18 +252,16 @@ def counted(
     insert = _upsert(conn).values(
         creator_id=creator_id, viewer_id=viewer_id, note="", blocked=False, updated_at=now, **added
     )
-    conn.execute(
+    stored = conn.execute(
         insert.on_conflict_do_update(
             index_elements=[viewer_records.c.creator_id, viewer_records.c.viewer_id],
             set_={
                 **{name: viewer_records.c[name] + added[name] for name in _COUNTED},
                 "updated_at": now,
             },
-        )
-    )
-    found = record_of(conn, creator_id, viewer_id)
-    assert found is not None
-    return found
+        ).returning(*viewer_records.c)
+    ).one()
+    return ViewerRecord.model_validate({**stored._mapping, "nickname": nickname})
 
 
 def event_for(record: ViewerRecord) -> events.NewEvent:

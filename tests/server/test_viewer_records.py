@@ -89,9 +89,18 @@ def test_a_viewer_of_the_creators_room_has_a_zero_record_until_something_happens
 def test_counts_kept_by_settlement_are_what_the_routes_show(world: World) -> None:
     first, second = world.viewer_ids[:2]
     with world.platform.db.write() as conn:
-        viewer_records.counted(conn, world.creator_id, first, paid_count=2, paid_fen=257_600)
-        viewer_records.counted(conn, world.creator_id, first, expired_count=1)
-        viewer_records.counted(conn, world.creator_id, second, cancelled_count=1)
+        paid = viewer_records.counted(
+            conn, world.creator_id, first, "一号", paid_count=2, paid_fen=257_600
+        )
+        viewer_records.counted(conn, world.creator_id, first, "一号", expired_count=1)
+        viewer_records.counted(conn, world.creator_id, second, "二号", cancelled_count=1)
+    # What the transaction that counts gets back is the record as it now stands.
+    assert (paid.viewer_id, paid.nickname, paid.paid_count, paid.paid_fen) == (
+        first,
+        "一号",
+        2,
+        257_600,
+    )
 
     got = record(world, first)
     assert (got["paid_count"], got["paid_fen"], got["expired_count"]) == (2, 257_600, 1)
