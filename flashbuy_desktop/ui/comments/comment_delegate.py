@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -226,7 +226,7 @@ class CommentDelegate(QStyledItemDelegate):
         top = rect.y() + (rect.height() - height) // 2
         for badge, width in painted:
             box = QRect(x, top, width, height)
-            painter.setPen(QColor(0, 0, 0, 0))
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(badge.background)
             painter.drawRoundedRect(box, 3, 3)
             painter.setPen(badge.foreground)
