@@ -7,7 +7,7 @@ hands it what arrives and turns what changed into Qt's row signals, one per chan
 
 import bisect
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
+from flashbuy_desktop.api.server_clock import utc_now
 from flashbuy_desktop.room.live_sales import LiveSales, Outcome
 from flashbuy_desktop.room.order_life import seconds_left, soonest_due
 from flashbuy_desktop.ui.flashbuys.table_cells import (
@@ -48,11 +49,6 @@ from flashbuy_protocol.models import FlashBuy, FlashBuyProgress, Order, QueueEnt
 
 _ROOT = QModelIndex()
 TICK_MS = 1000
-
-
-def utc_now() -> datetime:
-    """The console's clock."""
-    return datetime.now(UTC)
 
 
 class FlashBuyTableModel(QAbstractTableModel):
