@@ -62,6 +62,8 @@ def create_app(
     migrate.upgrade(database)
 
     hub = streams.Hub(database, settings.heartbeat_seconds)
+    # The sandbox payment provider's callbacks, delivered from threads of its own.
+    notifier = payments.sandbox.Notifier(settings.payment_secret, settings.clock)
     runner = jobs.JobRunner(
         database,
         clock=settings.clock,
@@ -83,6 +85,7 @@ def create_app(
             yield
         finally:
             await asyncio.to_thread(runner.stop)
+            await asyncio.to_thread(notifier.stop)
             await hub.stop()
             if db is None:
                 database.dispose()
@@ -97,6 +100,7 @@ def create_app(
     app.state.db = database
     app.state.hub = hub
     app.state.jobs = runner
+    app.state.sandbox_notifier = notifier
 
     api = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
     modules = (

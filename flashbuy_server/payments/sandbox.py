@@ -17,6 +17,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -46,6 +47,7 @@ NAME = "sandbox"
 # five tries over about 7.5 s, as a real provider keeps trying for a while.
 RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0)
 DELIVERY_TIMEOUT_SECONDS = 10.0
+DELIVERIES_AT_ONCE = 8
 
 PENDING, PAID, REFUNDED = "pending", "paid", "refunded"
 
@@ -102,30 +104,31 @@ def _shown(row: Any) -> SandboxPayment:
 
 
 class Notifier:
-    """Delivers the sandbox's signed callbacks, each on a thread of its own.
+    """Delivers the sandbox's signed callbacks on a few threads of its own (a burst of
+    payments queues its deliveries rather than starting a thread each).
 
     A delivery is signed afresh at each try (its timestamp is the time of that try), and
     tried again after a pause while the platform cannot be reached or answers 5xx; any other
-    answer is final (a 4xx would be the same the next time).
+    answer is final (a 4xx would be the same the next time). The platform makes one per
+    process and stops it as it stops (``create_app``).
     """
 
     def __init__(self, secret: str, clock: Callable[[], datetime]) -> None:
         self.secret = secret
         self.clock = clock
         self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(DELIVERIES_AT_ONCE, thread_name_prefix="sandbox-notify")
 
-    def deliver(self, notify_url: str, notice: PaymentNotice) -> threading.Thread:
-        """Start delivering ``notice``; the thread doing it (it ends by itself)."""
+    def deliver(self, notify_url: str, notice: PaymentNotice) -> "Future[None]":
+        """Start delivering ``notice``; done when it was taken, refused or given up."""
         body = json.dumps(notice.model_dump(), separators=(",", ":")).encode()
-        thread = threading.Thread(
-            target=self._send, args=(notify_url, body), name="sandbox-notify", daemon=True
-        )
-        thread.start()
-        return thread
+        return self._pool.submit(self._send, notify_url, body)
 
     def stop(self) -> None:
-        """Give up the deliveries under way at their next pause."""
+        """Give up the deliveries under way at their next pause, drop those not started,
+        and wait for the threads (a try in hand ends within its timeout)."""
         self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _send(self, notify_url: str, body: bytes) -> None:
         with httpx.Client(timeout=DELIVERY_TIMEOUT_SECONDS) as client:
@@ -220,19 +223,11 @@ class SandboxProvider:
             log.warning("sandbox: nothing to refund for transaction %s", transaction_id)
 
 
-_NOTIFIER_LOCK = threading.Lock()
-
-
 def sandbox_for(request: Request) -> SandboxProvider:
     """The sandbox provider of the request's platform, its pages on the request's host."""
-    app = request.app
-    with _NOTIFIER_LOCK:
-        notifier = getattr(app.state, "sandbox_notifier", None)
-        if notifier is None:
-            settings = app.state.settings
-            notifier = Notifier(settings.payment_secret, settings.clock)
-            app.state.sandbox_notifier = notifier
-    return SandboxProvider(app.state.db, app.state.settings.clock, notifier, str(request.base_url))
+    state = request.app.state
+    notifier: Notifier = state.sandbox_notifier
+    return SandboxProvider(state.db, state.settings.clock, notifier, str(request.base_url))
 
 
 # --- router -------------------------------------------------------------------------------
