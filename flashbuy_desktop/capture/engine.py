@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from flashbuy_desktop.capture.encode import encode_jpeg
-from flashbuy_desktop.capture.grab import grab
+from flashbuy_desktop.capture.grab import close_thread_grabber, grab
 from flashbuy_desktop.capture.locate import crop_box, locate
 from flashbuy_desktop.capture.occlusion import CoveredError, Occluders
 from flashbuy_desktop.capture.sharpness import sharpness
@@ -86,6 +86,16 @@ class CaptureEngine:
         grab, and :class:`CaptureError` when the screen cannot be grabbed (for instance a
         region wholly off the screen).
         """
+        try:
+            return self._capture(region, cancel)
+        finally:
+            if self._grabber is grab:
+                # One X connection per capture, released here: a pool thread's Python state
+                # lasts a single task, so an mss instance kept per thread would be dropped
+                # with its connection open, one per capture, until the X server refuses more.
+                close_thread_grabber()
+
+    def _capture(self, region: Region, cancel: threading.Event | None) -> CaptureResult:
         config = self.config
         stop = cancel if cancel is not None else threading.Event()
         timings: dict[str, float] = {}

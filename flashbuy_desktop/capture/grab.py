@@ -3,7 +3,9 @@
 An ``mss.MSS`` instance holds an X connection (and, on X11, a shared-memory segment for
 XShmGetImage; mss falls back to XGetImage by itself where MIT-SHM does not work). Instances
 must not be shared between threads, so each thread gets its own, created on its first grab and
-released by :func:`close_thread_grabber`, which a worker thread calls before it ends.
+released by :func:`close_thread_grabber`. The capture engine releases it at the end of every
+capture: on a Qt pool thread Python's thread state (and so a ``threading.local``) lasts one
+task, and an instance left there would be dropped with its X connection still open.
 """
 
 import threading

@@ -24,9 +24,11 @@ from flashbuy_desktop.capture.types import (
     CaptureCancelledError,
     CaptureConfig,
     CaptureError,
+    CaptureResult,
     CaptureWarning,
     Region,
 )
+from flashbuy_desktop.services.tasks import Tasks
 
 Image = npt.NDArray[np.uint8]
 
@@ -460,3 +462,42 @@ def test_each_thread_has_its_own_grabber() -> None:
     assert len(instances) == 2
     assert instances[0] is not instances[1]
     assert seen.count(None) == 2
+
+
+def _open_sockets() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:
+            continue  # closed while listed (the listing's own descriptor)
+    return count
+
+
+def test_captures_on_the_qt_pool_leave_no_x_connection_open(qtbot: QtBot) -> None:
+    # A pool thread's Python state lasts one task: a per-thread mss instance kept past the
+    # capture was dropped with its X connection open, one per capture, until the X server
+    # refused the 250th or so and the seller read "the screen cannot be read".
+    require_x_server()
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("counting open sockets needs /proc")
+    tasks = Tasks()
+    engine = CaptureEngine(CaptureConfig(burst=2, interval_s=0.0))
+    done: list[CaptureResult] = []
+    failures: list[Exception] = []
+
+    def capture() -> CaptureResult:
+        return engine.capture(Region(0, 0, 320, 180))
+
+    before = _open_sockets()
+    for count in range(1, 41):
+        tasks.run(capture, done.append, failures.append)
+
+        def answered(count: int = count) -> bool:
+            return len(done) + len(failures) == count
+
+        qtbot.waitUntil(answered, timeout=10_000)
+    tasks.wait()
+    assert failures == []
+    assert len(done) == 40
+    assert _open_sockets() <= before + 1
