@@ -17,6 +17,9 @@ APT_PACKAGES=(
   dbus gnome-keyring postgresql postgresql-common
   # the packaged build (strip for a smaller folder) and its start-up benchmark (/usr/bin/time)
   binutils time
+  # the card set's inks (handwriting-style Chinese and Latin faces) and the OCR engine the
+  # card-reading benchmark compares with ours (Tesseract with its Chinese data)
+  fonts-arphic-ukai fonts-arphic-gkai00mp fonts-comic-neue tesseract-ocr tesseract-ocr-chi-sim
 )
 
 missing=()

@@ -1,0 +1,457 @@
+"""From the lines an OCR engine read on a card to its piece number, price and other text.
+
+Qt-free and pure. The rule is strictness: a wrong price that looks right is far worse than
+no price (the seller then types it), so every doubt lowers a value's confidence below what
+fills a field: two different prices on one card, a digit fixed up from a letter ("12O8"), a
+comma where a decimal point may have been, a number whose unit is not money (56mm, 12.5g,
+18K gold, 8折) or that is part of a code (S925, iPhone15) is never a price.
+
+A value is only as sure as its weakest character (the engine's per-character confidence,
+see :class:`~flashbuy_desktop.capture.card_reading.Glyph`), times a factor for how it was
+found: marked (¥1288, 1288元, 3号, #3, No.3) is surest, a bare number taken by its place on
+the card a little less.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+from flashbuy_desktop.capture.card_reading import CardReading, Glyph, ReadValue, TextLine
+from flashbuy_desktop.capture.types import Box
+from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN, MoneyError, parse_yuan
+
+PIECE_MAX = 9999  # a piece number is 1..9999
+
+# How much a way of finding a value is trusted (multiplies the weakest character's confidence).
+BARE_PRICE = 0.97  # a bare amount, the one number on the card that is not the piece
+LAYOUT_PIECE = 0.97  # a bare small number taken as the piece by its place on the card
+W_UNIT = 0.95  # "1.2w": sellers write it, but a w is also a letter
+WHOLE_MULTIPLE = 0.97  # "25万": was it "2.5万" with the small point lost?
+NO_PIECE = 0.97  # a marked price on a card where no piece number was read (see _read)
+UNMARKED_CARD = 0.97  # neither value marked ("3" above "1288"): the layout alone tells
+YEN_LOOKALIKE = 0.95  # "F1900": a handwritten ¥ the engine read as a letter
+DOUBT = 0.5  # at most this sure: two different candidates, or a fixed-up character
+EDGE_PX = 2  # a value this close to the image's edge may run past it: cut short, not sure
+
+# Characters an engine reads for a digit: only ever a doubtful fix-up.
+_FIXUPS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"}
+_FIXABLE = "".join(_FIXUPS)
+
+# One number: digits (or fixable letters among at least two digits), grouped or not, with
+# a decimal part. The run is found loosely and judged afterwards.
+_RUN = re.compile(rf"[0-9{re.escape(_FIXABLE)}]+(?:[.,][0-9{re.escape(_FIXABLE)}]+)*")
+
+_PRICE_BEFORE = re.compile(
+    r"(?:¥|RMB|rmb|CNY|cny|(?:售|现|秒杀|到手|直播|活动|特|团购|优惠)?价(?:格)?)\s*[:]?\s*$"
+)
+_OTHER_PRICE_BEFORE = re.compile(r"(?:原|划线|市场|吊牌|专柜|官方|零售|参考)价(?:格)?\s*[:]?\s*$")
+_PIECE_BEFORE = re.compile(r"(?:#|(?<![A-Za-z])[Nn][Oo]\.?|第|(?:件|编|款|序)号\s*[:]?)\s*$")
+_PRICE_AFTER = re.compile(r"^\s*(?:元|块|圆|RMB|rmb)")
+_PIECE_AFTER = re.compile(r"^\s*号")
+_MULTIPLIER_AFTER = re.compile(r"^\s*(?:(?P<wan>万)|(?P<unit>[wWkK])(?=$|\s|元|块|[!?,.:;/)]))")
+_GOLD_AFTER = re.compile(r"^\s*[kK]\s*(?:金|白|黄|玫|红|gold|GOLD|Gold|[Aa][Uu])")
+# What a number is when it is not money: sizes, weights, counts, shares, dates, times.
+_NOT_MONEY_AFTER = re.compile(
+    r"^\s*(?:mm|cm|dm|km|m(?![A-Za-z])|米|厘米|毫米|公分|寸|码|kg|g(?![A-Za-z])|克|斤|两|ct|克拉"
+    r"|ml|mL|毫升|[lL](?![A-Za-z])|%|‰|折|岁|个|件|颗|只|条|支|根|粒|套|天|年|月|日|点|时|分(?!钱)"
+    r"|秒|min|h(?![A-Za-z])|层|张|包|盒|瓶|袋|双|对|人|次|期|楼|cc|V(?![A-Za-z])|mAh)"
+)
+# A measure named before the number: 圈口56 is a ring size, 重12 a weight.
+_NOT_MONEY_BEFORE = re.compile(
+    r"(?:圈口|圈|口|手围|尺寸|直径|口径|内径|外径|长|宽|高|厚|重|克重|净重|毛重|尺码|周长|年份|电话|手机|微信|"
+    r"库存|数量|编码|条码)\s*[:]?\s*$"
+)
+# A handwritten ¥ the engine read as a Latin letter, when it is all that stands before the
+# number at the start of a line.
+_YEN_LOOKALIKE_BEFORE = re.compile(r"^\s*[FfYy]$")
+_KARATS = frozenset({"8", "9", "10", "14", "18", "22", "24"})
+_PUNCT_EDGES = " :：,，.。;；-—_/|·、"
+
+
+class _Kind(Enum):
+    PRICE = "price"  # marked as money: ¥, 元, 价, 万, k
+    OTHER_PRICE = "other price"  # 原价, 划线价: a price, not this one
+    PIECE = "piece"  # marked as the piece: 号, #, No., 第
+    BARE = "bare"  # a number with no mark
+    NOT_MONEY = "not money"  # a size, weight, code, date...
+    CONFLICT = "conflict"  # marked as both ("#13198元": the space between was lost)
+
+
+@dataclass(frozen=True)
+class _Char:
+    char: str
+    confidence: float
+    box: Box
+
+
+@dataclass
+class _Number:
+    """One number on a line, what marks it, and the characters it spans."""
+
+    line: int
+    start: int  # of the digits in the line's normalised characters
+    end: int
+    mark_start: int  # of the digits with their marks (¥, 元, 号...), for the free text
+    mark_end: int
+    digits: str  # fixed-up text of the number ("1,288.50")
+    kind: _Kind
+    confidence: float  # of its weakest character
+    box: Box
+    fixed: bool = False  # a letter was read as a digit
+    multiplier: int = 1
+    factor: float = 1.0
+    alone: bool = False  # the only thing on its line
+    first: bool = False  # the first thing on its line
+    notes: list[str] = field(default_factory=list)
+
+
+def _normalised(line: TextLine) -> list[_Char]:
+    """The line's characters after NFKC, blanks made spaces, invisible ones dropped."""
+    glyphs = line.glyphs or tuple(Glyph(ch, line.confidence, line.box) for ch in line.text)
+    out: list[_Char] = []
+    for glyph in glyphs:
+        for char in unicodedata.normalize("NFKC", glyph.char):
+            category = unicodedata.category(char)
+            if category in ("Zs", "Zl", "Zp") or char in "\t\n\r\v\f":
+                char = " "
+            elif category[0] == "C" or category in ("Mn", "Me"):
+                continue  # control, format (zero-width), private, unassigned, combining
+            if char == " " and (not out or out[-1].char == " "):
+                continue
+            out.append(_Char(char, glyph.confidence, glyph.box))
+    while out and out[-1].char == " ":
+        out.pop()
+    return out
+
+
+def _union(boxes: list[Box]) -> Box:
+    x0 = min(b.x for b in boxes)
+    y0 = min(b.y for b in boxes)
+    x1 = max(b.x + b.width for b in boxes)
+    y1 = max(b.y + b.height for b in boxes)
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def _numbers(index: int, chars: list[_Char]) -> list[_Number]:
+    """Every number on one line, classified by what stands before and after it."""
+    text = "".join(c.char for c in chars)
+    found: list[_Number] = []
+    for match in _RUN.finditer(text):
+        start, end = match.span()
+        raw = match.group()
+        # Letters only count as digits among digits: "No" or "Iphone" are words.
+        while raw and (raw[0] in _FIXABLE or raw[0] in ".,"):
+            raw, start = raw[1:], start + 1
+        while raw and (raw[-1] in _FIXABLE or raw[-1] in ".,"):
+            raw, end = raw[:-1], end - 1
+        if sum(ch.isdigit() for ch in raw) == 0:
+            continue
+        fixed = any(ch in _FIXUPS for ch in raw)
+        if fixed and sum(ch.isdigit() for ch in raw) < 2:
+            continue
+        digits = "".join(_FIXUPS.get(ch, ch) for ch in raw)
+        before, after = text[:start], text[end:]
+        number = _Number(
+            line=index,
+            start=start,
+            end=end,
+            mark_start=start,
+            mark_end=end,
+            digits=digits,
+            kind=_Kind.BARE,
+            confidence=min(c.confidence for c in chars[start:end]),
+            box=_union([c.box for c in chars[start:end]]),
+            fixed=fixed,
+        )
+        _classify(number, before, after, chars)
+        found.append(number)
+    for position, number in enumerate(found):
+        outside = (text[: number.mark_start] + text[number.mark_end :]).strip(_PUNCT_EDGES)
+        number.alone = not outside
+        number.first = position == 0 and not text[: number.mark_start].strip(_PUNCT_EDGES)
+    return found
+
+
+def _classify(number: _Number, before: str, after: str, chars: list[_Char]) -> None:
+    """Decide what ``number`` is from its neighbours; extend its span over its marks."""
+    tight_before = before[-1:] if before else ""
+    tight_after = after[:1]
+    if _YEN_LOOKALIKE_BEFORE.match(before) and not after.strip():
+        number.kind = _Kind.PRICE
+        number.factor *= YEN_LOOKALIKE
+        number.notes.append("marked")
+        number.mark_start = 0
+        return
+    code_or_range = tight_before.isascii() and tight_before.isalpha()
+    code_or_range = code_or_range or tight_before in ("×", "*", "-", "/", "~", "～", ":")
+    marked = _PIECE_BEFORE.search(before) or _PRICE_BEFORE.search(before)
+    if (code_or_range and not marked) or _NOT_MONEY_BEFORE.search(before):
+        # Part of a code (S925, Au750), a dimension (40x56), a range, a date or a time.
+        number.kind = _Kind.NOT_MONEY
+        return
+    if tight_after in ("×", "*", "x", "X", "/", "-", "~", "～", ":") and after[1:2].isdigit():
+        number.kind = _Kind.NOT_MONEY
+        return
+    if tight_before in ("$", "€", "£", "₩", "₽"):
+        number.kind = _Kind.NOT_MONEY  # another currency
+        return
+    if tight_after in (".", ",") and after[1:2].isdigit():
+        number.kind = _Kind.NOT_MONEY  # a run the scanner cut: never a clean amount
+        return
+
+    end = number.end
+    if _GOLD_AFTER.match(after) and number.digits in _KARATS:
+        number.kind = _Kind.NOT_MONEY
+        return
+    multiplier = _MULTIPLIER_AFTER.match(after)
+    if multiplier is not None:
+        unit = multiplier.group("wan") or multiplier.group("unit")
+        if unit in "kK" and number.digits in _KARATS and not _PRICE_BEFORE.search(before):
+            number.kind = _Kind.NOT_MONEY  # 18K is gold, not 18000 yuan
+            return
+        number.multiplier = 10_000 if unit in ("万", "w", "W") else 1_000
+        if "." not in number.digits and len(number.digits) >= 2:
+            number.factor *= WHOLE_MULTIPLE
+        if unit in "wW":
+            number.factor *= W_UNIT
+            # 65W is a charger's power as much as 650000 yuan: only money when marked.
+            number.notes.append("w")
+        unit_at = end + multiplier.end() - 1
+        number.confidence = min(number.confidence, chars[unit_at].confidence)
+        number.box = _union([number.box, chars[unit_at].box])
+        end = unit_at + 1
+        after = after[multiplier.end() :]
+        number.kind = _Kind.PRICE
+    elif _NOT_MONEY_AFTER.match(after):
+        number.kind = _Kind.NOT_MONEY
+        return
+    elif tight_after.isascii() and tight_after.isalpha():
+        number.kind = _Kind.NOT_MONEY  # 925S, 15Pro
+        return
+    if tight_after in (".", ","):
+        number.fixed = True  # "No.1." or "1288,": a digit after it may be lost
+
+    price_after = _PRICE_AFTER.match(after)
+    if price_after is not None:
+        number.kind = _Kind.PRICE
+        number.notes.append("marked")
+        end += price_after.end()
+    number.mark_end = end
+
+    if (other := _OTHER_PRICE_BEFORE.search(before)) is not None:
+        number.kind = _Kind.OTHER_PRICE
+        number.mark_start = other.start()
+    elif (price := _PRICE_BEFORE.search(before)) is not None:
+        number.kind = _Kind.PRICE
+        number.notes.append("marked")
+        number.mark_start = price.start()
+    elif number.kind is _Kind.PRICE and _PIECE_BEFORE.search(before):
+        number.kind = _Kind.CONFLICT  # #13 198元 read as one number: where did it split?
+    elif number.kind is _Kind.BARE:
+        piece_before = _PIECE_BEFORE.search(before)
+        piece_after = _PIECE_AFTER.match(after)
+        if piece_before is not None or piece_after is not None:
+            number.kind = _Kind.PIECE
+            if piece_before is not None:
+                number.mark_start = piece_before.start()
+            if piece_after is not None:
+                number.mark_end = end + piece_after.end()
+
+
+def _piece_text(number: _Number) -> str | None:
+    """The piece number as the field gets it (digits, no leading zeros), if it is one."""
+    if not number.digits.isdigit():
+        return None
+    value = int(number.digits)
+    return str(value) if 1 <= value <= PIECE_MAX else None
+
+
+def _price_text(number: _Number) -> str | None:
+    """The price in plain yuan ("1288", "1288.50", "12000"), if the number is one."""
+    digits = number.digits
+    if number.multiplier != 1:
+        try:
+            amount = Decimal(digits) * number.multiplier  # 1.2万: no float on the way
+        except InvalidOperation:
+            return None
+        if amount != amount.quantize(Decimal("0.01")):
+            return None
+        digits = f"{amount.quantize(Decimal('0.01')):f}"
+    try:
+        fen = parse_yuan(digits)
+    except MoneyError:
+        return None
+    if not MIN_PRICE_FEN <= fen <= MAX_PRICE_FEN:
+        return None
+    whole, part = divmod(fen, 100)
+    return str(whole) if part == 0 else f"{whole}.{part:02d}"
+
+
+def _amount(number: _Number) -> Decimal | None:
+    """The number's value in yuan, if it is an amount."""
+    text = _price_text(number)
+    return None if text is None else Decimal(text)
+
+
+def _doubtful_amount(number: _Number) -> bool:
+    """A comma where a point may have been (12,50), or a point with 3 decimals (1.288)."""
+    digits = number.digits
+    if "," in digits and "." not in digits:
+        return any(len(group) != 3 for group in digits.split(",")[1:])
+    return "." in digits and len(digits.rsplit(".", 1)[1]) > 2 and number.multiplier == 1
+
+
+@dataclass
+class _Choice:
+    text: str
+    confidence: float
+    box: Box
+    numbers: list[_Number]
+
+
+def _choose(candidates: list[tuple[_Number, str]], factor: float = 1.0) -> _Choice | None:
+    """The value most candidates agree on; unsure when they disagree or one is doubtful."""
+    if not candidates:
+        return None
+    values = {text for _, text in candidates}
+    first_text = candidates[0][1]
+    agreeing = [number for number, text in candidates if text == first_text]
+    best = max(agreeing, key=lambda n: n.confidence)
+    confidence = best.confidence * best.factor * factor
+    if len(values) > 1 or any(number.fixed for number, _ in candidates):
+        confidence = min(confidence, DOUBT)
+    if "w" in best.notes and "marked" not in best.notes:
+        confidence = min(confidence, DOUBT)
+    return _Choice(first_text, confidence, best.box, agreeing)
+
+
+def _read(numbers: list[_Number]) -> tuple[_Choice | None, _Choice | None]:
+    """The piece number and the price among a card's numbers."""
+    pieces = [(n, t) for n in numbers if n.kind is _Kind.PIECE if (t := _piece_text(n))]
+    marked = [n for n in numbers if n.kind in (_Kind.PRICE, _Kind.OTHER_PRICE)]
+    prices = [(n, t) for n in marked if (t := _price_text(n))]
+    doubt = any(_price_text(n) is None or _doubtful_amount(n) for n in marked)
+    # An "original price" beside the price is a second price: the card is not clear.
+    if any(n.kind is _Kind.OTHER_PRICE for n in marked):
+        doubt = True
+    conflict = any(n.kind is _Kind.CONFLICT for n in numbers)
+    doubt = doubt or conflict
+    bare = [n for n in numbers if n.kind is _Kind.BARE]
+    layout_piece = False
+    swapped = False
+    if not pieces:
+        # A bare small whole number alone (or first) on its line, with a price elsewhere
+        # on the card: the layout makes it the piece ("3" above "¥1288", "3 1288").
+        small = [n for n in bare if n.digits.isdigit() and _piece_text(n) and len(n.digits) <= 3]
+        placed = [n for n in small if n.alone or n.first]
+        if placed and (prices or len(bare) >= 2):
+            head = placed[0]
+            others = [n for n in bare if n is not head]
+            if prices or others:
+                pieces = [(head, _piece_text(head) or "")]
+                layout_piece = True
+                bare = others
+                # "468" above "3": which is the piece? A piece number is smaller than
+                # the price beside it; when it is not, the layout tells nothing.
+                amounts = [n for n, _ in prices] or others
+                values = [a for n in amounts if (a := _amount(n)) is not None]
+                swapped = any(value <= int(head.digits) for value in values)
+    if not prices:
+        piece_values = {t for _, t in pieces}
+        leftover = [
+            n for n in bare if not (n.digits.isdigit() and str(int(n.digits)) in piece_values)
+        ]
+        prices = [(n, t) for n in leftover if (t := _price_text(n))]
+        doubt = doubt or any(_price_text(n) is None or _doubtful_amount(n) for n in leftover)
+        price = _choose(prices, BARE_PRICE)
+        if price is not None and len(leftover) == 1 and not pieces:
+            lone = leftover[0]
+            if lone.digits.isdigit() and len(lone.digits) <= 2:
+                price.confidence = min(price.confidence, DOUBT)  # "3" alone: piece or price?
+    else:
+        price = _choose(prices)
+    if price is not None and (doubt or any(_doubtful_amount(n) for n in price.numbers)):
+        price.confidence = min(price.confidence, DOUBT)
+    if price is not None and not pieces:
+        # No piece number read: the card was not read whole (a line lost, a hand over
+        # it), or "3 1288" was read as "31288". The price alone is not trusted.
+        if price.numbers[0].kind is _Kind.BARE:
+            price.confidence = min(price.confidence, DOUBT)
+        price.confidence *= NO_PIECE
+    if price is not None and layout_piece and price.numbers[0].kind is _Kind.BARE:
+        price.confidence *= UNMARKED_CARD
+    piece = _choose(pieces, LAYOUT_PIECE if layout_piece else 1.0)
+    if piece is not None and (conflict or (layout_piece and (price is None or doubt))):
+        # the layout only tells the piece on a card whose price is clear
+        piece.confidence = min(piece.confidence, DOUBT)
+    if swapped:
+        for choice in (piece, price):
+            if choice is not None:
+                choice.confidence = min(choice.confidence, DOUBT)
+    return piece, price
+
+
+def _at_edge(box: Box, size: tuple[int, int] | None) -> bool:
+    """Whether ``box`` touches the edge of an image of ``size`` (width, height)."""
+    if size is None:
+        return False
+    width, height = size
+    return (
+        box.x <= EDGE_PX
+        or box.y <= EDGE_PX
+        or box.x + box.width >= width - EDGE_PX
+        or box.y + box.height >= height - EDGE_PX
+    )
+
+
+def reading_of(
+    lines: list[TextLine],
+    *,
+    engine: str,
+    elapsed_ms: float,
+    size: tuple[int, int] | None = None,
+) -> CardReading:
+    """The card's piece number, price and other text, from the lines an engine read.
+
+    ``size`` is the read image's (width, height): the card is cut with a margin, so a value
+    that touches the image's edge was most likely cut short by a card box found too small
+    ("31888" half covered reads "318"); it is never sure.
+    """
+    normalised = [_normalised(line) for line in lines]
+    numbers = [n for i, chars in enumerate(normalised) for n in _numbers(i, chars)]
+    piece, price = _read(numbers)
+
+    used: dict[int, list[tuple[int, int]]] = {}
+    for choice in (piece, price):
+        if choice is not None:
+            for number in choice.numbers:
+                used.setdefault(number.line, []).append((number.mark_start, number.mark_end))
+    rest: list[str] = []
+    for i, chars in enumerate(normalised):
+        kept = [
+            c.char
+            for j, c in enumerate(chars)
+            if not any(start <= j < end for start, end in used.get(i, []))
+        ]
+        words = " ".join("".join(kept).split()).strip(_PUNCT_EDGES)
+        if words:
+            rest.append(words)
+
+    def value(choice: _Choice | None) -> ReadValue | None:
+        if choice is None:
+            return None
+        confidence = max(0.0, min(1.0, choice.confidence))
+        if _at_edge(choice.box, size):
+            confidence = min(confidence, DOUBT)
+        return ReadValue(choice.text, round(confidence, 5), choice.box)
+
+    return CardReading(
+        piece=value(piece),
+        price=value(price),
+        text="\n".join(rest),
+        lines=tuple(lines),
+        engine=engine,
+        elapsed_ms=elapsed_ms,
+    )
