@@ -238,6 +238,9 @@ class ConsoleSettings(BaseModel):
     hold_back_expired: int | None = Field(
         default=None, ge=HOLD_BACK_RANGE[0], le=HOLD_BACK_RANGE[1]
     )
+    # Read the piece number and price off the order card in each picture and fill them in
+    # (the seller checks them). Added without a schema step, as pay_minutes.
+    read_card: bool = True
 
     # What the file held that this console does not know: top-level settings, and hotkeys
     # (kept here, not in Hotkeys, since a change of hotkeys replaces that whole object).

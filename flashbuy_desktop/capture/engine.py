@@ -11,6 +11,8 @@ Which frame is kept, and when it is BLURRY:
 * the frames are tried from sharpest to least sharp and the first one in which the order card
   is found is kept (a hand passing over the card can hide it in the sharpest frame); if no frame
   shows a card, the sharpest is kept, whole, with CARD_NOT_FOUND;
+* the card's part of the kept frame, at full resolution with a small margin, goes along in
+  the result (``card_image``) for the card reader, which runs after the picture is shown;
 * BLURRY (see :func:`is_blurry`) when the kept frame's sharpness is below half of a reference:
   the burst's best frame, or, if higher, the median of the best frames of this engine's last
   few captures of the same size. The first rule catches a kept frame that is much blurrier than
@@ -29,12 +31,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from flashbuy_desktop.capture.card_reading import cut_card
 from flashbuy_desktop.capture.encode import encode_jpeg
 from flashbuy_desktop.capture.grab import close_thread_grabber, grab
 from flashbuy_desktop.capture.locate import crop_box, locate
 from flashbuy_desktop.capture.occlusion import CoveredError, Occluders
 from flashbuy_desktop.capture.sharpness import sharpness
 from flashbuy_desktop.capture.types import (
+    Box,
     CaptureCancelledError,
     CaptureConfig,
     CaptureError,
@@ -150,11 +154,16 @@ class CaptureEngine:
         assert location is not None
         frame = frames[chosen]
         height, width = frame.shape[:2]
+        card_image: npt.NDArray[np.uint8] | None = None
+        card_image_box: Box | None = None
         if location.card is None:
             warnings.append(CaptureWarning.CARD_NOT_FOUND)
             crop = crop_box(width, height, None, None, config.margin)
         else:
             crop = location.crop
+            # For the card reader: a copy of the card at full resolution (a slice, well
+            # under a millisecond), so the frame itself can go.
+            card_image, card_image_box = cut_card(frame, location.card)
         with self._lock:
             history = self._history.setdefault((width, height), deque(maxlen=HISTORY))
             if is_blurry(scores[chosen], best_score, tuple(history)):
@@ -180,4 +189,6 @@ class CaptureEngine:
             warnings=tuple(warnings),
             frames=len(frames),
             timings_ms=timings,
+            card_image=card_image,
+            card_image_box=card_image_box,
         )

@@ -2,6 +2,11 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is loaded on a worker, with the engine, never for these names
+    import numpy as np
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,11 @@ class CaptureResult:
     warnings: tuple[CaptureWarning, ...] = ()
     frames: int = 1
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # The card as the card reader gets it: a BGR uint8 copy of the chosen full-resolution
+    # frame's card box plus a small margin (``card_reading.cut_card``), None without a card.
+    # Never compared or printed: it is the pixels, the boxes say what matters.
+    card_image: "npt.NDArray[np.uint8] | None" = field(default=None, repr=False, compare=False)
+    card_image_box: Box | None = None  # where card_image was cut, in frame pixels
 
 
 class CaptureError(Exception):

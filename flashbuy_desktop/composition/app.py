@@ -99,6 +99,7 @@ class Console(QObject):
             self.tasks,
             config=settings.capture_config(),
             occluders=self.occluders,
+            reading=settings.read_card,
             parent=self,
         )
 
@@ -259,6 +260,7 @@ class Console(QObject):
         changed_language = language != i18n.resolve(self.settings.language)
         self.settings = edited
         self.capture.set_config(edited.capture_config())
+        self.capture.set_reading(edited.read_card)
         if changed_language:
             self.switch_language(language)
         elif self.window is not None:

@@ -4,12 +4,20 @@
 frame lives) and hands it to the engine on a worker. Each request carries its own cancel
 event; a newer request (a retake) sets the older one's event, so the engine can stop
 early, and the older result is dropped (Tasks ``key``): only the newest picture is shown.
+
+Then the card is read (when reading is on and the engine found a card): ``captured`` is
+emitted first, so the picture never waits for the read; ``reading_started`` follows at
+once, and the reader runs on a worker; ``card_read`` or ``card_read_failed`` says how it
+went, for the newest capture only: a new request, a retake or ``cancel()`` drops the answer
+of a read still running. The reader (PP-OCR by default, see
+:mod:`flashbuy_desktop.capture.card_reading`) is built and loaded on a worker: its modules
+load numpy and onnxruntime, which the GUI thread never waits for.
 """
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,11 +31,17 @@ from flashbuy_desktop.capture.types import (
 )
 from flashbuy_desktop.services.tasks import Tasks
 
+if TYPE_CHECKING:  # loaded on a worker only (numpy, and onnxruntime behind it)
+    from flashbuy_desktop.capture.card_reading import CardReading, Image
+
 log = logging.getLogger(__name__)
 
 Engine = Callable[[Region, threading.Event], CaptureResult]
+# Reads a card image (BGR uint8, CaptureResult.card_image): what the card says.
+Reader = Callable[["Image"], "CardReading"]
 
 _KEY = "capture"
+_READ_KEY = "card_read"
 
 
 def default_engine(
@@ -37,6 +51,29 @@ def default_engine(
     from flashbuy_desktop.capture.engine import CaptureEngine
 
     return CaptureEngine(config or CaptureConfig(), occluders=occluders).capture
+
+
+def default_reader() -> Reader:
+    """The real card reader, PP-OCR (call it on a worker: it loads numpy and onnxruntime)."""
+    from flashbuy_desktop.capture.card_reading import CardReader
+
+    return CardReader().read
+
+
+def warm_up_card() -> "Image":
+    """A small made-up card (a piece number and a price on white) for a warm-up read.
+
+    Whatever the reader makes of it, its models run once on something like a card, so the
+    seller's first read finds them loaded and warm. Call it on a worker (numpy, OpenCV).
+    """
+    import cv2
+    import numpy as np
+
+    card = np.full((220, 360, 3), (245, 248, 250), np.uint8)
+    ink = (30, 30, 30)
+    cv2.putText(card, "No.3", (40, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.8, ink, 4, cv2.LINE_AA)
+    cv2.putText(card, "1288", (40, 180), cv2.FONT_HERSHEY_SIMPLEX, 2.2, ink, 5, cv2.LINE_AA)
+    return card
 
 
 class RegionSource(Protocol):
@@ -54,6 +91,9 @@ class CaptureService(QObject):
     captured = Signal(object)  # CaptureResult
     failed = Signal(str)  # words for the seller, e.g. the frame is off every screen
     covered = Signal()  # every frame may show one of the console's own windows: none is used
+    reading_started = Signal()  # right after ``captured``: the card of that picture is being read
+    card_read = Signal(object, object)  # CaptureResult, CardReading: what that picture's card says
+    card_read_failed = Signal(object)  # CaptureResult: the reader failed on that picture's card
 
     def __init__(
         self,
@@ -63,6 +103,8 @@ class CaptureService(QObject):
         *,
         config: CaptureConfig | None = None,
         occluders: Occluders | None = None,
+        reader: Reader | None = None,
+        reading: bool = True,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,6 +113,12 @@ class CaptureService(QObject):
         self._engine = engine
         self._config = config
         self._cancel: threading.Event | None = None
+        self._requests = 0  # counts requests: a read starts only for the newest one's picture
+        self._reader = reader
+        self._reader_lock = threading.Lock()  # built on whichever worker needs it first
+        self._reading = reading
+        self._warm = False  # warm_up() was asked for
+        self._reader_warm = False  # the reader's warm-up read has been started
         # Where the console's own windows are (written by a WindowWatch): the engine drops
         # frames they may cover, and the windows ask whether the frame is clear again.
         self.occluders = occluders if occluders is not None else Occluders()
@@ -84,8 +132,12 @@ class CaptureService(QObject):
         return not self.occluders.covering_now(region)
 
     def request(self) -> None:
-        """Start capturing the frame's region now; a capture still running is replaced."""
+        """Start capturing the frame's region now; a capture still running is replaced.
+
+        A card read still running is dropped too: its answer is for an older picture.
+        """
         self.cancel()
+        self._requests += 1
         cancel = threading.Event()
         self._cancel = cancel
         try:
@@ -98,11 +150,16 @@ class CaptureService(QObject):
         self.tasks.run(lambda: engine(region, cancel), self._on_captured, self._on_failed, key=_KEY)
 
     def warm_up(self) -> None:
-        """Load OpenCV and open a grabber on a worker now, so the first real capture is quick.
+        """Load OpenCV and open a grabber on a worker now, so the first real capture is quick;
+        when reading is on, load the card reader and read a made-up card on another worker,
+        so the first read finds the models warm (once per service, however often asked).
 
-        Everything runs on the worker, the import of OpenCV included: the GUI thread
-        only finds the module loaded when the seller first asks for a picture.
+        Everything runs on the workers, the imports included: the GUI thread only finds the
+        modules loaded when the seller first asks for a picture.
         """
+        self._warm = True
+        if self._reading:
+            self._warm_reader()
         if self._engine is not None:  # injected (tests): nothing to load
             return
         config = self._config
@@ -116,6 +173,37 @@ class CaptureService(QObject):
             None,
             lambda error: log.info("capture warm-up: %s", error),
         )
+
+    def _warm_reader(self) -> None:
+        if self._reader_warm:
+            return
+        self._reader_warm = True
+
+        def warm() -> None:
+            self._reader_once()(warm_up_card())
+
+        self.tasks.run(
+            warm,
+            None,
+            lambda error: log.warning(
+                "card reader warm-up failed: %s", getattr(error, "__traceback_text__", error)
+            ),
+        )
+
+    @property
+    def reading(self) -> bool:
+        """Whether the card of each picture is read (the seller's setting)."""
+        return self._reading
+
+    def set_reading(self, on: bool) -> None:
+        """Read the card of each picture from the next capture on, or stop reading it.
+
+        A read already running ends as it would have. Turned on after the warm-up, the
+        reader is warmed up now.
+        """
+        self._reading = on
+        if on and self._warm:
+            self._warm_reader()
 
     @property
     def config(self) -> CaptureConfig:
@@ -139,20 +227,47 @@ class CaptureService(QObject):
         self.request()
 
     def cancel(self) -> None:
-        """Cancel the running capture, if any; its result (or failure) is never emitted."""
+        """Cancel the running capture and card read, if any; their answers are never emitted."""
         if self._cancel is not None:
             self._cancel.set()
             self._cancel = None
         self.tasks.cancel(_KEY)
+        self.tasks.cancel(_READ_KEY)
 
     def _engine_once(self) -> Engine:
         if self._engine is None:
             self._engine = default_engine(self._config, self.occluders)
         return self._engine
 
+    def _reader_once(self) -> Reader:
+        # On a worker: building the default reader imports numpy.
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = default_reader()
+            return self._reader
+
     def _on_captured(self, result: CaptureResult) -> None:
         self._cancel = None
-        self.captured.emit(result)
+        request = self._requests
+        self.captured.emit(result)  # the picture first: the read never delays it
+        if request == self._requests:  # no slot of ``captured`` asked for another picture
+            self._read(result)
+
+    def _read(self, result: CaptureResult) -> None:
+        image = result.card_image
+        if not self._reading or image is None:
+            return
+        self.reading_started.emit()
+        self.tasks.run(
+            lambda: self._reader_once()(image),
+            lambda reading: self.card_read.emit(result, reading),
+            lambda error: self._on_read_failed(result, error),
+            key=_READ_KEY,
+        )
+
+    def _on_read_failed(self, result: CaptureResult, error: Exception) -> None:
+        log.error("card read failed: %s", getattr(error, "__traceback_text__", error))
+        self.card_read_failed.emit(result)
 
     def _on_failed(self, error: Exception) -> None:
         self._cancel = None

@@ -139,9 +139,20 @@ class SettingsWindow(QDialog):
         self.interval.setSingleStep(10)
         self.interval.setSuffix(" ms")
         self.interval.setToolTip(self.tr("From the start of one frame's grab to the next one's"))
+        self.read_card = QCheckBox(
+            self.tr("Read the piece number and price from the card"), capture
+        )
+        self.read_card.setObjectName("read_card_check")
+        self.read_card.setToolTip(
+            self.tr(
+                "After each picture the console reads the order card and fills in the piece"
+                " number and price it is sure of; check them before you publish"
+            )
+        )
         form = QFormLayout(capture)
         form.addRow(self.tr("Frames per capture"), self.burst)
         form.addRow(self.tr("Time between frames"), self.interval)
+        form.addRow(self.read_card)
 
         sales = QGroupBox(self.tr("Sales"), self)
         self.pay_minutes = QSpinBox(sales)
@@ -284,6 +295,7 @@ class SettingsWindow(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.burst.setValue(settings.capture_burst)
         self.interval.setValue(settings.capture_interval_ms)
+        self.read_card.setChecked(settings.read_card)
         for name, edit in self.hotkey_edits.items():
             edit.setKeySequence(QKeySequence.fromString(getattr(settings.hotkeys, name), PORTABLE))
         self.global_hotkeys.setChecked(settings.global_hotkeys)
@@ -389,6 +401,7 @@ class SettingsWindow(QDialog):
             "language": self.language.currentData(),
             "capture_burst": self.burst.value(),
             "capture_interval_ms": self.interval.value(),
+            "read_card": self.read_card.isChecked(),
             "hotkeys": self.hotkeys(),
             "global_hotkeys": self.global_hotkeys.isChecked(),
             "pay_minutes": self.pay_minutes.value(),

@@ -24,7 +24,7 @@ from flashbuy_desktop.settings import (
     normalize_hotkey,
 )
 from flashbuy_desktop.ui.settings_window import MODEL_MESSAGES, SettingsWindow
-from tests.desktop.keyboard import type_into
+from tests.desktop.keyboard import focused, type_into
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -807,3 +807,63 @@ def test_the_window_edits_the_pay_window_and_turns_the_hold_back_rule_on_and_off
         qtbot.mouseClick(window.save_button, LEFT)
     assert saved.args[0].hold_back_expired is None
     assert saved.args[0].pay_minutes == 10
+
+
+# --- reading the order card -----------------------------------------------------------------
+
+
+def test_reading_the_card_is_on_by_default_also_for_a_file_from_before(tmp_path: Path) -> None:
+    assert ConsoleSettings().read_card is True
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "capture_burst": 4}))
+    loaded = ConsoleSettings.load(path)
+    assert (loaded.capture_burst, loaded.read_card) == (4, True)
+    path.write_text(V1_FILE, encoding="utf-8")
+    assert ConsoleSettings.load(path).read_card is True
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "read_card": False}))
+    assert ConsoleSettings.load(path).read_card is False
+
+
+def test_a_nonsense_read_card_value_resets_alone(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps({"schema_version": SCHEMA_VERSION, "capture_burst": 6, "read_card": "maybe"})
+    )
+    loaded = ConsoleSettings.load(path)
+    assert (loaded.capture_burst, loaded.read_card) == (6, True)
+
+
+def test_the_window_turns_reading_the_card_off_and_on(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    window = open_window(qtbot, ConsoleSettings(capture_burst=4), path)
+    box = window.read_card
+    assert box.text() == "读取卡片上的件号和价格"
+    assert box.isChecked()
+    shots = os.environ.get("FLASHBUY_SHOTS")
+    if shots:
+        window.grab().save(str(Path(shots) / "settings-read-card-on.png"))
+    click_box(qtbot, box)
+    assert not box.isChecked()
+    if shots:
+        window.grab().save(str(Path(shots) / "settings-read-card-off.png"))
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    result: ConsoleSettings = saved.args[0]
+    assert (result.read_card, result.capture_burst) == (False, 4)
+    assert ConsoleSettings.load(path) == result
+    assert saved_json(path)["read_card"] is False
+
+    # By keyboard: from the time between frames, Tab reaches the box and Space ticks it.
+    window = open_window(qtbot, result, path)
+    assert not window.read_card.isChecked()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    type_into(qtbot, window.interval, "40")
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is window.read_card
+    qtbot.keyClick(focused(), Qt.Key.Key_Space)
+    assert window.read_card.isChecked()
+    with qtbot.waitSignal(window.saved, timeout=5_000) as saved:
+        qtbot.mouseClick(window.save_button, LEFT)
+    assert (saved.args[0].read_card, saved.args[0].capture_interval_ms) == (True, 40)
+    assert ConsoleSettings.load(path).read_card is True

@@ -501,3 +501,43 @@ def test_captures_on_the_qt_pool_leave_no_x_connection_open(qtbot: QtBot) -> Non
     assert failures == []
     assert len(done) == 40
     assert _open_sockets() <= before + 1
+
+
+# --- the card, cut out for the card reader -------------------------------------------------
+
+
+def test_a_capture_carries_the_card_cut_from_the_full_resolution_frame() -> None:
+    frame = scene(1920, 1080, card=(300, 300, 420, 280), piece=(1200, 540, 250, 160))
+    engine = CaptureEngine(CaptureConfig(burst=1, max_side=800), grabber=FrameFeed(frame))
+    result = engine.capture(Region(0, 0, 1920, 1080))
+    card = assert_near(result.card, (300, 300, 420, 280))
+    box, image = result.card_image_box, result.card_image
+    assert box is not None
+    assert image is not None
+    # Full resolution (the JPEG is scaled down to 800), the card and a margin, a copy.
+    assert max(result.width, result.height) == 800
+    assert image.dtype == np.uint8
+    assert image.shape == (box.height, box.width, 3)
+    assert contains(box, card)
+    assert box.width > card.width
+    assert box.height > card.height
+    assert np.array_equal(image, frame[box.y : box.y + box.height, box.x : box.x + box.width])
+    assert not np.shares_memory(image, frame)
+    assert "card_image=" not in repr(result)  # the pixels never fill a log line
+
+
+def test_a_bgra_frame_gives_a_bgr_card() -> None:
+    frame = np.asarray(cv2.cvtColor(scene(), cv2.COLOR_BGR2BGRA), dtype=np.uint8)
+    result = CaptureEngine(CaptureConfig(burst=1), grabber=FrameFeed(frame)).capture(REGION)
+    assert result.card_image is not None
+    assert result.card_image.shape[2] == 3
+    assert result.card_image.flags["C_CONTIGUOUS"]
+
+
+def test_a_capture_without_a_card_carries_no_card_image() -> None:
+    result = CaptureEngine(CaptureConfig(burst=1), grabber=FrameFeed(scene(card=None))).capture(
+        REGION
+    )
+    assert CaptureWarning.CARD_NOT_FOUND in result.warnings
+    assert result.card_image is None
+    assert result.card_image_box is None
