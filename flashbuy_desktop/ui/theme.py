@@ -36,6 +36,7 @@ class Tone(StrEnum):
     QUOTE = "quote"  # a viewer's words quoted in a window
     INVALID = "invalid"  # an input field whose value is refused: red border
     CHIP = "chip"  # a frame holding a chosen viewer
+    CARD = "card"  # a value read from the order card: tinted field, its note, its outline
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class Palette:
     backdrop: str = "#202124"  # behind a picture
     crop_shade: str = "#8c000000"  # over what a crop of a picture leaves out
     placeholder: str = "#eeeeee"  # a picture not loaded yet
+    # Read from the order card: a blue no other meaning uses (not an error, not the frame).
+    card: str = "#1a63d6"
+    card_background: str = "#e8f0fe"
 
 
 PALETTE = Palette()
@@ -118,9 +122,16 @@ def style_sheet(palette: Palette = PALETTE) -> str:
         ),
         Tone.IDLE: f"color: {p.muted}; font-weight: bold;",
         Tone.QUOTE: f"color: {p.quote}; background: {p.quote_background}; padding: 4px;",
+        Tone.CARD: f"color: {p.card};",
     }
     sheet = [f'QLabel[{TONE}="{tone.value}"] {{ {rule} }}' for tone, rule in rules.items()]
     sheet.append(f'QLineEdit[{TONE}="{Tone.INVALID.value}"] {{ border: 1px solid {p.error}; }}')
+    sheet.append(
+        # The padding keeps the field as tall as Qt's own (a styled border drops its frame):
+        # a field filled from the card never moves the rows below it.
+        f'QLineEdit[{TONE}="{Tone.CARD.value}"] {{ background: {p.card_background};'
+        f" border: 1px solid {p.card}; color: {p.card}; padding: 2px 1px; }}"
+    )
     sheet.append(
         f'QFrame[{TONE}="{Tone.CHIP.value}"] {{ background: {p.chip_background};'
         f" border: 1px solid {p.chip_border}; border-radius: 10px; }}"

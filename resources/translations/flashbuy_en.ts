@@ -54,6 +54,33 @@
     </message>
 </context>
 <context>
+    <name>CardFill</name>
+    <message>
+        <source>Reading the card…</source>
+        <translation>Reading the card…</translation>
+    </message>
+    <message>
+        <source>Read from the card; please check</source>
+        <translation>Read from the card; please check</translation>
+    </message>
+    <message>
+        <source>Read from the card; please check (the piece number was {piece})</source>
+        <translation>Read from the card; please check (the piece number was {piece})</translation>
+    </message>
+    <message>
+        <source>The price on the card could not be read; type the price</source>
+        <translation>The price on the card could not be read; type the price</translation>
+    </message>
+    <message>
+        <source>Piece number read from the card; the price could not be read: type the price</source>
+        <translation>Piece number read from the card; the price could not be read: type the price</translation>
+    </message>
+    <message>
+        <source>The card could not be read; type the price</source>
+        <translation>The card could not be read; type the price</translation>
+    </message>
+</context>
+<context>
     <name>CommentDelegate</name>
     <message>
         <source>Hand over to this viewer</source>
@@ -1675,6 +1702,14 @@ Category: {category}</translation>
     <message>
         <source>From the start of one frame&apos;s grab to the next one&apos;s</source>
         <translation>From the start of one frame&apos;s grab to the next one&apos;s</translation>
+    </message>
+    <message>
+        <source>Read the piece number and price from the card</source>
+        <translation>Read the piece number and price from the card</translation>
+    </message>
+    <message>
+        <source>After each picture the console reads the order card and fills in the piece number and price it is sure of; check them before you publish</source>
+        <translation>After each picture the console reads the order card and fills in the piece number and price it is sure of; check them before you publish</translation>
     </message>
     <message>
         <source>Frames per capture</source>

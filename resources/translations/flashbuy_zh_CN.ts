@@ -54,6 +54,33 @@
     </message>
 </context>
 <context>
+    <name>CardFill</name>
+    <message>
+        <source>Reading the card…</source>
+        <translation>正在读取卡片…</translation>
+    </message>
+    <message>
+        <source>Read from the card; please check</source>
+        <translation>读自卡片，请核对</translation>
+    </message>
+    <message>
+        <source>Read from the card; please check (the piece number was {piece})</source>
+        <translation>读自卡片，请核对（原件号为 {piece}）</translation>
+    </message>
+    <message>
+        <source>The price on the card could not be read; type the price</source>
+        <translation>卡片上的价格未能读出，请输入价格</translation>
+    </message>
+    <message>
+        <source>Piece number read from the card; the price could not be read: type the price</source>
+        <translation>件号读自卡片；价格未能读出，请输入价格</translation>
+    </message>
+    <message>
+        <source>The card could not be read; type the price</source>
+        <translation>卡片未能读出，请输入价格</translation>
+    </message>
+</context>
+<context>
     <name>CommentDelegate</name>
     <message>
         <source>Hand over to this viewer</source>
@@ -1671,6 +1698,14 @@ Category: {category}</source>
     <message>
         <source>From the start of one frame&apos;s grab to the next one&apos;s</source>
         <translation>相邻两帧开始截取的时间间隔</translation>
+    </message>
+    <message>
+        <source>Read the piece number and price from the card</source>
+        <translation>读取卡片上的件号和价格</translation>
+    </message>
+    <message>
+        <source>After each picture the console reads the order card and fills in the piece number and price it is sure of; check them before you publish</source>
+        <translation>每次截图后自动读取开单卡片，填入能确认的件号和价格；发布前请核对</translation>
     </message>
     <message>
         <source>Frames per capture</source>

@@ -3,6 +3,8 @@
 - ``dialog``: the window: renders the capture, the fields and the publisher's answer, forwards keys
 - ``fields``: the form (product, piece, title, price, stock, template, note) and its inline words
 - ``capture_watch``: the capture this window asked for, retakes, a covered frame
+- ``card_fill``: 件号 and 价格 filled from the order card, marked and outlined (the rule is
+  ``flashbuy_desktop.operations.card_fill``)
 - ``publishing``: sending or not, a repeated piece number accepted, a failure worded
 - ``placement``: the window opens beside the capture frame, never over it
 - ``picture_pane`` / ``preview``: the picture being taken, shown, and cropped by dragging

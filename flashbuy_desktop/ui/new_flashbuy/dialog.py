@@ -38,6 +38,7 @@ from flashbuy_desktop.services.messages import describe
 from flashbuy_desktop.services.tasks import Tasks
 from flashbuy_desktop.ui import theme
 from flashbuy_desktop.ui.new_flashbuy.capture_watch import CaptureWatch
+from flashbuy_desktop.ui.new_flashbuy.card_fill import CardFill
 from flashbuy_desktop.ui.new_flashbuy.chip import TargetChip
 from flashbuy_desktop.ui.new_flashbuy.context import LiveContext
 from flashbuy_desktop.ui.new_flashbuy.fields import FlashBuyFields
@@ -95,6 +96,15 @@ class NewFlashBuyDialog(QDialog):
         self.setModal(True)
         self._build(targets or [])
         self.capture_watch = CaptureWatch(capture, self.picture_pane, self._busy, self)
+        self.card_fill = CardFill(
+            capture,
+            self.capture_watch,
+            self.piece_edit,
+            self.price_edit,
+            self.card_note,
+            self.preview,
+            self,
+        )
         self.retake_shortcut = QShortcut(self.retake_key, self)
         self._connect()
         self._prefill_piece()
@@ -180,6 +190,9 @@ class NewFlashBuyDialog(QDialog):
             self.mode, self.live.flashbuys, self.form_box, pay_minutes=self.live.pay_minutes
         )
         right.addWidget(self.fields)
+        # One line under the fields: what was read from the order card, or what could not be.
+        self.card_note = inline_label(self.form_box, Tone.MUTED)
+        right.addWidget(self.card_note)
         right.addStretch(1)
         fields = self.fields
         self.product_picker = fields.product_picker
@@ -221,6 +234,7 @@ class NewFlashBuyDialog(QDialog):
 
     def _connect(self) -> None:
         self.capture_watch.start()
+        self.card_fill.start()
         self.capture_watch.picture_ready.connect(lambda: say(self.status_label, None))
         self.retake_button.clicked.connect(self.retake)
         self.retake_shortcut.activated.connect(self.retake)
@@ -426,6 +440,7 @@ class NewFlashBuyDialog(QDialog):
             piece = None
         if piece:
             self.piece_edit.setText(piece)
+            self.card_fill.set_piece_guess(piece)  # a guess, not the seller's typing
 
     def price_fen(self) -> int | None:
         """The price typed, in fen, or None when it is not a valid amount."""
@@ -575,4 +590,5 @@ class NewFlashBuyDialog(QDialog):
         if not self._closed:
             self._closed = True
             self.capture_watch.stop()
+            self.card_fill.stop()
         super().done(result)

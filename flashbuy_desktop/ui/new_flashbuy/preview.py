@@ -1,10 +1,15 @@
-"""The captured picture, fitted to its widget; the seller drags over it to crop it tighter."""
+"""The captured picture, fitted to its widget; the seller drags over it to crop it tighter.
+
+Where values were read from the order card is outlined over the picture (in the card's
+tone), following the picture as it is scaled to the widget.
+"""
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from flashbuy_desktop.capture.crop import CropFraction
+from flashbuy_desktop.capture.types import Box
 from flashbuy_desktop.ui import theme
 
 MIN_CROP_PX = 8  # a drag shorter than this (on screen) is a click, not a crop
@@ -24,15 +29,39 @@ class PicturePreview(QWidget):
         self._pixmap: QPixmap | None = None
         self._crop: CropFraction | None = None
         self._anchor: QPointF | None = None  # where a drag started, in shares of the picture
+        self._highlights: list[Box] = []  # read from the card, in the picture's pixels
 
     def set_picture(self, pixmap: QPixmap | None) -> None:
         """Show ``pixmap`` (None: nothing); any crop of the previous picture is dropped."""
         self._pixmap = pixmap
         self._anchor = None
+        self._highlights = []  # they belong to the previous picture
         self.set_crop(None)
 
     def pixmap(self) -> QPixmap | None:
         return self._pixmap
+
+    def highlights(self) -> list[Box]:
+        """The outlined places values were read from, in the picture's pixels."""
+        return list(self._highlights)
+
+    def set_highlights(self, boxes: list[Box]) -> None:
+        """Outline ``boxes`` (the picture's pixels) over the picture; ``[]``: none."""
+        if boxes != self._highlights:
+            self._highlights = list(boxes)
+            self.update()
+
+    def highlight_rects(self) -> list[QRectF]:
+        """Where the outlines are drawn inside the widget (the picture's scaling applied)."""
+        rect = self.picture_rect()
+        if self._pixmap is None or rect.isEmpty():
+            return []
+        sx = rect.width() / self._pixmap.width()
+        sy = rect.height() / self._pixmap.height()
+        return [
+            QRectF(rect.x() + b.x * sx, rect.y() + b.y * sy, b.width * sx, b.height * sy)
+            for b in self._highlights
+        ]
 
     def crop(self) -> CropFraction | None:
         """The seller's crop, or None for the whole picture."""
@@ -118,7 +147,19 @@ class PicturePreview(QWidget):
             painter.drawPixmap(rect, self._pixmap, QRectF(self._pixmap.rect()))
             if self._crop is not None:
                 self._paint_crop(painter, rect, self._crop)
+            self._paint_highlights(painter)
         painter.end()
+
+    def _paint_highlights(self, painter: QPainter) -> None:
+        """Outline where the card's values were read: the card's colour on a light rim."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for box in self.highlight_rects():
+            outline = box.adjusted(-3, -3, 3, 3)  # around the ink, not over it
+            painter.setPen(QPen(theme.colour("on_colour"), 5))
+            painter.drawRoundedRect(outline, 3, 3)
+            painter.setPen(QPen(theme.colour("card"), 3))
+            painter.drawRoundedRect(outline, 3, 3)
 
     def _paint_crop(self, painter: QPainter, rect: QRectF, crop_share: CropFraction) -> None:
         """Shade what the crop leaves out and outline what it keeps."""

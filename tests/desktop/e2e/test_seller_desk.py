@@ -121,13 +121,22 @@ def _sign_in(qtbot: QtBot, world: World, settings: ConsoleSettings, path: Path) 
 
 @pytest.fixture
 def console(
-    qtbot: QtBot, world: World, tmp_path: Path, preview: subprocess.Popen[str]
+    request: pytest.FixtureRequest,
+    qtbot: QtBot,
+    world: World,
+    tmp_path: Path,
+    preview: subprocess.Popen[str],
 ) -> Iterator[Console]:
-    """A signed-in console, its frame over the preview, its main window beside it, focused."""
+    """A signed-in console, its frame over the preview, its main window beside it, focused.
+
+    It reads the order card as a seller's does, unless a test asks otherwise
+    (``indirect`` parameter: ``read_card``).
+    """
     settings = ConsoleSettings(
         server_url=world.platform.url,
         language="zh_CN",
         capture_frame=(FRAME.x(), FRAME.y(), FRAME.width(), FRAME.height()),
+        read_card=getattr(request, "param", True),
     )
     _pointer_away()
     running = _sign_in(qtbot, world, settings, tmp_path / "settings.json")
@@ -382,6 +391,7 @@ def test_full_width_digits_from_an_input_method_are_a_price(qtbot: QtBot, consol
 
 
 @ON_SQLITE
+@pytest.mark.parametrize("console", [False], indirect=True, ids=["reading-off"])
 def test_the_next_piece_number_follows_the_last(
     qtbot: QtBot, world: World, console: Console
 ) -> None:
@@ -390,6 +400,19 @@ def test_the_next_piece_number_follows_the_last(
     dialog = _f2(qtbot, console)
     assert dialog.piece_edit.text() == "8"
     assert dialog.piece_error.isHidden()
+
+
+@ON_SQLITE
+def test_the_card_wins_over_the_guessed_piece_number_and_says_so(
+    qtbot: QtBot, world: World, console: Console
+) -> None:
+    # The preview's card says 3号 ¥1288; the guess after the last flash-buy is 8.
+    world.create_flashbuy(piece_no="7", title="7号 冰种翡翠手镯")
+    qtbot.waitUntil(lambda: _window(console).panel.model.rowCount() == 1, timeout=TIMEOUT)
+    dialog = _f2(qtbot, console)
+    qtbot.waitUntil(lambda: "8" in dialog.card_note.text(), timeout=TIMEOUT)
+    assert dialog.piece_edit.text() == "3"
+    assert dialog.price_edit.text() == "1288"
 
 
 @ON_SQLITE
