@@ -51,7 +51,31 @@ nothing once its quota is used up), the driver picks the first one that has, as 
 (counted, as "product switches").
 Two flash-buys are made first to warm up (not measured).
 
-Aims: p99 of (a) within 150 ms, of (b) within 250 ms; (c) is held to the aim of (a).
+The order card in the scene says what a host writes on it: a piece number and a price ("37号"
+/ "¥1,288", in a brush-like Chinese font; see ``benchmarks/_host_card.py``). The full and
+targeted flash-buys above are made with the console's reading of the card off (its
+``CaptureService.set_reading(False)``): their price is typed, and a read filling the field at
+the same time would race those keys. Then, when the console under test reads cards:
+
+* flash-buys in two actions (``--two-actions``, default as many as ``--count``; reading on):
+  before each one the scene is repainted with a new card (a new piece number and price; the
+  driver waits until the new card is on the screen, untimed), then F2 on the main window, wait
+  until the price field is filled from the card (its text not empty; the driver typed nothing)
+  and Enter to the focus. Measured: (d) F2 -> the picture shown, reading on, beside (b),
+  reading off, in the same run: the read must never delay the picture; (e) F2 -> the fields
+  filled from the card; the reader's own time; (f) Enter -> the invitation at a viewer.
+  Checked at every viewer: the price published is the card's (fen), and the piece number.
+  Counted: flash-buys done in two actions (F2, Enter: nothing typed, no second Return) out of
+  all; wrong prices published (must be 0); prices left empty (the read was not sure: the
+  driver then types the card's price to the focus, counted, and it is not a two-action one);
+  piece numbers not the card's. A flash-buy left empty is decided once the console has said
+  the read ended (``card_read`` / ``card_read_failed``) and the field stayed empty 0.3 s.
+
+An older console without the reading (no ``set_reading``) runs the flows it has; the
+two-action flow then says "not available".
+
+Aims: p99 of (a) within 150 ms, of (b) within 250 ms; (c) is held to the aim of (a); (d)
+within the aim of (b), (f) within that of (a); no wrong price published.
 
     xvfb-run -a -s "-screen 0 1920x1080x24" python -m benchmarks.publish_latency [--quick]
 """
@@ -87,9 +111,7 @@ if os.environ.get("PYTHONPATH"):
 import requests  # noqa: E402
 from PIL import Image  # noqa: E402
 from PySide6.QtCore import QEventLoop, QPointF, QRect, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import (  # noqa: E402
-    QGuiApplication,
-)
+from PySide6.QtGui import QGuiApplication, QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -109,11 +131,13 @@ from benchmarks._common import (  # noqa: E402
     percentile,
     text_table,
 )
+from benchmarks._host_card import HostCard, host_cards  # noqa: E402
 from benchmarks._scene import DeskScene  # noqa: E402
 from flashbuy_protocol.event_payloads import payload  # noqa: E402
 from flashbuy_protocol.events import EventType  # noqa: E402
 from flashbuy_protocol.limits import QUOTA_FULL_DEFAULT  # noqa: E402
 from flashbuy_protocol.models import Event, FlashBuy  # noqa: E402
+from flashbuy_protocol.money import MoneyError, parse_yuan  # noqa: E402
 from flashbuy_protocol.sse import CONNECTED_LINE, SseDecoder  # noqa: E402
 
 if TYPE_CHECKING:
@@ -132,6 +156,9 @@ CAPTURE = QRect(20, 200, 600, 400)  # the capture rectangle, inside the strip
 CARD = QRect(60, 260, 200, 140)  # the order card, in the strip's coordinates
 PRICE_FULL = "1288"
 PRICE_TARGETED = "880"
+# The card under the typed flows (full, targeted): what it says is not read there.
+TYPED_CARD = HostCard("1号", "¥1288", "black", "1", 128800)
+SETTLE_S = 0.3  # after the read ended, how long an empty price field is given to fill
 
 
 # --- the platform's side, in its child process ----------------------------------------------
@@ -192,6 +219,7 @@ class ViewerStream:
         self._lock = threading.Lock()
         self.arrivals: dict[str, float] = {}  # title -> perf_counter at arrival
         self.ids: dict[str, int] = {}
+        self.offers: dict[str, tuple[str, int]] = {}  # title -> (piece number, price in fen)
         self.invitations = 0
         self.connected = threading.Event()
         self.ended = threading.Event()
@@ -230,6 +258,7 @@ class ViewerStream:
                     self.invitations += 1
                     self.arrivals.setdefault(offer.title, now)
                     self.ids[offer.title] = offer.id
+                    self.offers.setdefault(offer.title, (offer.piece_no, offer.price_fen))
         except (OSError, http.client.HTTPException, ValueError, AttributeError):
             pass  # closed under the read (http.client may trip over its own closed file)
         finally:
@@ -238,6 +267,11 @@ class ViewerStream:
     def arrival(self, title: str) -> float | None:
         with self._lock:
             return self.arrivals.get(title)
+
+    def offer(self, title: str) -> tuple[str, int] | None:
+        """The piece number and price (fen) this viewer was offered under ``title``."""
+        with self._lock:
+            return self.offers.get(title)
 
     def close(self) -> None:
         sock = self._conn.sock
@@ -254,8 +288,12 @@ class ViewerStream:
 # --- waiting in the event loop --------------------------------------------------------------
 
 
-def wait_until(conditions: dict[str, Callable[[], bool]], timeout: float) -> dict[str, float]:
-    """Run the event loop until every condition holds, or ``timeout`` seconds pass.
+def wait_until(
+    conditions: dict[str, Callable[[], bool]],
+    timeout: float,
+    done: Callable[[dict[str, float]], bool] | None = None,
+) -> dict[str, float]:
+    """Run the event loop until every condition holds (or ``done(stamps)``), or ``timeout``.
 
     Each condition is checked every millisecond (a precise timer) and stamped with
     ``time.perf_counter()`` the first time it is seen to hold; the stamps of those that did.
@@ -267,7 +305,7 @@ def wait_until(conditions: dict[str, Callable[[], bool]], timeout: float) -> dic
         for name, condition in conditions.items():
             if name not in seen and condition():
                 seen[name] = now
-        return len(seen) == len(conditions)
+        return len(seen) == len(conditions) or (done is not None and done(seen))
 
     if check():
         return seen
@@ -308,6 +346,33 @@ def _arrived(viewer: ViewerStream, title: str) -> Callable[[], bool]:
 
 
 @dataclass
+class TwoActions:
+    """The flash-buys made from the card's reading: F2, Enter."""
+
+    available: str = ""  # why not, when the console under test does not read cards
+    picture: list[float] = field(default_factory=list)  # (d) F2 -> picture, reading on
+    filled: list[float] = field(default_factory=list)  # (e) F2 -> price field filled
+    read_ended: list[float] = field(default_factory=list)  # F2 -> card_read / _failed
+    reader_ms: list[float] = field(default_factory=list)  # the reading's own elapsed_ms
+    invitation: list[float] = field(default_factory=list)  # (f) Enter -> a viewer
+    created: list[float] = field(default_factory=list)
+    total: int = 0  # measured ones
+    in_two: int = 0  # nothing typed by the driver, one Return
+    price_empty: int = 0  # the price field left empty: the driver typed the card's price
+    price_wrong_filled: int = 0  # filled with another price than the card's
+    price_rejected: int = 0  # filled, but the window would not take it (cleared, typed)
+    piece_empty: int = 0  # the piece field left empty: typed by name
+    piece_not_card: int = 0  # the piece field said another number than the card's
+    wrong_price_published: int = 0  # at any viewer: must be 0
+    wrong_piece_published: int = 0
+    read_failed: int = 0  # card_read_failed (the engine failed)
+    no_read: int = 0  # no read ended within the step's time
+    keys_lost: int = 0  # the driver's price (after an empty field) missed the price field
+    first_filled: float | None = None  # the first measured one's F2 -> filled, ms
+    misses: list[str] = field(default_factory=list)  # card -> fields, for each not in two
+
+
+@dataclass
 class Samples:
     invitation: list[float] = field(default_factory=list)  # (a), ms
     picture: list[float] = field(default_factory=list)  # (b)
@@ -334,6 +399,7 @@ class Samples:
     repeated_titles: int = 0  # a title seen before: its arrivals cannot be told apart
     missing: int = 0
     leaks: int = 0
+    two: TwoActions = field(default_factory=TwoActions)
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -445,10 +511,15 @@ class Driver:
     keys touch a field by name.
     """
 
-    def __init__(self, window: "MainWindow", stage: Stage, samples: Samples) -> None:
+    def __init__(
+        self, window: "MainWindow", stage: Stage, samples: Samples, scene: DeskScene
+    ) -> None:
         self.window = window
         self.stage = stage
         self.samples = samples
+        self.scene = scene
+        # The console's card reads as they end: (stamp, reading or None when it failed).
+        self.reads: list[tuple[float, Any]] = []
         self.next_full = 1  # the piece number the next full flash-buy should carry
         self.highest = 0  # the highest numeric piece number used so far
         self.targeted_base: int | None = None  # the first targeted piece number
@@ -561,6 +632,15 @@ class Driver:
             dialog.price_edit.clear()
             QTest.keyClicks(dialog.price_edit, price)
             self._pick_product_with_quota(dialog, full)  # keys elsewhere may have moved it
+        return self._press_enter(dialog, to_focus=not lost)
+
+    def _press_enter(
+        self, dialog: "NewFlashBuyDialog", to_focus: bool
+    ) -> tuple[str, float, dict[str, float]]:
+        """Return to the focus (or to the price field by name); (title, Enter's stamp, stamps).
+
+        A repeat warning is answered by a second Return (counted in ``repeat_enters``).
+        """
         title = dialog.title_edit.text()
         if not dialog.create_button.isEnabled():
             raise RuntimeError(f"cannot create: {dialog.create_button.toolTip()}")
@@ -568,7 +648,7 @@ class Driver:
         dialog.created.connect(lambda _fb: created.setdefault("created", time.perf_counter()))
 
         def receiver() -> QWidget:
-            return (None if lost else QApplication.focusWidget()) or dialog.price_edit
+            return (QApplication.focusWidget() if to_focus else None) or dialog.price_edit
 
         repeated = getattr(dialog, "repeated_pieces", None)  # a newer console warns first
         if callable(repeated) and repeated():
@@ -615,6 +695,139 @@ class Driver:
         self.samples.invitation.extend(got)
         if got:
             self.samples.slowest_viewer.append(max(got))
+
+    def two_actions(self, card: HostCard, measured: bool) -> None:
+        """F2, the fields filled from the card, Enter; checked against the card at a viewer."""
+        two = self.samples.two
+        show_card(self.scene, card)  # setup: the new card on the screen before F2
+        if QApplication.activeWindow() is not self.window and not activate(self.window):
+            raise RuntimeError("the main window is not active again (F2 goes to it)")
+        reads_before = len(self.reads)
+        f2 = time.perf_counter()
+        QTest.keyClick(self.window, Qt.Key.Key_F2)
+        dialog = self._open_dialog()
+
+        def read_ended() -> bool:
+            return len(self.reads) > reads_before
+
+        def settled(stamps: dict[str, float]) -> bool:
+            if "picture" not in stamps or "form" not in stamps:
+                return False
+            if "filled" in stamps:
+                return True
+            ended = stamps.get("read")
+            return ended is not None and time.perf_counter() - ended >= SETTLE_S
+
+        stamps = wait_until(
+            {
+                "picture": lambda: dialog.captured_result() is not None,
+                "form": lambda: dialog._products_loaded and dialog._templates_loaded,
+                "read": read_ended,
+                "filled": lambda: bool(dialog.price_edit.text()),
+            },
+            STEP_TIMEOUT,
+            done=settled,
+        )
+        if "picture" not in stamps:
+            raise RuntimeError(f"no picture; the dialog says: {dialog.capture_status.text()}")
+        must(stamps, ["form"], "the form")
+        reading = self.reads[reads_before][1] if read_ended() else None
+        typed = self._take_from_card(dialog, card, stamps, reading, measured)
+        self._pick_product_with_quota(dialog, True)  # setup: this benchmark's quota only
+        repeats = self.samples.repeat_enters
+        title, enter, created = self._press_enter(dialog, to_focus=True)
+        self.highest = max(self.highest, int(card.piece))
+        conditions: dict[str, Callable[[], bool]] = {
+            f"viewer {v.viewer_id}": _arrived(v, title) for v in self.stage.viewers
+        }
+        conditions["created"] = lambda: "created" in created
+        conditions["closed"] = lambda: self.window.new_dialog is None
+        done = wait_until(conditions, STEP_TIMEOUT)
+        must(done, ["created", "closed"], f"flash-buy {title!r} in the console")
+        ambiguous = title in self.titles
+        self.titles.add(title)
+        if not measured or ambiguous:
+            return
+        two.total += 1
+        two.picture.append((stamps["picture"] - f2) * 1000)
+        if "filled" in stamps:
+            two.filled.append((stamps["filled"] - f2) * 1000)
+            if two.first_filled is None:
+                two.first_filled = two.filled[-1]
+        if "read" in stamps:
+            two.read_ended.append((stamps["read"] - f2) * 1000)
+        if reading is not None:
+            two.reader_ms.append(float(reading.elapsed_ms))
+        two.created.append((created["created"] - enter) * 1000)
+        arrivals = [v.arrival(title) for v in self.stage.viewers]
+        got = [(t - enter) * 1000 for t in arrivals if t is not None]
+        self.samples.missing += len(arrivals) - len(got)
+        two.invitation.extend(got)
+        offers = {o for v in self.stage.viewers if (o := v.offer(title)) is not None}
+        wrong_price = any(fen != card.price_fen for _piece, fen in offers)
+        wrong_piece = any(piece != card.piece for piece, _fen in offers)
+        two.wrong_price_published += wrong_price
+        two.wrong_piece_published += wrong_piece
+        if wrong_price or wrong_piece:
+            published = ", ".join(f"{piece} ¥{fen / 100:.2f}" for piece, fen in sorted(offers))
+            two.misses.append(f"card {' / '.join(card.lines)}: PUBLISHED {published}")
+        if not typed and self.samples.repeat_enters == repeats:
+            two.in_two += 1
+
+    def _take_from_card(
+        self,
+        dialog: "NewFlashBuyDialog",
+        card: HostCard,
+        stamps: dict[str, float],
+        reading: Any,
+        measured: bool,
+    ) -> bool:
+        """Check the fields against the card; type what the window left empty (True: typed)."""
+        two = self.samples.two
+        price_text = dialog.price_edit.text()
+        piece_text = dialog.piece_edit.text().strip()
+        said = f"read {_said(reading)}" if reading is not None else "no read"
+        if "read" in stamps and reading is None:
+            said = "the read failed"
+        miss = f"card {' / '.join(card.lines)}: fields {piece_text!r} / {price_text!r} ({said})"
+        typed = False
+        count = measured  # warm-up ones are not counted
+        if "filled" not in stamps:
+            two.price_empty += count
+            if "read" not in stamps:
+                two.no_read += count
+            elif reading is None:
+                two.read_failed += count
+            typed = True
+        else:
+            fen = fen_of(price_text)
+            if fen is None:
+                two.price_rejected += count
+                dialog.price_edit.clear()
+                typed = True
+            elif fen != card.price_fen:
+                two.price_wrong_filled += count  # published as it is: the seller trusted it
+        if typed:  # as a seller would: the card's price to the focus (the empty price field)
+            price = f"{card.price_fen // 100}" + (
+                f".{card.price_fen % 100:02d}" if card.price_fen % 100 else ""
+            )
+            focus = QApplication.focusWidget()
+            if focus is not None:
+                QTest.keyClicks(focus, price)
+            if dialog.price_edit.text() != price:
+                two.keys_lost += count
+                dialog.price_edit.clear()
+                QTest.keyClicks(dialog.price_edit, price)
+        if not piece_text:
+            two.piece_empty += count
+            QTest.keyClicks(dialog.piece_edit, card.piece)
+            typed = True
+        elif piece_text != card.piece:
+            two.piece_not_card += count
+        wrong = fen_of(price_text) != card.price_fen or piece_text != card.piece
+        if measured and (typed or wrong):
+            two.misses.append(miss)
+        return typed
 
     def _click_plus(self, text: str, viewer_id: int) -> float:
         """A mouse click on the + of the comment; the stamp just before it."""
@@ -712,6 +925,51 @@ class Driver:
         titles[title] = viewer.viewer_id
 
 
+def fen_of(text: str) -> int | None:
+    """The fen in a price field's text, or None when it is not a valid price."""
+    try:
+        return parse_yuan(text)
+    except MoneyError:
+        return None
+
+
+def _said(reading: Any) -> str:
+    """What a CardReading made of the card, in short: piece, price, their confidence."""
+    parts = []
+    for name in ("piece", "price"):
+        value = getattr(reading, name, None)
+        parts.append(
+            f"{name} -" if value is None else f"{name} {value.text!r} {value.confidence:.2f}"
+        )
+    return ", ".join(parts)
+
+
+def show_card(scene: DeskScene, card: HostCard) -> None:
+    """Paint ``card`` on the scene and wait until the screen shows it (setup, untimed)."""
+    import numpy as np
+
+    from flashbuy_desktop.capture.grab import close_thread_grabber, grab
+    from flashbuy_desktop.capture.types import Region
+
+    scene.set_card(card.lines, card.ink)
+    image = scene.card_image().convertToFormat(QImage.Format.Format_RGB32)
+    height, width = image.height(), image.width()
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
+    expected = rows[:, : width * 4].reshape(height, width, 4)[:, :, :3].astype(np.int16)
+    ratio = scene.devicePixelRatioF()
+    top_left = scene.mapToGlobal(scene.card.topLeft())
+    region = Region(round(top_left.x() * ratio), round(top_left.y() * ratio), width, height)
+
+    def shown() -> bool:
+        screen = grab(region)[:, :, :3].astype(np.int16)
+        return screen.shape == expected.shape and float(np.abs(screen - expected).mean()) < 2.0
+
+    stamps = wait_until({"card": shown}, 10)
+    close_thread_grabber()
+    if "card" not in stamps:
+        raise RuntimeError(f"the card {card.lines} never reached the screen")
+
+
 def fence(stage: Stage, samples: Samples) -> None:
     """A full flash-buy over HTTP after the last targeted one; wait until everyone has it."""
     picture = http_ok(
@@ -755,7 +1013,17 @@ def activate(window: QWidget) -> bool:
     return "active" in stamps
 
 
-def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame: Any) -> None:
+def reading_switch(capture: Any) -> Callable[[bool], None] | None:
+    """The console's switch for reading the card after a capture (None: it cannot read)."""
+    switch = getattr(capture, "set_reading", None)
+    if not callable(switch) or not hasattr(capture, "card_read"):
+        return None
+    return switch  # type: ignore[no-any-return]
+
+
+def run_console(
+    stage: Stage, args: argparse.Namespace, samples: Samples, frame: Any, scene: DeskScene
+) -> None:
     from flashbuy_desktop.api.client import PlatformClient
     from flashbuy_desktop.services.capture_service import CaptureService
     from flashbuy_desktop.services.tasks import Tasks
@@ -771,13 +1039,27 @@ def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame:
         if not activate(window):
             raise RuntimeError("the main window never became active (F2 goes to it)")
         window.load()
+        reading = reading_switch(capture)
+        if reading is not None:
+            reading(True)  # so that the warm-up loads the reader too
         capture.warm_up()
+        if reading is not None:
+            reading(False)  # the typed flows: a fill would race their keys
         stamps = wait_until(
             {"connected": lambda: window.header.connection.property("state") == "connected"},
             STEP_TIMEOUT,
         )
         must(stamps, ["connected"], "the console following the room")
-        driver = Driver(window, stage, samples)
+        driver = Driver(window, stage, samples, scene)
+        if reading is not None:
+            capture.card_read.connect(
+                lambda _result, read: driver.reads.append((time.perf_counter(), read))
+            )
+            capture.card_read_failed.connect(
+                lambda _result: driver.reads.append((time.perf_counter(), None))
+            )
+        else:
+            samples.two.available = "not available: the console under test does not read cards"
         for n in range(WARM_UP):
             driver.full(n + 1, measured=False)
         began = time.perf_counter()
@@ -787,6 +1069,19 @@ def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame:
                 samples.notes.append(f"full: stopped after {n} at the {args.max_seconds:.0f} s cap")
                 break
             driver.full(n + 1, measured=True)
+        if reading is not None and args.two_actions:
+            reading(True)
+            cards = host_cards(driver.highest + 1)
+            began = time.perf_counter()
+            for n in range(args.two_actions):
+                if time.perf_counter() > began + args.max_seconds:
+                    samples.notes.append(
+                        f"two actions: stopped after {n} at the {args.max_seconds:.0f} s cap"
+                    )
+                    break
+                driver.two_actions(next(cards), measured=True)
+            reading(False)
+            show_card(scene, TYPED_CARD)
         titles: dict[str, int] = {}
         for k in range(args.targeted):
             if time.perf_counter() > deadline + args.max_seconds / 3:
@@ -811,13 +1106,15 @@ def run_console(stage: Stage, args: argparse.Namespace, samples: Samples, frame:
         client.close()
 
 
-def measure(backend: str, args: argparse.Namespace, scratch: Path, frame: Any) -> Section:
+def measure(
+    backend: str, args: argparse.Namespace, scratch: Path, frame: Any, scene: DeskScene
+) -> Section:
     section = Section(database_name(backend))
 
     def say(text: str) -> None:
         print(f"[{backend}] {text}", flush=True)
 
-    total = WARM_UP + args.count + 1  # full flash-buys, with the fence
+    total = WARM_UP + args.count + args.two_actions + 1  # full flash-buys, with the fence
     products = math.ceil(total / QUOTA_FULL_DEFAULT) + 1
     with fresh_database(backend, scratch, "platform") as url:
         server = PlatformServer(url, serve=serve_arranging)
@@ -832,7 +1129,7 @@ def measure(backend: str, args: argparse.Namespace, scratch: Path, frame: Any) -
             own_cpu = own_cpu_seconds()
             wall = time.perf_counter()
             try:
-                run_console(stage, args, section.samples, frame)
+                run_console(stage, args, section.samples, frame, scene)
             except Exception as exc:
                 traceback.print_exc()
                 section.samples.problems.append(f"the run failed: {exc!r}")
@@ -871,6 +1168,53 @@ def row(db: str, what: str, values: list[float], aim: float | None, note: str = 
     ]
 
 
+def two_rows(db: str, two: TwoActions, args: argparse.Namespace) -> list[list[str]]:
+    """The table's rows for the flash-buys in two actions (or why there are none)."""
+    if two.available or not args.two_actions:
+        why = two.available or "not run (--two-actions 0)"
+        return [[db, "(d)-(f) two actions (F2, Enter)", "", "", "", "", "", "", why]]
+    done = f"in two actions {two.in_two}/{two.total}"
+    wrong = f"wrong prices published {two.wrong_price_published}"
+    empty = f"price left empty {two.price_empty}/{two.total}"
+    return [
+        row(db, "(d) two actions: F2 -> picture, reading on", two.picture, 250, "compare (b)"),
+        row(db, "(e) two actions: F2 -> fields filled (card)", two.filled, None, empty),
+        row(db, "    two actions: F2 -> the read ended", two.read_ended, None),
+        row(db, "    the reader's own time per card", two.reader_ms, None, "elapsed_ms"),
+        row(db, "(f) two actions: Enter -> invitation", two.invitation, 150, f"{done}; {wrong}"),
+        row(db, "    two actions: Enter -> console has it", two.created, None),
+    ]
+
+
+def two_lines(two: TwoActions) -> None:
+    """The counts of the flash-buys in two actions, and each one that was not."""
+    if two.available:
+        print(f"  two actions (F2, Enter; OCR of the card): {two.available}")
+        return
+    if not two.total:
+        return
+    first = "-" if two.first_filled is None else f"{two.first_filled:.1f} ms"
+    print(
+        f"  two actions (F2, Enter): done in two actions {two.in_two}/{two.total}; "
+        f"wrong prices published {two.wrong_price_published} (must be 0); "
+        f"wrong piece numbers published {two.wrong_piece_published}"
+    )
+    print(
+        f"    price field left empty {two.price_empty} (the read failed {two.read_failed}, "
+        f"no read ended {two.no_read}; the driver typed the card's price, keys lost "
+        f"{two.keys_lost}); filled with another price {two.price_wrong_filled}; filled "
+        f"but not a valid price {two.price_rejected}"
+    )
+    print(
+        f"    piece field left empty {two.piece_empty} (typed by name); piece field not the "
+        f"card's number {two.piece_not_card}; the first one's F2 -> filled {first}"
+    )
+    for miss in two.misses[:30]:
+        print(f"    not in two actions or not the card's: {miss}")
+    if len(two.misses) > 30:
+        print(f"    ... and {len(two.misses) - 30} more")
+
+
 def report(sections: list[Section], args: argparse.Namespace, screen: str) -> int:
     grid = [
         ["database", "measurement", "n", "p50 ms", "p99 ms", "max ms", "aim p99", "ok", "notes"]
@@ -885,6 +1229,7 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
         viewers = f"{args.viewers} viewers x flash-buys"
         lost_full = f"keys lost {s.keys_lost['full']}/{s.keys_typed['full']}"
         lost_targeted = f"keys lost {s.keys_lost['targeted']}/{s.keys_typed['targeted']}"
+        off = "no reading" if s.two.available else "reading off"
         grid += [
             row(
                 db,
@@ -895,9 +1240,10 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
             ),
             row(db, "    full: Enter -> slowest viewer of each", s.slowest_viewer, None),
             row(db, "    full: Enter -> console has it (created)", s.created, None),
-            row(db, "(b) full: F2 -> picture shown in the dialog", s.picture, 250, lost_full),
             row(db, "    capture engine total (in (b) and +)", s.engine, None, "burst 3"),
             row(db, "    F2 or + -> form ready (products, tmpl)", s.ready, None),
+            row(db, f"(b) full: F2 -> picture shown, {off}", s.picture, 250, lost_full),
+            *two_rows(db, s.two, args),
             row(db, "(c) targeted: Enter -> named viewer has it", s.targeted, 150, lost_targeted),
             row(db, "    targeted: + -> picture shown", s.targeted_picture, None, lost_targeted),
             row(db, "    comment POST -> row in the console", s.comment_shown, None),
@@ -928,6 +1274,7 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
             f"{s.repeat_enters}; repeated titles (not measured): {s.repeated_titles}"
         )
         print(f"  invitations missing: {s.missing}; targeted leaks: {s.leaks}")
+        two_lines(s.two)
         for note in s.notes:
             print(f"  {note}")
         problems += [f"[{db}] {p}" for p in s.problems]
@@ -935,19 +1282,30 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
             problems.append(f"[{db}] {s.missing} invitations never arrived")
         if s.repeated_titles:
             problems.append(f"[{db}] {s.repeated_titles} flash-buys repeated a title")
+        if s.two.wrong_price_published:
+            problems.append(
+                f"[{db}] {s.two.wrong_price_published} flash-buys published another price "
+                "than the card's"
+            )
     print()
     print("Operator's actions, full flash-buy: F2, type the price, Enter (3 actions)")
     print(
         "Operator's actions, comment -> targeted invitation: click + on the comment, "
         "type the price, Enter (3 actions)"
     )
+    if any(section.samples.two.total for section in sections):
+        print(
+            "Operator's actions, full flash-buy from the card's reading: F2, Enter "
+            "(2 actions); the full and targeted flows with the reading off"
+        )
     print(
         "  (price and Enter go to the widget with the keyboard focus; the driver types a "
         "piece number, 件号, by name only when the window left it empty, outside every "
         "timed interval)"
     )
     print(
-        f"settings: --count {args.count}, --targeted {args.targeted}, --viewers {args.viewers}, "
+        f"settings: --count {args.count}, --two-actions {args.two_actions}, "
+        f"--targeted {args.targeted}, --viewers {args.viewers}, "
         f"warm-up {WARM_UP}; full quota {QUOTA_FULL_DEFAULT} per product (platform default, "
         "unchanged): more products, the driver picks one with quota left; capture engine "
         "default config (burst 3, 33 ms apart); platform in a child process"
@@ -971,8 +1329,6 @@ def report(sections: list[Section], args: argparse.Namespace, screen: str) -> in
 
 def show_scene(app: QApplication) -> tuple[DeskScene, Any, str]:
     """The scene strip and the capture frame over it; waits until the card is on the screen."""
-    from flashbuy_desktop.capture.grab import close_thread_grabber, grab
-    from flashbuy_desktop.capture.types import Region
     from flashbuy_desktop.ui.capture_frame import CaptureFrame
 
     screen = QGuiApplication.primaryScreen()
@@ -990,16 +1346,10 @@ def show_scene(app: QApplication) -> tuple[DeskScene, Any, str]:
     frame.set_capture_rect(CAPTURE.translated(left, 0))
     frame.show()
     ratio = screen.devicePixelRatio()
-    centre = (round((CARD.y() + 20) * ratio), round((left + CARD.x() + 20) * ratio))
-    region = Region(0, 0, round(geometry.width() * ratio), round(600 * ratio))
-
-    def card_on_screen() -> bool:
-        return bool(scene.painted) and int(grab(region)[centre][:3].min()) > 200
-
-    stamps = wait_until({"card": card_on_screen}, 10)
-    close_thread_grabber()
-    if "card" not in stamps:
-        raise SystemExit("the scene never reached the screen")
+    try:
+        show_card(scene, TYPED_CARD)
+    except RuntimeError as exc:
+        raise SystemExit(f"the scene never reached the screen: {exc}") from exc
     text = (
         f"screen {geometry.width()}x{geometry.height()} (device pixel ratio {ratio}); "
         f"capture region {frame.region()}"
@@ -1016,9 +1366,14 @@ def console_code() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="10 full, 5 targeted")
+    parser.add_argument("--quick", action="store_true", help="10 full, 10 two-action, 5 targeted")
     parser.add_argument("--count", type=int, default=100, help="full flash-buys (100)")
     parser.add_argument("--targeted", type=int, default=20, help="targeted flash-buys (20)")
+    parser.add_argument(
+        "--two-actions",
+        type=int,
+        help="flash-buys in two actions from the card's reading (as many as --count; 0: none)",
+    )
     parser.add_argument("--viewers", type=int, default=5, help="viewers with a stream (5)")
     parser.add_argument("--only", choices=("sqlite", "postgres"), help="one database only")
     parser.add_argument(
@@ -1027,8 +1382,15 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.count, args.targeted = min(args.count, 10), min(args.targeted, 5)
-    if not (1 <= args.count <= 1000 and 0 <= args.targeted <= 200 and 1 <= args.viewers <= 50):
-        parser.error("--count 1..1000, --targeted 0..200, --viewers 1..50")
+    if args.two_actions is None:
+        args.two_actions = args.count
+    if not (
+        1 <= args.count <= 1000
+        and 0 <= args.targeted <= 200
+        and 0 <= args.two_actions <= 1000
+        and 1 <= args.viewers <= 50
+    ):
+        parser.error("--count 1..1000, --two-actions 0..1000, --targeted 0..200, --viewers 1..50")
     if not os.environ.get("DISPLAY"):
         print("needs an X server: run under xvfb-run -a -s '-screen 0 1920x1080x24'")
         return 2
@@ -1039,7 +1401,7 @@ def main() -> int:
     try:
         sections = each_database(
             args.only,
-            lambda backend, scratch: measure(backend, args, scratch, frame),
+            lambda backend, scratch: measure(backend, args, scratch, frame, scene),
             lambda: Section("PostgreSQL", measured=False),
         )
     finally:
