@@ -11,16 +11,20 @@ What goes in (:mod:`flashbuy_build.plan`): the console (``flashbuy_build/launche
 starting ``flashbuy_desktop.__main__:main``) and the platform it embeds for its demo
 (FastAPI, uvicorn, SQLAlchemy and Alembic with the migrations as data files, SQLite), the
 console's run-time resources (``flashbuy_desktop/resources/**``: the translation catalogs
-and the icon's pictures), Qt's own catalogs for the console's two languages, and the
-program's icon (``resources/icons/flashbuy.ico`` on Windows, ``.icns`` for the macOS app).
+and the icon's pictures), the card reader's PP-OCR models and configs as they lie in the
+installed ``rapidocr`` package (``PACKAGE_DATA``) with onnxruntime's native module, Qt's own
+catalogs for the console's two languages, and the program's icon
+(``resources/icons/flashbuy.ico`` on Windows, ``.icns`` for the macOS app).
 
 What stays out is listed in :data:`flashbuy_build.trims.TRIMS`, each with the reason it is
 safe: Qt modules, plugins and catalogs the console does not use, the GTK stack that only
 Qt's GTK theme needs, tools that libraries carry for developers (type checkers, command-line
-clients), codecs of picture formats the platform refuses anyway, and psycopg (PostgreSQL)
-when the platform's modules import without it. On Linux the debugging symbols are stripped
-from the binaries that have them (:mod:`flashbuy_build.elf`). ``--keep-all`` builds without
-any of this, for comparison (``python -m benchmarks.startup``).
+clients), codecs of picture formats the platform refuses anyway, the OCR packages' parts
+the card reader never loads (other inference backends, onnxruntime's tools, the angle
+classifier), and psycopg (PostgreSQL) when the platform's modules import without it. On
+Linux the debugging symbols are stripped from the binaries that have them
+(:mod:`flashbuy_build.elf`). ``--keep-all`` builds without any of this, for comparison
+(``python -m benchmarks.startup``).
 
 PyInstaller runs the spec ``flashbuy_build/flashbuy.spec`` with the plan made here. The build
 goes to a staging folder in WORK first and replaces ``DIST/flashbuy`` only once it is

@@ -2,8 +2,10 @@
 
 Builds the console with ``build_spec.py`` twice, trimmed and untrimmed (``--keep-all``), into
 a temporary folder, or measures folders built before (``--trimmed DIR``, ``--untrimmed DIR``:
-each the ``dist/flashbuy`` folder). Then, for the trimmed and the untrimmed build and for the
-source (``.venv/bin/python -m flashbuy_desktop``):
+each the ``dist/flashbuy`` folder). ``--before DIR`` adds a trimmed build of an earlier commit
+(made in a worktree of it, with the same virtualenv) to compare with: it is run alongside the
+others and a second table puts it beside this tree's trimmed build. Then, for each build and
+for the source (``.venv/bin/python -m flashbuy_desktop``):
 
 * the folder's size (MB) and file count, and what each of build_spec's trim rules saves,
   measured on the untrimmed folder's files (rules that leave out pure-Python modules save
@@ -17,11 +19,18 @@ source (``.venv/bin/python -m flashbuy_desktop``):
   peak memory, and the medians of the self-check's own figures: process start -> main window
   shown (the process start read from the OS), and of that, the part before the check's code
   ran (interpreter, imports) and from there to the window (embedded platform, demo,
-  sign-in, window).
+  sign-in, window); and, where the self-check reads a card, its ``card_read`` figures: the
+  card reader's model load and one read (ms, on a worker after the window showed).
 
 Aim: at most 200 MB, and the main window within 2 s of the start.
 
     xvfb-run -a -s "-screen 0 1920x1080x24" python -m benchmarks.startup [--runs 5]
+
+    # before vs after: a trimmed build of an earlier commit beside this tree's
+    git worktree add /tmp/before <commit> && (cd /tmp/before && \
+        ../path/to/.venv/bin/python build_spec.py --dist /tmp/before-dist --work /tmp/before-w)
+    xvfb-run ... python -m benchmarks.startup --before /tmp/before-dist/flashbuy
+    git worktree remove --force /tmp/before && git worktree prune
 """
 
 import argparse
@@ -46,6 +55,8 @@ AIM_MB = 200
 AIM_WINDOW_S = 2.0
 RUN_TIMEOUT_S = 120
 TIME = "/usr/bin/time"
+BEFORE = "before (trimmed)"
+TRIMMED = "packaged (trimmed)"
 
 
 @dataclass
@@ -62,6 +73,8 @@ class Subject:
     shown_s: list[float] = field(default_factory=list)  # /usr/bin/time of --quit-when-shown
     before_check_ms: list[float] = field(default_factory=list)
     check_to_window_ms: list[float] = field(default_factory=list)
+    card_load_ms: list[float] = field(default_factory=list)  # the self-check's card_read
+    card_read_ms: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
 
@@ -139,17 +152,57 @@ def run_once(subject: Subject, scratch: Path, record: bool) -> None:
     subject.window_ms.append(timings["process_start_to_window"])
     subject.before_check_ms.append(timings["process_start_to_check"])
     subject.check_to_window_ms.append(timings["check_to_window"])
+    card = report["checks"].get("card_read")
+    if card is not None:  # a build from before the card reader has no such check
+        subject.card_load_ms.append(card["load_ms"])
+        subject.card_read_ms.append(card["read_ms"])
 
 
 def median(values: list[float], fmt: str) -> str:
     return format(statistics.median(values), fmt) if values else "-"
 
 
+def compare(before: Subject, after: Subject) -> list[list[str]]:
+    """The trimmed build before and after, figure by figure (medians), with the change."""
+    sizes = [build_spec.folder_size(s.folder) if s.folder else (0, 0) for s in (before, after)]
+    rows: list[tuple[str, float | None, float | None, str]] = [
+        ("size MB", sizes[0][0] / 1e6, sizes[1][0] / 1e6, ".1f"),
+        ("files", sizes[0][1], sizes[1][1], ".0f"),
+    ]
+    for label, attribute, fmt in (
+        ("to window s (time)", "shown_s", ".2f"),
+        ("start->window ms (self-check)", "window_ms", ".0f"),
+        ("self-check s (time)", "elapsed_s", ".2f"),
+        ("peak MB", "peak_mb", ".0f"),
+        ("card load ms", "card_load_ms", ".0f"),
+        ("card read ms", "card_read_ms", ".0f"),
+    ):
+        values: list[list[float]] = [getattr(s, attribute) for s in (before, after)]
+        medians = [statistics.median(v) if v else None for v in values]
+        rows.append((label, medians[0], medians[1], fmt))
+    grid = [["trimmed build", "before", "after", "change"]]
+    for label, old, new, fmt in rows:
+        change = "-"
+        if old is not None and new is not None:
+            change = format(new - old, "+" + fmt)
+            if old:
+                change += f" ({(new - old) / old:+.0%})"
+        grid.append(
+            [
+                label,
+                format(old, fmt) if old is not None else "-",
+                format(new, fmt) if new is not None else "-",
+                change,
+            ]
+        )
+    return grid
+
+
 def report(subjects: list[Subject], untrimmed: Path | None, runs: int) -> int:
     print(f"\n{cores_line()}; {runs} runs each after a warm-up; medians\n")
     grid = [["", "size MB", "files", "program MB", "build s", "to window s (time)"]]
     grid[0] += ["self-check s (time)", "peak MB", "start->window ms", "start->check ms"]
-    grid[0] += ["check->window ms"]
+    grid[0] += ["check->window ms", "card load ms", "card read ms"]
     for s in subjects:
         size, count = build_spec.folder_size(s.folder) if s.folder else (0, 0)
         # The program file holds the bootloader and the archive of pure-Python modules.
@@ -167,9 +220,16 @@ def report(subjects: list[Subject], untrimmed: Path | None, runs: int) -> int:
                 median(s.window_ms, ".0f"),
                 median(s.before_check_ms, ".0f"),
                 median(s.check_to_window_ms, ".0f"),
+                median(s.card_load_ms, ".0f"),
+                median(s.card_read_ms, ".0f"),
             ]
         )
     print(text_table(grid))
+    before = next((s for s in subjects if s.name == BEFORE), None)
+    after = next((s for s in subjects if s.name == TRIMMED), None)
+    if before is not None and after is not None:
+        print()
+        print(text_table(compare(before, after)))
     if untrimmed is not None:
         contents = untrimmed / "_internal"
         psycopg_stays = psycopg_needed()
@@ -184,7 +244,7 @@ def report(subjects: list[Subject], untrimmed: Path | None, runs: int) -> int:
         print(text_table(rows))
         print(f"(and on Linux {STRIP}: the trimmed build's binaries lose their")
         print(" debugging symbols; build_spec.py prints how much)")
-    trimmed = next((s for s in subjects if s.name == "packaged (trimmed)"), None)
+    trimmed = next((s for s in subjects if s.name == TRIMMED), None)
     failed = [s for s in subjects if s.failures]
     for s in failed:
         print(f"\n{s.name}: {len(s.failures)} failed self-checks: {s.failures[:3]}")
@@ -205,10 +265,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each (5)")
     parser.add_argument("--trimmed", type=Path, help="a trimmed build's folder (dist/flashbuy)")
     parser.add_argument("--untrimmed", type=Path, help="an untrimmed build's folder")
+    parser.add_argument(
+        "--before", type=Path, help="a trimmed build of an earlier commit, to compare with"
+    )
     args = parser.parse_args()
     if not 1 <= args.runs <= 50:
         parser.error("--runs 1..50")
-    for folder in (args.trimmed, args.untrimmed):
+    for folder in (args.trimmed, args.untrimmed, args.before):
         if folder is not None and not (folder / "flashbuy").is_file():
             parser.error(f"{folder} holds no built console (no flashbuy program in it)")
     if not os.environ.get("DISPLAY"):
@@ -220,8 +283,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="flashbuy-startup-") as tmp:
         scratch = Path(tmp)
         subjects: list[Subject] = []
+        if args.before is not None:
+            folder = args.before.resolve()
+            subjects.append(Subject(BEFORE, [str(folder / "flashbuy")], folder))
         for name, given, keep_all in (
-            ("packaged (trimmed)", args.trimmed, False),
+            (TRIMMED, args.trimmed, False),
             ("packaged (untrimmed)", args.untrimmed, True),
         ):
             build_s = None
@@ -238,7 +304,7 @@ def main() -> int:
             for subject in subjects:
                 run_to_window(subject, scratch, record=run > 0)
                 run_once(subject, scratch, record=run > 0)
-        untrimmed = subjects[1].folder
+        untrimmed = next(s.folder for s in subjects if s.name == "packaged (untrimmed)")
         return report(subjects, untrimmed, args.runs)
 
 

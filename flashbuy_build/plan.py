@@ -23,6 +23,14 @@ BUNDLE_ID = "com.flashbuy.console"
 LAUNCHER = Path(__file__).resolve().parent / "launcher.py"  # the program's entry script
 RESOURCES = REPO / "flashbuy_desktop" / "resources"
 MIGRATIONS = REPO / "flashbuy_server" / "migrations"
+# Installed packages that open files of their own at run time, with no PyInstaller hook to
+# collect them: the card reader's PP-OCR models (models/*.onnx) and the configs rapidocr
+# reads with OmegaConf (config.yaml, default_models.yaml). Their files go in as they lie in
+# the package, where the package looks for them (beside its own modules).
+PACKAGE_DATA = ("rapidocr",)
+# What in a package folder is not its data: code (in the module archive) and markers.
+_NOT_DATA_SUFFIXES = (".py", ".pyc", ".pyi", ".pyx", ".pxd")
+_NOT_DATA_NAMES = ("py.typed", ".gitkeep")
 # The packaged program's icon, painted by scripts/icons.py: Windows reads .ico, macOS .icns;
 # on Linux a program file has no icon (the window's comes from the package's resources).
 ICONS = {
@@ -111,9 +119,34 @@ def _is_module(name: str) -> bool:
         return False
 
 
+def package_data(package: str) -> list[tuple[str, str]]:
+    """(source file, folder in the bundle) of an installed package's data files.
+
+    Found without importing the package. A package that is not installed is an error: the
+    build would otherwise succeed and the program fail where it reads the files.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"build: the package {package} is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if (
+            path.is_dir()
+            or "__pycache__" in path.parts
+            or path.suffix in _NOT_DATA_SUFFIXES
+            or path.name in _NOT_DATA_NAMES
+        ):
+            continue
+        files.append((str(path), path.parent.relative_to(folder.parent).as_posix()))
+    return files
+
+
 def data_files() -> list[tuple[str, str]]:
     """(source file, folder in the bundle) of every data file the console needs."""
-    files: list[tuple[str, str]] = []
+    files: list[tuple[str, str]] = [f for package in PACKAGE_DATA for f in package_data(package)]
     for root, dest in ((MIGRATIONS, "flashbuy_server/migrations"), (RESOURCES, None)):
         if not root.is_dir():
             continue

@@ -16,11 +16,20 @@ from flashbuy_build.trims import Trim
 def trim_toc(
     entries: Iterable[tuple[str, str, str]], trims: Sequence[Trim]
 ) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
-    """The TOC entries (dest, source, type) no rule drops, and what each rule dropped."""
+    """The TOC entries (dest, source, type) no rule drops, and what each rule dropped.
+
+    A symbolic link (type ``SYMLINK``, its source the bundle path it points at) goes with
+    its target: PyInstaller links libraries it moved beside the program (``libQt6Network.so.6``
+    -> ``PySide6/Qt/lib/...``), and a link to a dropped file would be left dangling.
+    """
     kept: list[tuple[str, str, str]] = []
     dropped: dict[str, list[str]] = {}
     for entry in entries:
-        rule = next((t for t in trims if t.drops(entry[0])), None)
+        linked = entry[1] if entry[2] == "SYMLINK" else None
+        rule = next(
+            (t for t in trims if t.drops(entry[0]) or (linked is not None and t.drops(linked))),
+            None,
+        )
         if rule is None:
             kept.append(entry)
         else:
@@ -47,6 +56,11 @@ def drop_vendored_orphans(
             orphans.append(entry[0])
         else:
             kept.append(entry)
+    # Links to an orphan (PyInstaller's top-level links to vendored libraries) go with it.
+    gone = {orphan.replace("\\", "/") for orphan in orphans}
+    links = [e for e in kept if e[2] == "SYMLINK" and e[1].replace("\\", "/") in gone]
+    orphans += [e[0] for e in links]
+    kept = [e for e in kept if e not in links]
     return kept, orphans
 
 

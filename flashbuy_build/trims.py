@@ -179,11 +179,49 @@ TRIMS: tuple[Trim, ...] = (
     ),
     Trim(
         "uvicorn-extras",
-        "uvicorn's optional parts the embedded platform does not use: YAML log configuration "
-        "files (PyYAML), --reload (watchfiles; uvicorn falls back on ImportError) and "
-        "WebSockets (the platform has no WebSocket route; uvicorn's auto choice becomes none).",
-        modules=("yaml", "watchfiles", "websockets", "wsproto"),
-        paths=("yaml/*", "_yaml/*", "watchfiles/*", "websockets/*"),
+        "uvicorn's optional parts the embedded platform does not use: --reload (watchfiles; "
+        "uvicorn falls back on ImportError) and WebSockets (the platform has no WebSocket "
+        "route; uvicorn's auto choice becomes none). PyYAML stays: the card reader's "
+        "rapidocr reads its configs with OmegaConf, which parses them with PyYAML.",
+        modules=("watchfiles", "websockets", "wsproto"),
+        paths=("watchfiles/*", "websockets/*"),
+    ),
+    Trim(
+        "yaml-libyaml",
+        "PyYAML's libyaml C extension: OmegaConf (rapidocr's configs) parses with PyYAML's "
+        "pure-Python loader, and PyYAML itself falls back to it when the extension is "
+        "missing (its cyaml import is in a try/except ImportError). Two small files parsed "
+        "once at load do not need the C parser.",
+        modules=("yaml._yaml", "yaml.cyaml", "_yaml"),
+        paths=("yaml/_yaml.*", "_yaml/*"),
+    ),
+    Trim(
+        "ocr-unused",
+        "The card reader runs PP-OCR's detection and recognition models on onnxruntime's CPU "
+        "provider (capture/card_ocr.py): rapidocr's other inference backends (OpenVINO, "
+        "Paddle, PyTorch, TensorRT, MNN: imported only when chosen), the PyTorch networks' "
+        "config and the angle classifier's model (the reader runs without the classifier), "
+        "and onnxruntime's developer tools (model conversion, quantization, transformer "
+        "optimisers, test models) are never loaded. The self-check's card_read check reads "
+        "a card with what stays.",
+        modules=(
+            *(
+                f"rapidocr.inference_engine.{engine}"
+                for engine in _words("openvino paddle pytorch tensorrt mnn")
+            ),
+            *(
+                f"onnxruntime.{part}"
+                for part in _words("tools transformers quantization backend datasets")
+            ),
+        ),
+        paths=(
+            "rapidocr/inference_engine/pytorch/*",
+            "rapidocr/models/*_cls_*",
+            *(
+                f"onnxruntime/{part}/*"
+                for part in _words("tools transformers quantization datasets")
+            ),
+        ),
     ),
     Trim(
         "pillow-codecs",

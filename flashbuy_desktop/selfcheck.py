@@ -11,6 +11,9 @@ settings or keyring items. Then it checks the parts that packaging breaks:
 * ``translations``: for each language, the console's catalog and Qt's ``qtbase`` catalog
   install through :mod:`flashbuy_desktop.services.i18n` and translate;
 * ``capture``: OpenCV and numpy run the capture engine on a small synthetic picture;
+* ``card_read``: the card reader (PP-OCR's models and configs inside the ``rapidocr``
+  package, run by onnxruntime's libraries) reads that picture's card: piece "3" and price
+  "1288", both sure enough to fill the fields (a build that lost a model file fails here);
 * ``picture``: the embedded platform takes that JPEG (Pillow) and Qt's JPEG plugin reads it;
 * ``grab``: mss grabs a small region of the screen (skipped where there is no screen);
 * ``migrations``: the embedded platform's database carries Alembic's revision;
@@ -192,8 +195,14 @@ def check_translations(app: QCoreApplication, shown: str) -> Check:
     return Check(ok, detail=detail)
 
 
+# What the synthetic desk's card says, and what the card reader must make of it. OpenCV's
+# Hershey fonts are drawn from strokes built into cv2: no font file the build could lose.
+CARD_LINES = ("No.3", "1288")
+CARD_PIECE, CARD_PRICE = "3", "1288"
+
+
 def _synthetic_desk(width: int = 900, height: int = 500) -> Any:
-    """A dark cloth, a white order card with a written number and a jade piece (BGR)."""
+    """A dark cloth, a white order card ("No.3" over "1288") and a jade piece (BGR)."""
     import cv2
     import numpy as np
 
@@ -202,16 +211,10 @@ def _synthetic_desk(width: int = 900, height: int = 500) -> Any:
     frame = np.asarray(cv2.add(cloth, noise), dtype=np.uint8)  # a little grain, as a camera has
     x, y, w, h = 80, 120, 240, 160
     cv2.rectangle(frame, (x, y), (x + w - 1, y + h - 1), (245, 248, 250), cv2.FILLED)
-    cv2.putText(
-        frame,
-        "37",
-        (x + w // 5, y + h * 3 // 4),
-        cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
-        h / 60,
-        (20, 20, 20),
-        max(2, h // 40),
-        cv2.LINE_AA,
-    )
+    piece, price = CARD_LINES
+    ink = (20, 20, 20)
+    cv2.putText(frame, piece, (x + 24, y + 58), cv2.FONT_HERSHEY_DUPLEX, 1.3, ink, 2, cv2.LINE_AA)
+    cv2.putText(frame, price, (x + 24, y + 130), cv2.FONT_HERSHEY_DUPLEX, 1.9, ink, 3, cv2.LINE_AA)
     cv2.ellipse(frame, (600, 260), (140, 90), 15, 0, 360, (70, 160, 60), cv2.FILLED, cv2.LINE_AA)
     return frame
 
@@ -263,6 +266,56 @@ def check_capture_and_publish(client: PlatformClient) -> dict[str, Check]:
         },
     )
     return {"capture": capture, "picture": published}
+
+
+def check_card_read() -> Check:
+    """``card_read``: the capture cuts the synthetic desk's card and the card reader reads it.
+
+    A reader of its own, loaded here (the console's may be warming up at the same time): the
+    models, their configs and onnxruntime's libraries must all be in the build, and the
+    values sure enough to fill the fields. Blocking (the model loads): off the GUI thread.
+    """
+    from flashbuy_desktop.capture.card_reading import CardReader, ReadValue
+    from flashbuy_desktop.capture.engine import CaptureEngine
+    from flashbuy_desktop.capture.types import CaptureConfig, Region
+
+    frame = _synthetic_desk()
+    height, width = frame.shape[:2]
+    result = CaptureEngine(CaptureConfig(burst=1), grabber=lambda _region: frame).capture(
+        Region(0, 0, width, height)
+    )
+    if result.card_image is None:
+        return Check(False, detail={"error": "the capture cut no card image to read"})
+    reader = CardReader()
+    began = time.perf_counter()
+    reader.load()
+    load_ms = (time.perf_counter() - began) * 1000
+    began = time.perf_counter()
+    reading = reader.read(result.card_image)
+    read_ms = (time.perf_counter() - began) * 1000
+    piece, price = reading.sure_piece(), reading.sure_price()
+
+    def seen(value: ReadValue | None, sure: ReadValue | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        confidence = round(float(value.confidence), 3)
+        return {"text": value.text, "confidence": confidence, "sure": sure is not None}
+
+    return Check(
+        piece is not None
+        and piece.text == CARD_PIECE
+        and price is not None
+        and price.text == CARD_PRICE,
+        detail={
+            "engine": reading.engine,
+            "piece": seen(reading.piece, piece),
+            "price": seen(reading.price, price),
+            "lines": [line.text for line in reading.lines],
+            "load_ms": round(load_ms, 1),
+            "read_ms": round(read_ms, 1),
+            "engine_ms": round(reading.elapsed_ms, 1),
+        },
+    )
 
 
 def check_grab() -> Check:
@@ -475,6 +528,7 @@ class SelfCheck(QObject):
         data = self.scratch / "data"
         background: dict[tuple[str, ...], Callable[[], dict[str, Check]]] = {
             ("capture", "picture"): lambda: check_capture_and_publish(client),
+            ("card_read",): lambda: {"card_read": check_card_read()},
             ("keyring",): lambda: {"keyring": check_keyring()},
             ("migrations",): lambda: {"migrations": check_migrations(data)},
         }

@@ -8,6 +8,7 @@ self-check from source is quick and shows that a failure of the built program is
 packaging's, not the console's.
 """
 
+import importlib.metadata
 import json
 import os
 import re
@@ -20,9 +21,9 @@ from typing import Any
 import pytest
 
 from flashbuy_build.plan import REPO, Plan
+from flashbuy_desktop.selfcheck import CARD_PIECE, CARD_PRICE
 
 PROGRAM = "flashbuy.exe" if sys.platform == "win32" else "flashbuy"
-BUILD_TIMEOUT_S = 900
 RUN_TIMEOUT_S = 120  # the self-check ends itself within 75 s (its timeout and grace)
 # Lines Qt writes when it cannot find or load one of its parts.
 QT_TROUBLE = re.compile(r"^(qt\.[\w.]+:|Q\w+::|Could not (load|find)|Cannot load)", re.MULTILINE)
@@ -56,9 +57,16 @@ def assert_every_check_passed(
     assert report["failed"] == []
     assert done.returncode == 0, done.stderr
     expected = {"platform", "window", "room", "audience", "translations", "capture", "picture"}
-    expected |= {"migrations", "keyring", "grab", "log", "crashes"}
+    expected |= {"migrations", "keyring", "grab", "log", "crashes", "card_read"}
     assert expected <= set(report["checks"]), sorted(report["checks"])
     assert not QT_TROUBLE.search(done.stderr), done.stderr
+    # The card reader read the synthetic card's piece and price, sure of both.
+    card = report["checks"]["card_read"]
+    assert (card["piece"]["text"], card["piece"]["sure"]) == (CARD_PIECE, True), card
+    assert (card["price"]["text"], card["price"]["sure"]) == (CARD_PRICE, True), card
+    assert card["engine"]
+    assert card["load_ms"] > 0
+    assert card["read_ms"] > 0
 
 
 # --- the self-check from source (quick) ---------------------------------------------------
@@ -142,26 +150,7 @@ def test_build_spec_refuses_bad_folders(args: list[str], message: str) -> None:
     assert not (REPO / "out").exists()
 
 
-# --- the build (slow) -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The trimmed console, built by build_spec.py into a temporary folder."""
-    root = tmp_path_factory.mktemp("build")
-    # PyInstaller's cache of processed binaries stays in the test's folder, not the home's.
-    env = {**os.environ, "PYINSTALLER_CONFIG_DIR": str(root / "pyinstaller-config")}
-    done = subprocess.run(
-        [sys.executable, "build_spec.py", "--dist", str(root / "dist"), "--work", str(root / "w")],
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-        cwd=REPO,
-        env=env,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    return root / "dist" / "flashbuy"
+# --- the build (slow; the `built` fixture is in conftest.py) ----------------------------------
 
 
 @pytest.mark.slow
@@ -177,7 +166,10 @@ def test_the_build_is_one_folder_without_the_unused_qt_parts(built: Path) -> Non
     assert not [f for f in qt if "wayland" in f.lower() or "Network" in f or "qgtk3" in f]
     translations = sorted(Path(f).name for f in qt if "/translations/" in f)
     assert translations == ["qtbase_en.qm", "qtbase_zh_CN.qm"]
-    assert not [f for f in files if f.startswith(("mypy/", "yaml/", "websockets/"))]
+    assert not [f for f in files if f.startswith(("mypy/", "websockets/", "yaml/_yaml."))]
+    # A trimmed-away library leaves no link pointing at nothing.
+    dangling = [p for p in contents.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, dangling
     if sys.platform.startswith("linux"):
         assert "PySide6/Qt/plugins/platforms/libqxcb.so" in files
         assert not [f for f in files if f.startswith("libgtk-3")]
@@ -186,6 +178,40 @@ def test_the_build_is_one_folder_without_the_unused_qt_parts(built: Path) -> Non
     for source in (REPO / "flashbuy_desktop" / "resources").rglob("*"):
         if source.is_file() and "__pycache__" not in source.parts:
             assert source.relative_to(REPO).as_posix() in files, source
+
+
+@pytest.mark.slow
+def test_the_build_carries_what_the_card_reader_loads(built: Path) -> None:
+    """The OCR models and configs, as the installed packages list them, and onnxruntime's
+    native module: a build that silently loses them reads no card."""
+    import onnxruntime.capi.onnxruntime_pybind11_state as ort_native  # type: ignore[import-untyped]
+
+    from flashbuy_desktop.capture.card_ocr import PaddleEngine
+
+    contents = built / "_internal"
+    plan = Plan.make(keep_all=False)
+    # Every data file rapidocr's wheel installed (its RECORD), unless a trim rule leaves it out.
+    data = [
+        f
+        for f in importlib.metadata.files("rapidocr") or []
+        if f.parts[0] == "rapidocr" and f.suffix in (".onnx", ".yaml", ".yml", ".txt", ".json")
+    ]
+    assert [f for f in data if f.suffix == ".onnx"], "the installed rapidocr lists no model"
+    for record in data:
+        dest = record.as_posix()
+        if any(t.drops(dest) for t in plan.trims):
+            continue
+        copied = contents / dest
+        assert copied.is_file(), dest
+        assert copied.stat().st_size == Path(str(record.locate())).stat().st_size, dest
+    # The files the shipped engine loads: no rule may leave one of them out.
+    site = Path(str(importlib.metadata.distribution("rapidocr").locate_file(""))).resolve()
+    for model in PaddleEngine().model_paths():
+        dest = model.resolve().relative_to(site).as_posix()
+        assert not [t.name for t in plan.trims if t.drops(dest)], dest
+        assert (contents / dest).read_bytes() == model.read_bytes(), dest
+    native = Path(ort_native.__file__).resolve()
+    assert (contents / native.relative_to(native.parents[2])).is_file(), native
 
 
 @pytest.mark.gui

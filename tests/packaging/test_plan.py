@@ -65,3 +65,36 @@ def test_vendored_libraries_nothing_links_are_dropped_on_linux(tmp_path: Path) -
         assert kept == [extension]
     else:
         assert (kept, orphans) == ([vendored, extension], [])
+
+
+def test_the_card_readers_models_and_configs_are_data() -> None:
+    """Every data file rapidocr's wheel installed (its RECORD, not a list of ours) goes in,
+    into the folder rapidocr looks in, beside its modules."""
+    import importlib.metadata
+
+    given = {(Path(source).resolve(), folder) for source, folder in data_files()}
+    records = [
+        f
+        for f in importlib.metadata.files("rapidocr") or []
+        if f.suffix in (".onnx", ".yaml") and "__pycache__" not in f.parts
+    ]
+    assert len([f for f in records if f.suffix == ".onnx"]) >= 2, records
+    for record in records:
+        entry = (Path(str(record.locate())).resolve(), record.parent.as_posix())
+        assert entry in given, record
+    # Its code goes in the module archive, as every package's, not beside the models.
+    assert not [s for s, f in data_files() if f.startswith("rapidocr") and s.endswith(".py")]
+
+
+def test_links_to_a_vendored_orphan_go_with_it(tmp_path: Path) -> None:
+    lonely = tmp_path / "libfoo.so"
+    lonely.write_bytes(b"not elf")
+    vendored = ("pillow.libs/libfoo.so", str(lonely), "BINARY")
+    link = ("libfoo.so", "pillow.libs/libfoo.so", "SYMLINK")
+    other = ("libbar.so", "PySide6/Qt/lib/libbar.so", "SYMLINK")
+    kept, orphans = drop_vendored_orphans([vendored, link, other])
+    if sys.platform.startswith("linux"):
+        assert orphans == ["pillow.libs/libfoo.so", "libfoo.so"]
+        assert kept == [other]
+    else:
+        assert (kept, orphans) == ([vendored, link, other], [])
