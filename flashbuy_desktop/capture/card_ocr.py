@@ -222,7 +222,7 @@ class PaddleEngine:
 
         params = {
             "Global.use_cls": False,
-            "Global.log_level": "warning",
+            "Global.log_level": "error",  # "no text found" is an answer, not a warning
             "Global.text_score": 0.0,  # every line is kept: the words decide what is sure
             "Global.return_word_box": True,
             "Global.max_side_len": MAX_INPUT_SIDE,
@@ -235,7 +235,7 @@ class PaddleEngine:
             "EngineConfig.onnxruntime.intra_op_num_threads": self._threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         try:
             with no_downloads():
                 ocr = _Ocr(params=params)
@@ -245,7 +245,7 @@ class PaddleEngine:
             raise
         except Exception as exc:  # onnxruntime's and omegaconf's errors: say which files
             raise ModelLoadError(f"the card reader could not load {det} and {rec}: {exc}") from exc
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         warm = np.full((96, 320, 3), 255, np.uint8)
         cv2.putText(warm, "12 88", (20, 70), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (0, 0, 0), 4)
         ocr(warm)
