@@ -8,18 +8,26 @@ so it is accurate to a pixel or two at any frame size; the piece is searched on 
 The card is a bright, low-saturation, roughly rectangular blob with dark strokes (the
 handwritten number) inside:
 
-1. bright mask: HSV value at least a threshold tied to the frame's brightest pixels (99.5th
-   percentile minus 30, 60 and 90: each threshold is tried, so a card on a dimmer or a brighter
-   scene still separates from its surroundings) and saturation at most 80;
-2. outer contours of plausible size (0.3 % to 50 % of the frame), filling at least 85 % of
-   their minimum-area rectangle (a tilted card still passes, a round pearl, 79 %, does not),
-   sides at most 4:1, not touching two or more frame edges (a bright wall or table is not a
-   card);
+1. bright mask: HSV value at least a threshold and a paper's saturation (at most 80, as such
+   or once the sensor's noise of a dim scene is smoothed by a 3x3 median). The thresholds are
+   relative, and each is tried: 30, 60 and 90 below the frame's brightest pixels (99.5th
+   percentile), and 30 % and 50 % of the way from the scene's median (the cloth) up to them,
+   never below 60 nor less than 25 above that median. So a card in low light (no pixel above
+   100) or under a glare (which sets the brightest pixels) still separates from its
+   surroundings;
+2. outer contours of plausible size (0.3 % to 50 % of the frame) whose convex hull fills at
+   least 85 % of its minimum-area rectangle (a tilted card still passes, a round pearl, 79 %,
+   does not) and which fill at least 85 % of that hull (a thumb or a piece biting into the
+   card's edge is forgiven, a card merged with a pearl strand beside it is not), sides at most
+   4:1, not touching two or more frame edges (a bright wall or table is not a card);
 3. on the frame at full resolution, inside the candidate: ink, pixels much darker than the
-   card's own level, must cover 0.2 % to 35 % of it. A blank white card, a phone screen full of
-   text, or a window, are rejected.
+   paper around them (25 grey levels or a quarter of the paper's local level, the brightest
+   pixel within 15 % of the card's side, so a glare on one side does not make the rest ink),
+   must cover 0.2 % to 35 % of it. A blank white card is rejected; a phone screen or a window
+   with lines of text on a light ground is NOT (their ink share is a card's): when one is in
+   the frame beside the card, the larger of the two wins.
 
-The best candidate (largest, most rectangular) wins.
+The best candidate (largest, most rectangular and solid) with ink on it wins.
 
 The piece is the most salient region that is neither background nor card: the background's
 colour is the per-channel median of a strip along the frame's border (in CIE Lab); pixels far
@@ -55,9 +63,14 @@ _CARD_MAX_AREA = 0.5
 _CARD_MIN_RECTANGULARITY = 0.85  # contour area / minimum-area rectangle area
 _CARD_MAX_ASPECT = 4.0
 _CARD_MAX_SATURATION = 80
+_CARD_MIN_SOLIDITY = 0.85  # contour area / its convex hull's area (a thumb's bite)
 _CARD_THRESHOLD_STEPS = (30, 60, 90)  # below the 99.5th percentile of the value channel
-_CARD_MIN_THRESHOLD = 100
-_INK_CONTRAST = 60  # ink is this much darker than the card's own level (grey levels)
+_CARD_THRESHOLD_SHARES = (0.3, 0.5)  # of the way from the scene's median up to that percentile
+_CARD_MIN_THRESHOLD = 60
+_CARD_MIN_LIFT = 25  # the card is at least this much brighter than the scene's median
+_PAPER_REACH = 0.15  # the paper's local level: the brightest pixel within this share of the card
+_INK_MIN_CONTRAST = 25  # ink is this much darker than the paper around it (grey levels) ...
+_INK_CONTRAST_SHIFT = 2  # ... or a quarter of the paper's level, if more
 _INK_MIN, _INK_MAX = 0.002, 0.35  # share of the card's inside covered by ink
 
 _BORDER_SHARE = 0.03  # width of the border strip the background colour is taken from
@@ -90,8 +103,13 @@ def _bgr(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
 
 def _percentile(channel: npt.NDArray[np.uint8], share: float) -> int:
     """The ``share`` quantile of a uint8 image, by histogram (much faster than np.percentile)."""
-    counts = np.bincount(channel.ravel(), minlength=256)
-    return int(np.searchsorted(np.cumsum(counts), share * channel.size))
+    return int(np.searchsorted(np.cumsum(_histogram(channel)), share * channel.size))
+
+
+def _histogram(channel: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """Counts of each grey level of a uint8 image (OpenCV's is much faster than bincount)."""
+    flat = np.ascontiguousarray(channel).reshape(-1, 1)
+    return np.asarray(cv2.calcHist([flat], [0], None, [256], [0, 256]), np.float32).ravel()
 
 
 def _scale_box(x: int, y: int, w: int, h: int, sx: float, sy: float, fw: int, fh: int) -> Box:
@@ -118,6 +136,16 @@ def gap(a: Box, b: Box) -> float:
     return math.hypot(dx, dy)
 
 
+def _paper_like(hsv: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    """Pixels grey enough for paper: saturation at most the limit, as such or once the sensor's
+    noise (which makes single pixels of paper in a dim scene look coloured) is smoothed out."""
+    saturation = hsv[:, :, 1]
+    smooth = cv2.medianBlur(saturation, 3)
+    return np.asarray(
+        (saturation <= _CARD_MAX_SATURATION) | (smooth <= _CARD_MAX_SATURATION), np.bool_
+    )
+
+
 def _refine_card(
     frame: npt.NDArray[np.uint8], rough: Box, threshold: float
 ) -> tuple[Box, float] | None:
@@ -128,8 +156,11 @@ def _refine_card(
     x1 = min(fw, rough.x + rough.width + pad)
     y1 = min(fh, rough.y + rough.height + pad)
     roi = _bgr(frame[y0:y1, x0:x1])
-    hsv = cv2.cvtColor(roi, cv2.COLOR_BGR2HSV)
-    bright = ((hsv[:, :, 2] >= threshold) & (hsv[:, :, 1] <= _CARD_MAX_SATURATION)).astype(np.uint8)
+    hsv = np.asarray(cv2.cvtColor(roi, cv2.COLOR_BGR2HSV), dtype=np.uint8)
+    bright = ((hsv[:, :, 2] >= threshold) & _paper_like(hsv)).astype(np.uint8)
+    bright = np.asarray(
+        cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)), dtype=np.uint8
+    )
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
@@ -137,7 +168,9 @@ def _refine_card(
     bx, by, bw, bh = cv2.boundingRect(contour)
     if bw < 4 or bh < 4:
         return None
-    # Ink: inside the card (its outline shrunk by a few pixels), much darker than the card.
+    # Ink: inside the card (its outline shrunk by a few pixels), much darker than the paper
+    # around it. The paper's level is taken locally (the brightest pixel nearby, once the noise
+    # is smoothed), so glare on one side or a dim corner does not turn the rest into ink.
     filled = np.zeros(bright.shape, np.uint8)
     cv2.drawContours(filled, [contour], -1, 1, thickness=cv2.FILLED)
     inset = max(2, round(0.04 * min(bw, bh)))
@@ -145,9 +178,11 @@ def _refine_card(
     inside_count = int(inside.sum())
     if inside_count == 0:
         return None
-    grey = cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY)
-    level = _percentile(grey[inside], 0.9)
-    ink = int(np.count_nonzero(grey[inside] < level - _INK_CONTRAST))
+    grey = cv2.GaussianBlur(cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    reach = max(3, round(_PAPER_REACH * min(bw, bh)))
+    paper = cv2.dilate(grey, np.ones((reach, reach), np.uint8)).astype(np.int16)
+    contrast = np.maximum(paper >> _INK_CONTRAST_SHIFT, _INK_MIN_CONTRAST)
+    ink = int(np.count_nonzero((grey < paper - contrast)[inside]))
     return Box(x0 + bx, y0 + by, bw, bh), ink / inside_count
 
 
@@ -157,23 +192,33 @@ def find_card(frame: npt.NDArray[np.uint8]) -> Box | None:
     return _find_card(frame, _bgr(downscale(frame, WORK_SIDE)))
 
 
+def _thresholds(value: npt.NDArray[np.uint8]) -> list[int]:
+    """The brightness thresholds to try, brightest first.
+
+    Some a fixed step below the frame's brightest pixels, some a share of the way from the
+    scene's typical level (the cloth) up to them: a dim card in a dark scene, or a card under a
+    glare that sets the brightest pixels, still stands out from what is around it.
+    """
+    counts = np.cumsum(_histogram(value))
+    top = int(np.searchsorted(counts, 0.995 * value.size))
+    ground = int(np.searchsorted(counts, 0.5 * value.size))
+    floor = max(_CARD_MIN_THRESHOLD, ground + _CARD_MIN_LIFT)
+    wanted = [top - step for step in _CARD_THRESHOLD_STEPS]
+    wanted += [round(ground + share * (top - ground)) for share in _CARD_THRESHOLD_SHARES]
+    return sorted({max(floor, t) for t in wanted if t < top}, reverse=True)
+
+
 def _find_card(frame: npt.NDArray[np.uint8], small: npt.NDArray[np.uint8]) -> Box | None:
     fh, fw = frame.shape[:2]
     sh, sw = small.shape[:2]
     sx, sy = fw / sw, fh / sh
     hsv = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), dtype=np.uint8)
-    value, saturation = hsv[:, :, 2], hsv[:, :, 1]
-    low_saturation = saturation <= _CARD_MAX_SATURATION
-    top = _percentile(value, 0.995)
+    value = hsv[:, :, 2]
+    low_saturation = _paper_like(hsv)
     small_area = float(sw * sh)
     kernel = np.ones((3, 3), np.uint8)
-    best: tuple[float, Box] | None = None
-    tried: set[int] = set()
-    for step in _CARD_THRESHOLD_STEPS:
-        threshold = max(_CARD_MIN_THRESHOLD, round(top - step))
-        if threshold in tried:
-            continue
-        tried.add(threshold)
+    candidates: list[tuple[float, int, Box]] = []
+    for threshold in _thresholds(value):
         mask = ((value >= threshold) & low_saturation).astype(np.uint8)
         mask = np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), dtype=np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -181,10 +226,16 @@ def _find_card(frame: npt.NDArray[np.uint8], small: npt.NDArray[np.uint8]) -> Bo
             area = cv2.contourArea(contour)
             if not _CARD_MIN_AREA <= area / small_area <= _CARD_MAX_AREA:
                 continue
-            (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+            # A thumb or a piece over the card bites into its outline: judge the outline's
+            # convex hull, as long as the bite is a small part of it.
+            hull = cv2.convexHull(contour)
+            hull_area = cv2.contourArea(hull)
+            if area < _CARD_MIN_SOLIDITY * hull_area:
+                continue
+            (_, _), (rw, rh), _ = cv2.minAreaRect(hull)
             if rw < 2 or rh < 2:
                 continue
-            rectangularity = area / (rw * rh)
+            rectangularity = hull_area / (rw * rh)
             if rectangularity < _CARD_MIN_RECTANGULARITY:
                 continue
             if max(rw, rh) / min(rw, rh) > _CARD_MAX_ASPECT:
@@ -193,16 +244,15 @@ def _find_card(frame: npt.NDArray[np.uint8], small: npt.NDArray[np.uint8]) -> Bo
             edges = (x <= 0) + (y <= 0) + (x + w >= sw) + (y + h >= sh)
             if edges >= 2:
                 continue
-            score = area * rectangularity**2 * (0.5 if edges else 1.0)
-            if best is not None and score <= best[0]:
-                continue
-            refined = _refine_card(frame, _scale_box(x, y, w, h, sx, sy, fw, fh), threshold)
-            if refined is None:
-                continue
-            box, ink = refined
-            if _INK_MIN <= ink <= _INK_MAX:
-                best = (score, box)
-    return best[1] if best is not None else None
+            score = area * rectangularity**2 * (area / hull_area) * (0.5 if edges else 1.0)
+            candidates.append((score, threshold, _scale_box(x, y, w, h, sx, sy, fw, fh)))
+    # The same card shows at several thresholds: the best scoring one with ink on it wins, so
+    # the (costlier) look at the full frame stops at the first that passes.
+    for _, threshold, rough in sorted(candidates, key=lambda c: c[0], reverse=True):
+        refined = _refine_card(frame, rough, threshold)
+        if refined is not None and _INK_MIN <= refined[1] <= _INK_MAX:
+            return refined[0]
+    return None
 
 
 def background_lab(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
