@@ -8,7 +8,9 @@ would pull it in on the next install, so these tests name it.
 """
 
 import importlib.metadata
+import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -86,6 +88,45 @@ def test_the_check_names_a_package_that_asks(tmp_path: Path) -> None:
         ("contrib-thing", "OpenCV_Contrib.Python"),
         ("ocr-thing", "opencv-python>=4"),
     ]
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_a_fresh_install_of_the_project_resolves_to_the_headless_wheel_only(
+    tmp_path: Path,
+) -> None:
+    """What pip would install on a fresh machine for the declared dependencies (dev tools
+    included), resolved afresh from the package index: the checks above see only what this
+    environment already has, so a dependency added to pyproject.toml that would pull the
+    GUI wheel in (directly, through an extra, or deeper down) shows only here."""
+    report = tmp_path / "report.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--report",
+            str(report),
+            f"{REPO}[dev]",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    resolved = {
+        canonicalize_name(item["metadata"]["name"])
+        for item in json.loads(report.read_text(encoding="utf-8"))["install"]
+    }
+    assert HEADLESS in resolved
+    assert not resolved & set(WITH_GUI), sorted(resolved & set(WITH_GUI))
 
 
 def _mapped_files() -> list[Path]:
