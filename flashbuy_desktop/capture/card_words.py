@@ -7,9 +7,11 @@ comma where a decimal point may have been, a number whose unit is not money (56m
 18K gold, 8折) or that is part of a code (S925, iPhone15) is never a price.
 
 A value is only as sure as its weakest character (the engine's per-character confidence,
-see :class:`~flashbuy_desktop.capture.card_reading.Glyph`), times a factor for how it was
-found: marked (¥1288, 1288元, 3号, #3, No.3) is surest, a bare number taken by its place on
-the card a little less.
+see :class:`~flashbuy_desktop.capture.card_reading.Glyph`). A price found a riskier way than
+marked (¥1288, 1288元) needs more of its weakest character to fill the field: each way has
+its own need (:data:`PRICE_NEED`), measured on the card set's tuning half, and the price's
+confidence is scaled so that it reaches ``PRICE_MIN_CONFIDENCE`` exactly at its way's need.
+A piece found by its place on the card rather than marked (3号, #3, No.3) is a little less sure.
 """
 
 import re
@@ -18,20 +20,53 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-from flashbuy_desktop.capture.card_reading import CardReading, Glyph, ReadValue, TextLine
+from flashbuy_desktop.capture.card_reading import (
+    PRICE_MIN_CONFIDENCE,
+    CardReading,
+    Glyph,
+    ReadValue,
+    TextLine,
+)
 from flashbuy_desktop.capture.types import Box
 from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN, MoneyError, parse_yuan
 
 PIECE_MAX = 9999  # a piece number is 1..9999
 
-# How much a way of finding a value is trusted (multiplies the weakest character's confidence).
-BARE_PRICE = 0.97  # a bare amount, the one number on the card that is not the piece
 LAYOUT_PIECE = 0.97  # a bare small number taken as the piece by its place on the card
-W_UNIT = 0.95  # "1.2w": sellers write it, but a w is also a letter
-WHOLE_MULTIPLE = 0.97  # "25万": was it "2.5万" with the small point lost?
-NO_PIECE = 0.97  # a marked price on a card where no piece number was read (see _read)
-UNMARKED_CARD = 0.97  # neither value marked ("3" above "1288"): the layout alone tells
-YEN_LOOKALIKE = 0.95  # "F1900": a handwritten ¥ the engine read as a letter
+
+
+class Way(Enum):
+    """A way a price was found that makes it riskier than a marked price beside a piece."""
+
+    BARE = "bare"  # a bare amount beside the piece: "3号|1288", "3|1288" (lines apart)
+    NO_PIECE = "no piece"  # no piece read: a line lost, a hand over it, "3 ¥1288" merged
+    WHOLE_MULTIPLE = "whole multiple"  # "25万": was it "2.5万" with the small point lost?
+    W_UNIT = "w unit"  # "1.2w": sellers write it, but a w is also a letter
+    YEN_LOOKALIKE = "yen lookalike"  # "F1900": a handwritten ¥ the engine read as a letter
+    LEADING_NINE = "leading nine"  # a bare "99100": a ¥ read as a 9 ("¥9100") looks the same
+    SHORT_BARE = "short bare"  # "3" above "88", neither marked: which is the piece?
+    ONE_LINE_UNMARKED = "one line unmarked"  # "3 1288": one number "31288" read with a space?
+
+
+NEVER = 1.05  # a need above any confidence: read and shown, never filled
+# The weakest character's confidence a price found each way needs to fill the field (a marked
+# price beside a piece needs PRICE_MIN_CONFIDENCE). Set on the card set's TUNE half by the
+# rule of the thresholds (the lowest need at which at most 0.25 % of the cards found that
+# way get a sure and wrong price), only for ways seen on enough cards: the bare price and the
+# price without a piece, pooled (184 tuning cards; both fail the same way, a digit lost
+# under a hand, "No.46 31888" read "No.46 318" at 0.99992), need 0.99994. Rare ways (a few
+# cards each) keep the need they had before (0.9999), or never fill.
+BARE_NEED = 0.99994
+PRICE_NEED: dict[Way, float] = {
+    Way.BARE: BARE_NEED,
+    Way.NO_PIECE: BARE_NEED,
+    Way.WHOLE_MULTIPLE: 0.9999,
+    Way.W_UNIT: NEVER,
+    Way.YEN_LOOKALIKE: NEVER,
+    Way.LEADING_NINE: NEVER,
+    Way.SHORT_BARE: NEVER,
+    Way.ONE_LINE_UNMARKED: NEVER,
+}
 DOUBT = 0.5  # at most this sure: two different candidates, or a fixed-up character
 EDGE_PX = 2  # a value this close to the image's edge may run past it: cut short, not sure
 
@@ -101,7 +136,7 @@ class _Number:
     box: Box
     fixed: bool = False  # a letter was read as a digit
     multiplier: int = 1
-    factor: float = 1.0
+    ways: set[Way] = field(default_factory=set)  # what makes it riskier than marked
     alone: bool = False  # the only thing on its line
     first: bool = False  # the first thing on its line
     notes: list[str] = field(default_factory=list)
@@ -180,7 +215,7 @@ def _classify(number: _Number, before: str, after: str, chars: list[_Char]) -> N
     tight_after = after[:1]
     if _YEN_LOOKALIKE_BEFORE.match(before) and not after.strip():
         number.kind = _Kind.PRICE
-        number.factor *= YEN_LOOKALIKE
+        number.ways.add(Way.YEN_LOOKALIKE)
         number.notes.append("marked")
         number.mark_start = 0
         return
@@ -213,9 +248,9 @@ def _classify(number: _Number, before: str, after: str, chars: list[_Char]) -> N
             return
         number.multiplier = 10_000 if unit in ("万", "w", "W") else 1_000
         if "." not in number.digits and len(number.digits) >= 2:
-            number.factor *= WHOLE_MULTIPLE
+            number.ways.add(Way.WHOLE_MULTIPLE)
         if unit in "wW":
-            number.factor *= W_UNIT
+            number.ways.add(Way.W_UNIT)
             # 65W is a charger's power as much as 650000 yuan: only money when marked.
             number.notes.append("w")
         unit_at = end + multiplier.end() - 1
@@ -309,6 +344,7 @@ class _Choice:
     confidence: float
     box: Box
     numbers: list[_Number]
+    ways: set[Way] = field(default_factory=set)  # what makes it riskier than marked
 
 
 def _choose(candidates: list[tuple[_Number, str]], factor: float = 1.0) -> _Choice | None:
@@ -319,12 +355,17 @@ def _choose(candidates: list[tuple[_Number, str]], factor: float = 1.0) -> _Choi
     first_text = candidates[0][1]
     agreeing = [number for number, text in candidates if text == first_text]
     best = max(agreeing, key=lambda n: n.confidence)
-    confidence = best.confidence * best.factor * factor
+    confidence = best.confidence * factor
     if len(values) > 1 or any(number.fixed for number, _ in candidates):
         confidence = min(confidence, DOUBT)
     if "w" in best.notes and "marked" not in best.notes:
         confidence = min(confidence, DOUBT)
-    return _Choice(first_text, confidence, best.box, agreeing)
+    return _Choice(first_text, confidence, best.box, agreeing, set(best.ways))
+
+
+def _need(ways: set[Way]) -> float:
+    """What a price found these ways needs of its weakest character to fill the field."""
+    return max([PRICE_MIN_CONFIDENCE, *(PRICE_NEED[way] for way in ways)])
 
 
 def _read(numbers: list[_Number]) -> tuple[_Choice | None, _Choice | None]:
@@ -365,7 +406,17 @@ def _read(numbers: list[_Number]) -> tuple[_Choice | None, _Choice | None]:
         ]
         prices = [(n, t) for n in leftover if (t := _price_text(n))]
         doubt = doubt or any(_price_text(n) is None or _doubtful_amount(n) for n in leftover)
-        price = _choose(prices, BARE_PRICE)
+        price = _choose(prices)
+        if price is not None:
+            price.ways.add(Way.BARE)
+            head_number = price.numbers[0]
+            if price.text[:1] == "9" and head_number.digits[:1] == "9":
+                price.ways.add(Way.LEADING_NINE)
+            short = head_number.digits.isdigit() and len(head_number.digits) <= 2
+            if layout_piece and short:
+                price.ways.add(Way.SHORT_BARE)
+            if layout_piece and any(n.line == head_number.line for n, _ in pieces):
+                price.ways.add(Way.ONE_LINE_UNMARKED)
         if price is not None and len(leftover) == 1 and not pieces:
             lone = leftover[0]
             if lone.digits.isdigit() and len(lone.digits) <= 2:
@@ -379,9 +430,10 @@ def _read(numbers: list[_Number]) -> tuple[_Choice | None, _Choice | None]:
         # it), or "3 1288" was read as "31288". The price alone is not trusted.
         if price.numbers[0].kind is _Kind.BARE:
             price.confidence = min(price.confidence, DOUBT)
-        price.confidence *= NO_PIECE
-    if price is not None and layout_piece and price.numbers[0].kind is _Kind.BARE:
-        price.confidence *= UNMARKED_CARD
+        price.ways.add(Way.NO_PIECE)
+    if price is not None:
+        # scaled so that it reaches PRICE_MIN_CONFIDENCE exactly at its way's need
+        price.confidence *= PRICE_MIN_CONFIDENCE / _need(price.ways)
     piece = _choose(pieces, LAYOUT_PIECE if layout_piece else 1.0)
     if piece is not None and (conflict or (layout_piece and (price is None or doubt))):
         # the layout only tells the piece on a card whose price is clear

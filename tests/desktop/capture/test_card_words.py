@@ -10,7 +10,7 @@ from flashbuy_desktop.capture.card_reading import (
     ReadValue,
     TextLine,
 )
-from flashbuy_desktop.capture.card_words import reading_of
+from flashbuy_desktop.capture.card_words import BARE_NEED, PRICE_NEED, Way, reading_of
 from flashbuy_desktop.capture.types import Box
 from flashbuy_protocol.money import parse_yuan
 
@@ -57,6 +57,9 @@ SURE = [
     ("3号¥1288", "3", "1288"),
     ("03号 ¥1288", "3", "1288"),
     ("3|¥1288", "3", "1288"),
+    ("3|1288", "3", "1288"),  # neither marked, on lines apart, read perfectly
+    ("3号|1288", "3", "1288"),
+    ("3号|88", "3", "88"),
     ("翡翠手镯|5号|¥3,680", "5", "3680"),
     ("S925银项链 ¥199 5号", "5", "199"),
     ("18K金戒指|3号 ¥2999", "3", "2999"),
@@ -78,14 +81,16 @@ def test_a_clear_card_gives_a_sure_piece_and_price(card: str, piece: str, price:
 
 
 # Read right, but each holds a way of being wrong (a w for 万, a letter for ¥, neither value
-# marked): filled only above PRICE_MIN_CONFIDENCE, which these stay under.
+# marked on one line, a ¥ read as a 9): filled only above PRICE_MIN_CONFIDENCE, which these
+# stay under even read perfectly.
 READ_NOT_SURE = [
     ("7号 ¥1.2w", "7", "12000"),
-    ("3|1288", "3", "1288"),
     ("3 1288", "3", "1288"),
     ("No.5|F1900", "5", "1900"),  # a handwritten ¥ read as a letter
     ("3号|y368", "3", "368"),
     ("3|88", "3", "88"),
+    ("3号|99100", "3", "99100"),  # "¥9100" with its ¥ read as a 9 looks the same
+    ("3|9800", "3", "9800"),
 ]
 
 
@@ -173,6 +178,41 @@ def test_a_marked_price_without_a_piece_is_still_sure() -> None:
     reading = read("¥1288|冰种")
     assert reading.piece is None
     assert text_of(reading.sure_price()) == "1288"
+
+
+# (card, weakest character's confidence, sure): a marked price beside a piece fills from
+# PRICE_MIN_CONFIDENCE; a bare price, or a marked one with no piece read, only at BARE_NEED
+# (a digit lost under a hand was read at 0.99992 on the tuning cards).
+NEEDS = [
+    ("3号|¥1288", PRICE_MIN_CONFIDENCE, True),
+    ("3号|¥1288", PRICE_MIN_CONFIDENCE - 0.001, False),
+    ("3号|1288元", 0.95, True),
+    ("3号|1288", BARE_NEED, True),
+    ("3号|1288", 0.99993, False),
+    ("3号|1288", 0.95, False),
+    ("3|1288", BARE_NEED, True),
+    ("3|1288", 0.99, False),
+    ("¥1288|冰种", BARE_NEED, True),
+    ("¥1288|冰种", 0.99993, False),
+    ("3号 1288", BARE_NEED, True),
+    ("3号 1288", 0.99993, False),
+]
+
+
+@pytest.mark.parametrize(("card", "confidence", "sure"), NEEDS)
+def test_a_price_needs_more_the_riskier_the_way_it_was_found(
+    card: str, confidence: float, sure: bool
+) -> None:
+    reading = read(card, confidence)
+    assert reading.price is not None
+    assert reading.price.text == "1288"
+    assert (reading.sure_price() is not None) is sure
+
+
+def test_every_way_needs_at_least_what_a_marked_price_needs() -> None:
+    assert set(PRICE_NEED) == set(Way)
+    assert all(need >= PRICE_MIN_CONFIDENCE for need in PRICE_NEED.values())
+    assert BARE_NEED < 1  # a bare price read perfectly fills
 
 
 @pytest.mark.parametrize(
