@@ -69,6 +69,9 @@ PRICE_NEED: dict[Way, float] = {
 }
 DOUBT = 0.5  # at most this sure: two different candidates, or a fixed-up character
 EDGE_PX = 2  # a value this close to the image's edge may run past it: cut short, not sure
+# An order card says a few lines (the card set's are read as 1 to 3). Many more is a page of
+# text the locator took for a card (a phone screen, a window, a price list): never sure.
+MAX_CARD_LINES = 6
 
 # Characters an engine reads for a digit: only ever a doubtful fix-up.
 _FIXUPS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"}
@@ -469,9 +472,12 @@ def reading_of(
 
     ``size`` is the read image's (width, height): the card is cut with a margin, so a value
     that touches the image's edge was most likely cut short by a card box found too small
-    ("31888" half covered reads "318"); it is never sure.
+    ("31888" half covered reads "318"); it is never sure. Neither is anything on an image
+    with more than :data:`MAX_CARD_LINES` lines of text: that is not an order card.
     """
     normalised = [_normalised(line) for line in lines]
+    written = sum(1 for chars in normalised if any(not c.char.isspace() for c in chars))
+    not_a_card = written > MAX_CARD_LINES
     numbers = [n for i, chars in enumerate(normalised) for n in _numbers(i, chars)]
     piece, price = _read(numbers)
 
@@ -495,7 +501,7 @@ def reading_of(
         if choice is None:
             return None
         confidence = max(0.0, min(1.0, choice.confidence))
-        if _at_edge(choice.box, size):
+        if not_a_card or _at_edge(choice.box, size):
             confidence = min(confidence, DOUBT)
         return ReadValue(choice.text, round(confidence, 5), choice.box)
 

@@ -313,3 +313,17 @@ def test_a_value_at_the_edge_of_the_cut_is_never_sure() -> None:
     assert cut.price is not None
     assert cut.sure_price() is None
     assert cut.sure_piece() is not None  # the piece, well inside, is still sure
+
+
+def test_a_page_of_text_is_not_a_card() -> None:
+    # A phone screen or a window the locator took for a card: its text is printed and reads
+    # sure, and its price is not this piece's.
+    card = "3号|¥1288"
+    assert read(card).sure_price() is not None
+    screen = card + "|今日上新|关注主播|点击购买|限时秒杀|包邮到家|七天无理由"
+    reading = read(screen)
+    assert reading.price is not None  # still read, shown as text, never filled
+    assert reading.sure_price() is None
+    assert reading.sure_piece() is None
+    six = read(card + "|冰种|飘花|手镯|56mm")
+    assert six.sure_price() is not None  # six lines is still a card
