@@ -416,8 +416,15 @@ class Console(QObject):
         self.window_watch.stop()
         self.frame.close()
         self.frame.deleteLater()
-        self.tasks.wait()
-        self.keyring_tasks.wait()
+        # Waited for, never left behind silently: a worker still running at exit is named
+        # in the log (a hanging keyring, a read that never ended) before the process goes.
+        for what, done in (
+            ("background tasks", self.tasks.wait),
+            ("keyring calls", self.keyring_tasks.wait),
+            ("card reads", self.capture.wait_reads),
+        ):
+            if not done():
+                log.warning("shutdown: %s still running after the wait", what)
         if self.embedded is not None:
             self.embedded.stop()
         if self.client is not None:

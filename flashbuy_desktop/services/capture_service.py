@@ -9,8 +9,14 @@ Then the card is read (when reading is on and the engine found a card): ``captur
 emitted first, so the picture never waits for the read; ``reading_started`` follows at
 once, and the reader runs on a worker; ``card_read`` or ``card_read_failed`` says how it
 went, for the newest capture only: a new request, a retake or ``cancel()`` drops the answer
-of a read still running. The reader (PP-OCR by default, see
-:mod:`flashbuy_desktop.capture.card_reading`) is built and loaded on a worker: its modules
+of a read still running, and a read still waiting to start never runs.
+
+Reads, and the reader's warm-up, run on the service's own pool of one thread
+(:attr:`CaptureService.read_tasks`), never on the application's pool: that pool's few
+threads carry the captures and the platform's HTTP calls, which a read (or the model's
+load at start) must never hold up. One thread is also all the reader can use (it reads one
+card at a time). The reader (PP-OCR by default, see
+:mod:`flashbuy_desktop.capture.card_reading`) is built and loaded on that worker: its modules
 load numpy and onnxruntime, which the GUI thread never waits for.
 """
 
@@ -19,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from flashbuy_desktop.capture.occlusion import CoveredError, Occluders
 from flashbuy_desktop.capture.types import (
@@ -42,6 +48,10 @@ Reader = Callable[["Image"], "CardReading"]
 
 _KEY = "capture"
 _READ_KEY = "card_read"
+
+
+class _SupersededError(Exception):
+    """A read that a newer one (or a cancel) replaced before it started: it never ran."""
 
 
 def default_engine(
@@ -110,6 +120,10 @@ class CaptureService(QObject):
         super().__init__(parent)
         self.frame = frame
         self.tasks = tasks or Tasks(self)
+        read_pool = QThreadPool(self)
+        read_pool.setMaxThreadCount(1)  # one card at a time, never a thread of the shared pool
+        self.read_tasks = Tasks(self, read_pool)
+        self._read_cancel: threading.Event | None = None  # set: the waiting read must not run
         self._engine = engine
         self._config = config
         self._cancel: threading.Event | None = None
@@ -150,12 +164,14 @@ class CaptureService(QObject):
         self.tasks.run(lambda: engine(region, cancel), self._on_captured, self._on_failed, key=_KEY)
 
     def warm_up(self) -> None:
-        """Load OpenCV and open a grabber on a worker now, so the first real capture is quick;
-        when reading is on, load the card reader and read a made-up card on another worker,
-        so the first read finds the models warm (once per service, however often asked).
+        """Load OpenCV and run the capture pipeline once on a worker now, so the first real
+        capture finds its modules loaded and its first calls made; when reading is on, load
+        the card reader and read a made-up card on the read worker, so the first read finds
+        the models warm (once per service, however often asked).
 
         Everything runs on the workers, the imports included: the GUI thread only finds the
-        modules loaded when the seller first asks for a picture.
+        modules loaded when the seller first asks for a picture. (No grabber is kept open:
+        the engine closes its grabber at the end of every capture, the warm-up's too.)
         """
         self._warm = True
         if self._reading:
@@ -182,7 +198,7 @@ class CaptureService(QObject):
         def warm() -> None:
             self._reader_once()(warm_up_card())
 
-        self.tasks.run(
+        self.read_tasks.run(
             warm,
             None,
             lambda error: log.warning(
@@ -227,12 +243,31 @@ class CaptureService(QObject):
         self.request()
 
     def cancel(self) -> None:
-        """Cancel the running capture and card read, if any; their answers are never emitted."""
+        """Cancel the running capture and card read, if any; their answers are never emitted.
+
+        A read still waiting for the read worker never starts.
+        """
         if self._cancel is not None:
             self._cancel.set()
             self._cancel = None
+        self._drop_read()
         self.tasks.cancel(_KEY)
-        self.tasks.cancel(_READ_KEY)
+
+    def wait_reads(self, msecs: int = 30_000) -> bool:
+        """Wait for the card reads and the reader's warm-up to end (at shutdown and in tests).
+
+        False when they were still running after ``msecs``. The captures run on ``tasks``,
+        which its owner waits for.
+        """
+        return self.read_tasks.wait(msecs)
+
+    def _drop_read(self) -> None:
+        # A read already running cannot be stopped (the reader has no cancel); its answer
+        # is dropped by the key. One still queued is skipped when the worker picks it up.
+        if self._read_cancel is not None:
+            self._read_cancel.set()
+            self._read_cancel = None
+        self.read_tasks.cancel(_READ_KEY)
 
     def _engine_once(self) -> Engine:
         if self._engine is None:
@@ -257,15 +292,26 @@ class CaptureService(QObject):
         image = result.card_image
         if not self._reading or image is None:
             return
+        self._drop_read()  # normally dropped by the request already
+        superseded = threading.Event()
+        self._read_cancel = superseded
         self.reading_started.emit()
-        self.tasks.run(
-            lambda: self._reader_once()(image),
+
+        def read() -> "CardReading":
+            if superseded.is_set():  # a newer picture's read waits behind this one
+                raise _SupersededError
+            return self._reader_once()(image)
+
+        self.read_tasks.run(
+            read,
             lambda reading: self.card_read.emit(result, reading),
             lambda error: self._on_read_failed(result, error),
             key=_READ_KEY,
         )
 
     def _on_read_failed(self, result: CaptureResult, error: Exception) -> None:
+        if isinstance(error, _SupersededError):
+            return  # never ran (normally dropped by the key already)
         log.error("card read failed: %s", getattr(error, "__traceback_text__", error))
         self.card_read_failed.emit(result)
 

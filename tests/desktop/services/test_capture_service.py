@@ -3,7 +3,8 @@
 The real capture engine takes a synthetic frame (a dark cloth, a white order card written
 "3号" and "¥1288" in a Chinese font, a jade piece) from an injected grabber; the card is
 read by the real default reader (PP-OCR) where the test is about what is read, and by a
-small stand-in reader where the test is about the order of the service's signals.
+small stand-in reader where the test is about the order of the service's signals and the
+threads the reads run on.
 """
 
 import threading
@@ -14,6 +15,7 @@ import numpy.typing as npt
 import pytest
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from flashbuy_desktop.capture.card_reading import CardReader, CardReading, ReadValue, TextLine
@@ -91,7 +93,25 @@ def services() -> Iterator[list[CaptureService]]:
     for svc in made:
         svc.cancel()
         assert svc.tasks.wait()
+        assert svc.wait_reads()
         assert svc.tasks.pool.activeThreadCount() == 0
+        assert svc.read_tasks.pool.activeThreadCount() == 0
+
+
+def settle(svc: CaptureService) -> None:
+    """Every answer the service's work could still give has arrived (or been dropped).
+
+    No sleep: the workers are waited for, and an answer is posted to the GUI thread before
+    its worker ends, so one turn of the event loop delivers it. A capture's answer may start
+    a read, hence captures first, then reads.
+    """
+    assert svc.tasks.wait()
+    QCoreApplication.processEvents()
+    assert svc.wait_reads()
+    QCoreApplication.processEvents()
+    # Every answer was delivered: each relay goes when its answer arrives.
+    assert not svc.tasks._relays
+    assert not svc.read_tasks._relays
 
 
 class Events:
@@ -142,7 +162,7 @@ def test_warm_up_loads_the_reader_once_and_reads_a_made_up_card(
     svc.warm_up()
     svc.warm_up()  # a second main window (a sign-in again, a language switch) asks again
     qtbot.waitUntil(lambda: counted.reads == 1, timeout=TIMEOUT)
-    assert svc.tasks.wait()
+    settle(svc)
     assert (counted.loads, counted.reads) == (1, 1)
     assert counted.on_gui_thread == 0
     # The first picture's read finds the reader loaded.
@@ -159,7 +179,7 @@ def test_with_reading_off_warm_up_leaves_the_reader_until_it_is_turned_on(
     svc = service(Feed(desk()), CardReader(counted).read, reading=False)
     services.append(svc)
     svc.warm_up()
-    assert svc.tasks.wait()
+    settle(svc)
     assert (counted.loads, counted.reads) == (0, 0)
     svc.set_reading(True)  # the seller turned it on: warm it now, for the next picture
     qtbot.waitUntil(lambda: counted.reads == 1, timeout=TIMEOUT)
@@ -195,10 +215,14 @@ class CountingEngine:
 
 
 class GatedReader:
-    """Answers ``reading()`` for each card; the first read waits at a gate the test opens."""
+    """Answers ``reading()`` for each card; the first read (or every one) waits at a gate.
 
-    def __init__(self) -> None:
+    The piece number it answers is the count of reads so far: "1" for the first.
+    """
+
+    def __init__(self, *, every: bool = False) -> None:
         self.gate = threading.Event()
+        self.every = every
         self.first_running = threading.Event()
         self.images: list[Image] = []
         self.threads: list[threading.Thread] = []
@@ -208,12 +232,12 @@ class GatedReader:
         with self.lock:
             self.images.append(image)
             self.threads.append(threading.current_thread())
-            first = len(self.images) == 1
-        if first:
+            count = len(self.images)
+        if count == 1:
             self.first_running.set()
+        if count == 1 or self.every:
             assert self.gate.wait(10)
-            return reading(piece="1")
-        return reading(piece=str(len(self.images)))
+        return reading(piece=str(count))
 
 
 def test_the_read_runs_off_the_gui_thread_on_the_pictures_card(
@@ -247,19 +271,104 @@ def test_a_retake_while_a_read_runs_shows_only_the_newest_pictures_reading(
     )  # the first picture is shown, its card being read
     first = events.args("captured")[0][0]
     feed.frame = desk(card=(60, 90, 260, 160))  # the host moved the card
-    with qtbot.waitSignal(svc.card_read, timeout=TIMEOUT) as read:
-        svc.retake()
+    svc.retake()
+    # The new picture shows while the old read still runs; its read waits for the worker.
+    qtbot.waitUntil(lambda: events.names().count("reading_started") == 2, timeout=TIMEOUT)
     second = events.args("captured")[1][0]
     assert second is not first
+    with qtbot.waitSignal(svc.card_read, timeout=TIMEOUT) as read:
+        reader.gate.set()  # the first read ends now: its answer is for a picture gone
     assert read.args == [second, reading(piece="2")]
-    reader.gate.set()  # the first read ends now: its answer is for a picture gone
-    assert svc.tasks.wait()
-    qtbot.wait(50)  # let its queued answer arrive, and be dropped
+    settle(svc)
     assert events.names() == [
         "started", "captured", "reading_started",
         "started", "captured", "reading_started", "card_read",
     ]  # fmt: skip
     assert events.args("card_read") == [(second, reading(piece="2"))]
+
+
+def test_a_read_replaced_while_it_waits_never_runs(
+    qtbot: QtBot, services: list[CaptureService]
+) -> None:
+    reader = GatedReader()
+    feed = Feed(desk())
+    svc = service(feed, reader)
+    services.append(svc)
+    events = Events(svc)
+
+    def read_asked(count: int) -> None:
+        qtbot.waitUntil(lambda: events.names().count("reading_started") == count, timeout=TIMEOUT)
+
+    svc.request()
+    qtbot.waitUntil(reader.first_running.is_set, timeout=TIMEOUT)  # the worker is held
+    svc.retake()  # F5: the second picture's read waits for the worker
+    read_asked(2)
+    feed.frame = desk(card=(60, 90, 260, 160))
+    svc.retake()  # F5 again: the second read is replaced before it started
+    read_asked(3)
+    (third,) = events.args("captured")[2]
+    assert isinstance(third, CaptureResult)
+    with qtbot.waitSignal(svc.card_read, timeout=TIMEOUT) as read:
+        reader.gate.set()
+    settle(svc)
+    # The reader ran twice: the read held at the gate, then the newest; never the second.
+    assert len(reader.images) == 2
+    assert reader.images[1] is third.card_image
+    assert read.args == [third, reading(piece="2")]
+    assert events.args("card_read") == [(third, reading(piece="2"))]
+
+
+def test_a_read_waiting_after_cancel_never_runs(
+    qtbot: QtBot, services: list[CaptureService]
+) -> None:
+    reader = GatedReader()
+    svc = service(Feed(desk()), reader)
+    services.append(svc)
+    events = Events(svc)
+    svc.request()
+    qtbot.waitUntil(reader.first_running.is_set, timeout=TIMEOUT)
+    svc.retake()
+    qtbot.waitUntil(lambda: events.names().count("reading_started") == 2, timeout=TIMEOUT)
+    svc.cancel()  # the window closed with a read waiting
+    reader.gate.set()
+    settle(svc)
+    assert len(reader.images) == 1
+    assert "card_read" not in events.names()
+
+
+def test_reads_never_hold_a_thread_of_the_shared_pool(
+    qtbot: QtBot, services: list[CaptureService]
+) -> None:
+    reader = GatedReader(every=True)  # every read is held until the test opens the gate
+    svc = service(Feed(desk()), reader)
+    services.append(svc)
+    events = Events(svc)
+    svc.warm_up()  # the reader's warm-up read is held too (the injected engine loads nothing)
+    qtbot.waitUntil(reader.first_running.is_set, timeout=TIMEOUT)
+    shared = QThreadPool.globalInstance()
+    assert svc.tasks.pool is shared
+    svc.request()
+    qtbot.waitUntil(lambda: events.names().count("reading_started") == 1, timeout=TIMEOUT)
+    svc.retake()  # repeated F5: more reads asked for while one is held
+    qtbot.waitUntil(lambda: events.names().count("reading_started") == 2, timeout=TIMEOUT)
+    # A capture went through while a read was held; so do calls like the platform's, all
+    # the shared pool's threads at once, and that pool is left idle: no read is on it.
+    free = threading.Barrier(shared.maxThreadCount(), timeout=10)
+    answers: list[int] = []
+    http = Tasks()
+    for _ in range(shared.maxThreadCount()):
+        http.run(free.wait, answers.append)
+    qtbot.waitUntil(lambda: len(answers) == shared.maxThreadCount(), timeout=TIMEOUT)
+    assert http.wait()
+    assert shared.activeThreadCount() == 0
+    assert svc.read_tasks.pool.activeThreadCount() == 1  # the held read, on its own worker
+    assert not svc.wait_reads(50)  # held: a wait that ends says so
+    assert len(reader.images) == 1
+    with qtbot.waitSignal(svc.card_read, timeout=TIMEOUT) as read:
+        reader.gate.set()
+    assert read.args[0] is events.args("captured")[1][0]
+    settle(svc)
+    assert len(reader.images) == 2  # the warm-up, then the newest picture's card only
 
 
 def test_cancel_drops_a_running_read(qtbot: QtBot, services: list[CaptureService]) -> None:
@@ -271,9 +380,9 @@ def test_cancel_drops_a_running_read(qtbot: QtBot, services: list[CaptureService
     qtbot.waitUntil(reader.first_running.is_set, timeout=TIMEOUT)
     svc.cancel()  # the window closed
     reader.gate.set()
-    assert svc.tasks.wait()
-    qtbot.wait(50)
-    assert events.names() == ["started", "captured", "reading_started"]
+    settle(svc)
+    assert len(reader.images) == 1  # it ran to its end...
+    assert events.names() == ["started", "captured", "reading_started"]  # ...unheard
 
 
 def test_with_reading_off_the_card_is_not_read(
@@ -287,8 +396,7 @@ def test_with_reading_off_the_card_is_not_read(
     with qtbot.waitSignal(svc.captured, timeout=TIMEOUT) as captured:
         svc.request()
     assert captured.args[0].card_image is not None  # there was a card to read
-    assert svc.tasks.wait()
-    qtbot.wait(50)
+    settle(svc)
     assert events.names() == ["started", "captured"]
     assert reader.images == []
 
@@ -307,8 +415,7 @@ def test_a_picture_without_a_card_is_not_read(qtbot: QtBot, services: list[Captu
     with qtbot.waitSignal(svc.captured, timeout=TIMEOUT) as captured:
         svc.request()
     assert CaptureWarning.CARD_NOT_FOUND in captured.args[0].warnings
-    assert svc.tasks.wait()
-    qtbot.wait(50)
+    settle(svc)
     assert events.names() == ["started", "captured"]
     assert reader.images == []
 
