@@ -79,6 +79,18 @@
         <source>The card could not be read; type the price</source>
         <translation>The card could not be read; type the price</translation>
     </message>
+    <message>
+        <source>The piece number on the card could not be read; it is back to {piece}</source>
+        <translation>The piece number on the card could not be read; it is back to {piece}</translation>
+    </message>
+    <message>
+        <source>Price read from the card; please check. The piece number could not be read; it is back to {piece}</source>
+        <translation>Price read from the card; please check. The piece number could not be read; it is back to {piece}</translation>
+    </message>
+    <message>
+        <source>The card could not be read; the piece number is back to {piece}; type the price</source>
+        <translation>The card could not be read; the piece number is back to {piece}; type the price</translation>
+    </message>
 </context>
 <context>
     <name>CommentDelegate</name>

@@ -79,6 +79,18 @@
         <source>The card could not be read; type the price</source>
         <translation>卡片未能读出，请输入价格</translation>
     </message>
+    <message>
+        <source>The piece number on the card could not be read; it is back to {piece}</source>
+        <translation>卡片上的件号未能读出，已恢复为 {piece}</translation>
+    </message>
+    <message>
+        <source>Price read from the card; please check. The piece number could not be read; it is back to {piece}</source>
+        <translation>价格读自卡片，请核对；件号未能读出，已恢复为 {piece}</translation>
+    </message>
+    <message>
+        <source>The card could not be read; the piece number is back to {piece}; type the price</source>
+        <translation>卡片未能读出，件号已恢复为 {piece}，请输入价格</translation>
+    </message>
 </context>
 <context>
     <name>CommentDelegate</name>

@@ -103,6 +103,7 @@ class NewFlashBuyDialog(QDialog):
             self.price_edit,
             self.card_note,
             self.preview,
+            self._busy,
             self,
         )
         self.retake_shortcut = QShortcut(self.retake_key, self)
@@ -541,6 +542,7 @@ class NewFlashBuyDialog(QDialog):
             )
             return
         say(self.status_label, self.tr("Creating…"), Tone.MUTED)
+        self.card_fill.submitted(result)  # a late read of this picture must not change the form
         self.publishing.send(body, ChosenPicture(result.jpeg, self.preview.crop()))
 
     def _on_created(self, flashbuy: FlashBuy) -> None:

@@ -165,6 +165,8 @@ def capture(frame: CaptureFrame, tasks: Tasks, reader: GatedReader) -> Iterator[
     service = CaptureService(frame, tasks, reader=reader)
     yield service
     service.cancel()
+    reader.gate.set()
+    assert service.wait_reads(), "a card read outlived its test"
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from flashbuy_desktop.operations.card_fill import (
     FieldNow,
     Note,
     fill,
+    forget,
     picture_box,
 )
 
@@ -53,6 +54,11 @@ def carded(text: str, guess: str = "") -> FieldNow:
 
 def guessed(text: str) -> FieldNow:
     return FieldNow(text, guess=text)
+
+
+def dropped(guess: str) -> FieldNow:
+    """An earlier card value was emptied back to the guess when the retake started."""
+    return FieldNow(guess, guess=guess, dropped=True)
 
 
 # (reading, piece now, price now) -> (piece, from card?, price, from card?, note)
@@ -147,8 +153,50 @@ CASES = [
         reading(piece_conf=UNSURE, price=None),
         carded("3", guess="8"),
         carded("1288"),
-        ("8", False, "", False, Note.PRICE_UNREAD),
+        ("8", False, "", False, Note.PIECE_GUESS_PRICE_UNREAD),
         id="retake-unreadable-empties-old-values",
+    ),
+    pytest.param(
+        reading(piece_conf=UNSURE, price=None),
+        dropped("8"),
+        EMPTY,
+        ("8", False, "", False, Note.PIECE_GUESS_PRICE_UNREAD),
+        id="retake-unreadable-piece-back-to-guess-says-so",
+    ),
+    pytest.param(
+        reading(piece=None),
+        dropped("8"),
+        EMPTY,
+        ("8", False, "1288", True, Note.PRICE_READ_PIECE_GUESS),
+        id="retake-price-read-piece-back-to-guess",
+    ),
+    pytest.param(
+        None,
+        dropped("8"),
+        typed("990"),
+        ("8", False, "990", False, Note.PIECE_GUESS),
+        id="retake-failed-typed-price-piece-back-to-guess",
+    ),
+    pytest.param(
+        reading(),
+        dropped("8"),
+        EMPTY,
+        ("3", True, "1288", True, Note.READ_OVER_GUESS),
+        id="retake-read-over-guess-again",
+    ),
+    pytest.param(
+        reading(),
+        EMPTY,
+        typed(""),
+        ("3", True, "", False, Note.READ),
+        id="emptied-by-the-seller-stays-empty",
+    ),
+    pytest.param(
+        reading(piece="4", price="1500"),
+        typed(""),
+        typed(""),
+        ("", False, "", False, Note.NONE),
+        id="both-emptied-by-the-seller-stay-empty",
     ),
     pytest.param(
         reading(piece="4", price="1500"),
@@ -178,13 +226,44 @@ def test_the_rule_of_filling(
     assert got == expected
 
 
-def test_a_filled_price_is_selected_and_an_empty_one_needs_typing() -> None:
-    filled = fill(reading(), EMPTY, EMPTY)
-    assert (filled.select_price, filled.price_needs_typing) == (True, False)
+def test_only_a_price_from_the_card_is_selected() -> None:
+    assert fill(reading(), EMPTY, EMPTY).select_price
+    assert not fill(reading(price=None), EMPTY, EMPTY).select_price
+    assert not fill(reading(), EMPTY, typed("990")).select_price
+
+
+def test_a_new_capture_forgets_the_card_values_and_keeps_the_seller_s() -> None:
+    assert forget(carded("1288")) == FieldFill("", False)
+    assert forget(carded("3", guess="8")) == FieldFill("8", False)
+    assert forget(typed("990")) == FieldFill("990", False)
+    assert forget(typed("")) == FieldFill("", False)
+    assert forget(guessed("8")) == FieldFill("8", False)
+
+
+def test_an_edited_field_loses_its_outline_and_its_part_of_the_note() -> None:
+    both = fill(reading(), EMPTY, EMPTY)
+    price_edited = both.edited(price=True)
+    assert price_edited.note is Note.READ  # the piece number is still the card's
+    assert price_edited.boxes() == [PIECE_BOX]
+    assert not price_edited.select_price
+    all_edited = price_edited.edited(piece=True)
+    assert all_edited.note is Note.NONE
+    assert all_edited.boxes() == []
+
+
+def test_an_edit_updates_the_guess_and_the_missing_price_notes() -> None:
+    over = fill(reading(), guessed("8"), EMPTY)
+    assert over.edited(price=True).note is Note.READ_OVER_GUESS  # still about the piece
+    edited = over.edited(piece=True)
+    assert (edited.note, edited.replaced_guess) == (Note.READ, "")
     unread = fill(reading(price=None), EMPTY, EMPTY)
-    assert (unread.select_price, unread.price_needs_typing) == (False, True)
-    kept = fill(reading(), EMPTY, typed("990"))
-    assert (kept.select_price, kept.price_needs_typing) == (False, False)
+    assert unread.edited(piece=True).note is Note.PRICE_UNREAD
+    assert unread.edited(price=True).note is Note.READ
+    back = fill(reading(piece=None), dropped("8"), EMPTY)
+    assert back.edited(price=True).note is Note.PIECE_GUESS
+    assert back.edited(price=True).kept_guess == "8"
+    assert back.edited(piece=True).note is Note.READ
+    assert fill(None, EMPTY, EMPTY).edited(price=True).note is Note.NONE
 
 
 def test_the_boxes_are_those_of_the_values_filled() -> None:

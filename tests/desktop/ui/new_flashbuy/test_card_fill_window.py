@@ -6,14 +6,20 @@ tests/desktop/e2e/test_card_read_window.py). The window, the capture service, th
 over HTTP and the keys (to the widget with the focus) are real.
 """
 
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+import requests
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from flashbuy_desktop.api.client import PlatformClient
 from flashbuy_desktop.capture.card_reading import CardReading, Image, ReadValue
@@ -28,6 +34,8 @@ from tests.desktop.keyboard import focused
 from tests.support import World
 
 TIMEOUT = 20_000
+SHOTS = os.environ.get("FLASHBUY_SHOTS", "")  # a folder to save screenshots in, if set
+STAND_IN = Path(__file__).parents[2] / "hotkeys_stand_in.py"  # another application's window
 CUT = Box(30, 60, 160, 200)  # where the card image was cut from the frame (= the picture)
 PIECE_AT = Box(20, 30, 40, 36)  # on the card image
 PRICE_AT = Box(20, 120, 110, 40)
@@ -36,10 +44,14 @@ pytestmark = pytest.mark.parametrize("platform", ["sqlite"], indirect=True)
 
 
 def reading(
-    piece: str | None = "3", price: str | None = "1288", *, price_conf: float = 0.99
+    piece: str | None = "3",
+    price: str | None = "1288",
+    *,
+    price_conf: float = 0.99,
+    piece_conf: float = 0.99,
 ) -> CardReading:
     return CardReading(
-        piece=ReadValue(piece, 0.99, PIECE_AT) if piece is not None else None,
+        piece=ReadValue(piece, piece_conf, PIECE_AT) if piece is not None else None,
         price=ReadValue(price, price_conf, PRICE_AT) if price is not None else None,
         text="",
         lines=(),
@@ -109,13 +121,25 @@ def engine() -> Iterator[CardEngine]:
 
 
 @pytest.fixture
-def capture(tasks: Tasks, engine: CardEngine, reader: ScriptedReader) -> CaptureService:
-    return CaptureService(FakeFrame(), tasks, engine, reader=reader)
+def capture(tasks: Tasks, engine: CardEngine, reader: ScriptedReader) -> Iterator[CaptureService]:
+    service = CaptureService(FakeFrame(), tasks, engine, reader=reader)
+    yield service
+    service.cancel()
+    reader.gate.set()
+    assert service.wait_reads(), "a card read outlived its test"
 
 
 @pytest.fixture
-def open_dialog(qtbot: Any, world: World, tasks: Tasks, capture: CaptureService) -> Iterator[Any]:
-    client = PlatformClient(world.platform.url, world.creator.token)
+def client(world: World) -> Iterator[PlatformClient]:
+    platform = PlatformClient(world.platform.url, world.creator.token)
+    yield platform
+    platform.close()
+
+
+@pytest.fixture
+def open_dialog(
+    qtbot: Any, world: World, tasks: Tasks, capture: CaptureService, client: PlatformClient
+) -> Iterator[Any]:
     dialogs: list[NewFlashBuyDialog] = []
 
     def open_(**kwargs: Any) -> NewFlashBuyDialog:
@@ -134,7 +158,6 @@ def open_dialog(qtbot: Any, world: World, tasks: Tasks, capture: CaptureService)
             dialog.reject()
     QApplication.processEvents()
     tasks.wait()
-    client.close()
 
 
 def _read(qtbot: Any, dialog: NewFlashBuyDialog) -> None:
@@ -226,6 +249,8 @@ def test_a_retake_replaces_the_earlier_read_and_empties_what_it_cannot_read(
     qtbot.keyClick(focused(), Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: dialog.card_note.text() == "正在读取卡片…", timeout=TIMEOUT)
     assert dialog.preview.highlights() == []  # the old outlines went with the old picture
+    assert (dialog.piece_edit.text(), dialog.price_edit.text()) == ("", "")  # and its values
+    assert theme.tone_of(dialog.price_edit) is None
     with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
         reader.gate.set()
     assert dialog.piece_edit.text() == "4"
@@ -291,3 +316,230 @@ def test_a_retake_without_a_card_drops_the_values_of_the_earlier_card(
     assert (dialog.piece_edit.text(), dialog.price_edit.text()) == ("", "")
     assert dialog.card_note.text() == "卡片未能读出，请输入价格"
     assert reader.calls == 1
+
+
+# --- a read never mixes two pictures, never changes what was sent, never takes the keyboard --
+
+
+def _new_picture(qtbot: Any, dialog: NewFlashBuyDialog, before: CaptureResult | None) -> None:
+    def new() -> bool:
+        now = dialog.captured_result()
+        return now is not None and now is not before  # the fake engine's pictures are equal
+
+    qtbot.waitUntil(new, timeout=TIMEOUT)
+
+
+def test_enter_between_a_retake_and_its_read_never_publishes_the_old_card_s_price(
+    qtbot: Any, world: World, open_dialog: Any, reader: ScriptedReader, tasks: Tasks
+) -> None:
+    dialog = open_dialog()
+    _read(qtbot, dialog)
+    assert dialog.price_edit.text() == "1288"
+    first = dialog.captured_result()
+    reader.gate.clear()  # the new picture's card is still being read
+    qtbot.keyClick(focused(), Qt.Key.Key_F5)
+    _new_picture(qtbot, dialog, first)
+    qtbot.waitUntil(lambda: reader.calls == 2, timeout=TIMEOUT)
+    assert dialog.price_edit.text() == ""
+    assert dialog.card_note.text() == "正在读取卡片…"
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert not dialog.publishing.sending  # an empty price is refused, as a typed one would be
+    assert not dialog.price_error.isHidden()
+    reader.gate.set()
+    tasks.wait()  # the read and anything Enter could have started are over
+    QApplication.processEvents()
+    assert _listed(world) == []
+    assert dialog.price_edit.text() == "1288"  # the new picture's own read
+
+
+@pytest.mark.parametrize("lands", ["while-sending", "after-an-unconfirmed-send"])
+def test_a_read_landing_after_enter_never_changes_what_was_sent(
+    qtbot: Any,
+    world: World,
+    open_dialog: Any,
+    reader: ScriptedReader,
+    capture: CaptureService,
+    client: PlatformClient,
+    monkeypatch: pytest.MonkeyPatch,
+    lands: str,
+) -> None:
+    real = client.session.request
+    keys: list[str] = []
+    held = threading.Event()  # the create request has reached the link
+    release = threading.Event()
+    offline = True
+
+    def link(method: str, url: str, **kwargs: Any) -> requests.Response:
+        if method == "POST" and url.endswith("/flash-buys"):
+            keys.append(kwargs["headers"]["Idempotency-Key"])
+            if offline:
+                held.set()
+                release.wait(TIMEOUT / 1000)
+                raise requests.ConnectionError("no route to the platform")
+        return real(method, url, **kwargs)
+
+    monkeypatch.setattr(client.session, "request", link)
+    reader.gate.clear()
+    dialog = open_dialog()
+    qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: dialog.create_button.isEnabled(), timeout=TIMEOUT)
+    qtbot.keyClicks(focused(), "990")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(held.is_set, timeout=TIMEOUT)
+    if lands == "while-sending":
+        with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+            reader.gate.set()
+        assert dialog.publishing.sending
+        release.set()
+    else:
+        release.set()
+    qtbot.waitUntil(lambda: "连不上平台" in dialog.status_label.text(), timeout=TIMEOUT)
+    if lands != "while-sending":
+        with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+            reader.gate.set()
+    # The form is exactly what was sent: the card's piece number did not land in it.
+    assert (dialog.piece_edit.text(), dialog.price_edit.text()) == ("", "990")
+    assert theme.tone_of(dialog.piece_edit) is None
+    assert dialog.preview.highlights() == []
+    assert dialog.card_note.text() != "正在读取卡片…"
+    pending = dialog.pending_key()
+    assert pending is not None
+    assert pending == keys[0]
+    offline = False
+    with qtbot.waitSignal(dialog.created, timeout=TIMEOUT):
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)  # the retry: the same form, the same key
+    assert keys[-1] == keys[0]
+    [published] = _listed(world)
+    assert (published["price_fen"], published["piece_no"]) == (99_000, "")
+
+
+def test_an_emptied_field_stays_the_seller_s_through_a_retake(
+    qtbot: Any, open_dialog: Any, capture: CaptureService
+) -> None:
+    dialog = open_dialog()
+    _read(qtbot, dialog)
+    assert dialog.price_edit.selectedText() == "1288"
+    qtbot.keyClick(focused(), Qt.Key.Key_Delete)  # the seller deletes the wrong price
+    assert dialog.price_edit.text() == ""
+    with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+        qtbot.keyClick(focused(), Qt.Key.Key_F5)  # the same card is read again
+    assert dialog.price_edit.text() == ""  # it never comes back
+    assert dialog.piece_edit.text() == "3"  # the field the seller left alone is filled
+    assert dialog.preview.highlights() == [Box(50, 90, 40, 36)]
+
+
+def test_editing_a_value_from_the_card_takes_its_outline_and_its_note_away(
+    qtbot: Any, open_dialog: Any
+) -> None:
+    dialog = open_dialog()
+    _read(qtbot, dialog)
+    assert dialog.preview.highlights() == [Box(50, 90, 40, 36), Box(50, 180, 110, 40)]
+    qtbot.keyClicks(focused(), "1500")
+    assert dialog.preview.highlights() == [Box(50, 90, 40, 36)]  # the piece's is still there
+    assert dialog.card_note.text() == "读自卡片，请核对"  # for the piece number
+    _click(qtbot, dialog.piece_edit)
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(focused(), "5")
+    assert dialog.piece_edit.text() == "5"
+    assert dialog.preview.highlights() == []
+    assert dialog.card_note.isHidden()
+    _shot(dialog, "after-editing-both")
+
+
+def test_a_retake_whose_card_cannot_be_read_says_the_piece_went_back_to_the_guess(
+    qtbot: Any, world: World, open_dialog: Any, reader: ScriptedReader, capture: CaptureService
+) -> None:
+    dialog = open_dialog(
+        targets=[(world.viewer_ids[0], "viewer")], live=LiveContext(comment="8号多少钱")
+    )
+    _read(qtbot, dialog)
+    assert dialog.piece_edit.text() == "3"
+    reader.answer = reading(piece="4", price=None, piece_conf=0.1)
+    with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+        qtbot.keyClick(focused(), Qt.Key.Key_F5)
+    assert (dialog.piece_edit.text(), dialog.price_edit.text()) == ("8", "")
+    assert dialog.card_note.text() == "卡片未能读出，件号已恢复为 8，请输入价格"
+    assert dialog.price_edit.hasFocus()
+    _shot(dialog, "piece-back-to-guess")
+
+
+def test_a_read_while_another_application_is_active_leaves_the_seller_s_field_focused(
+    qtbot: Any, open_dialog: Any, reader: ScriptedReader, capture: CaptureService, tmp_path: Path
+) -> None:
+    if QApplication.platformName() != "xcb" or shutil.which("xdotool") is None:
+        pytest.fail("needs an X desktop with xdotool: run under scripts/pytest.sh")
+    log = tmp_path / "stand-in.log"
+    other = subprocess.Popen([sys.executable, str(STAND_IN), str(log)])
+    try:
+        qtbot.waitUntil(lambda: _stand_in_window(log) is not None, timeout=TIMEOUT)
+        reader.gate.clear()
+        dialog = open_dialog()
+        qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
+        _click(qtbot, dialog.title_edit)  # the seller goes to the title
+        assert focused() is dialog.title_edit
+        _activate_stand_in(qtbot, log)  # the seller clicks into the streaming software
+        with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+            reader.gate.set()
+        assert dialog.price_edit.text() == "1288"
+        assert dialog.focusWidget() is dialog.title_edit  # where the keys go when back
+        # Back in the console, the seller's keys still go to the title.
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=TIMEOUT)
+        title = dialog.title_edit.text()
+        qtbot.keyClicks(focused(), "x")
+        assert dialog.title_edit.text() != title
+        assert dialog.price_edit.text() == "1288"
+    finally:
+        other.terminate()
+        other.wait(30)
+
+
+def test_a_read_while_another_window_is_active_gives_the_price_the_keyboard(
+    qtbot: Any, open_dialog: Any, reader: ScriptedReader, capture: CaptureService, tmp_path: Path
+) -> None:
+    if QApplication.platformName() != "xcb" or shutil.which("xdotool") is None:
+        pytest.fail("needs an X desktop with xdotool: run under scripts/pytest.sh")
+    log = tmp_path / "stand-in.log"
+    other = subprocess.Popen([sys.executable, str(STAND_IN), str(log)])
+    try:
+        qtbot.waitUntil(lambda: _stand_in_window(log) is not None, timeout=TIMEOUT)
+        reader.gate.clear()
+        dialog = open_dialog()
+        qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
+        _activate_stand_in(qtbot, log)
+        with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+            reader.gate.set()
+        assert dialog.focusWidget() is dialog.price_edit  # it had the keyboard: it keeps it
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.price_edit, timeout=TIMEOUT)
+        qtbot.keyClicks(focused(), "1500")  # the price read was selected: typing replaces it
+        assert dialog.price_edit.text() == "1500"
+    finally:
+        other.terminate()
+        other.wait(30)
+
+
+def _activate_stand_in(qtbot: Any, log: Path) -> None:
+    """The seller clicks into the other application: the console has no active window."""
+    window = _stand_in_window(log)
+    assert window is not None
+    subprocess.run(["xdotool", "windowactivate", "--sync", window], check=True, timeout=15)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is None, timeout=TIMEOUT)
+
+
+def _stand_in_window(log: Path) -> str | None:
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    ready = [line.split()[1] for line in lines if line.startswith("ready ")]
+    return ready[0] if ready else None
+
+
+def _click(qtbot: Any, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=TIMEOUT)
+
+
+def _shot(dialog: NewFlashBuyDialog, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(Path(SHOTS) / f"{name}.png"))
