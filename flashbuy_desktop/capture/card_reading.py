@@ -12,8 +12,9 @@ Reads run on a worker thread, never the GUI thread; one reader serves one read a
 
 import threading
 import time
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -49,16 +50,21 @@ class TextLine:
     ``glyphs`` is empty, or one per character of ``text`` (in order): an engine that knows
     each character's confidence and place gives them, so a value is only as sure as its
     weakest character and its box covers just that value, not the whole line.
+    ``corners`` is empty, or the line's quadrilateral in card pixels (top left, top right,
+    bottom right, bottom left), which follows a tilted line where ``box`` cannot.
     """
 
     text: str
     confidence: float
     box: Box
     glyphs: tuple[Glyph, ...] = ()
+    corners: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.glyphs and len(self.glyphs) != len(self.text):
             raise ValueError("a line has one glyph per character, or none")
+        if self.corners and len(self.corners) != 4:
+            raise ValueError("a line has four corners, or none")
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,14 @@ class CardEngine(Protocol):
         ...
 
 
+class LineRereader(Protocol):
+    """An engine that can read one line again, independently: a second opinion on a value."""
+
+    def reread(self, image: Image, line: TextLine) -> TextLine | None:
+        """``line`` of ``image`` read again on its own (None: the engine cannot)."""
+        ...
+
+
 class CardReader:
     """One engine, loaded once, reading one card at a time from any worker thread."""
 
@@ -160,12 +174,22 @@ class CardReader:
         from flashbuy_desktop.capture.card_words import reading_of
 
         self.load()
+        engine = self.engine
+        reread: Callable[[TextLine], TextLine | None] | None = None
+        if callable(getattr(engine, "reread", None)):
+            rereader = cast(LineRereader, engine)
+
+            def reread(line: TextLine) -> TextLine | None:
+                return rereader.reread(image, line)
+
         with self._lock:
             began = time.perf_counter()
-            lines = self.engine.read_lines(image)
-            return reading_of(
+            lines = engine.read_lines(image)
+            reading = reading_of(
                 lines,
-                engine=self.engine.name,
-                elapsed_ms=(time.perf_counter() - began) * 1000,
+                engine=engine.name,
+                elapsed_ms=0.0,
                 size=(image.shape[1], image.shape[0]),
+                reread=reread,
             )
+            return replace(reading, elapsed_ms=(time.perf_counter() - began) * 1000)

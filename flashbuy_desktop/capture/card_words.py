@@ -11,11 +11,14 @@ see :class:`~flashbuy_desktop.capture.card_reading.Glyph`). A price found a risk
 marked (¥1288, 1288元) needs more of its weakest character to fill the field: each way has
 its own need (:data:`PRICE_NEED`), measured on the card set's tuning half, and the price's
 confidence is scaled so that it reaches ``PRICE_MIN_CONFIDENCE`` exactly at its way's need.
+A bare price a little short of its need may be confirmed by a second, independent read of
+its line (:data:`CONFIRMED_NEED`); a second read that sees other numbers makes it never sure.
 A piece found by its place on the card rather than marked (3号, #3, No.3) is a little less sure.
 """
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -57,6 +60,15 @@ NEVER = 1.05  # a need above any confidence: read and shown, never filled
 # under a hand, "No.46 31888" read "No.46 318" at 0.99992), need 0.99994. Rare ways (a few
 # cards each) keep the need they had before (0.9999), or never fill.
 BARE_NEED = 0.99994
+# A bare price (or one without a piece) that falls short of its need is read a second time,
+# on its own line cut wider than the detector found it (the engine's ``reread``). When both
+# reads see the same numbers on that line, the price needs CONFIRMED_NEED of the weaker of
+# its two reads instead; when they disagree it is never sure. Set by the same rule on the
+# tuning half's 196 bare and piece-less prices: both that fail there (a hand over "31888"
+# read "318" twice, a lost "1" of "19888元") are less sure on the wider read (0.99942,
+# 0.99907), and 18 right prices (13 handwritten) fill.
+CONFIRMED_NEED = 0.99946
+CONFIRMABLE = frozenset({Way.BARE, Way.NO_PIECE})
 PRICE_NEED: dict[Way, float] = {
     Way.BARE: BARE_NEED,
     Way.NO_PIECE: BARE_NEED,
@@ -172,6 +184,22 @@ def _union(boxes: list[Box]) -> Box:
     return Box(x0, y0, x1 - x0, y1 - y0)
 
 
+# Thousands grouped by commas: 1,288 or 42,888.50, every group after the first of three.
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
+
+
+def _weakest(chars: list[_Char], digits: str) -> float:
+    """The confidence of a number's weakest character, its grouping commas left out.
+
+    A comma between groups of three is the smallest mark on the card and often the least
+    sure, but it cannot change the value: read as nothing it is the same amount, read as a
+    point ("42.888") the amount has three decimals and is never sure anyway.
+    """
+    if _GROUPED.match(digits):
+        return min(c.confidence for c in chars if c.char != ",")
+    return min(c.confidence for c in chars)
+
+
 def _numbers(index: int, chars: list[_Char]) -> list[_Number]:
     """Every number on one line, classified by what stands before and after it."""
     text = "".join(c.char for c in chars)
@@ -199,7 +227,7 @@ def _numbers(index: int, chars: list[_Char]) -> list[_Number]:
             mark_end=end,
             digits=digits,
             kind=_Kind.BARE,
-            confidence=min(c.confidence for c in chars[start:end]),
+            confidence=_weakest(chars[start:end], digits),
             box=_union([c.box for c in chars[start:end]]),
             fixed=fixed,
         )
@@ -371,8 +399,14 @@ def _need(ways: set[Way]) -> float:
     return max([PRICE_MIN_CONFIDENCE, *(PRICE_NEED[way] for way in ways)])
 
 
-def _read(numbers: list[_Number]) -> tuple[_Choice | None, _Choice | None]:
-    """The piece number and the price among a card's numbers."""
+def _read(
+    numbers: list[_Number], confirm: Callable[[_Choice], float] | None = None
+) -> tuple[_Choice | None, _Choice | None]:
+    """The piece number and the price among a card's numbers.
+
+    ``confirm`` reads a bare price a second time when it falls short of its need (see
+    :data:`CONFIRMED_NEED`): the second read's confidence in the same value, 0 if it differs.
+    """
     pieces = [(n, t) for n in numbers if n.kind is _Kind.PIECE if (t := _piece_text(n))]
     marked = [n for n in numbers if n.kind in (_Kind.PRICE, _Kind.OTHER_PRICE)]
     prices = [(n, t) for n in marked if (t := _price_text(n))]
@@ -435,8 +469,14 @@ def _read(numbers: list[_Number]) -> tuple[_Choice | None, _Choice | None]:
             price.confidence = min(price.confidence, DOUBT)
         price.ways.add(Way.NO_PIECE)
     if price is not None:
+        need = _need(price.ways)
+        confirmable = bool(price.ways) and price.ways <= CONFIRMABLE
+        if confirm is not None and confirmable and CONFIRMED_NEED <= price.confidence < need:
+            second = confirm(price)
+            price.confidence = min(price.confidence, second) if second > 0 else DOUBT
+            need = CONFIRMED_NEED
         # scaled so that it reaches PRICE_MIN_CONFIDENCE exactly at its way's need
-        price.confidence *= PRICE_MIN_CONFIDENCE / _need(price.ways)
+        price.confidence *= PRICE_MIN_CONFIDENCE / need
     piece = _choose(pieces, LAYOUT_PIECE if layout_piece else 1.0)
     if piece is not None and (conflict or (layout_piece and (price is None or doubt))):
         # the layout only tells the piece on a card whose price is clear
@@ -461,12 +501,39 @@ def _at_edge(box: Box, size: tuple[int, int] | None) -> bool:
     )
 
 
+def _confirmer(
+    lines: list[TextLine],
+    normalised: list[list[_Char]],
+    reread: Callable[[TextLine], TextLine | None],
+) -> Callable[[_Choice], float]:
+    """How sure a second read of a price's line is of the same value (0: it differs).
+
+    The second read must see the very numbers the first saw on that line, in order: one
+    more digit, one less, or another number beside it means the line is not what it seemed.
+    """
+
+    def confirm(price: _Choice) -> float:
+        index = price.numbers[0].line
+        again = reread(lines[index])
+        if again is None:
+            return 0.0
+        first = [n.digits for n in _numbers(index, normalised[index])]
+        second = _numbers(index, _normalised(again))
+        if [n.digits for n in second] != first:
+            return 0.0
+        same = [n for n in second if n.digits == price.numbers[0].digits]
+        return min(n.confidence for n in same)
+
+    return confirm
+
+
 def reading_of(
     lines: list[TextLine],
     *,
     engine: str,
     elapsed_ms: float,
     size: tuple[int, int] | None = None,
+    reread: Callable[[TextLine], TextLine | None] | None = None,
 ) -> CardReading:
     """The card's piece number, price and other text, from the lines an engine read.
 
@@ -474,12 +541,15 @@ def reading_of(
     that touches the image's edge was most likely cut short by a card box found too small
     ("31888" half covered reads "318"); it is never sure. Neither is anything on an image
     with more than :data:`MAX_CARD_LINES` lines of text: that is not an order card.
+    ``reread`` reads one line again, independently (the engine's second opinion): a bare
+    price short of its need is confirmed by it or never sure (:data:`CONFIRMED_NEED`).
     """
     normalised = [_normalised(line) for line in lines]
     written = sum(1 for chars in normalised if any(not c.char.isspace() for c in chars))
     not_a_card = written > MAX_CARD_LINES
     numbers = [n for i, chars in enumerate(normalised) for n in _numbers(i, chars)]
-    piece, price = _read(numbers)
+    confirm = None if reread is None else _confirmer(lines, normalised, reread)
+    piece, price = _read(numbers, confirm)
 
     used: dict[int, list[tuple[int, int]]] = {}
     for choice in (piece, price):

@@ -1,6 +1,7 @@
 """The shipped OCR engine: model files, what it refuses, bounded work, glyphs and boxes."""
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from flashbuy_desktop.capture.card_ocr import (
     bounded,
     model_dir,
     no_downloads,
+    widened,
 )
 from flashbuy_desktop.capture.card_reading import Image
 from tests.desktop.capture.card_paint import paint
@@ -149,3 +151,53 @@ def test_a_tilted_line_has_upright_bounds(engine: PaddleEngine) -> None:
     (line,) = engine.read_lines(paint(["¥1288"], angle=14.0))
     assert "1288" in line.text
     assert line.box.height > 1.3 * engine.read_lines(paint(["¥1288"]))[0].box.height
+
+
+def test_a_line_has_its_corners_around_its_box(engine: PaddleEngine) -> None:
+    (line,) = engine.read_lines(paint(["¥1288"], angle=10.0))
+    assert len(line.corners) == 4
+    xs = [x for x, _ in line.corners]
+    ys = [y for _, y in line.corners]
+    box = line.box
+    assert box.x <= min(xs) + 1
+    assert max(xs) <= box.x + box.width + 1
+    assert box.y <= min(ys) + 1
+    assert max(ys) <= box.y + box.height + 1
+    (top_left, top_right, _, _) = line.corners
+    assert top_right[1] < top_left[1]  # turned anticlockwise: the right end rises
+
+
+@pytest.mark.parametrize("angle", [0.0, -12.0])
+def test_a_whole_line_reads_the_same_again(engine: PaddleEngine, angle: float) -> None:
+    card = paint(["3号", "1288"], angle=angle)
+    lines = engine.read_lines(card)
+    price = next(line for line in lines if "1288" in line.text)
+    again = engine.reread(card, price)
+    assert again is not None
+    assert again.text.replace(" ", "") == "1288"
+    assert len(again.glyphs) == len(again.text)
+    assert min(g.confidence for g in again.glyphs) > 0.9
+
+
+def test_a_line_cut_short_reads_more_again(engine: PaddleEngine) -> None:
+    # The detector stopped at a hand or at the edge of a found box: "31888" seen as "318".
+    card = paint(["3号", "31888"])
+    price = next(line for line in engine.read_lines(card) if "31888" in line.text)
+    (tl, tr, br, bl) = price.corners
+    short_x = tl[0] + 0.6 * (tr[0] - tl[0])
+    short = replace(price, corners=(tl, (short_x, tr[1]), (short_x, br[1]), bl))
+    again = engine.reread(card, short)
+    assert again is not None
+    assert again.text.replace(" ", "") == "31888"
+
+
+def test_widened_follows_the_line() -> None:
+    quad = np.array([[10.0, 20.0], [110.0, 20.0], [110.0, 40.0], [10.0, 40.0]])
+    grown = widened(quad, along=1.0, across=0.5)
+    assert grown.tolist() == [[-10.0, 10.0], [130.0, 10.0], [130.0, 50.0], [-10.0, 50.0]]
+
+
+def test_a_line_without_corners_is_not_read_again(engine: PaddleEngine) -> None:
+    card = paint(["1288"])
+    (line,) = engine.read_lines(card)
+    assert engine.reread(card, replace(line, corners=())) is None

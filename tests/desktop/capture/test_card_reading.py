@@ -1,13 +1,16 @@
 """The card reader end to end: the shipped engine reads painted cards into piece and price."""
 
 import threading
+import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
 
 from flashbuy_desktop.capture.card_ocr import PaddleEngine
-from flashbuy_desktop.capture.card_reading import CardReader, ReadValue, cut_card
+from flashbuy_desktop.capture.card_reading import CardReader, Image, ReadValue, TextLine, cut_card
+from flashbuy_desktop.capture.card_words import BARE_NEED, CONFIRMED_NEED
 from flashbuy_desktop.capture.types import Box
 from tests.desktop.capture.card_paint import KAI, paint
 
@@ -127,3 +130,70 @@ def test_the_reader_loads_once_and_is_safe_from_two_threads() -> None:
         thread.join()
     assert results == {"1288": ["1288"] * 3, "368": ["368"] * 3}
     assert CountingEngine.builds == 1
+
+
+class DoubtfulEngine(PaddleEngine):
+    """The shipped engine, but a little less sure of the price's line than it was, and
+    optionally seeing it cut short (as a hand over the card's right end makes it)."""
+
+    def __init__(self, price: str, *, cut_short: bool = False, second_read: bool = True) -> None:
+        super().__init__()
+        self.price = price
+        self.second_read = second_read
+        self.cut_short = cut_short
+        self.reread_lines: list[TextLine] = []
+
+    def read_lines(self, image: Image) -> list[TextLine]:
+        lines = super().read_lines(image)
+        return [self._doubt(line) if self.price in line.text else line for line in lines]
+
+    def _doubt(self, line: TextLine) -> TextLine:
+        short_of = (CONFIRMED_NEED + BARE_NEED) / 2
+        glyphs = tuple(replace(g, confidence=min(g.confidence, short_of)) for g in line.glyphs)
+        if not self.cut_short:
+            return replace(line, glyphs=glyphs)
+        (tl, tr, br, bl) = line.corners
+        end = tl[0] + 0.6 * (tr[0] - tl[0])
+        corners = (tl, (end, tr[1]), (end, br[1]), bl)
+        text = line.text.replace(self.price, self.price[:3])
+        return replace(line, text=text, glyphs=glyphs[: len(text)], corners=corners)
+
+    def reread(self, image: Image, line: TextLine) -> TextLine | None:
+        self.reread_lines.append(line)
+        return super().reread(image, line) if self.second_read else None
+
+
+@pytest.mark.parametrize("price", ["1288", "2540"])
+def test_a_bare_price_short_of_sure_is_confirmed_by_a_second_read(price: str) -> None:
+    engine = DoubtfulEngine(price)
+    reader = CardReader(engine)
+    card = paint(["3号", price])
+    unconfirmed = CardReader(DoubtfulEngine(price, second_read=False)).read(card)
+    assert unconfirmed.price is not None
+    assert unconfirmed.price.text == price
+    assert unconfirmed.sure_price() is None
+    reading = reader.read(card)
+    assert text_of(reading.sure_price()) == price
+    assert len(engine.reread_lines) == 1
+    assert price in engine.reread_lines[0].text
+
+
+def test_a_price_line_cut_short_is_never_sure() -> None:
+    engine = DoubtfulEngine("31888", cut_short=True)
+    reading = CardReader(engine).read(paint(["3号", "31888"]))
+    assert reading.price is not None
+    assert reading.price.text == "318"
+    assert reading.sure_price() is None  # the wider second read saw "31888"
+    assert text_of(reading.sure_piece()) == "3"
+    assert len(engine.reread_lines) == 1
+
+
+def test_a_reading_s_time_includes_the_second_read() -> None:
+    engine = DoubtfulEngine("1288")
+    reader = CardReader(engine)
+    card = paint(["3号", "1288"])
+    began = time.perf_counter()
+    reading = reader.read(card)
+    spent = (time.perf_counter() - began) * 1000
+    assert engine.reread_lines
+    assert 0 < reading.elapsed_ms <= spent

@@ -10,7 +10,14 @@ from flashbuy_desktop.capture.card_reading import (
     ReadValue,
     TextLine,
 )
-from flashbuy_desktop.capture.card_words import BARE_NEED, PRICE_NEED, Way, reading_of
+from flashbuy_desktop.capture.card_words import (
+    BARE_NEED,
+    CONFIRMABLE,
+    CONFIRMED_NEED,
+    PRICE_NEED,
+    Way,
+    reading_of,
+)
 from flashbuy_desktop.capture.types import Box
 from flashbuy_protocol.money import parse_yuan
 
@@ -327,3 +334,127 @@ def test_a_page_of_text_is_not_a_card() -> None:
     assert reading.sure_piece() is None
     six = read(card + "|冰种|飘花|手镯|56mm")
     assert six.sure_price() is not None  # six lines is still a card
+
+
+def glyph_line(text: str, confidences: list[float], y: int = 70) -> TextLine:
+    """A line whose characters have these confidences (one each), boxes side by side."""
+    glyphs = tuple(
+        Glyph(ch, c, Box(10 + 20 * i, y, 20, 40))
+        for i, (ch, c) in enumerate(zip(text, confidences, strict=True))
+    )
+    return TextLine(text, min(confidences), Box(10, y, 20 * len(text), 40), glyphs)
+
+
+@pytest.mark.parametrize(
+    ("text", "confidences", "sure"),
+    [
+        # a weak comma between groups of three cannot change the value
+        ("¥42,888", [1.0, 1.0, 1.0, 0.6, 1.0, 1.0, 1.0], "42888"),
+        ("¥1,288.50", [1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], "1288.50"),
+        # a weak digit beside it still can
+        ("¥42,888", [1.0, 1.0, 1.0, 0.6, 1.0, 0.6, 1.0], None),
+        # a weak decimal point can: 1288.50 or 128850
+        ("¥1288.50", [1.0, 1.0, 1.0, 1.0, 1.0, 0.6, 1.0, 1.0], None),
+        # a comma that does not group thousands is a decimal comma or a lost digit
+        ("¥12,50", [1.0, 1.0, 1.0, 0.6, 1.0, 1.0], None),
+        ("¥12,50", [1.0, 1.0, 1.0, 1.0, 1.0, 1.0], None),
+    ],
+)
+def test_a_grouping_comma_does_not_weaken_a_price(
+    text: str, confidences: list[float], sure: str | None
+) -> None:
+    reading = reading_of(
+        [*lines_of("3号"), glyph_line(text, confidences)], engine="t", elapsed_ms=0
+    )
+    assert text_of(reading.sure_price()) == sure
+
+
+class Rereads:
+    """A second read that answers with a given line (or None), and counts its calls."""
+
+    def __init__(self, answer: TextLine | None) -> None:
+        self.answer = answer
+        self.asked: list[TextLine] = []
+
+    def __call__(self, line: TextLine) -> TextLine | None:
+        self.asked.append(line)
+        return self.answer
+
+
+# Between the need of a confirmed bare price and the need of one read once.
+SHORT_OF_BARE = (CONFIRMED_NEED + BARE_NEED) / 2
+
+
+def bare_card(price: str, confidence: float) -> list[TextLine]:
+    return [*lines_of("3号"), glyph_line(price, [confidence] * len(price))]
+
+
+def test_the_confirmation_need_is_the_lower_one() -> None:
+    assert 0.999 < CONFIRMED_NEED < BARE_NEED
+    assert {Way.BARE, Way.NO_PIECE} == CONFIRMABLE
+
+
+def test_a_bare_price_short_of_its_need_is_read_again_and_fills_when_both_agree() -> None:
+    lines = bare_card("1288", SHORT_OF_BARE)
+    assert reading_of(lines, engine="t", elapsed_ms=0).sure_price() is None
+    again = Rereads(glyph_line("1288", [0.99999] * 4))
+    reading = reading_of(lines, engine="t", elapsed_ms=0, reread=again)
+    assert text_of(reading.sure_price()) == "1288"
+    assert again.asked == [lines[1]]  # the price's own line, once
+    assert text_of(reading.sure_piece()) == "3"
+
+
+@pytest.mark.parametrize(
+    ("second", "confidence"),
+    [
+        ("12888", 1.0),  # the wider cut shows a digit the first read lost under a hand
+        ("128", 1.0),
+        ("1288 5", 1.0),  # another number beside it
+        ("1788", 1.0),
+        ("¥1288", 1.0),  # same digits: agree, but...
+        ("1288", 0.999),  # ...the weaker of the two reads decides
+        ("", 1.0),
+    ],
+)
+def test_a_second_read_that_differs_or_is_weaker_never_fills(
+    second: str, confidence: float
+) -> None:
+    lines = bare_card("1288", SHORT_OF_BARE)
+    answer = glyph_line(second, [confidence] * len(second)) if second else None
+    if second == "¥1288":
+        answer = glyph_line(second, [0.5, 1.0, 1.0, 1.0, 0.999])
+    reading = reading_of(lines, engine="t", elapsed_ms=0, reread=Rereads(answer))
+    assert reading.price is not None
+    assert reading.sure_price() is None
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        "3号|¥1288",  # marked beside a piece: sure without asking
+        "3号|1288",  # a bare price sure enough by itself
+    ],
+)
+def test_a_price_sure_by_itself_is_not_read_again(card: str) -> None:
+    again = Rereads(None)
+    reading = reading_of(lines_of(card), engine="t", elapsed_ms=0, reread=again)
+    assert text_of(reading.sure_price()) == "1288"
+    assert again.asked == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        bare_card("1288", CONFIRMED_NEED - 0.0001),  # too weak to be worth a second read
+        [glyph_line("1288", [SHORT_OF_BARE] * 4)],  # bare and alone: piece or price?
+        [*lines_of("3号"), glyph_line("91288", [SHORT_OF_BARE] * 5)],  # a ¥ read as 9?
+        [*lines_of("3"), glyph_line("88", [SHORT_OF_BARE] * 2)],  # which is the piece?
+        [*lines_of("3号"), glyph_line("12O8", [SHORT_OF_BARE] * 4)],  # a letter fixed up
+        [*lines_of("3号"), glyph_line("12,50", [SHORT_OF_BARE] * 5)],  # a comma decimal
+        [*lines_of("3号"), glyph_line("1288 520", [SHORT_OF_BARE] * 8)],  # two prices
+    ],
+)
+def test_a_second_read_never_lifts_a_doubt(lines: list[TextLine]) -> None:
+    sure_again = Rereads(lines[-1])
+    reading = reading_of(lines, engine="t", elapsed_ms=0, reread=sure_again)
+    assert reading.sure_price() is None
