@@ -463,61 +463,60 @@ def test_a_retake_whose_card_cannot_be_read_says_the_piece_went_back_to_the_gues
     _shot(dialog, "piece-back-to-guess")
 
 
-def test_a_read_while_another_application_is_active_leaves_the_seller_s_field_focused(
-    qtbot: Any, open_dialog: Any, reader: ScriptedReader, capture: CaptureService, tmp_path: Path
-) -> None:
+@pytest.fixture
+def other_app(qtbot: Any, tmp_path: Path) -> Iterator[Path]:
+    """Another application's window on screen (the streaming software); yields its log."""
     if QApplication.platformName() != "xcb" or shutil.which("xdotool") is None:
         pytest.fail("needs an X desktop with xdotool: run under scripts/pytest.sh")
     log = tmp_path / "stand-in.log"
     other = subprocess.Popen([sys.executable, str(STAND_IN), str(log)])
     try:
         qtbot.waitUntil(lambda: _stand_in_window(log) is not None, timeout=TIMEOUT)
-        reader.gate.clear()
-        dialog = open_dialog()
-        qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
-        _click(qtbot, dialog.title_edit)  # the seller goes to the title
-        assert focused() is dialog.title_edit
-        _activate_stand_in(qtbot, log)  # the seller clicks into the streaming software
-        with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
-            reader.gate.set()
-        assert dialog.price_edit.text() == "1288"
-        assert dialog.focusWidget() is dialog.title_edit  # where the keys go when back
-        # Back in the console, the seller's keys still go to the title.
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT)
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=TIMEOUT)
-        title = dialog.title_edit.text()
-        qtbot.keyClicks(focused(), "x")
-        assert dialog.title_edit.text() != title
-        assert dialog.price_edit.text() == "1288"
+        yield log
     finally:
         other.terminate()
         other.wait(30)
+
+
+def test_a_read_while_another_application_is_active_leaves_the_seller_s_field_focused(
+    qtbot: Any, open_dialog: Any, reader: ScriptedReader, capture: CaptureService, other_app: Path
+) -> None:
+    log = other_app
+    reader.gate.clear()
+    dialog = open_dialog()
+    qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
+    _click(qtbot, dialog.title_edit)  # the seller goes to the title
+    assert focused() is dialog.title_edit
+    _activate_stand_in(qtbot, log)  # the seller clicks into the streaming software
+    with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+        reader.gate.set()
+    assert dialog.price_edit.text() == "1288"
+    assert dialog.focusWidget() is dialog.title_edit  # where the keys go when back
+    # Back in the console, the seller's keys still go to the title.
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=TIMEOUT)
+    title = dialog.title_edit.text()
+    qtbot.keyClicks(focused(), "x")
+    assert dialog.title_edit.text() != title
+    assert dialog.price_edit.text() == "1288"
 
 
 def test_a_read_while_another_window_is_active_gives_the_price_the_keyboard(
-    qtbot: Any, open_dialog: Any, reader: ScriptedReader, capture: CaptureService, tmp_path: Path
+    qtbot: Any, open_dialog: Any, reader: ScriptedReader, capture: CaptureService, other_app: Path
 ) -> None:
-    if QApplication.platformName() != "xcb" or shutil.which("xdotool") is None:
-        pytest.fail("needs an X desktop with xdotool: run under scripts/pytest.sh")
-    log = tmp_path / "stand-in.log"
-    other = subprocess.Popen([sys.executable, str(STAND_IN), str(log)])
-    try:
-        qtbot.waitUntil(lambda: _stand_in_window(log) is not None, timeout=TIMEOUT)
-        reader.gate.clear()
-        dialog = open_dialog()
-        qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
-        _activate_stand_in(qtbot, log)
-        with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
-            reader.gate.set()
-        assert dialog.focusWidget() is dialog.price_edit  # it had the keyboard: it keeps it
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.price_edit, timeout=TIMEOUT)
-        qtbot.keyClicks(focused(), "1500")  # the price read was selected: typing replaces it
-        assert dialog.price_edit.text() == "1500"
-    finally:
-        other.terminate()
-        other.wait(30)
+    log = other_app
+    reader.gate.clear()
+    dialog = open_dialog()
+    qtbot.waitUntil(lambda: reader.calls == 1, timeout=TIMEOUT)
+    _activate_stand_in(qtbot, log)
+    with qtbot.waitSignal(capture.card_read, timeout=TIMEOUT):
+        reader.gate.set()
+    assert dialog.focusWidget() is dialog.price_edit  # it had the keyboard: it keeps it
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.price_edit, timeout=TIMEOUT)
+    qtbot.keyClicks(focused(), "1500")  # the price read was selected: typing replaces it
+    assert dialog.price_edit.text() == "1500"
 
 
 def _activate_stand_in(qtbot: Any, log: Path) -> None:
