@@ -1,32 +1,20 @@
 """Order cards painted with PIL for the card reader's tests: a few lines on a paper colour."""
 
-import subprocess
-from functools import cache
-
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-PRINTED = "WenQuanYi Micro Hei"
-KAI = "AR PL UKai CN"
+from tests.cards import fonts
 
-
-@cache
-def font_path(family: str) -> str:
-    """The file of an installed font (fc-match would substitute: fail loudly instead)."""
-    out = subprocess.run(
-        ["fc-list", f":family={family}", "file"], check=True, capture_output=True, text=True
-    ).stdout
-    files = sorted(line.split(":")[0].strip() for line in out.splitlines() if line.strip())
-    assert files, f"font {family!r} is not installed (scripts/setup.sh installs it)"
-    return files[0]
+PRINTED = fonts.CJK_PRINTED  # (family, style), found as the card set finds its fonts
+KAI = fonts.CJK_HANDWRITTEN
 
 
 def paint(
     lines: list[str],
     *,
     size: tuple[int, int] = (420, 260),
-    family: str = PRINTED,
+    family: tuple[str, str] = PRINTED,
     text_px: int = 52,
     angle: float = 0.0,
     paper: tuple[int, int, int] = (245, 240, 228),
@@ -35,7 +23,7 @@ def paint(
     """A card (BGR uint8) with ``lines`` written top to bottom, turned by ``angle``°."""
     picture = Image.new("RGB", size, paper)
     draw = ImageDraw.Draw(picture)
-    face = ImageFont.truetype(font_path(family), text_px)
+    face = fonts.font(*family, text_px)
     y = round(text_px * 0.5)
     for line in lines:
         draw.text((round(text_px * 0.5), y), line, fill=ink, font=face)
