@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import reduce
 
 from flashbuy_desktop.capture.card_reading import (
     PRICE_MIN_CONFIDENCE,
@@ -30,8 +31,8 @@ from flashbuy_desktop.capture.card_reading import (
     ReadValue,
     TextLine,
 )
-from flashbuy_desktop.capture.types import Box
-from flashbuy_protocol.money import MAX_PRICE_FEN, MIN_PRICE_FEN, MoneyError, parse_yuan
+from flashbuy_desktop.capture.types import Box, union
+from flashbuy_protocol.money import MoneyError, parse_yuan
 
 PIECE_MAX = 9999  # a piece number is 1..9999
 
@@ -176,14 +177,6 @@ def _normalised(line: TextLine) -> list[_Char]:
     return out
 
 
-def _union(boxes: list[Box]) -> Box:
-    x0 = min(b.x for b in boxes)
-    y0 = min(b.y for b in boxes)
-    x1 = max(b.x + b.width for b in boxes)
-    y1 = max(b.y + b.height for b in boxes)
-    return Box(x0, y0, x1 - x0, y1 - y0)
-
-
 # Thousands grouped by commas: 1,288 or 42,888.50, every group after the first of three.
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
 
@@ -228,7 +221,7 @@ def _numbers(index: int, chars: list[_Char]) -> list[_Number]:
             digits=digits,
             kind=_Kind.BARE,
             confidence=_weakest(chars[start:end], digits),
-            box=_union([c.box for c in chars[start:end]]),
+            box=reduce(union, (c.box for c in chars[start:end])),
             fixed=fixed,
         )
         _classify(number, before, after, chars)
@@ -286,7 +279,7 @@ def _classify(number: _Number, before: str, after: str, chars: list[_Char]) -> N
             number.notes.append("w")
         unit_at = end + multiplier.end() - 1
         number.confidence = min(number.confidence, chars[unit_at].confidence)
-        number.box = _union([number.box, chars[unit_at].box])
+        number.box = union(number.box, chars[unit_at].box)
         end = unit_at + 1
         after = after[multiplier.end() :]
         number.kind = _Kind.PRICE
@@ -346,10 +339,8 @@ def _price_text(number: _Number) -> str | None:
             return None
         digits = f"{amount.quantize(Decimal('0.01')):f}"
     try:
-        fen = parse_yuan(digits)
+        fen = parse_yuan(digits)  # within a price's bounds, or MoneyError
     except MoneyError:
-        return None
-    if not MIN_PRICE_FEN <= fen <= MAX_PRICE_FEN:
         return None
     whole, part = divmod(fen, 100)
     return str(whole) if part == 0 else f"{whole}.{part:02d}"
@@ -503,7 +494,7 @@ def _at_edge(box: Box, size: tuple[int, int] | None) -> bool:
 
 def _confirmer(
     lines: list[TextLine],
-    normalised: list[list[_Char]],
+    numbers: list[_Number],
     reread: Callable[[TextLine], TextLine | None],
 ) -> Callable[[_Choice], float]:
     """How sure a second read of a price's line is of the same value (0: it differs).
@@ -517,7 +508,7 @@ def _confirmer(
         again = reread(lines[index])
         if again is None:
             return 0.0
-        first = [n.digits for n in _numbers(index, normalised[index])]
+        first = [n.digits for n in numbers if n.line == index]
         second = _numbers(index, _normalised(again))
         if [n.digits for n in second] != first:
             return 0.0
@@ -548,7 +539,7 @@ def reading_of(
     written = sum(1 for chars in normalised if any(not c.char.isspace() for c in chars))
     not_a_card = written > MAX_CARD_LINES
     numbers = [n for i, chars in enumerate(normalised) for n in _numbers(i, chars)]
-    confirm = None if reread is None else _confirmer(lines, normalised, reread)
+    confirm = None if reread is None else _confirmer(lines, numbers, reread)
     piece, price = _read(numbers, confirm)
 
     used: dict[int, list[tuple[int, int]]] = {}

@@ -53,7 +53,7 @@ import numpy as np
 import numpy.typing as npt
 
 from flashbuy_desktop.capture.sharpness import downscale
-from flashbuy_desktop.capture.types import Box
+from flashbuy_desktop.capture.types import Box, union
 
 WORK_SIDE = 640  # longest side of the copy the card is searched on
 PIECE_SIDE = 320  # longest side of the copy the piece is searched on
@@ -119,14 +119,6 @@ def _scale_box(x: int, y: int, w: int, h: int, sx: float, sy: float, fw: int, fh
     x1 = min(fw, math.ceil((x + w) * sx))
     y1 = min(fh, math.ceil((y + h) * sy))
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
-
-
-def union(a: Box, b: Box) -> Box:
-    """The smallest box holding both."""
-    x0, y0 = min(a.x, b.x), min(a.y, b.y)
-    x1 = max(a.x + a.width, b.x + b.width)
-    y1 = max(a.y + a.height, b.y + b.height)
-    return Box(x0, y0, x1 - x0, y1 - y0)
 
 
 def gap(a: Box, b: Box) -> float:

@@ -33,6 +33,14 @@ class Box:
     height: int
 
 
+def union(a: Box, b: Box) -> Box:
+    """The smallest box holding both."""
+    x0, y0 = min(a.x, b.x), min(a.y, b.y)
+    x1 = max(a.x + a.width, b.x + b.width)
+    y1 = max(a.y + a.height, b.y + b.height)
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
 class CaptureWarning(StrEnum):
     """What the seller should know about a picture before sending it."""
 
