@@ -228,7 +228,11 @@ class PaddleEngine:
         return folder / DET_MODEL, folder / REC_MODEL
 
     def load(self) -> None:
-        """Load both models (once) and run one warm-up read; raises if a file is missing."""
+        """Load both models (once); raises if a file is missing.
+
+        The first read after it pays for onnxruntime's first run: the console reads a
+        made-up card on its read worker at start (``CaptureService.warm_up``).
+        """
         with self._lock:
             if self._ocr is None:
                 self._ocr = self._build()
@@ -268,10 +272,6 @@ class PaddleEngine:
             raise
         except Exception as exc:  # onnxruntime's and omegaconf's errors: say which files
             raise ModelLoadError(f"the card reader could not load {det} and {rec}: {exc}") from exc
-        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        warm = np.full((96, 320, 3), 255, np.uint8)
-        cv2.putText(warm, "12 88", (20, 70), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (0, 0, 0), 4)
-        ocr(warm)
         return ocr
 
     def reread(self, image: Image, line: TextLine) -> TextLine | None:

@@ -70,22 +70,6 @@ def default_reader() -> Reader:
     return CardReader().read
 
 
-def warm_up_card() -> "Image":
-    """A small made-up card (a piece number and a price on white) for a warm-up read.
-
-    Whatever the reader makes of it, its models run once on something like a card, so the
-    seller's first read finds them loaded and warm. Call it on a worker (numpy, OpenCV).
-    """
-    import cv2
-    import numpy as np
-
-    card = np.full((220, 360, 3), (245, 248, 250), np.uint8)
-    ink = (30, 30, 30)
-    cv2.putText(card, "No.3", (40, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.8, ink, 4, cv2.LINE_AA)
-    cv2.putText(card, "1288", (40, 180), cv2.FONT_HERSHEY_SIMPLEX, 2.2, ink, 5, cv2.LINE_AA)
-    return card
-
-
 class RegionSource(Protocol):
     """What the service captures: the capture frame, or anything that says where to look."""
 
@@ -196,6 +180,8 @@ class CaptureService(QObject):
         self._reader_warm = True
 
         def warm() -> None:
+            from flashbuy_desktop.capture.card_reading import warm_up_card  # numpy: a worker's
+
             self._reader_once()(warm_up_card())
 
         self.read_tasks.run(
